@@ -1,0 +1,97 @@
+/**
+ * The event store port. Two adapters implement it — EventStoreDB (`EVENTSTORE_URL`) and embedded
+ * SQLite (default) — and both must pass `test/event-store.contract.ts`.
+ *
+ * Positions: every recorded event has a stream `revision` (0-based, dense per stream) and a global
+ * `position` (a bigint that only grows; the SQLite adapter uses a dense sequence, EventStoreDB its
+ * commit position, which is sparse). Positions are opaque except for ordering: never do arithmetic
+ * on them to count events.
+ */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export interface EventMetadata {
+  /** Version of the `data` shape for this event type; upcasters lift older versions on read. */
+  schemaVersion: number;
+  /** The Telegram update (or CLI run) that started this chain of work. */
+  correlationId: string;
+  /** The message (update, command or event id) that directly caused this event. */
+  causationId: string;
+  /** Hash-chain fields, filled in by the append path (see audit); absent on events from before it. */
+  prevHash?: string;
+  hash?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent<T extends string = string, D = Record<string, unknown>> {
+  /** A UUID. Deterministic (UUIDv5 of bot + update id + index) so a re-delivered update re-appends the same ids. */
+  id: string;
+  type: T;
+  data: D;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<T extends string = string, D = Record<string, unknown>> extends NewEvent<T, D> {
+  streamId: string;
+  revision: number;
+  position: bigint;
+  recordedAt: Date;
+}
+
+/**
+ * `no_stream`: the stream must not exist. A number: the stream's last revision must be exactly this.
+ * `any`: no check (use only where order within the stream does not matter).
+ */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream (of the re-found events on an idempotent re-append). */
+  nextExpectedRevision: number;
+  /** Global position of the last appended (or re-found) event. */
+  position: bigint;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: return events strictly after this position. Omit to read from the start. */
+  after?: bigint;
+  maxCount: number;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically with optimistic concurrency. Re-appending events whose ids are already in the
+   * stream at the expected revision is a no-op that returns the original result (idempotent append).
+   * @throws WrongExpectedRevisionError when the stream is not at `expected`.
+   */
+  appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** All events of one stream in revision order; `[]` when it does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /** Events of every (non-system) stream in global order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the store, or `null` when it is empty. */
+  headPosition(): Promise<bigint | null>;
+  /**
+   * Calls `listener` (possibly coalesced, possibly late — never relied on for correctness) when new
+   * events may be available. Catch-up subscriptions use it to avoid polling latency.
+   */
+  onAppended(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId} is at ${String(actual)}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** An append reused some event ids but not as the same batch at the same place: a programming error. */
+export class DuplicateEventIdError extends Error {
+  constructor(readonly streamId: string, readonly eventId: string) {
+    super(`Event id ${eventId} already exists elsewhere than this append to ${streamId}`);
+    this.name = 'DuplicateEventIdError';
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { conversationStreamId } from '../../domain/conversation/conversation.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { AggregateStore } from '../command-handling/aggregate-store';
+import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
+import { RecordedEvent } from '../ports/event-store.port';
+import { TelegramApiError } from '../ports/telegram.port';
+import { BotApis } from './client-bot-apis';
+import { Reactor } from './reactor';
+import { fitTelegramText } from './texts';
+
+type ReplySent = MasterUserEventOf<'ReplySent'>['data'];
+
+/**
+ * M5: delivers each recorded reply to its customer through the client bot the customer wrote to,
+ * records the outcome on the conversation, and marks the relayed message answered with a reaction.
+ */
+@Injectable()
+export class DeliveryReactor implements Reactor {
+  readonly name = 'delivery';
+  readonly handles = new Set(['ReplySent']);
+  private readonly logger = new Logger('Delivery');
+
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly bots: BotApis,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+  ) {}
+
+  key(event: RecordedEvent): string {
+    const { target } = event.data as unknown as ReplySent;
+    return `chat:${target.botId}:${target.customerId}`;
+  }
+
+  async react(event: RecordedEvent): Promise<void> {
+    const { masterId, replyId, target, content } = event.data as unknown as ReplySent;
+    const stream = conversationStreamId(target.botId, target.customerId);
+    const { state } = await this.aggregates.load(stream, conversationDecider);
+    if (state.deliveryOutcomes.has(replyId)) return;
+
+    const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
+    const base = { botId: target.botId, customerId: target.customerId, masterId, replyId };
+    const fail = (reason: string) => this.aggregates.handle(stream, conversationDecider, { type: 'RecordDeliveryFailure', ...base, reason }, origin);
+
+    const reply = this.vault.open<{ text: string }>(content);
+    const api = await this.bots.client(target.botId, event.position);
+    if (!reply) return void (await fail('content_erased'));
+    if (!api) return void (await fail('client_bot_unknown'));
+    try {
+      const sent = await api.sendText(target.customerId, fitTelegramText(reply.text), { replyToMessageId: target.customerMessageId });
+      await this.aggregates.handle(
+        stream,
+        conversationDecider,
+        { type: 'RecordDelivery', ...base, relayedMessageId: target.relayedMessageId, deliveredMessageId: sent.messageId },
+        origin,
+      );
+    } catch (error) {
+      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      this.logger.warn(`delivery on bot ${target.botId} failed: ${error.message}`);
+      await fail(error.blockedByUser ? 'customer_blocked_bot' : error.tokenRevoked ? 'client_bot_token_revoked' : `telegram_${error.code}`);
+      return;
+    }
+    await this.bots
+      .master()
+      .setReaction(masterId, target.relayedMessageId, '👍')
+      .catch((error: unknown) => this.logger.warn(`could not mark message answered: ${String(error)}`));
+  }
+}

@@ -1,0 +1,23 @@
+import { CommandOrigin } from '../../domain/shared/decider';
+import { TelegramCommand } from '../shared/telegram-origin';
+
+/** M5: the master replies (Telegram "reply") to a relayed message; the answer goes to that customer. */
+export class ReplyToCustomerCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly messageId: number,
+    readonly replyToMessageId: number,
+    /** null for message kinds this build cannot deliver yet. */
+    readonly text: string | null,
+  ) {
+    super(origin);
+  }
+}
+
+/** The "✍ Reply" button under a relayed message: the master's next message answers that customer. */
+export class StartRespondingCommand extends TelegramCommand {
+  constructor(origin: CommandOrigin, readonly masterId: number, readonly relayedMessageId: number) {
+    super(origin);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A pure decider (after emmett / Jérémie Chassaing): all business rules, no I/O.
+ * `decide` returns the events a command produces (possibly none: a no-op), `evolve` folds one event
+ * into the state. Command handling re-runs `decide` on fresh state after a version conflict.
+ */
+export interface Decider<Command, Event, State> {
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+}
+
+/** An event as the domain sees it: an explicit type string and its data. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+}
+
+/** The Telegram update (or other message) a command came from: used for dedupe, ids and metadata. */
+export interface CommandOrigin {
+  /** `<bot id>:<update_id>` for Telegram updates; unique per delivery source. */
+  causationId: string;
+  correlationId: string;
+  /** The Telegram update_id, when the command came from one (used to detect redelivery). */
+  updateId?: number;
+  /** The bot whose update this is (update ids are only unique per bot). */
+  updateSource?: number;
+  occurredAt: string;
+}
+
+export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: Event[]): State {
+  return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
+}

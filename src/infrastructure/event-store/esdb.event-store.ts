@@ -1,0 +1,543 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  type AppendResult as EsdbAppendResult,
+  type JSONType,
+  type Position,
+  type ReadPosition,
+} from '@eventstore/db-client';
+import {
+  AppendResult,
+  DuplicateEventIdError,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../../application/ports/event-store.port';
+
+export interface EsdbEventStoreOptions {
+  /**
+   * Reports a failure of the shared live subscription behind `onAppended` (it is re-opened with a
+   * back-off). Errors never contain the connection string.
+   */
+  onSubscriptionError?: (error: unknown, attempt: number) => void;
+  /** Back-off of the live subscription's reconnects: first delay, doubled per failure up to `max`. */
+  reconnectDelayMs?: { initial: number; max: number };
+  /** Read `$all` once in `connect` so a wrong address or missing rights fail at start. Default true. */
+  verifyConnection?: boolean;
+  /** Deadline of the start-up check, in ms. Default 10 000. */
+  verifyTimeoutMs?: number;
+}
+
+/** What a read returns from the client, reduced to the fields the adapter uses. */
+interface EsdbRecorded {
+  streamId: string;
+  id: string;
+  revision: bigint;
+  type: string;
+  isJson: boolean;
+  created: unknown;
+  data: unknown;
+  metadata: unknown;
+  position?: Position;
+}
+
+/** EventStoreDB's "no position" marker (u64::MAX) on events it cannot place in `$all`. */
+const NO_POSITION = 18446744073709551615n;
+/** Page size of the backwards scan in `headPosition` and the upper bound of a `readAll` page. */
+const HEAD_SCAN_PAGE = 64;
+const MAX_READ_ALL_PAGE = 4096;
+
+/**
+ * The EventStoreDB adapter (`EVENTSTORE_URL=esdb://…`), over `@eventstore/db-client` 6.2.1 (gRPC).
+ * Requires EventStoreDB ≥ 22.6 (stream reads must carry `$all` positions; the shipped
+ * docker-compose uses 23.10 LTS) and a user allowed to read `$all` (any user on an insecure node).
+ *
+ * Same contract as the SQLite adapter where EventStoreDB offers it — atomic multi-event appends,
+ * optimistic concurrency by expected revision, idempotent re-append of the same event ids at the same
+ * expected revision, one global order — with these differences:
+ *
+ * - WARNING: positions are EventStoreDB commit positions: byte offsets in its transaction log, so they
+ *   are sparse (large gaps between consecutive events) and the gaps are not meaningful. Never subtract
+ *   positions to count events or to measure lag in events.
+ * - WARNING: event ids are NOT unique across the store. EventStoreDB only recognises a re-append when
+ *   the same ids sit right after the expected revision; the same id appended to another stream, or to
+ *   this stream at its current head, is stored a second time. The SQLite adapter refuses both with
+ *   `DuplicateEventIdError`; here only duplicates inside one batch are refused (client-side).
+ * - WARNING: a batch that partly matches the events after the expected revision (first ids equal,
+ *   later ones not) is reported as `WrongExpectedRevisionError`, where SQLite reports
+ *   `DuplicateEventIdError`. Either way nothing is written.
+ * - WARNING: with `expected: 'any'` idempotency is best effort (EventStoreDB only consults a cache of
+ *   recent ids); SQLite guarantees it. Use an explicit expected revision wherever a redelivery may
+ *   re-append (the project's rule anyway).
+ * - WARNING: `readAll` treats `after` as an exclusive position by asking the server to read from
+ *   `{ commit: after, prepare: after }` (inclusive) and dropping that event. This assumes
+ *   commit == prepare for every event, which holds for appends over gRPC (non-transactional; every
+ *   event carries its own log position) — the only kind this project writes. Events written in
+ *   explicit transactions by the legacy TCP protocol share one commit position; a checkpoint in the
+ *   middle of such a transaction would skip its remaining events.
+ * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
+ *   through this instance), so it also fires for other processes' appends, but it may miss some while
+ *   the subscription reconnects — it is a latency hint, exactly as the port says.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly listeners = new Set<() => void>();
+  private subscription?: AllStreamSubscription;
+  /** Bumped on every (re)start and stop, so handlers of a replaced subscription do nothing. */
+  private subscriptionGeneration = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private reconnectAttempt = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    /** The connection string with any credentials masked: the only form ever put in a message. */
+    readonly redactedUrl: string,
+    private readonly options: EsdbEventStoreOptions,
+  ) {}
+
+  /**
+   * Parses the connection string (`esdb://host:2113?tls=false`, `esdb+discover://…` for a cluster),
+   * and unless `verifyConnection` is false, reads `$all` once so that a wrong address, TLS mismatch or
+   * missing rights fail here with a clear message. Credentials in the URL are never logged or put in
+   * an error message.
+   */
+  static async connect(connectionString: string, options: EsdbEventStoreOptions = {}): Promise<EsdbEventStore> {
+    const url = connectionString.trim();
+    const redacted = redactConnectionString(url);
+    if (!/^esdb(\+discover)?:\/\//i.test(url)) {
+      throw new Error(
+        `EVENTSTORE_URL must be an EventStoreDB connection string starting with esdb:// or esdb+discover:// ` +
+          `(for example esdb://localhost:2113?tls=false), got "${redacted}"`,
+      );
+    }
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(url);
+    } catch (error) {
+      throw new Error(`EVENTSTORE_URL "${redacted}" is not a valid connection string: ${describeParseError(error, url, redacted)}`);
+    }
+    const store = new EsdbEventStore(client, redacted, options);
+    if (options.verifyConnection !== false) {
+      try {
+        await store.readPage(END, BACKWARDS, 1, options.verifyTimeoutMs ?? 10_000);
+      } catch (error) {
+        await client.dispose().catch(() => undefined);
+        throw new Error(`Cannot use EventStoreDB at ${redacted}: ${scrub(errorMessage(error), url, redacted)}`);
+      }
+    }
+    return store;
+  }
+
+  /**
+   * Appends atomically with optimistic concurrency. Event ids are sent as given (UUIDs), so the
+   * server recognises a re-append of the same batch at the same expected revision and answers with
+   * the original revision instead of writing again.
+   *
+   * The returned `position` is that of the last event of the batch. For a single-event append it is
+   * the one the server reports; for a batch, or when the server reports none (its answer to an
+   * idempotent re-append), it is read back from the stream at `nextExpectedRevision` — the server's
+   * reported position for a batch is that of its commit, not of its last event.
+   */
+  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (seen.has(event.id)) throw new DuplicateEventIdError(streamId, event.id);
+      seen.add(event.id);
+    }
+    let result: EsdbAppendResult;
+    try {
+      result = await this.client.appendToStream(
+        streamId,
+        events.map((event) =>
+          jsonEvent({
+            id: event.id,
+            type: event.type,
+            data: event.data as JSONType,
+            metadata: event.metadata as JSONType,
+          }),
+        ),
+        { expectedRevision: toEsdbExpected(expected) },
+      );
+    } catch (error) {
+      if (isWrongExpectedVersion(error)) {
+        throw new WrongExpectedRevisionError(streamId, expected, toActual(error.actualVersion));
+      }
+      throw error;
+    }
+    if (!result.success) {
+      // Only possible with `throwOnAppendFailure=false` in the connection string.
+      const current = result.nextExpectedRevision;
+      throw new WrongExpectedRevisionError(streamId, expected, current < 0n ? 'no_stream' : Number(current));
+    }
+    const nextExpectedRevision = Number(result.nextExpectedRevision);
+    const reported = result.position?.commit;
+    const position =
+      events.length === 1 && reported !== undefined && reported !== NO_POSITION && reported >= 0n
+        ? reported
+        : await this.positionOfRevision(streamId, nextExpectedRevision);
+    this.notifyListeners();
+    return { nextExpectedRevision, position };
+  }
+
+  /** JSON events of one stream in revision order; `[]` when the stream does not exist. */
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    const from = options.fromRevision ?? 0;
+    if (!Number.isSafeInteger(from) || from < 0) throw new Error(`fromRevision must be a non-negative integer, got ${from}`);
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: BigInt(from),
+        direction: FORWARDS,
+        resolveLinkTos: false,
+      })) {
+        const recorded = resolved.event as EsdbRecorded | undefined;
+        if (!recorded || !recorded.isJson) continue;
+        events.push(toRecordedEvent(recorded, streamPosition(recorded)));
+      }
+    } catch (error) {
+      if (isStreamNotFound(error)) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  /**
+   * Events of every non-system stream in global order, strictly after `after`.
+   *
+   * `$all` also holds system events (types or streams starting with `$`, link events) which are
+   * skipped; the server's page size counts them, so this keeps reading pages until it has `maxCount`
+   * events or reaches the end. A result shorter than `maxCount` therefore means "caught up", as with
+   * the SQLite adapter.
+   */
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, maxCount } = options;
+    if (!Number.isSafeInteger(maxCount) || maxCount <= 0) return [];
+    const pageSize = Math.max(2, Math.min(maxCount + 1, MAX_READ_ALL_PAGE));
+    const events: RecordedEvent[] = [];
+    let cursor = after;
+    while (events.length < maxCount) {
+      // WARNING: `fromPosition` is inclusive; commit == prepare is assumed (see the class comment).
+      const from: ReadPosition = cursor === undefined ? START : { commit: cursor, prepare: cursor };
+      const page = await this.readPage(from, FORWARDS, pageSize);
+      let last: bigint | undefined;
+      for (const resolved of page) {
+        const position = allPosition(resolved);
+        if (position === undefined) continue;
+        last = position;
+        if (cursor !== undefined && position <= cursor) continue;
+        if (events.length < maxCount && isUserEvent(resolved)) {
+          events.push(toRecordedEvent(resolved.event as EsdbRecorded, position));
+        }
+      }
+      const endOfAll = page.length < pageSize;
+      const noProgress = last === undefined || (cursor !== undefined && last <= cursor);
+      if (endOfAll || noProgress) break;
+      cursor = last;
+    }
+    return events;
+  }
+
+  /**
+   * Position of the last non-system event, or `null` when there is none. Reads `$all` backwards in
+   * small pages until it meets one (a fresh server holds only system events, so that may scan them all).
+   */
+  async headPosition(): Promise<bigint | null> {
+    let from: ReadPosition = END;
+    let cursor: bigint | undefined;
+    for (;;) {
+      const page = await this.readPage(from, BACKWARDS, HEAD_SCAN_PAGE);
+      let oldest: bigint | undefined;
+      for (const resolved of page) {
+        const position = allPosition(resolved);
+        if (position === undefined) continue;
+        if (cursor !== undefined && position >= cursor) continue;
+        if (isUserEvent(resolved)) return position;
+        oldest = position;
+      }
+      if (page.length < HEAD_SCAN_PAGE || oldest === undefined) return null;
+      cursor = oldest;
+      // Backwards reads exclude the event at `from` itself; the `>= cursor` check above is a guard.
+      from = { commit: oldest, prepare: oldest };
+    }
+  }
+
+  /**
+   * Calls `listener` when an event may have been appended: after each append through this instance,
+   * and for every non-system event seen by one live `subscribeToAll` (from the end of `$all`, system
+   * events filtered out by the server) that all listeners share. The subscription starts with the
+   * first listener, stops with the last, and is re-opened with an exponential back-off when it fails;
+   * after a reconnect every listener is called once, since appends in the gap were not seen.
+   */
+  onAppended(listener: () => void): () => void {
+    if (this.closed) return () => undefined;
+    this.listeners.add(listener);
+    if (!this.subscription && !this.reconnectTimer) this.startSubscription(false);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) void this.stopSubscription();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.stopSubscription();
+    await this.client.dispose();
+  }
+
+  /** Position of the event at `revision` of `streamId` (used to complete an append's result). */
+  private async positionOfRevision(streamId: string, revision: number): Promise<bigint> {
+    for await (const resolved of this.client.readStream(streamId, {
+      fromRevision: BigInt(revision),
+      direction: FORWARDS,
+      maxCount: 1,
+    })) {
+      if (resolved.event) return streamPosition(resolved.event as EsdbRecorded);
+    }
+    throw new Error(`EventStoreDB: event ${revision} of stream ${streamId} is missing right after appending it`);
+  }
+
+  /** One page of `$all`, fully consumed (never abandoned half-read, so the gRPC call always ends). */
+  private async readPage(
+    fromPosition: ReadPosition,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    maxCount: number,
+    deadline?: number,
+  ): Promise<AllStreamResolvedEvent[]> {
+    const page: AllStreamResolvedEvent[] = [];
+    for await (const resolved of this.client.readAll({
+      fromPosition,
+      direction,
+      maxCount,
+      resolveLinkTos: false,
+      ...(deadline === undefined ? {} : { deadline }),
+    })) {
+      page.push(resolved);
+    }
+    return page;
+  }
+
+  private startSubscription(isReconnect: boolean): void {
+    if (this.closed || this.listeners.size === 0) return;
+    const generation = ++this.subscriptionGeneration;
+    const current = () => generation === this.subscriptionGeneration && !this.closed;
+    let subscription: AllStreamSubscription;
+    try {
+      subscription = this.client.subscribeToAll({
+        fromPosition: END,
+        resolveLinkTos: false,
+        filter: excludeSystemEvents(),
+      });
+    } catch (error) {
+      this.scheduleReconnect(error);
+      return;
+    }
+    this.subscription = subscription;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed || !current()) return;
+      failed = true;
+      this.subscription = undefined;
+      void subscription.unsubscribe().catch(() => undefined);
+      this.scheduleReconnect(error);
+    };
+    subscription.on('confirmation', () => {
+      if (!current()) return;
+      this.reconnectAttempt = 0;
+      if (isReconnect) this.notifyListeners();
+    });
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+      if (!current()) return;
+      this.reconnectAttempt = 0;
+      if (isUserEvent(resolved)) this.notifyListeners();
+    });
+    subscription.on('error', (error: Error) => fail(error));
+    subscription.on('end', () => fail(new Error('EventStoreDB ended the $all subscription')));
+    subscription.on('close', () => fail(new Error('EventStoreDB $all subscription closed')));
+  }
+
+  private scheduleReconnect(error: unknown): void {
+    if (this.closed || this.listeners.size === 0 || this.reconnectTimer) return;
+    this.reconnectAttempt += 1;
+    try {
+      this.options.onSubscriptionError?.(error, this.reconnectAttempt);
+    } catch {
+      // A failing reporter must not stop the reconnects.
+    }
+    const { initial, max } = this.options.reconnectDelayMs ?? { initial: 250, max: 10_000 };
+    const delay = Math.min(initial * 2 ** Math.min(this.reconnectAttempt - 1, 30), max);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.startSubscription(true);
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private async stopSubscription(): Promise<void> {
+    this.subscriptionGeneration += 1;
+    this.reconnectAttempt = 0;
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+    }
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    if (subscription) await subscription.unsubscribe().catch(() => undefined);
+  }
+
+  private notifyListeners(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener is a wake-up hint; one that throws must not starve the others.
+      }
+    }
+  }
+}
+
+/** Masks the user-info part (`user:password@`) of a URL-like string. */
+export function redactConnectionString(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***:***@');
+}
+
+function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'no_stream') return 'no_stream';
+  if (expected === 'any') return 'any';
+  if (!Number.isSafeInteger(expected) || expected < 0) {
+    throw new Error(`expected revision must be a non-negative integer, 'no_stream' or 'any', got ${String(expected)}`);
+  }
+  return BigInt(expected);
+}
+
+function isWrongExpectedVersion(error: unknown): error is WrongExpectedVersionError {
+  return (
+    error instanceof WrongExpectedVersionError ||
+    (typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'wrong-expected-version')
+  );
+}
+
+function isStreamNotFound(error: unknown): boolean {
+  return (
+    error instanceof StreamNotFoundError ||
+    (typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'stream-not-found')
+  );
+}
+
+function toActual(actual: unknown): number | 'no_stream' {
+  if (typeof actual === 'bigint') return actual < 0n ? 'no_stream' : Number(actual);
+  if (typeof actual === 'number') return actual < 0 ? 'no_stream' : actual;
+  return 'no_stream';
+}
+
+/** Our events only: JSON, not a link, neither a system event type nor a system stream. */
+function isUserEvent(resolved: AllStreamResolvedEvent): boolean {
+  const event = resolved.event;
+  return (
+    event !== undefined &&
+    resolved.link === undefined &&
+    event.isJson &&
+    !event.type.startsWith('$') &&
+    !event.streamId.startsWith('$')
+  );
+}
+
+function allPosition(resolved: AllStreamResolvedEvent): bigint | undefined {
+  const position = resolved.event?.position?.commit ?? resolved.link?.position?.commit ?? resolved.commitPosition;
+  return position === undefined || position === NO_POSITION ? undefined : position;
+}
+
+/** The `$all` position of an event read from its stream (EventStoreDB ≥ 22.6 sends it). */
+function streamPosition(recorded: EsdbRecorded): bigint {
+  const commit = recorded.position?.commit;
+  if (commit === undefined || commit === NO_POSITION) {
+    throw new Error(
+      `EventStoreDB returned no $all position for event ${recorded.revision} of stream ${recorded.streamId}: ` +
+        'this adapter needs EventStoreDB 22.6 or later (and events not written in explicit transactions)',
+    );
+  }
+  return commit;
+}
+
+function toRecordedEvent(recorded: EsdbRecorded, position: bigint): RecordedEvent {
+  return {
+    id: recorded.id,
+    streamId: recorded.streamId,
+    revision: Number(recorded.revision),
+    position,
+    type: recorded.type,
+    data: (recorded.data ?? {}) as Record<string, unknown>,
+    metadata: parseMetadata(recorded.metadata),
+    recordedAt: toDate(recorded.created),
+  };
+}
+
+/**
+ * The 6.2.1 client already parses JSON metadata; it hands back raw bytes only when they are not valid
+ * JSON, and `undefined` when there are none.
+ */
+function parseMetadata(metadata: unknown): EventMetadata {
+  if (metadata instanceof Uint8Array) {
+    try {
+      return JSON.parse(Buffer.from(metadata).toString('utf8')) as EventMetadata;
+    } catch {
+      return {} as EventMetadata;
+    }
+  }
+  if (typeof metadata === 'string') {
+    try {
+      return JSON.parse(metadata) as EventMetadata;
+    } catch {
+      return {} as EventMetadata;
+    }
+  }
+  return (metadata ?? {}) as EventMetadata;
+}
+
+/** 1 ms in .NET ticks (100 ns). */
+const TICKS_PER_MS = 10_000n;
+
+/**
+ * `created` is a `Date` in client 6.2.1 (it converts the server's ticks since the Unix epoch itself).
+ * Older/newer clients handed out the raw tick count, so a number/bigint/string is converted the same way.
+ */
+function toDate(created: unknown): Date {
+  if (created instanceof Date) return created;
+  if (typeof created === 'bigint') return new Date(Number(created / TICKS_PER_MS));
+  if (typeof created === 'number') return new Date(Math.floor(created / 10_000));
+  if (typeof created === 'string' && /^\d+$/.test(created)) return new Date(Number(BigInt(created) / TICKS_PER_MS));
+  return new Date(0);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function scrub(message: string, url: string, redacted: string): string {
+  return url === redacted ? message : message.split(url).join(redacted);
+}
+
+/** The client's parse errors quote the whole string (credentials included): rebuild the message. */
+function describeParseError(error: unknown, url: string, redacted: string): string {
+  const parse = error as { expected?: unknown; location?: unknown };
+  if (typeof parse.expected === 'string' && Array.isArray(parse.location) && typeof parse.location[0] === 'number') {
+    return `expected ${parse.expected} at character ${parse.location[0] + 1}`;
+  }
+  return scrub(errorMessage(error), url, redacted);
+}

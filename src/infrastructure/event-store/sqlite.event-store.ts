@@ -1,0 +1,210 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult,
+  DuplicateEventIdError,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../../application/ports/event-store.port';
+
+interface EventRow {
+  position: number | bigint;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, `synchronous=FULL`, so an append that returned
+ * is on disk. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
+ * (stream, revision), a dense global position, atomic multi-event appends with an expected revision.
+ *
+ * Another process (the CLI) may append to the same file; `onAppended` then fires only through the
+ * poll timer (`pollIntervalMs`), never instantly.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<() => void>();
+  private pollTimer?: NodeJS.Timeout;
+  private lastSeenHead: bigint | null = null;
+  private readonly statements: Record<'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
+
+  constructor(readonly file: string, private readonly pollIntervalMs = 500) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT    NOT NULL UNIQUE,
+        stream_id   TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT    NOT NULL,
+        metadata    TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL,
+        UNIQUE (stream_id, revision)
+      );
+    `);
+    this.statements = {
+      streamHead: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
+      findById: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
+         VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`,
+      ),
+      readStream: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
+      ),
+      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
+    };
+  }
+
+  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const append = this.db.transaction((): AppendResult => {
+      const replay = this.findIdempotentReplay(streamId, events, expected);
+      if (replay) return replay;
+      const head = this.streamHead(streamId);
+      this.checkExpected(streamId, expected, head);
+      const recordedAt = new Date().toISOString();
+      let revision = head === 'no_stream' ? -1 : head;
+      let position = 0n;
+      for (const event of events) {
+        revision += 1;
+        const info = this.statements.insert.run({
+          id: event.id,
+          streamId,
+          revision,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          metadata: JSON.stringify(event.metadata),
+          recordedAt,
+        });
+        position = BigInt(info.lastInsertRowid);
+      }
+      return { nextExpectedRevision: revision, position };
+    });
+    const result = append.immediate();
+    this.notify();
+    return result;
+  }
+
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    const rows = this.statements.readStream.all(streamId, options.fromRevision ?? 0) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const rows = this.statements.readAll.all(options.after ?? 0n, options.maxCount) as EventRow[];
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    const row = this.statements.head.get() as { position: bigint | null };
+    return row.position === null ? null : BigInt(row.position);
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    if (!this.pollTimer) {
+      this.pollTimer = setInterval(() => void this.pollForForeignAppends(), this.pollIntervalMs);
+      this.pollTimer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.pollTimer) {
+        clearInterval(this.pollTimer);
+        this.pollTimer = undefined;
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * A re-append of a batch already stored (a redelivered update) returns the original result. The
+   * batch must be found whole, in order, at the revision the caller expected — anything else is a
+   * real conflict or a reused id.
+   */
+  private findIdempotentReplay(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
+    const first = this.statements.findById.get(events[0].id) as
+      | { stream_id: string; revision: bigint; position: bigint }
+      | undefined;
+    if (!first) {
+      for (const event of events.slice(1)) {
+        if (this.statements.findById.get(event.id)) throw new DuplicateEventIdError(streamId, event.id);
+      }
+      return null;
+    }
+    const startRevision = Number(first.revision);
+    const expectedStart = expected === 'no_stream' ? 0 : expected === 'any' ? startRevision : expected + 1;
+    if (first.stream_id !== streamId || startRevision !== expectedStart) {
+      throw new DuplicateEventIdError(streamId, events[0].id);
+    }
+    let last = first;
+    for (let i = 1; i < events.length; i++) {
+      const found = this.statements.findById.get(events[i].id) as typeof first | undefined;
+      if (!found || found.stream_id !== streamId || Number(found.revision) !== startRevision + i) {
+        throw new DuplicateEventIdError(streamId, events[i].id);
+      }
+      last = found;
+    }
+    return { nextExpectedRevision: Number(last.revision), position: BigInt(last.position) };
+  }
+
+  private streamHead(streamId: string): number | 'no_stream' {
+    const row = this.statements.streamHead.get(streamId) as { revision: bigint | null };
+    return row.revision === null ? 'no_stream' : Number(row.revision);
+  }
+
+  private checkExpected(streamId: string, expected: ExpectedRevision, head: number | 'no_stream'): void {
+    if (expected === 'any') return;
+    if (expected === 'no_stream' ? head !== 'no_stream' : head !== expected) {
+      throw new WrongExpectedRevisionError(streamId, expected, head);
+    }
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private async pollForForeignAppends(): Promise<void> {
+    if (!this.db.open) return;
+    const head = await this.headPosition();
+    if (head !== null && head !== this.lastSeenHead) {
+      this.lastSeenHead = head;
+      this.notify();
+    }
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: BigInt(row.position),
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(row.recorded_at),
+  };
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BotDirectory, ClientBotRecord } from '../../application/ports/read-models.port';
+import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
+import { ClientBotRow } from './client-bot.entity';
+
+/**
+ * Client bots from the `client_bots` read model, cached in memory and invalidated whenever the
+ * projection commits a change to a bot (every webhook call looks its bot up).
+ */
+@Injectable()
+export class BotDirectoryQuery implements BotDirectory {
+  private readonly cache = new Map<number, ClientBotRecord>();
+
+  constructor(
+    @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly projections: ProjectionsService,
+  ) {
+    projections.runner('client_bots').onCommitted((events) => {
+      for (const event of events) {
+        if (event.type === 'ClientBotAttached' || event.type === 'ClientBotDetached') this.cache.delete(Number(event.data.botId));
+      }
+    });
+  }
+
+  async get(botId: number, atLeast?: bigint): Promise<ClientBotRecord | null> {
+    if (atLeast !== undefined) await this.projections.runner('client_bots').waitFor(atLeast);
+    const cached = this.cache.get(botId);
+    if (cached) return cached;
+    let row = await this.load(botId);
+    if (!row && (await this.projections.catchUp('client_bots'))) row = await this.load(botId);
+    if (row) this.cache.set(botId, row);
+    return row;
+  }
+
+  async listAttached(): Promise<ClientBotRecord[]> {
+    const rows = await this.dataSource.getRepository(ClientBotRow).findBy({ status: 'attached' });
+    return rows.map(toRecord);
+  }
+
+  private async load(botId: number): Promise<ClientBotRecord | null> {
+    const row = await this.dataSource.getRepository(ClientBotRow).findOneBy({ botId });
+    return row ? toRecord(row) : null;
+  }
+}
+
+const toRecord = (row: ClientBotRow): ClientBotRecord => ({
+  botId: row.botId,
+  masterId: row.masterId,
+  username: row.username,
+  encryptedToken: row.encryptedToken,
+  status: row.status,
+});

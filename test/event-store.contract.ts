@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../src/application/ports/event-store.port';
+import { CatchUpSubscription } from '../src/infrastructure/event-store/catch-up-subscription';
+
+export interface ContractFixture {
+  store: EventStore;
+  /** Closes `store` and opens a new adapter over the same data, as a process restart would. */
+  reopen: () => Promise<EventStore>;
+  cleanup: () => Promise<void>;
+}
+
+const event = (type: string, data: Record<string, unknown> = {}, id = randomUUID()): NewEvent => ({
+  id,
+  type,
+  data,
+  metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+});
+
+/**
+ * The behaviour every event store adapter must have. Stream names are unique per run so the suite can
+ * run repeatedly against one long-lived EventStoreDB server.
+ */
+export function describeEventStoreContract(name: string, setup: () => Promise<ContractFixture>): void {
+  describe(`event store contract: ${name}`, () => {
+    let fixture: ContractFixture;
+    let store: EventStore;
+    const run = randomUUID().slice(0, 8);
+    const stream = (label: string) => `contract_${run}-${label}`;
+
+    beforeEach(async () => {
+      fixture = await setup();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('appends to a new stream and reads the events back in order with their data', async () => {
+      const s = stream('new');
+      const result = await store.appendToStream(s, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');
+      expect(result.nextExpectedRevision).toBe(1);
+      const read = await store.readStream(s);
+      expect(read.map((e) => [e.type, e.revision, e.data])).toEqual([
+        ['A', 0, { n: 1 }],
+        ['B', 1, { n: 2 }],
+      ]);
+      expect(read[0].metadata.correlationId).toBe('test');
+      expect(read[1].position).toBe(result.position);
+      expect(read[0].position < read[1].position).toBe(true);
+      expect(read[0].recordedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    });
+
+    it('reads an unknown stream as empty', async () => {
+      expect(await store.readStream(stream('missing'))).toEqual([]);
+    });
+
+    it('refuses an append whose expected revision is stale, and writes nothing', async () => {
+      const s = stream('conflict');
+      await store.appendToStream(s, [event('A')], 'no_stream');
+      await store.appendToStream(s, [event('B')], 0);
+      await expect(store.appendToStream(s, [event('C')], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.appendToStream(s, [event('C')], 'no_stream')).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      await expect(store.appendToStream(stream('absent'), [event('C')], 3)).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('lets exactly one of two concurrent writers at the same revision win', async () => {
+      const s = stream('race');
+      await store.appendToStream(s, [event('A')], 'no_stream');
+      const results = await Promise.allSettled([
+        store.appendToStream(s, [event('B1')], 0),
+        store.appendToStream(s, [event('B2')], 0),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('treats a re-append of the same event ids at the same expected revision as already done', async () => {
+      const s = stream('idempotent');
+      const batch = [event('A', {}, randomUUID()), event('B', {}, randomUUID())];
+      const first = await store.appendToStream(s, batch, 'no_stream');
+      const again = await store.appendToStream(s, batch, 'no_stream');
+      expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+      const next = await store.appendToStream(s, [event('C')], 1);
+      const replayed = await store.appendToStream(s, [event('D', {}, randomUUID())], 2);
+      expect(replayed.nextExpectedRevision).toBe(3);
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+      expect(next.nextExpectedRevision).toBe(2);
+    });
+
+    it('reads all streams in one global order, after a given position', async () => {
+      const a = stream('all-a');
+      const b = stream('all-b');
+      const before = await store.headPosition();
+      await store.appendToStream(a, [event('A1')], 'no_stream');
+      await store.appendToStream(b, [event('B1')], 'no_stream');
+      await store.appendToStream(a, [event('A2')], 0);
+      const mine = (events: RecordedEvent[]) => events.filter((e) => e.streamId === a || e.streamId === b);
+      const all = mine(await store.readAll({ after: before ?? undefined, maxCount: 1000 }));
+      expect(all.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
+      const rest = mine(await store.readAll({ after: all[0].position, maxCount: 1000 }));
+      expect(rest.map((e) => e.type)).toEqual(['B1', 'A2']);
+      const paged = await store.readAll({ after: before ?? undefined, maxCount: 2 });
+      expect(paged.length).toBeLessThanOrEqual(2);
+      expect(await store.headPosition()).toBe(all[2].position);
+    });
+
+    it('follows new events live and resumes from a stored position after a restart', async () => {
+      const s = stream('catch-up');
+      const start = await store.headPosition();
+      await store.appendToStream(s, [event('Old1'), event('Old2')], 'no_stream');
+
+      const seen: string[] = [];
+      const gotLive = waitUntil(() => seen.includes('Live'));
+      const first = new CatchUpSubscription(
+        store,
+        async (events) => {
+          for (const e of events) if (e.streamId === s) seen.push(e.type);
+        },
+        { after: start, idleWaitMs: 50 },
+      ).start();
+      await waitUntil(() => seen.length === 2);
+      await store.appendToStream(s, [event('Live')], 1);
+      await gotLive;
+      await first.stop();
+      const checkpoint = first.lastPosition;
+      expect(seen).toEqual(['Old1', 'Old2', 'Live']);
+
+      store = await fixture.reopen();
+      await store.appendToStream(s, [event('AfterRestart')], 2);
+      const resumed: string[] = [];
+      const second = new CatchUpSubscription(
+        store,
+        async (events) => {
+          for (const e of events) if (e.streamId === s) resumed.push(e.type);
+        },
+        { after: checkpoint, idleWaitMs: 50 },
+      ).start();
+      await waitUntil(() => resumed.length >= 1);
+      await second.stop();
+      expect(resumed).toEqual(['AfterRestart']);
+    });
+
+    it('hands a failed batch to the subscriber again instead of skipping it', async () => {
+      const s = stream('retry');
+      const start = await store.headPosition();
+      await store.appendToStream(s, [event('Once')], 'no_stream');
+      let attempts = 0;
+      const delivered: string[] = [];
+      const sub = new CatchUpSubscription(
+        store,
+        async (events) => {
+          const mine = events.filter((e) => e.streamId === s);
+          if (mine.length > 0 && attempts++ === 0) throw new Error('projection database went away');
+          delivered.push(...mine.map((e) => e.type));
+        },
+        { after: start, retryDelayMs: 10, idleWaitMs: 50 },
+      ).start();
+      await waitUntil(() => delivered.length === 1);
+      await sub.stop();
+      expect(delivered).toEqual(['Once']);
+      expect(attempts).toBe(2);
+    });
+  });
+}
+
+export async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
