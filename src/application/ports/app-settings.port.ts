@@ -7,4 +7,6 @@ export interface AppSettings {
   /** Set in webhook mode: client bot webhooks are registered at `${publicUrl}/telegram/client/<botId>`. */
   publicUrl: string | null;
   botLimit: number;
+  /** Long-polling timeout for getUpdates, seconds (polling mode). */
+  pollingTimeoutSeconds: number;
 }

@@ -101,6 +101,8 @@ export class EsdbEventStore implements EventStore {
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectAttempt = 0;
   private closed = false;
+  /** Result of the last `headPosition` scan: `head` as seen with `$all` examined down from `scannedTo`. */
+  private headMemo?: { scannedTo: bigint; head: bigint | null };
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -254,11 +256,18 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * Position of the last non-system event, or `null` when there is none. Reads `$all` backwards in
-   * small pages until it meets one (a fresh server holds only system events, so that may scan them all).
+   * small pages until it meets one. The newest position examined and the answer are remembered, so a
+   * later call (health checks call this often) only examines what was appended since — a fresh server
+   * holding nothing but system events is scanned in full once, not on every call.
    */
   async headPosition(): Promise<bigint | null> {
     let from: ReadPosition = END;
     let cursor: bigint | undefined;
+    let newest: bigint | undefined;
+    const remember = (head: bigint | null): bigint | null => {
+      if (newest !== undefined) this.headMemo = { scannedTo: newest, head };
+      return head;
+    };
     for (;;) {
       const page = await this.readPage(from, BACKWARDS, HEAD_SCAN_PAGE);
       let oldest: bigint | undefined;
@@ -266,10 +275,12 @@ export class EsdbEventStore implements EventStore {
         const position = allPosition(resolved);
         if (position === undefined) continue;
         if (cursor !== undefined && position >= cursor) continue;
-        if (isUserEvent(resolved)) return position;
+        newest ??= position;
+        if (this.headMemo && position <= this.headMemo.scannedTo) return remember(this.headMemo.head);
+        if (isUserEvent(resolved)) return remember(position);
         oldest = position;
       }
-      if (page.length < HEAD_SCAN_PAGE || oldest === undefined) return null;
+      if (page.length < HEAD_SCAN_PAGE || oldest === undefined) return remember(null);
       cursor = oldest;
       // Backwards reads exclude the event at `from` itself; the `>= cursor` check above is a guard.
       from = { commit: oldest, prepare: oldest };
@@ -303,14 +314,18 @@ export class EsdbEventStore implements EventStore {
 
   /** Position of the event at `revision` of `streamId` (used to complete an append's result). */
   private async positionOfRevision(streamId: string, revision: number): Promise<bigint> {
+    let found: EsdbRecorded | undefined;
+    // Consumed to the end rather than left early: a read abandoned half-way leaves its gRPC call
+    // un-drained, and `client.dispose()` then waits for it forever.
     for await (const resolved of this.client.readStream(streamId, {
       fromRevision: BigInt(revision),
       direction: FORWARDS,
       maxCount: 1,
     })) {
-      if (resolved.event) return streamPosition(resolved.event as EsdbRecorded);
+      found ??= resolved.event as EsdbRecorded | undefined;
     }
-    throw new Error(`EventStoreDB: event ${revision} of stream ${streamId} is missing right after appending it`);
+    if (!found) throw new Error(`EventStoreDB: event ${revision} of stream ${streamId} is missing right after appending it`);
+    return streamPosition(found);
   }
 
   /** One page of `$all`, fully consumed (never abandoned half-read, so the gRPC call always ends). */

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
+import { withWriteLock } from './write-lock';
 
 /** `position` '' means "from the very start" (a checkpoint taken while the store was empty). */
 const START = '';
@@ -12,7 +13,9 @@ export async function readCheckpoint(dataSource: DataSource, name: string): Prom
 }
 
 export async function saveCheckpoint(dataSource: DataSource, name: string, position: bigint | null): Promise<void> {
-  await dataSource
-    .getRepository(ProjectionCheckpoint)
-    .save({ name, position: position === null ? START : position.toString(), updatedAt: new Date().toISOString() });
+  await withWriteLock(dataSource, () =>
+    dataSource
+      .getRepository(ProjectionCheckpoint)
+      .save({ name, position: position === null ? START : position.toString(), updatedAt: new Date().toISOString() }),
+  );
 }

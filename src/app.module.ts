@@ -1,0 +1,107 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { join } from 'node:path';
+import { BotTokenVerifier } from './application/add-client-bot/bot-token-verifier';
+import { RequestAddBotHandler } from './application/add-client-bot/request-add-bot.handler';
+import { CancelHandler } from './application/cancel/cancel.handler';
+import { AggregateStore } from './application/command-handling/aggregate-store';
+import { CustomerStartHandler, ReceiveCustomerMessageHandler } from './application/customer-message/customer-message.handler';
+import { MasterMessageHandler } from './application/master-message/master-message.handler';
+import { APP_SETTINGS, AppSettings } from './application/ports/app-settings.port';
+import { CONTENT_VAULT, TOKEN_CIPHER } from './application/ports/crypto.port';
+import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
+import { BOT_DIRECTORY, REPLY_TARGETS } from './application/ports/read-models.port';
+import { TELEGRAM } from './application/ports/telegram.port';
+import { BotApis } from './application/reactors/client-bot-apis';
+import { DeliveryReactor } from './application/reactors/delivery.reactor';
+import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
+import { RelayReactor } from './application/reactors/relay.reactor';
+import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
+import { ReplyComposer } from './application/reply-to-customer/reply-composer';
+import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
+import { StartMasterHandler } from './application/start-master/start-master.handler';
+import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
+import { AppConfig } from './infrastructure/config/app-config';
+import { loadMasterKey } from './infrastructure/crypto/master-key';
+import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
+import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
+import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
+import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
+import { HealthController } from './infrastructure/http/health.controller';
+import { LifecycleService } from './infrastructure/lifecycle.service';
+import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
+import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
+import { UpdateRouter } from './infrastructure/telegram/update-router';
+import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
+import { BotDirectoryQuery } from './projections/client-bots/bot-directory.query';
+import { ReplyTargetQuery } from './projections/message-refs/reply-target.query';
+import { ProjectionsService, READ_MODEL_DATA_SOURCE } from './projections/projections.service';
+import { openReadModels } from './projections/read-model.datasource';
+
+const MASTER_KEY = Symbol('MASTER_KEY');
+
+const COMMAND_HANDLERS = [
+  StartMasterHandler,
+  RequestAddBotHandler,
+  MasterMessageHandler,
+  RemoveClientBotHandler,
+  CancelHandler,
+  UnknownCommandHandler,
+  ReplyToCustomerHandler,
+  StartRespondingHandler,
+  ReceiveCustomerMessageHandler,
+  CustomerStartHandler,
+];
+
+/** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
+export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
+  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const settings: AppSettings = {
+      masterBotId: config.masterBotToken.botId,
+      masterBotToken: config.masterBotToken.reveal(),
+      publicUrl: config.publicUrl,
+      botLimit: config.botLimit,
+      pollingTimeoutSeconds: config.pollingTimeoutSeconds,
+    };
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [TelegramWebhookController, HealthController],
+      providers: [
+        { provide: APP_SETTINGS, useValue: settings },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: READ_MODEL_DATA_SOURCE, useFactory: () => openReadModels(config) },
+        { provide: MASTER_KEY, useFactory: () => loadMasterKey(config.tokenEncryptionKey, config.dataDir) },
+        { provide: TOKEN_CIPHER, useFactory: (key: Buffer) => new AesTokenCipher(key), inject: [MASTER_KEY] },
+        {
+          provide: CONTENT_VAULT,
+          useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
+          inject: [MASTER_KEY],
+        },
+        { provide: TELEGRAM, useValue: new TelegrafGateway(config.telegramApiRoot) },
+        AggregateStore,
+        ProjectionsService,
+        BotDirectoryQuery,
+        { provide: BOT_DIRECTORY, useExisting: BotDirectoryQuery },
+        ReplyTargetQuery,
+        { provide: REPLY_TARGETS, useExisting: ReplyTargetQuery },
+        BotTokenVerifier,
+        ReplyComposer,
+        BotApis,
+        RelayReactor,
+        DeliveryReactor,
+        MasterNotifierReactor,
+        UpdateRouter,
+        ClientBotSupervisor,
+        LifecycleService,
+        ...COMMAND_HANDLERS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_SETTINGS, AppSettings } from '../../application/ports/app-settings.port';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
+import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models.port';
+import { BotApis } from '../../application/reactors/client-bot-apis';
+import { ProjectionsService } from '../../projections/projections.service';
+import { CatchUpSubscription } from '../event-store/catch-up-subscription';
+import { UpdatePoller } from './update-poller';
+import { UpdateRouter } from './update-router';
+
+/**
+ * Polling mode only: keeps one long-polling loop per attached client bot — those attached at start,
+ * then following ClientBotAttached / ClientBotDetached live.
+ */
+@Injectable()
+export class ClientBotSupervisor {
+  private readonly logger = new Logger('ClientBots');
+  private readonly pollers = new Map<number, UpdatePoller>();
+  private subscription?: CatchUpSubscription;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+    private readonly projections: ProjectionsService,
+    private readonly bots: BotApis,
+    private readonly router: UpdateRouter,
+  ) {}
+
+  async start(): Promise<void> {
+    const head = await this.store.headPosition();
+    await this.projections.catchUp('client_bots', 30_000);
+    for (const bot of await this.directory.listAttached()) await this.startPolling(bot.botId);
+    this.subscription = new CatchUpSubscription(this.store, (events) => this.follow(events), { after: head, idleWaitMs: 1000 }).start();
+    this.logger.log(`polling ${this.pollers.size} client bot(s)`);
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await Promise.all([...this.pollers.values()].map((p) => p.stop()));
+    this.pollers.clear();
+  }
+
+  private async follow(events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const botId = Number(event.data.botId);
+      if (event.type === 'ClientBotAttached') await this.startPolling(botId, event.position);
+      if (event.type === 'ClientBotDetached') {
+        await this.pollers.get(botId)?.stop();
+        this.pollers.delete(botId);
+      }
+    }
+  }
+
+  private async startPolling(botId: number, atLeast?: bigint): Promise<void> {
+    if (this.pollers.has(botId)) return;
+    const api = await this.bots.client(botId, atLeast);
+    if (!api) return;
+    await api.deleteWebhook().catch(() => undefined);
+    const poller = new UpdatePoller(`client-${botId}`, api, (u) => this.router.record({ kind: 'client', botId }, u), this.settings.pollingTimeoutSeconds, () =>
+      this.pollers.delete(botId),
+    );
+    this.pollers.set(botId, poller.start());
+  }
+}

@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import { BotApi, TelegramApiError } from '../../application/ports/telegram.port';
+import { BadUpdateError } from './telegram-update';
+
+/**
+ * Long polling for one bot, at-least-once: the offset passed to getUpdates (which is what confirms
+ * updates to Telegram) only moves past an update after `record` resolved for it. A failed update is
+ * fetched again after a back-off, and the updates behind it wait — one chat's order is kept.
+ * (Telegraf's own polling loop confirms before handling; we do not use it.)
+ */
+export class UpdatePoller {
+  private readonly logger: Logger;
+  private readonly abort = new AbortController();
+  private loop?: Promise<void>;
+  private offset = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly api: BotApi,
+    private readonly record: (update: unknown) => Promise<void>,
+    private readonly timeoutSeconds: number,
+    private readonly onFatal: (error: TelegramApiError) => void = () => undefined,
+  ) {
+    this.logger = new Logger(`Polling:${name}`);
+  }
+
+  start(): this {
+    this.loop ??= this.run();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        const updates = await this.api.getUpdates(this.offset, this.timeoutSeconds, this.abort.signal);
+        for (const update of updates) {
+          await this.recordOne(update);
+          this.offset = (update as { update_id: number }).update_id + 1;
+        }
+        failures = 0;
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        if (error instanceof TelegramApiError && error.tokenRevoked) {
+          this.logger.error(`token rejected by Telegram (${error.code}); polling stopped`);
+          this.onFatal(error);
+          return;
+        }
+        failures += 1;
+        const delay = Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
+        this.logger.warn(`${String(error)}; retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async recordOne(update: unknown): Promise<void> {
+    try {
+      await this.record(update);
+    } catch (error) {
+      // A malformed update will never record: skip it rather than block the bot forever.
+      if (error instanceof BadUpdateError) return void this.logger.warn(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { APP_SETTINGS, AppSettings } from '../../application/ports/app-settings.port';
+import { BotApis } from '../../application/reactors/client-bot-apis';
+import { parseUpdate, TgUpdate } from './telegram-update';
+import { translateClientUpdate, translateMasterUpdate } from './update-translator';
+
+export type UpdateSource = { kind: 'master' } | { kind: 'client'; botId: number };
+
+/**
+ * One path from a Telegram update to recorded events, shared by webhooks and long polling. It
+ * resolves only once the command's events are durably appended (or the update was judged a duplicate
+ * or irrelevant); any failure rejects, so the webhook answers 5xx and polling does not confirm the offset.
+ */
+@Injectable()
+export class UpdateRouter {
+  private readonly logger = new Logger('Updates');
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly bots: BotApis,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {}
+
+  async record(source: UpdateSource, body: unknown): Promise<void> {
+    const update = parseUpdate(body);
+    const command =
+      source.kind === 'master' ? translateMasterUpdate(this.settings.masterBotId, update) : translateClientUpdate(source.botId, update);
+    if (command) await this.commandBus.execute(command);
+    else this.logger.debug(`update ${update.update_id} from ${source.kind} ignored`);
+    if (source.kind === 'master') this.acknowledgeButton(update);
+  }
+
+  /**
+   * Stops the button's spinner. Best effort and not recorded: the button's effect is already durable,
+   * and a lost acknowledgement only leaves the spinner to time out.
+   */
+  private acknowledgeButton(update: TgUpdate): void {
+    const query = update.callback_query;
+    if (!query) return;
+    this.bots
+      .master()
+      .answerCallback(query.id)
+      .catch((error: unknown) => this.logger.warn(`answerCallbackQuery: ${String(error)}`));
+  }
+}
