@@ -89,9 +89,20 @@ const MAX_READ_ALL_PAGE = 4096;
  *   event carries its own log position) — the only kind this project writes. Events written in
  *   explicit transactions by the legacy TCP protocol share one commit position; a checkpoint in the
  *   middle of such a transaction would skip its remaining events.
+ * - WARNING: positions (and so projection checkpoints) are only meaningful to the adapter that issued
+ *   them. Switching an installation from SQLite to EventStoreDB (or back) needs the projections
+ *   rebuilt from the start; an old dense SQLite checkpoint passed as `after` is not a record boundary
+ *   in EventStoreDB's log.
+ * - WARNING: one append is limited by the server's `MaxAppendSize` (1 MiB by default) and fails with
+ *   the client's `MaxAppendSizeExceededError`; SQLite has no such limit.
+ * - `readStream` returns JSON events only (this project writes nothing else); `recordedAt` is the
+ *   server's clock, not the application's.
+ * - `headPosition` scans `$all` backwards past system events (remembering what it has scanned).
  * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
  *   through this instance), so it also fires for other processes' appends, but it may miss some while
  *   the subscription reconnects — it is a latency hint, exactly as the port says.
+ * - The connection string is only ever shown with its credentials masked — except by the client
+ *   library's own debug output (`DEBUG=esdb:*`), which prints it whole: never enable that in production.
  */
 export class EsdbEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
@@ -150,9 +161,10 @@ export class EsdbEventStore implements EventStore {
    * the original revision instead of writing again.
    *
    * The returned `position` is that of the last event of the batch. For a single-event append it is
-   * the one the server reports; for a batch, or when the server reports none (its answer to an
-   * idempotent re-append), it is read back from the stream at `nextExpectedRevision` — the server's
-   * reported position for a batch is that of its commit, not of its last event.
+   * the one the server reports. For a batch, or when the server reports none (its answer to an
+   * idempotent re-append carries no position), it is read back from the stream at
+   * `nextExpectedRevision` (one extra read): the server reports one position per append, which is not
+   * documented to be the last event's (its own source calls it "not technically correct").
    */
   async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
