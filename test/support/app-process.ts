@@ -1,8 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** The project root, whether this file runs from test/support (jest) or dist/test/support (node). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
+
+/** Extra node flags for the app process, e.g. APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench. */
+const nodeArgs = (): string[] => (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /**
  * The real app as a separate OS process (`node dist/src/main.js`), so a test can kill it with SIGKILL —
@@ -17,7 +27,7 @@ export class AppProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs(), MAIN], { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => this.output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => this.output.push(d.toString()));
@@ -29,6 +39,21 @@ export class AppProcess {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`app did not become healthy:\n${this.output.join('')}`);
+  }
+
+  /** Resident memory of the app process, from /proc (Linux). */
+  async rssBytes(): Promise<number> {
+    const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${this.child?.pid}/status`, 'utf8'));
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  }
+
+  /** SIGTERM: a graceful stop (shutdown hooks run). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 
   /** SIGKILL: the process gets no chance to finish anything. */

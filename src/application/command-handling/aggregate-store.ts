@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandOrigin, Decider, DomainEvent } from '../../domain/shared/decider';
-import { EVENT_STORE, EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
+import { DuplicateEventIdError, EVENT_STORE, EventStore, NewEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
 
@@ -17,14 +17,15 @@ export interface HandleResult<S, E> {
  * was read. A conflict (another command won the race) re-reads and re-runs the pure decision, so
  * concurrent commands on one aggregate never lose an update.
  *
- * A Telegram update that the stream already records (same bot, update_id not newer than the newest
- * recorded) is dropped before deciding: redelivery has one effect. Event ids are UUIDv5 of
+ * A message (Telegram update, or the event a reactor reacts to) that the stream already records as a
+ * causation is dropped before deciding: redelivery has one effect. Event ids are UUIDv5 of
  * (stream, causation, index), so two concurrent deliveries of one update collapse into one append.
  */
 @Injectable()
 export class AggregateStore {
   private readonly logger = new Logger(AggregateStore.name);
   static readonly MAX_ATTEMPTS = 10;
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -36,9 +37,18 @@ export class AggregateStore {
 
   /**
    * @param command the command, or a function that builds it from the current state (it may do I/O,
-   *   e.g. look up a reply target); returning null decides nothing.
+   *   e.g. look up a reply target, and may handle commands on *other* streams); returning null decides nothing.
    */
-  async handle<C, E extends DomainEvent, S>(
+  handle<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C | ((state: S) => Promise<C | null>),
+    origin: CommandOrigin,
+  ): Promise<HandleResult<S, E>> {
+    return this.oneAtATime(streamId, () => this.decideAndAppend(streamId, decider, command, origin));
+  }
+
+  private async decideAndAppend<C, E extends DomainEvent, S>(
     streamId: string,
     decider: Decider<C, E, S>,
     command: C | ((state: S) => Promise<C | null>),
@@ -46,7 +56,7 @@ export class AggregateStore {
   ): Promise<HandleResult<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const { recorded, state } = await this.load(streamId, decider);
-      if (alreadyRecorded(recorded, origin)) return { state, events: [], duplicate: true, position: null };
+      if (recorded.some((e) => e.metadata.causationId === origin.causationId)) return { state, events: [], duplicate: true, position: null };
       const resolved = typeof command === 'function' ? await (command as (s: S) => Promise<C | null>)(state) : command;
       if (resolved === null) return { state, events: [], duplicate: false, position: null };
       const events = decider.decide(resolved, state);
@@ -57,20 +67,33 @@ export class AggregateStore {
         const next = events.reduce((s, e) => decider.evolve(s, e), state);
         return { state: next, events, duplicate: false, position: result.position };
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= AggregateStore.MAX_ATTEMPTS) throw error;
+        // A conflict means another writer (another process: this one serialises per stream) got there
+        // first; a duplicate id means a concurrent delivery of this very message did. Both: read again.
+        const retryable = error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;
+        if (!retryable || attempt >= AggregateStore.MAX_ATTEMPTS) throw error;
         this.logger.debug(`conflict on ${streamId} (attempt ${attempt}); deciding again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }
-}
 
-function alreadyRecorded(recorded: RecordedEvent[], origin: CommandOrigin): boolean {
-  if (origin.updateId === undefined || origin.updateSource === undefined) return false;
-  for (let i = recorded.length - 1; i >= 0; i--) {
-    const meta = recorded[i].metadata;
-    if (meta.updateSource === origin.updateSource && typeof meta.updateId === 'number') return meta.updateId >= origin.updateId;
+  /**
+   * Commands on one stream run one at a time within this process, so they never race each other for
+   * a revision; conflicts only come from other processes. (A command may handle commands on other
+   * streams while it runs — never on its own stream, which would wait for itself.)
+   */
+  private oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(streamId) ?? Promise.resolve()).then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(streamId, tail);
+    void tail.then(() => {
+      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
+    });
+    return run;
   }
-  return false;
 }
 
 function toNewEvent(streamId: string, event: DomainEvent, index: number, origin: CommandOrigin): NewEvent {

@@ -10,10 +10,15 @@ import { inspect } from 'node:util';
 export class BotToken {
   static readonly PATTERN = /^(\d{6,12}):([A-Za-z0-9_-]{35})$/;
 
+  /** A real private field (not TypeScript's `private`): invisible to spreading, Object.values and inspect. */
+  readonly #secret: string;
+
   private constructor(
     readonly botId: number,
-    private readonly secret: string,
-  ) {}
+    secret: string,
+  ) {
+    this.#secret = secret;
+  }
 
   /** Returns null when `text` (trimmed) is not shaped like a bot token. */
   static parse(text: string): BotToken | null {
@@ -28,15 +33,15 @@ export class BotToken {
   }
 
   reveal(): string {
-    return this.secret;
+    return this.#secret;
   }
 
   equals(other: BotToken): boolean {
-    return other.secret === this.secret;
+    return other.#secret === this.#secret;
   }
 
   toString(): string {
-    return BotToken.redact(this.secret);
+    return BotToken.redact(this.#secret);
   }
 
   toJSON(): string {

@@ -64,7 +64,7 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return reply(command, state);
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
-        return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId })];
+        return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
       }
       return [reject(masterId, 'message', state.fsm === 'Responding' ? 'unsupported_message' : 'not_a_reply')];
   }

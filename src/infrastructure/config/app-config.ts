@@ -48,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const value = text(name);
     if (value === null) return fallback;
-    const n = Number(value);
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name} must be a whole number from ${min} to ${max}`);
       return fallback;
@@ -62,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else if (!masterBotToken) problems.push('MASTER_BOT_TOKEN is not shaped like a bot token (<bot id>:<35 characters>)');
 
   const tokenEncryptionKey = text('TOKEN_ENCRYPTION_KEY');
-  if (tokenEncryptionKey !== null && !/^[A-Za-z0-9+/=_-]{43,}$/.test(tokenEncryptionKey)) {
+  if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
     problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
   }
   const auditToken = text('AUDIT_TOKEN');
@@ -82,4 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
   return { ...config, masterBotToken };
+}
+
+/** 32 bytes in base64 or base64url (what `openssl rand -base64 32` prints). */
+function isBase64Key(text: string): boolean {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return false;
+  return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32;
 }

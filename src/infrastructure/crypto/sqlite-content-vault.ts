@@ -14,6 +14,7 @@ import { decrypt, encrypt } from './aes-gcm';
 export class SqliteContentVault implements ContentVault {
   private readonly db: Database.Database;
   private readonly cache = new Map<string, Buffer | null>();
+  private readonly statements: Record<'select' | 'insert' | 'delete', Database.Statement>;
 
   constructor(file: string, private readonly masterKey: Buffer) {
     mkdirSync(dirname(file), { recursive: true });
@@ -22,6 +23,12 @@ export class SqliteContentVault implements ContentVault {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec('CREATE TABLE IF NOT EXISTS conversation_keys (key_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL)');
+    this.statements = {
+      select: this.db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?'),
+      // INSERT OR IGNORE + re-read: two processes creating the same key at once agree on one.
+      insert: this.db.prepare('INSERT OR IGNORE INTO conversation_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)'),
+      delete: this.db.prepare('DELETE FROM conversation_keys WHERE key_id = ?'),
+    };
   }
 
   seal(conversationId: string, content: unknown): Sealed {
@@ -41,7 +48,7 @@ export class SqliteContentVault implements ContentVault {
   }
 
   erase(conversationId: string): void {
-    this.db.prepare('DELETE FROM conversation_keys WHERE key_id = ?').run(conversationId);
+    this.statements.delete.run(conversationId);
     this.cache.set(conversationId, null);
   }
 
@@ -52,7 +59,7 @@ export class SqliteContentVault implements ContentVault {
   private keyFor(keyId: string, create: boolean): Buffer | null {
     const cached = this.cache.get(keyId);
     if (cached || (cached === null && !create)) return cached;
-    const row = this.db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?').get(keyId) as { wrapped: string } | undefined;
+    const row = this.statements.select.get(keyId) as { wrapped: string } | undefined;
     if (row) {
       const key = decrypt(this.masterKey, row.wrapped, `key:${keyId}`);
       this.cache.set(keyId, key);
@@ -60,10 +67,7 @@ export class SqliteContentVault implements ContentVault {
     }
     if (!create) return null;
     const key = randomBytes(32);
-    // INSERT OR IGNORE + re-read: two processes creating the same key at once agree on one.
-    this.db
-      .prepare('INSERT OR IGNORE INTO conversation_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)')
-      .run(keyId, encrypt(this.masterKey, key, `key:${keyId}`), new Date().toISOString());
+    this.statements.insert.run(keyId, encrypt(this.masterKey, key, `key:${keyId}`), new Date().toISOString());
     this.cache.delete(keyId);
     return this.keyFor(keyId, false);
   }

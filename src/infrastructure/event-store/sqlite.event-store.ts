@@ -12,6 +12,14 @@ import {
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
 interface EventRow {
   position: number | bigint;
   id: string;
@@ -36,6 +44,9 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private pollTimer?: NodeJS.Timeout;
   private lastSeenHead: bigint | null = null;
+  private readonly pending: PendingAppend[] = [];
+  /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction. */
+  private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly statements: Record<'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
 
   constructor(readonly file: string, private readonly pollIntervalMs = 500) {
@@ -71,36 +82,73 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
     };
+    this.appendInSavepoint = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
+      this.append(streamId, events, expected),
+    );
   }
 
-  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const append = this.db.transaction((): AppendResult => {
-      const replay = this.findIdempotentReplay(streamId, events, expected);
-      if (replay) return replay;
-      const head = this.streamHead(streamId);
-      this.checkExpected(streamId, expected, head);
-      const recordedAt = new Date().toISOString();
-      let revision = head === 'no_stream' ? -1 : head;
-      let position = 0n;
-      for (const event of events) {
-        revision += 1;
-        const info = this.statements.insert.run({
-          id: event.id,
-          streamId,
-          revision,
-          type: event.type,
-          data: JSON.stringify(event.data),
-          metadata: JSON.stringify(event.metadata),
-          recordedAt,
-        });
-        position = BigInt(info.lastInsertRowid);
-      }
-      return { nextExpectedRevision: revision, position };
+  /**
+   * Group commit: appends that arrive in the same turn of the event loop share one transaction and
+   * so one fsync. Each append still runs in its own savepoint with its own expected-revision check,
+   * so one conflicting append fails alone; none resolves before the shared commit is on disk.
+   */
+  appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, events, expected, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
-    const result = append.immediate();
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const request of batch) {
+            try {
+              outcomes.push({ ok: this.appendInSavepoint(request.streamId, request.events, request.expected) });
+            } catch (error) {
+              outcomes.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    batch.forEach((request, i) => {
+      const outcome = outcomes[i];
+      if ('ok' in outcome) request.resolve(outcome.ok);
+      else request.reject(outcome.error);
+    });
     this.notify();
-    return result;
+  }
+
+  private append(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const replay = this.findIdempotentReplay(streamId, events, expected);
+    if (replay) return replay;
+    const head = this.streamHead(streamId);
+    this.checkExpected(streamId, expected, head);
+    const recordedAt = new Date().toISOString();
+    let revision = head === 'no_stream' ? -1 : head;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      const info = this.statements.insert.run({
+        id: event.id,
+        streamId,
+        revision,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+        recordedAt,
+      });
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
   }
 
   async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BotDirectory, ClientBotRecord } from '../../application/ports/read-models.port';
+import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { ClientBotRow } from './client-bot.entity';
 
@@ -34,12 +35,12 @@ export class BotDirectoryQuery implements BotDirectory {
   }
 
   async listAttached(): Promise<ClientBotRecord[]> {
-    const rows = await this.dataSource.getRepository(ClientBotRow).findBy({ status: 'attached' });
+    const rows = await exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(ClientBotRow).findBy({ status: 'attached' }));
     return rows.map(toRecord);
   }
 
   private async load(botId: number): Promise<ClientBotRecord | null> {
-    const row = await this.dataSource.getRepository(ClientBotRow).findOneBy({ botId });
+    const row = await exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(ClientBotRow).findOneBy({ botId }));
     return row ? toRecord(row) : null;
   }
 }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
-import { withWriteLock } from './write-lock';
+import { exclusiveOnSqlite } from './exclusive-on-sqlite';
 
 /** `position` '' means "from the very start" (a checkpoint taken while the store was empty). */
 const START = '';
@@ -13,7 +13,7 @@ export async function readCheckpoint(dataSource: DataSource, name: string): Prom
 }
 
 export async function saveCheckpoint(dataSource: DataSource, name: string, position: bigint | null): Promise<void> {
-  await withWriteLock(dataSource, () =>
+  await exclusiveOnSqlite(dataSource, () =>
     dataSource
       .getRepository(ProjectionCheckpoint)
       .save({ name, position: position === null ? START : position.toString(), updatedAt: new Date().toISOString() }),

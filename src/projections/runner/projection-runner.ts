@@ -6,7 +6,7 @@ import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-s
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { Projector } from './projector';
 import { readCheckpoint } from './projection-checkpoint.store';
-import { withWriteLock } from './write-lock';
+import { exclusiveOnSqlite } from './exclusive-on-sqlite';
 
 /**
  * Runs one projector from its stored checkpoint: each batch's rows and the new checkpoint are committed
@@ -66,7 +66,7 @@ export class ProjectionRunner {
   private async applyBatch(events: RecordedEvent[]): Promise<void> {
     const relevant = events.filter((e) => this.projector.handles.has(e.type)).map(upcast);
     const last = events[events.length - 1].position;
-    await withWriteLock(this.dataSource, () => this.dataSource.transaction(async (em) => {
+    await exclusiveOnSqlite(this.dataSource, () => this.dataSource.transaction(async (em) => {
       if (relevant.length > 0) await this.projector.apply(relevant, em);
       await em.getRepository(ProjectionCheckpoint).save({ name: this.checkpointName, position: last.toString(), updatedAt: new Date().toISOString() });
     }));

@@ -1,0 +1,100 @@
+/**
+ * `npm run demo`: boots the real app (Nest + Fastify, embedded SQLite event store and read models) in a
+ * temp directory against the local Telegram Bot API fake, plays a master and a customer, and prints
+ * the conversation and the event timeline. No server, no token, no network needed.
+ */
+import 'reflect-metadata';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../src/application/ports/event-store.port';
+import { AppHarness } from '../test/support/app-harness';
+import { SentRecord } from '../test/support/telegram-bot-api.fake';
+
+const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const indent = (s: string) => s.replace(/\n/g, '\n      ');
+
+async function main(): Promise<void> {
+  const h = await AppHarness.start({ logLevels: ['error'] });
+  try {
+    const { fake } = h;
+    const alice = fake.createUser({ firstName: 'Alice', username: 'alice_owner' });
+    const bob = fake.createUser({ firstName: 'Bob', lastName: 'Brown', username: 'bob' });
+    const shop = fake.createBot({ username: 'acme_support_bot', firstName: 'Acme Support' });
+    const master = h.masterBot;
+
+    console.log(bold('\nFeedbackBots demo') + dim(` — app on ${h.baseUrl}, Bot API fake on ${fake.apiRoot}, data in ${h.dataDir}\n`));
+    const user = (who: string, bot: string, text: string) => console.log(`  ${bold(who)} → @${bot}: ${indent(text)}`);
+    const botSays = (s: SentRecord, bot: string, to: string) =>
+      console.log(`  ${dim(`@${bot} → ${to}:`)} ${indent(s.text ?? `[${s.method}]`)}`);
+    const await_ = (botId: number, chatId: number, fragment: string) =>
+      fake.waitForSent((s) => s.botId === botId && s.chatId === chatId && (s.text ?? '').includes(fragment), { timeoutMs: 10_000 });
+
+    user('Alice', master.username, '/start');
+    fake.userSends(master.id, alice.id, '/start');
+    botSays(await await_(master.id, alice.id, 'Welcome'), master.username, 'Alice');
+
+    user('Alice', master.username, '/add');
+    fake.userSends(master.id, alice.id, '/add');
+    botSays(await await_(master.id, alice.id, 'token'), master.username, 'Alice');
+
+    user('Alice', master.username, `${shop.id}:${'•'.repeat(8)} (the token from @BotFather)`);
+    const pasted = fake.userSends(master.id, alice.id, shop.token);
+    botSays(await await_(master.id, alice.id, 'is attached'), master.username, 'Alice');
+    await fake.waitForCall('deleteMessage', (c) => c.params.message_id === pasted.messageId);
+    console.log(dim(`  (the message holding the token was deleted from Alice's chat; webhook → ${fake.webhookInfo(shop.id).url})`));
+
+    user('Bob', shop.username, '/start');
+    fake.userSends(shop.id, bob.id, '/start');
+    botSays(await await_(shop.id, bob.id, 'Hello'), shop.username, 'Bob');
+
+    const question = 'Hi! Do you ship to Lisbon?';
+    user('Bob', shop.username, question);
+    const asked = fake.userSends(shop.id, bob.id, question);
+    const relayed = await await_(master.id, alice.id, question);
+    botSays(relayed, master.username, 'Alice');
+
+    const answer = 'Yes — 3 days, free over €50.';
+    user('Alice', master.username, `(replying to the relayed message) ${answer}`);
+    fake.userSends(master.id, alice.id, { text: answer, replyToMessageId: relayed.messageId });
+    const delivered = await await_(shop.id, bob.id, answer);
+    botSays(delivered, shop.username, 'Bob');
+    await fake.waitFor(() => fake.reactions(master.id, alice.id, relayed.messageId).length > 0);
+    console.log(
+      dim(`  (delivered as a reply to Bob's message #${asked.messageId}; Alice's copy marked ${fake.reactions(master.id, alice.id, relayed.messageId).join('')})`),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const store = h.app.get<EventStore>(EVENT_STORE);
+    await printTimeline(store, `master-${alice.id}`, "Alice's master stream");
+    await printTimeline(store, `conversation-${shop.id}-${bob.id}`, "Bob's conversation with @acme_support_bot");
+    console.log(dim('\nEvents hold ids, transitions and encrypted content only — no message text, no token in clear.\n'));
+  } finally {
+    await h.stop();
+  }
+}
+
+async function printTimeline(store: EventStore, streamId: string, title: string): Promise<void> {
+  console.log(bold(`\n${title}`) + dim(` (${streamId})`));
+  for (const e of await store.readStream(streamId)) console.log(`  ${describe(e)}`);
+}
+
+function describe(e: RecordedEvent): string {
+  const d = e.data as Record<string, unknown>;
+  const time = e.recordedAt.toISOString().slice(11, 23);
+  const detail =
+    e.type === 'StateChanged'
+      ? `${String(d.from)} → ${String(d.to)}  (${String(d.trigger)})`
+      : e.type === 'ClientBotAttached'
+        ? `@${String(d.username)}  token: <encrypted>`
+        : e.type === 'CommandRejected'
+          ? String(d.reason)
+          : Object.entries(d)
+              .filter(([k]) => !['masterId', 'content', 'encryptedToken', 'target'].includes(k))
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(' ');
+  return `${dim(`${time}  #${e.revision}`)}  ${e.type.padEnd(24)} ${detail}  ${dim(`← ${String(e.metadata.causationId)}`)}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../src/infrastructure/config/app-config';
+
+const SECRET = 'AAHk3_Zq9-vQx7LmNp2RsTuVwXyZ0123abc';
+const MASTER_BOT_TOKEN = `7123456789:${SECRET}`;
+/** 32 bytes in base64, as `openssl rand -base64 32` prints them. */
+const TOKEN_ENCRYPTION_KEY = 'q3Jm0c1Zb7mH0cV2m5x8Qe9yWl4tRz6uKp1sNa2dFgE=';
+
+/** Runs loadConfig and returns the ConfigError it throws (failing the test when it does not throw one). */
+function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected loadConfig to refuse this environment');
+}
+
+describe('loadConfig', () => {
+  describe('an operator who sets only the MasterBot token', () => {
+    const config = loadConfig({ MASTER_BOT_TOKEN });
+
+    it('gets the documented defaults', () => {
+      expect(config).toMatchObject({
+        telegramApiRoot: 'https://api.telegram.org',
+        port: 3000,
+        eventStoreUrl: null,
+        databaseUrl: null,
+        tokenEncryptionKey: null,
+        auditToken: null,
+        botLimit: 1,
+        pollingTimeoutSeconds: 25,
+      });
+    });
+
+    it('runs in long-polling mode (no PUBLIC_URL)', () => {
+      expect(config.publicUrl).toBeNull();
+    });
+
+    it('keeps embedded files in ./data, resolved to an absolute path', () => {
+      expect(config.dataDir).toBe(resolve('./data'));
+      expect(isAbsolute(config.dataDir)).toBe(true);
+    });
+
+    it('has the MasterBot token parsed, and it never prints itself', () => {
+      expect(config.masterBotToken.botId).toBe(7123456789);
+      expect(config.masterBotToken.reveal()).toBe(MASTER_BOT_TOKEN);
+      expect(JSON.stringify(config)).not.toContain(SECRET);
+    });
+  });
+
+  it('an operator who sets every variable gets exactly those values', () => {
+    const config = loadConfig({
+      MASTER_BOT_TOKEN: `  ${MASTER_BOT_TOKEN}\n`,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      PUBLIC_URL: 'https://feedback.example.com/',
+      PORT: '8080',
+      EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/feedbackbots',
+      DATA_DIR: 'var/feedbackbots',
+      TOKEN_ENCRYPTION_KEY,
+      AUDIT_TOKEN: 'auditor-bearer-0123456789',
+      CLIENT_BOT_LIMIT: '10',
+      POLLING_TIMEOUT_SECONDS: '50',
+    });
+    expect(config).toEqual({
+      masterBotToken: expect.anything(),
+      telegramApiRoot: 'http://127.0.0.1:8081',
+      publicUrl: 'https://feedback.example.com',
+      port: 8080,
+      eventStoreUrl: 'esdb://eventstore:2113?tls=false',
+      databaseUrl: 'mysql://root@127.0.0.1:3306/feedbackbots',
+      dataDir: resolve('var/feedbackbots'),
+      tokenEncryptionKey: TOKEN_ENCRYPTION_KEY,
+      auditToken: 'auditor-bearer-0123456789',
+      botLimit: 10,
+      pollingTimeoutSeconds: 50,
+    });
+    expect(config.masterBotToken.reveal()).toBe(MASTER_BOT_TOKEN);
+  });
+
+  it('an EventStoreDB cluster connection string (esdb+discover) is accepted', () => {
+    expect(loadConfig({ MASTER_BOT_TOKEN, EVENTSTORE_URL: 'esdb+discover://node1:2113' }).eventStoreUrl).toBe('esdb+discover://node1:2113');
+  });
+
+  it('a variable set to blanks counts as unset', () => {
+    const config = loadConfig({ MASTER_BOT_TOKEN, PUBLIC_URL: '   ', PORT: '', AUDIT_TOKEN: ' ' });
+    expect(config).toMatchObject({ publicUrl: null, port: 3000, auditToken: null });
+  });
+
+  describe('an operator with a mistake in the environment', () => {
+    it.each([
+      ['MASTER_BOT_TOKEN', 'missing', undefined],
+      ['MASTER_BOT_TOKEN', 'blank', '   '],
+      ['MASTER_BOT_TOKEN', 'not shaped like a token', `7123456789:${SECRET.slice(3)}`],
+      ['MASTER_BOT_TOKEN', 'a token inside other words', `token=${MASTER_BOT_TOKEN}`],
+      ['PORT', 'not a number', 'abc'],
+      ['PORT', 'out of range', '70000'],
+      ['PORT', 'not a whole number', '3000.5'],
+      ['EVENTSTORE_URL', 'an http URL', 'http://x'],
+      ['EVENTSTORE_URL', 'not a URL', 'eventstore-host'],
+      ['DATABASE_URL', 'a PostgreSQL URL', 'postgres://feedback:hunter2@db:5432/feedback'],
+      ['PUBLIC_URL', 'not a URL', 'feedback.example.com/hooks'],
+      ['PUBLIC_URL', 'not http(s)', 'ftp://feedback.example.com'],
+      ['TELEGRAM_API_ROOT', 'not a URL', 'bot-api-server'],
+      ['TOKEN_ENCRYPTION_KEY', 'too short', 'c2hvcnRrZXk='],
+      ['TOKEN_ENCRYPTION_KEY', 'not base64', `${TOKEN_ENCRYPTION_KEY.slice(0, 40)}!!!!!`],
+      ['AUDIT_TOKEN', 'too short', 'letmein'],
+      ['CLIENT_BOT_LIMIT', 'negative', '-2'],
+      ['POLLING_TIMEOUT_SECONDS', 'above Telegram’s limit', '60'],
+    ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
+      const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
+      if (value !== undefined) env[name] = value;
+
+      const error = configErrorFor(env);
+
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0].startsWith(`${name} `)).toBe(true);
+      expect(error.message).toContain(name);
+      if (value !== undefined && value.trim() !== '') {
+        expect(error.message).not.toContain(value.trim());
+        expect(error.problems[0]).not.toContain(value.trim());
+      }
+      expect(error.message).not.toContain(SECRET.slice(3));
+      expect(error.name).toBe('ConfigError');
+    });
+
+    it('is told about every problem at once, each by variable name', () => {
+      const error = configErrorFor({
+        PORT: 'abc',
+        EVENTSTORE_URL: 'http://x',
+        DATABASE_URL: 'postgres://feedback:hunter2@db/feedback',
+        PUBLIC_URL: 'feedback.example.com',
+        TOKEN_ENCRYPTION_KEY: 'c2hvcnRrZXk=',
+        AUDIT_TOKEN: 'letmein',
+      });
+      const named = (variable: string) => error.problems.filter((problem) => problem.startsWith(`${variable} `));
+      for (const variable of ['MASTER_BOT_TOKEN', 'PORT', 'EVENTSTORE_URL', 'DATABASE_URL', 'PUBLIC_URL', 'TOKEN_ENCRYPTION_KEY', 'AUDIT_TOKEN']) {
+        expect(named(variable)).toHaveLength(1);
+      }
+      expect(error.problems).toHaveLength(7);
+      for (const secretish of ['hunter2', 'letmein', 'c2hvcnRrZXk=', 'http://x', 'abc']) {
+        expect(error.message).not.toContain(secretish);
+      }
+    });
+  });
+});

@@ -1,0 +1,232 @@
+import { botMethods, commandScopeKey, type CommandScope } from './telegram-fake/bot-methods';
+import { ChatStore, type ChatEntry } from './telegram-fake/chat-store';
+import { Dispatcher } from './telegram-fake/dispatcher';
+import { FileStore } from './telegram-fake/file-store';
+import { BotApiServer } from './telegram-fake/http-server';
+import { Journal, type JournalView, type WaitOptions } from './telegram-fake/journal';
+import { mediaMethods } from './telegram-fake/media-methods';
+import { messagingMethods } from './telegram-fake/messaging-methods';
+import type { CallbackQueryRecord, FakeState } from './telegram-fake/method-context';
+import { PaymentBook, type StarCharge } from './telegram-fake/payment-book';
+import { paymentMethods } from './telegram-fake/payment-methods';
+import { Registry, type BotCommand, type FakeUser } from './telegram-fake/registry';
+import { ParamReader } from './telegram-fake/request-params';
+import { TrafficControl } from './telegram-fake/traffic-control';
+import type * as T from './telegram-fake/types';
+import { UpdateHub } from './telegram-fake/update-hub';
+import { UserSimulator, type PaymentOptions } from './telegram-fake/user-simulator';
+import { WebhookDeliverer } from './telegram-fake/webhook-delivery';
+
+export * from './telegram-fake';
+
+export interface CreatedBot {
+  id: number;
+  token: string;
+  username: string;
+}
+
+export interface WebhookStatus {
+  url: string;
+  secretToken?: string;
+  pendingUpdateCount: number;
+  lastErrorDate?: number;
+  lastErrorMessage?: string;
+  allowedUpdates: string[] | null;
+  delivering: boolean;
+}
+
+/** A local stand-in for api.telegram.org: a real HTTP server speaking the Bot API, plus a test-control
+ * API to play the users (send, edit, press buttons, block, pay) and to inspect what the bots did. */
+export class TelegramBotApiFake {
+  private readonly journal = new Journal();
+  private readonly registry = new Registry();
+  private readonly files = new FileStore();
+  private readonly hub: UpdateHub;
+  private readonly deliverer: WebhookDeliverer;
+  private readonly traffic: TrafficControl;
+  private readonly state: FakeState;
+  private readonly users: UserSimulator;
+  private readonly dispatcher: Dispatcher;
+  private readonly server: BotApiServer;
+  private port = 0;
+  private stopped?: Promise<void>;
+
+  private constructor(options: T.FakeOptions) {
+    this.hub = new UpdateHub(this.journal, (botId) => this.deliverer.kick(botId));
+    this.deliverer = new WebhookDeliverer(this.hub, this.journal, options.webhookRetryDelayMs ?? 20, (botId, request) =>
+      this.webhookReply(botId, request),
+    );
+    this.traffic = new TrafficControl(options.rateLimits);
+    this.state = {
+      registry: this.registry,
+      chats: new ChatStore(),
+      files: this.files,
+      hub: this.hub,
+      journal: this.journal,
+      payments: new PaymentBook(),
+      callbackQueries: new Map(),
+      kickWebhook: (botId) => this.deliverer.kick(botId),
+    };
+    this.users = new UserSimulator(this.state);
+    this.dispatcher = new Dispatcher(this.state, this.traffic, [botMethods, messagingMethods, mediaMethods, paymentMethods]);
+    this.server = new BotApiServer(this.dispatcher, this.files, this.registry);
+  }
+
+  static async start(options: T.FakeOptions = {}): Promise<TelegramBotApiFake> {
+    const fake = new TelegramBotApiFake(options);
+    fake.port = await fake.server.listen(options.port ?? 0);
+    return fake;
+  }
+
+  /** What a client uses instead of https://api.telegram.org, e.g. Telegraf's `telegram.apiRoot`. */
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Ends long polls, stops webhook retries and closes the server (and its keep-alive connections). */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.hub.close();
+      this.deliverer.stop();
+      await this.server.close();
+    })();
+    return this.stopped;
+  }
+
+  createBot(options: { username: string; firstName?: string; id?: number }): CreatedBot {
+    const bot = this.registry.createBot(options);
+    return { id: bot.id, token: bot.token, username: bot.username };
+  }
+
+  /** BotFather's /revoke: the old token answers 401 from now on; returns the new token. */
+  revokeToken(token: string): string {
+    return this.registry.revokeToken(token);
+  }
+
+  createUser(options: { id?: number; firstName: string; lastName?: string; username?: string; isBot?: boolean; languageCode?: string }): FakeUser {
+    return this.registry.createUser(options);
+  }
+
+  userSends(botRef: T.BotRef, userId: number, content: string | T.UserContent): T.UserMessageAction {
+    return this.users.sends(this.registry.bot(botRef), userId, content);
+  }
+
+  userEdits(botRef: T.BotRef, userId: number, messageId: number, newText: string): T.UserAction {
+    return this.users.edits(this.registry.bot(botRef), userId, messageId, newText);
+  }
+
+  userPressesButton(botRef: T.BotRef, userId: number, messageId: number, callbackData: string): T.UserAction & { callbackQueryId: string } {
+    return this.users.pressesButton(this.registry.bot(botRef), userId, messageId, callbackData);
+  }
+
+  userBlocksBot(botRef: T.BotRef, userId: number): T.UserAction {
+    return this.users.setBlocked(this.registry.bot(botRef), userId, true);
+  }
+
+  userUnblocksBot(botRef: T.BotRef, userId: number): T.UserAction {
+    return this.users.setBlocked(this.registry.bot(botRef), userId, false);
+  }
+
+  /** Starts a checkout for an invoice the bot issued (terms come from it, or from `options`). */
+  userPays(botRef: T.BotRef, userId: number, invoicePayload: string, options?: PaymentOptions): T.UserAction & { preCheckoutQueryId: string } {
+    return this.users.pays(this.registry.bot(botRef), userId, invoicePayload, options);
+  }
+
+  /** Hands an update the bot already got to it once more, as Telegram does after a lost answer. */
+  redeliver(botRef: T.BotRef, updateId: number): void {
+    this.hub.redeliver(this.registry.bot(botRef).id, updateId);
+  }
+
+  /** The bot's next `times` calls of `method` (`'*'`: any) fail with the given error. */
+  failNext(botRef: T.BotRef, method: string, fault: T.Fault, times = 1): void {
+    this.traffic.failNext(this.registry.bot(botRef).id, method, fault, times);
+  }
+
+  setRateLimits(limits: T.RateLimits): void {
+    this.traffic.setLimits(limits);
+  }
+
+  get calls(): readonly T.CallRecord[] {
+    return this.journal.calls;
+  }
+
+  get deliveries(): readonly T.DeliveryRecord[] {
+    return this.journal.deliveries;
+  }
+
+  /** Messages the bots sent (and edited), in order, optionally for one bot and one chat. */
+  sent(botRef?: T.BotRef, chatId?: number): T.SentRecord[] {
+    const botId = botRef === undefined ? undefined : this.registry.bot(botRef).id;
+    return this.journal.sent.filter((s) => (botId === undefined || s.botId === botId) && (chatId === undefined || s.chatId === chatId));
+  }
+
+  /** The chat as its user sees it now: every message with edits applied, deletions flagged, reactions. */
+  messagesInChat(botRef: T.BotRef, chatId: number): ChatEntry[] {
+    return this.state.chats.find(this.registry.bot(botRef).id, chatId)?.all() ?? [];
+  }
+
+  reactions(botRef: T.BotRef, chatId: number, messageId: number): string[] {
+    return this.messagesInChat(botRef, chatId).find((entry) => entry.messageId === messageId)?.reactions ?? [];
+  }
+
+  webhookInfo(botRef: T.BotRef): WebhookStatus {
+    const updates = this.hub.of(this.registry.bot(botRef).id);
+    return {
+      url: updates.webhook?.url ?? '',
+      secretToken: updates.webhook?.secretToken,
+      pendingUpdateCount: updates.queue.length,
+      lastErrorDate: updates.lastError?.date,
+      lastErrorMessage: updates.lastError?.message,
+      allowedUpdates: updates.allowedUpdates,
+      delivering: updates.delivering,
+    };
+  }
+
+  commands(botRef: T.BotRef, scope?: CommandScope, languageCode?: string): BotCommand[] {
+    return this.registry.bot(botRef).commands.get(commandScopeKey(scope, languageCode)) ?? [];
+  }
+
+  callbackQuery(callbackQueryId: string): CallbackQueryRecord | undefined {
+    return this.state.callbackQueries.get(callbackQueryId);
+  }
+
+  starCharges(botRef: T.BotRef): StarCharge[] {
+    return this.state.payments.chargesOf(this.registry.bot(botRef).id);
+  }
+
+  /** The bytes behind any file id, whichever bot it belongs to. */
+  fileBytes(fileId: string): Buffer | undefined {
+    return this.files.find(fileId)?.bytes;
+  }
+
+  /** Resolves with the probe's first truthy result; re-checked on every change, never by polling. */
+  waitFor<R>(probe: (view: JournalView) => R | undefined | null | false, options?: WaitOptions): Promise<R> {
+    return this.journal.waitFor(probe, options);
+  }
+
+  waitForCall(method: string, match: (call: T.CallRecord) => boolean = () => true, options?: WaitOptions): Promise<T.CallRecord> {
+    const wanted = method.toLowerCase();
+    return this.waitFor((view) => view.calls.find((c) => c.method.toLowerCase() === wanted && match(c)), {
+      description: `a ${method} call`,
+      ...options,
+    });
+  }
+
+  waitForSent(match: (sent: T.SentRecord) => boolean, options?: WaitOptions): Promise<T.SentRecord> {
+    return this.waitFor((view) => view.sent.find(match), { description: 'a matching sent message', ...options });
+  }
+
+  /** Waits until no update of the bot is queued or being delivered. */
+  async waitForWebhookIdle(botRef: T.BotRef, options?: WaitOptions): Promise<void> {
+    const updates = this.hub.of(this.registry.bot(botRef).id);
+    await this.waitFor(() => updates.queue.length === 0 && !updates.delivering, {
+      description: `webhook of ${String(botRef)} idle (last error: ${updates.lastError?.message ?? 'none'})`,
+      ...options,
+    });
+  }
+
+  private async webhookReply(botId: number, request: T.Json): Promise<void> {
+    const { method, ...params } = request;
+    await this.dispatcher.call(this.registry.bot(botId).token, String(method), new ParamReader(params), new AbortController().signal);
+  }
+}

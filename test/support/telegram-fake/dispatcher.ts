@@ -1,0 +1,72 @@
+import { BotApiError, DescribedResult, notFound, unauthorized } from './api-error';
+import type { FakeState, MethodHandler, MethodTable } from './method-context';
+import type { ParamReader } from './request-params';
+import type { TrafficControl } from './traffic-control';
+import type { Json } from './types';
+
+export interface ApiResponse {
+  status: number;
+  body: Json;
+}
+
+/** Runs Bot API methods: token check, method lookup (case-insensitive, as Telegram's), injected faults,
+ * flood limits, then the handler; every call ends up in the journal. */
+export class Dispatcher {
+  private readonly methods = new Map<string, [string, MethodHandler]>();
+
+  constructor(
+    private readonly state: FakeState,
+    private readonly traffic: TrafficControl,
+    tables: MethodTable[],
+  ) {
+    for (const table of tables) {
+      for (const [name, handler] of Object.entries(table)) this.methods.set(name.toLowerCase(), [name, handler]);
+    }
+  }
+
+  async call(token: string, methodName: string, params: ParamReader, signal: AbortSignal): Promise<ApiResponse> {
+    const at = Date.now();
+    const bot = this.state.registry.byActiveToken(token);
+    const entry = this.methods.get(methodName.toLowerCase());
+    const method = entry?.[0] ?? methodName;
+    let response: ApiResponse;
+    let problem: string | undefined;
+    try {
+      if (!bot) throw unauthorized();
+      if (!entry) throw notFound();
+      const fault = this.traffic.takeFault(bot.id, method);
+      if (fault) throw fault;
+      this.traffic.admit(bot.id, method, params.str('chat_id'));
+      const value = await entry[1]({ bot, params, signal, state: this.state });
+      response =
+        value instanceof DescribedResult
+          ? { status: 200, body: { ok: true, result: value.result, description: value.description } }
+          : { status: 200, body: { ok: true, result: value } };
+    } catch (error) {
+      const apiError = error instanceof BotApiError ? error : new BotApiError(500, 'Internal Server Error');
+      problem = error instanceof BotApiError ? apiError.description : `fake failed: ${(error as Error).stack ?? String(error)}`;
+      response = { status: apiError.code, body: apiError.toBody() };
+    }
+    this.record(token, method, params, at, response.status, problem);
+    return response;
+  }
+
+  refuse(token: string, methodName: string, params: ParamReader, error: BotApiError): ApiResponse {
+    const entry = this.methods.get(methodName.toLowerCase());
+    this.record(token, entry?.[0] ?? methodName, params, Date.now(), error.code, error.description);
+    return { status: error.code, body: error.toBody() };
+  }
+
+  private record(token: string, method: string, params: ParamReader, at: number, status: number, description?: string): void {
+    // The id part of the token, even a revoked or unknown one, says which bot the caller meant.
+    const claimedId = Number(/^(\d+):/.exec(token)?.[1]);
+    this.state.journal.recordCall({
+      botId: Number.isSafeInteger(claimedId) ? claimedId : null,
+      method,
+      params: params.summary(),
+      at,
+      status,
+      description,
+    });
+  }
+}
