@@ -40,7 +40,7 @@ export class ReceiveCustomerMessageHandler implements ICommandHandler<ReceiveCus
         customerId: customer.id,
         masterId: bot.masterId,
         messageId,
-        content: this.vault.seal(conversationId(botId, customer.id), content),
+        content: await this.vault.seal(conversationId(botId, customer.id), content),
       },
       origin,
     );

@@ -16,7 +16,7 @@ export interface TokenCipher {
  * (crypto-shredding): the content is then gone for good, everywhere it was copied.
  */
 export interface ContentVault {
-  seal(conversationId: string, content: unknown): Sealed;
+  seal(conversationId: string, content: unknown): Promise<Sealed>;
   open<T>(sealed: Sealed): T | null;
   erase(conversationId: string): void;
 }

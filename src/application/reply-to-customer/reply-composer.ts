@@ -9,14 +9,14 @@ import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 export class ReplyComposer {
   constructor(@Inject(CONTENT_VAULT) private readonly vault: ContentVault) {}
 
-  compose(origin: CommandOrigin, masterId: number, messageId: number, target: ReplyTarget | null, text: string | null): MasterUserCommand {
+  async compose(origin: CommandOrigin, masterId: number, messageId: number, target: ReplyTarget | null, text: string | null): Promise<MasterUserCommand> {
     return {
       type: 'Reply',
       masterId,
       replyId: origin.causationId,
       masterMessageId: messageId,
       target,
-      content: target && text !== null ? this.vault.seal(target.conversationId, { text }) : null,
+      content: target && text !== null ? await this.vault.seal(target.conversationId, { text }) : null,
     };
   }
 }

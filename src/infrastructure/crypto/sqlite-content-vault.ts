@@ -13,7 +13,10 @@ import { decrypt, encrypt } from './aes-gcm';
  */
 export class SqliteContentVault implements ContentVault {
   private readonly db: Database.Database;
+  /** Unwrapped keys by id; `null` marks a key erased by this process. */
   private readonly cache = new Map<string, Buffer | null>();
+  private readonly creating = new Map<string, Promise<Buffer>>();
+  private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
   private readonly statements: Record<'select' | 'insert' | 'delete', Database.Statement>;
 
   constructor(file: string, private readonly masterKey: Buffer) {
@@ -31,13 +34,13 @@ export class SqliteContentVault implements ContentVault {
     };
   }
 
-  seal(conversationId: string, content: unknown): Sealed {
-    const key = this.keyFor(conversationId, true)!;
+  async seal(conversationId: string, content: unknown): Promise<Sealed> {
+    const key = this.keyFor(conversationId) ?? (await this.createKey(conversationId));
     return { keyId: conversationId, box: encrypt(key, Buffer.from(JSON.stringify(content)), `content:${conversationId}`) };
   }
 
   open<T>(sealed: Sealed): T | null {
-    const key = this.keyFor(sealed.keyId, false);
+    const key = this.keyFor(sealed.keyId);
     if (!key) return null;
     try {
       return JSON.parse(decrypt(key, sealed.box, `content:${sealed.keyId}`).toString('utf8')) as T;
@@ -49,26 +52,56 @@ export class SqliteContentVault implements ContentVault {
 
   erase(conversationId: string): void {
     this.statements.delete.run(conversationId);
-    this.cache.set(conversationId, null);
+    this.cache.delete(conversationId);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
 
-  private keyFor(keyId: string, create: boolean): Buffer | null {
+  private keyFor(keyId: string): Buffer | null {
     const cached = this.cache.get(keyId);
-    if (cached || (cached === null && !create)) return cached;
+    if (cached !== undefined) return cached;
     const row = this.statements.select.get(keyId) as { wrapped: string } | undefined;
-    if (row) {
-      const key = decrypt(this.masterKey, row.wrapped, `key:${keyId}`);
-      this.cache.set(keyId, key);
-      return key;
+    const key = row ? decrypt(this.masterKey, row.wrapped, `key:${keyId}`) : null;
+    if (key) this.cache.set(keyId, key);
+    return key;
+  }
+
+  /**
+   * New keys are written in groups: keys requested in the same turn of the event loop share one
+   * transaction (one fsync) — a burst of new customers would otherwise fsync once each. A key is on
+   * disk before any content sealed with it can be recorded.
+   */
+  private createKey(keyId: string): Promise<Buffer> {
+    let pending = this.creating.get(keyId);
+    if (!pending) {
+      pending = new Promise<Buffer>((resolve, reject) => this.queue.push({ keyId, resolve, reject }));
+      this.creating.set(keyId, pending);
+      if (this.queue.length === 1) setImmediate(() => this.flushNewKeys());
     }
-    if (!create) return null;
-    const key = randomBytes(32);
-    this.statements.insert.run(keyId, encrypt(this.masterKey, key, `key:${keyId}`), new Date().toISOString());
-    this.cache.delete(keyId);
-    return this.keyFor(keyId, false);
+    return pending;
+  }
+
+  private flushNewKeys(): void {
+    const batch = this.queue.splice(0);
+    try {
+      this.db
+        .transaction(() => {
+          const now = new Date().toISOString();
+          for (const { keyId } of batch) this.statements.insert.run(keyId, encrypt(this.masterKey, randomBytes(32), `key:${keyId}`), now);
+        })
+        .immediate();
+      for (const request of batch) {
+        this.cache.delete(request.keyId);
+        const key = this.keyFor(request.keyId);
+        if (key) request.resolve(key);
+        else request.reject(new Error(`content key ${request.keyId} vanished while being created`));
+      }
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    } finally {
+      for (const { keyId } of batch) this.creating.delete(keyId);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import http from 'node:http';
 import { Telegram } from 'telegraf';
 import { TelegramError } from 'telegraf';
 import { BotApi, BotIdentity, SendTextOptions, TelegramApiError, TelegramPort } from '../../application/ports/telegram.port';
@@ -14,13 +15,18 @@ const MAX_RATE_LIMIT_WAITS = 5;
  */
 export class TelegrafGateway implements TelegramPort {
   private readonly clients = new Map<string, TelegrafBotApi>();
+  private readonly plainHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   constructor(private readonly apiRoot: string) {}
 
   bot(token: string): BotApi {
     let client = this.clients.get(token);
     if (!client) {
-      client = new TelegrafBotApi(new Telegram(token, { apiRoot: this.apiRoot }));
+      const telegram = new Telegram(token, { apiRoot: this.apiRoot });
+      // Telegraf drops its keep-alive agent for http:// roots (a self-hosted Bot API server, the test
+      // fake), opening a new connection per call; give it a keep-alive agent of our own.
+      if (this.apiRoot.startsWith('http://')) (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
+      client = new TelegrafBotApi(telegram);
       this.clients.set(token, client);
     }
     return client;
