@@ -1,3 +1,4 @@
+import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
 import { AppHarness } from './support/app-harness';
 import { CreatedBot } from './support/telegram-bot-api.fake';
 
@@ -46,5 +47,14 @@ describe('the relay, end to end over webhooks', () => {
     const answer = await h.fake.waitForSent((s) => s.botId === clientBot.id && s.chatId === customer.id && s.text === 'Yes, in 3 days.');
     expect(answer.replyToMessageId).toBe(asked.messageId);
     await h.fake.waitFor(() => h.fake.reactions(h.masterBot.id, master.id, relayed.messageId).length > 0);
+  });
+
+  it('keeps no message text and no token in clear in any event', async () => {
+    const store = h.app.get<EventStore>(EVENT_STORE);
+    const everything = JSON.stringify(await store.readAll({ maxCount: 10_000 }), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    expect(everything).toContain('CustomerMessageReceived');
+    for (const secret of ['Do you ship to Lisbon?', 'Yes, in 3 days.', clientBot.token, clientBot.token.split(':')[1], 'Bob']) {
+      expect(everything).not.toContain(secret);
+    }
   });
 });
