@@ -11,11 +11,11 @@ import 'reflect-metadata';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { AesTokenCipher } from '../src/infrastructure/crypto/token-cipher';
 import { AppProcess } from '../test/support/app-process';
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 import { makeTempDir } from '../test/support/temp-dir';
+import { freePort } from '../test/support/free-port';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -94,14 +94,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitForRelays(h: Bench, match: (text: string) => boolean, count: number): Promise<void> {
   await h.fake.waitFor(() => h.fake.sent(h.masterBotId).filter((s) => match((s.text ?? '').split('\n\n')[1] ?? '')).length >= count, {

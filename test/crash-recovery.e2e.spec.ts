@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { AppProcess } from './support/app-process';
 import { TelegramBotApiFake } from './support/telegram-bot-api.fake';
 import { makeTempDir } from './support/temp-dir';
+import { freePort } from './support/free-port';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('a crash between "recorded" and "sent"', () => {
   let fake: TelegramBotApiFake;

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { startApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
 import { CreatedBot, TelegramBotApiFake } from './telegram-bot-api.fake';
 import { makeTempDir } from './temp-dir';
+import { freePort } from './free-port';
 
 export interface HarnessOptions {
   mode?: 'webhook' | 'polling';
@@ -83,13 +83,3 @@ export class AppHarness {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
