@@ -12,4 +12,5 @@ module.exports = {
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/closing-line.reporter.js'],
 };
