@@ -28,7 +28,7 @@ export const MASTER_COMMANDS = [
 @Injectable()
 export class LifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
-  private reactors: ReactorRunner[] = [];
+  private readonly reactors: ReactorRunner[];
   private masterPoller?: UpdatePoller;
 
   constructor(

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandOrigin, Decider, DomainEvent } from '../../domain/shared/decider';
+import { CommandOrigin, Decider, DomainEvent, fold } from '../../domain/shared/decider';
 import { DuplicateEventIdError, EVENT_STORE, EventStore, NewEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
@@ -31,7 +31,7 @@ export class AggregateStore {
 
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
     const recorded = (await this.store.readStream(streamId)).map(upcast);
-    const state = recorded.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
+    const state = fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E));
     return { recorded, state };
   }
 

@@ -20,8 +20,6 @@ export type ConversationEvent =
     >
   | DomainEvent<'ReplyDeliveryFailed', { botId: number; customerId: number; masterId: number; replyId: string; reason: string }>;
 
-export type ConversationEventType = ConversationEvent['type'];
-
 export const conversationId = (botId: number, customerId: number): string => `${botId}-${customerId}`;
 export const conversationStreamId = (botId: number, customerId: number): string =>
   `conversation-${conversationId(botId, customerId)}`;

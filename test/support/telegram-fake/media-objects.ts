@@ -1,16 +1,8 @@
 import { imageSize, type FileStore, type StoredFile } from './file-store';
 import type { FileKind, FileInput, Json } from './types';
 
-export interface MediaMeta {
-  fileName?: string;
-  mimeType?: string;
-  duration?: number;
-  width?: number;
-  height?: number;
-  title?: string;
-  performer?: string;
-  emoji?: string;
-}
+/** What a media object says about its file, apart from the bytes. */
+export type MediaMeta = Omit<FileInput, 'bytes'>;
 
 const THUMBNAIL_SIDE = 90;
 
