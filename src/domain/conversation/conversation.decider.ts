@@ -1,95 +1,226 @@
 import { Decider, DomainEvent } from '../shared/decider';
+import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
-import { ConversationEvent } from './conversation.events';
+import { ConversationEvent, UploadedFile } from './conversation.events';
+
+type Who = { botId: number; customerId: number; masterId: number };
+
+/** C5: how many messages a customer may send in the flood window before being throttled. */
+export const FLOOD_WINDOW_SECONDS = 60;
 
 export type ConversationCommand =
-  | { type: 'CustomerStart'; botId: number; customerId: number; masterId: number }
-  | { type: 'ReceiveMessage'; botId: number; customerId: number; masterId: number; messageId: number; content: Sealed }
-  | { type: 'RecordRelay'; botId: number; customerId: number; masterId: number; messageId: number; relayedMessageId: number }
-  | { type: 'RecordRelayFailure'; botId: number; customerId: number; masterId: number; messageId: number; reason: string }
-  | {
-      type: 'RecordDelivery';
-      botId: number;
-      customerId: number;
-      masterId: number;
-      replyId: string;
-      relayedMessageId: number;
-      deliveredMessageId: number;
-    }
-  | { type: 'RecordDeliveryFailure'; botId: number; customerId: number; masterId: number; replyId: string; reason: string };
+  | ({ type: 'CustomerStart'; startParameter?: string } & Who)
+  | ({
+      type: 'ReceiveMessage';
+      messageId: number;
+      kind: MessageKind;
+      sentAt: number;
+      mediaGroupId?: string;
+      content: Sealed;
+      /** Messages allowed per FLOOD_WINDOW_SECONDS (C5). */
+      floodLimit: number;
+    } & Who)
+  | ({ type: 'EditMessage'; messageId: number; editedAt: number; content: Sealed } & Who)
+  | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
+  | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
+  | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
+  | ({ type: 'RecordDelivery'; replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] } & Who)
+  | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
+  | ({ type: 'Ban'; name: Sealed } & Who)
+  | ({ type: 'Unban' } & Who)
+  | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
+  | ({ type: 'IssueReminder'; messageId: number } & Who);
 
 export interface ConversationState {
+  /** Customer message ids recorded as received (relayable, editable). */
   received: Set<number>;
+  /** Customer message ids dropped at intake (banned): a redelivery decides nothing, an edit amends nothing. */
+  dropped: Set<number>;
+  /** `${messageId}:${editedAt}` of recorded edits. */
+  edits: Set<string>;
   /** Customer message ids whose relay has an outcome (sent or failed). */
   relayOutcomes: Set<number>;
+  /** Customer message id → the relayed message's id in the master's chat. */
+  relayed: Map<number, number>;
+  /** `${messageId}:${editedAt}` of edits whose notice was sent. */
+  editOutcomes: Set<string>;
   /** Reply ids whose delivery has an outcome. */
   deliveryOutcomes: Set<string>;
+  /** Relayed message ids (master's chat) that got a delivered reply. */
+  answered: Set<number>;
+  /** Customer message ids a reminder was issued for. */
+  reminded: Set<number>;
+  banned: boolean;
+  blocked: boolean;
+  /** `sentAt` of the messages received in the current flood window, oldest first. */
+  recent: number[];
+  throttledUntil: number;
 }
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
   ({ type, data }) as DomainEvent as ConversationEvent;
 
 /**
- * Outcomes are recorded once: a reactor that re-runs after a crash and records the same outcome again
- * produces nothing new.
+ * The customer side of the relay. Outcomes are recorded once: a reactor that re-runs after a crash and
+ * records the same outcome again produces nothing new.
  */
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
-  const { botId, customerId, masterId } = command;
+  const who: Who = { botId: command.botId, customerId: command.customerId, masterId: command.masterId };
   switch (command.type) {
     case 'CustomerStart':
-      return [ev('CustomerStarted', { botId, customerId, masterId })];
+      return [ev('CustomerStarted', { ...who, ...(command.startParameter ? { startParameter: command.startParameter } : {}) })];
     case 'ReceiveMessage':
-      if (state.received.has(command.messageId)) return [];
-      return [
-        ev('CustomerMessageReceived', {
-          botId,
-          customerId,
-          masterId,
-          messageId: command.messageId,
-          kind: 'text',
-          content: command.content,
-        }),
-      ];
+      return receive(command, state, who);
+    case 'EditMessage':
+      // An edit of a message we never recorded (sent before the bot was attached, or dropped) has nothing to amend.
+      if (!state.received.has(command.messageId) || state.banned || state.edits.has(`${command.messageId}:${command.editedAt}`)) return [];
+      return [ev('CustomerMessageEdited', { ...who, messageId: command.messageId, editedAt: command.editedAt, content: command.content })];
     case 'RecordRelay':
       if (state.relayOutcomes.has(command.messageId)) return [];
-      return [ev('MessageRelayed', { botId, customerId, masterId, messageId: command.messageId, relayedMessageId: command.relayedMessageId })];
+      return [
+        ev('MessageRelayed', {
+          ...who,
+          messageId: command.messageId,
+          relayedMessageId: command.relayedMessageId,
+          ...(command.extraMessageIds?.length ? { extraMessageIds: command.extraMessageIds } : {}),
+          ...(command.uploaded?.length ? { uploaded: command.uploaded } : {}),
+        }),
+      ];
     case 'RecordRelayFailure':
       if (state.relayOutcomes.has(command.messageId)) return [];
-      return [ev('RelayFailed', { botId, customerId, masterId, messageId: command.messageId, reason: command.reason })];
-    case 'RecordDelivery':
+      return [ev('RelayFailed', { ...who, messageId: command.messageId, reason: command.reason })];
+    case 'RecordEditRelay':
+      if (state.editOutcomes.has(`${command.messageId}:${command.editedAt}`)) return [];
+      return [ev('EditRelayed', { ...who, messageId: command.messageId, editedAt: command.editedAt, noticeMessageId: command.noticeMessageId })];
+    case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       const { replyId, relayedMessageId, deliveredMessageId } = command;
-      return [ev('ReplyDelivered', { botId, customerId, masterId, replyId, relayedMessageId, deliveredMessageId })];
+      return [
+        ev('ReplyDelivered', {
+          ...who,
+          replyId,
+          relayedMessageId,
+          deliveredMessageId,
+          ...(command.uploaded?.length ? { uploaded: command.uploaded } : {}),
+        }),
+      ];
+    }
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
-      return [ev('ReplyDeliveryFailed', { botId, customerId, masterId, replyId: command.replyId, reason: command.reason })];
+      return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
+    case 'Ban':
+      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name })];
+    case 'Unban':
+      return state.banned ? [ev('CustomerUnbanned', who)] : [];
+    case 'RecordBlocked':
+      if (command.blocked === state.blocked) return [];
+      return [ev(command.blocked ? 'CustomerBlockedBot' : 'CustomerUnblockedBot', who)];
+    case 'IssueReminder': {
+      const relayedMessageId = state.relayed.get(command.messageId);
+      if (relayedMessageId === undefined || state.answered.has(relayedMessageId) || state.reminded.has(command.messageId)) return [];
+      return [ev('ReminderIssued', { ...who, messageId: command.messageId, relayedMessageId })];
+    }
   }
 }
 
+function receive(command: Extract<ConversationCommand, { type: 'ReceiveMessage' }>, state: ConversationState, who: Who): ConversationEvent[] {
+  const { messageId, sentAt } = command;
+  if (state.received.has(messageId) || state.dropped.has(messageId)) return [];
+  if (state.banned) return [ev('MessageDropped', { ...who, messageId, reason: 'banned' })];
+  if (sentAt < state.throttledUntil) return []; // throttled: the one notice was sent; the rest is not recorded
+  const inWindow = state.recent.filter((t) => t > sentAt - FLOOD_WINDOW_SECONDS).length;
+  if (inWindow >= command.floodLimit) {
+    return [ev('CustomerThrottled', { ...who, messageId, until: sentAt + FLOOD_WINDOW_SECONDS })];
+  }
+  return [
+    ev('CustomerMessageReceived', {
+      ...who,
+      messageId,
+      kind: command.kind,
+      sentAt,
+      ...(command.mediaGroupId ? { mediaGroupId: command.mediaGroupId } : {}),
+      content: command.content,
+    }),
+  ];
+}
+
 /**
- * Grows the sets in place: a fold owns the state it starts from (`initialState()` is fresh each time),
- * and copying a set per event would make loading a long conversation quadratic.
+ * Grows the collections in place: a fold owns the state it starts from (`initialState()` is fresh each
+ * time), and copying a set per event would make loading a long conversation quadratic.
  */
 export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
   switch (event.type) {
-    case 'CustomerMessageReceived':
+    case 'CustomerMessageReceived': {
       state.received.add(event.data.messageId);
+      const { sentAt } = event.data;
+      state.recent.push(sentAt);
+      while (state.recent.length > 0 && state.recent[0] <= sentAt - FLOOD_WINDOW_SECONDS) state.recent.shift();
       return state;
+    }
     case 'MessageRelayed':
+      state.relayOutcomes.add(event.data.messageId);
+      state.relayed.set(event.data.messageId, event.data.relayedMessageId);
+      return state;
     case 'RelayFailed':
       state.relayOutcomes.add(event.data.messageId);
       return state;
+    case 'EditRelayed':
+      state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);
+      return state;
     case 'ReplyDelivered':
+      state.deliveryOutcomes.add(event.data.replyId);
+      state.answered.add(event.data.relayedMessageId);
+      return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);
+      return state;
+    case 'CustomerBanned':
+      state.banned = true;
+      return state;
+    case 'CustomerUnbanned':
+      state.banned = false;
+      return state;
+    case 'CustomerThrottled':
+      state.throttledUntil = event.data.until;
+      return state;
+    case 'CustomerBlockedBot':
+      state.blocked = true;
+      return state;
+    case 'CustomerUnblockedBot':
+      state.blocked = false;
+      return state;
+    case 'ReminderIssued':
+      state.reminded.add(event.data.messageId);
+      return state;
+    case 'CustomerMessageEdited':
+      state.edits.add(`${event.data.messageId}:${event.data.editedAt}`);
+      return state;
+    case 'MessageDropped':
+      state.dropped.add(event.data.messageId);
       return state;
     case 'CustomerStarted':
       return state;
   }
 }
 
+export const initialConversationState = (): ConversationState => ({
+  received: new Set(),
+  dropped: new Set(),
+  edits: new Set(),
+  relayOutcomes: new Set(),
+  relayed: new Map(),
+  editOutcomes: new Set(),
+  deliveryOutcomes: new Set(),
+  answered: new Set(),
+  reminded: new Set(),
+  banned: false,
+  blocked: false,
+  recent: [],
+  throttledUntil: 0,
+});
+
 export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
   decide: decideConversation,
   evolve: evolveConversation,
-  initialState: () => ({ received: new Set(), relayOutcomes: new Set(), deliveryOutcomes: new Set() }),
+  initialState: initialConversationState,
 };

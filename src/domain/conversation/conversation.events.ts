@@ -1,24 +1,73 @@
 import { DomainEvent } from '../shared/decider';
+import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
+
+type Who = { botId: number; customerId: number; masterId: number };
+
+/** A file a relay or delivery uploaded: the destination bot's file id for it (the upload cache is projected from these). */
+export interface UploadedFile {
+  botId: number;
+  fileUniqueId: string;
+  fileId: string;
+}
+
+/** Why a customer's message was recorded but not relayed. */
+export type DropReason = 'banned';
 
 /**
  * A conversation is one customer talking to one client bot. Customer traffic lives in these streams —
  * one per (bot, customer) — so a busy bot never makes its master's own commands fight over a stream
  * revision, and each customer's history can be erased on its own.
+ *
+ * `content` fields are sealed under the conversation's key: for a received message
+ * `{ content: MessageContent, customer: { firstName, lastName?, username? } }`, for an edit
+ * `{ content: MessageContent }`, for a ban `{ name: string }` (what `/banned` shows).
  */
 export type ConversationEvent =
-  | DomainEvent<'CustomerStarted', { botId: number; customerId: number; masterId: number }>
+  /** C1: `/start`, with the deep-link parameter when the customer came through a t.me/<bot>?start=… link (M4). */
+  | DomainEvent<'CustomerStarted', Who & { startParameter?: string }>
   | DomainEvent<
       'CustomerMessageReceived',
-      { botId: number; customerId: number; masterId: number; messageId: number; kind: 'text'; content: Sealed }
+      Who & {
+        messageId: number;
+        kind: MessageKind;
+        /** Telegram's `date` (unix seconds): the anti-flood window is measured in it, so redelivery decides the same. */
+        sentAt: number;
+        /** Set for the items of an album; relayed together where the Bot API allows. */
+        mediaGroupId?: string;
+        content: Sealed;
+      }
     >
-  | DomainEvent<'MessageRelayed', { botId: number; customerId: number; masterId: number; messageId: number; relayedMessageId: number }>
-  | DomainEvent<'RelayFailed', { botId: number; customerId: number; masterId: number; messageId: number; reason: string }>
+  | DomainEvent<'CustomerMessageEdited', Who & { messageId: number; editedAt: number; content: Sealed }>
+  | DomainEvent<
+      'MessageRelayed',
+      Who & {
+        messageId: number;
+        relayedMessageId: number;
+        /** Further messages in the master's chat for the same customer message (a long text's parts, a caption sent apart). */
+        extraMessageIds?: number[];
+        uploaded?: UploadedFile[];
+      }
+    >
+  | DomainEvent<'RelayFailed', Who & { messageId: number; reason: string }>
+  | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
   | DomainEvent<
       'ReplyDelivered',
-      { botId: number; customerId: number; masterId: number; replyId: string; relayedMessageId: number; deliveredMessageId: number }
+      Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] }
     >
-  | DomainEvent<'ReplyDeliveryFailed', { botId: number; customerId: number; masterId: number; replyId: string; reason: string }>;
+  | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
+  | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
+  | DomainEvent<'CustomerUnbanned', Who>
+  | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>
+  /** C5: over the rate; one notice, and messages until `until` (unix seconds) are not relayed. */
+  | DomainEvent<'CustomerThrottled', Who & { messageId: number; until: number }>
+  | DomainEvent<'CustomerBlockedBot', Who>
+  | DomainEvent<'CustomerUnblockedBot', Who>
+  /** M11: the one reminder for a relayed message left unanswered. */
+  | DomainEvent<'ReminderIssued', Who & { messageId: number; relayedMessageId: number }>;
+
+export type ConversationEventType = ConversationEvent['type'];
+export type ConversationEventOf<T extends ConversationEventType> = Extract<ConversationEvent, { type: T }>;
 
 export const conversationId = (botId: number, customerId: number): string => `${botId}-${customerId}`;
 export const conversationStreamId = (botId: number, customerId: number): string =>

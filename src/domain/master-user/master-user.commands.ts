@@ -1,5 +1,5 @@
 import { Sealed } from '../shared/sealed';
-import { RejectionReason, ReplyTarget } from './master-user.events';
+import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget } from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
 export type TokenVerdict =
@@ -8,10 +8,16 @@ export type TokenVerdict =
 
 export type MasterUserCommand =
   | { type: 'Start'; masterId: number; firstName: string }
+  | { type: 'Help'; masterId: number }
   | { type: 'RequestAddBot'; masterId: number }
-  | { type: 'SubmitBotToken'; masterId: number; messageId: number; verdict: TokenVerdict; botLimit: number }
+  | { type: 'SubmitBotToken'; masterId: number; messageId: number; verdict: TokenVerdict; limits: PlanLimits }
   | { type: 'RequestRemoveBot'; masterId: number }
-  | { type: 'ChooseBotToRemove'; masterId: number; botId: number }
+  /** `startParameter`: the raw text after /qr (validated here), or null. */
+  | { type: 'RequestQr'; masterId: number; startParameter: string | null }
+  | { type: 'RequestGreeting'; masterId: number }
+  | { type: 'RequestBroadcast'; masterId: number }
+  /** A press on a bot picker's button (`pick:<purpose>:<botId>`). */
+  | { type: 'PickBot'; masterId: number; purpose: BotPurpose; botId: number }
   | { type: 'Cancel'; masterId: number }
   | { type: 'UnknownCommand'; masterId: number; command: string }
   | { type: 'StartResponding'; masterId: number; target: ReplyTarget | null }
@@ -22,7 +28,33 @@ export type MasterUserCommand =
       masterMessageId: number;
       /** null when the replied-to message is not a relayed message in this master's chat. */
       target: ReplyTarget | null;
+      /** Sealed `{ content: MessageContent }`; null for a message kind that cannot be delivered. */
       content: Sealed | null;
     }
   /** A message that is neither a command nor a reply (what it means depends on the state). */
-  | { type: 'PlainMessage'; masterId: number; messageId: number };
+  | { type: 'PlainMessage'; masterId: number; messageId: number }
+  /** The master's text while AwaitingGreeting: sealed `{ text }`, or null when the message is not text. */
+  | { type: 'SetGreeting'; masterId: number; greeting: Sealed | null; length: number }
+  /** The master's message while AwaitingBroadcast: sealed `{ content }`, or null when it cannot be broadcast. */
+  | { type: 'SubmitBroadcast'; masterId: number; broadcastId: string; content: Sealed | null }
+  | { type: 'ListBots'; masterId: number }
+  | { type: 'ListBanned'; masterId: number }
+  /** `hours`: null turns reminders off; NaN when the master typed something that is not a number. */
+  | { type: 'ConfigureReminders'; masterId: number; hours: number | null }
+  | { type: 'Subscribe'; masterId: number; stars: number; periodSeconds: number }
+  | { type: 'AnswerCheckout'; masterId: number; queryId: string; payload: string; currency: string; totalAmount: number; stars: number }
+  | { type: 'RecordPayment'; masterId: number; chargeId: string; stars: number; until: string; limits: PlanLimits }
+  | { type: 'Unsubscribe'; masterId: number }
+  /** From the scheduler: Pro's paid period is over (a no-op if it was renewed meanwhile). */
+  | { type: 'ExpirePro'; masterId: number; now: string; limits: PlanLimits }
+  /** The application could not even form the request (e.g. /ban on a message that is not a relayed one). */
+  | { type: 'Refuse'; masterId: number; command: string; reason: RejectionReason }
+  /** Telegram answered 401 to the bot's token. */
+  | { type: 'MarkBotBroken'; masterId: number; botId: number };
+
+/** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */
+export const GREETING_MAX_LENGTH = 1000;
+/** Reminder delay bounds, in hours. */
+export const REMINDER_HOURS = { min: 0.25, max: 168 } as const;
+/** Start parameters as t.me deep links accept them. */
+export const START_PARAMETER = /^[A-Za-z0-9_-]{1,64}$/;

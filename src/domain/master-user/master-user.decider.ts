@@ -1,7 +1,7 @@
 import { Decider } from '../shared/decider';
-import { MasterUserCommand } from './master-user.commands';
-import { MasterFsmState, MasterUserEvent, RejectionReason } from './master-user.events';
-import { evolveMasterUser, initialMasterUserState, MasterUserState } from './master-user.state';
+import { GREETING_MAX_LENGTH, MasterUserCommand, REMINDER_HOURS, START_PARAMETER } from './master-user.commands';
+import { BotPurpose, MasterFsmState, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
+import { AttachedBot, evolveMasterUser, initialMasterUserState, MasterUserState } from './master-user.state';
 
 type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
 
@@ -31,9 +31,14 @@ const backToMain = (state: MasterUserState, masterId: number, trigger: string): 
 export function decideMasterUser(command: MasterUserCommand, state: MasterUserState): MasterUserEvent[] {
   const { masterId } = command;
   if (command.type === 'Start') return start(command, state);
+  // Telegram waits for an answer to every checkout, registered master or not.
+  if (command.type === 'AnswerCheckout') return answerCheckout(command, state);
+  if (command.type === 'RecordPayment') return recordPayment(command, state);
   if (!state.registered) return [reject(masterId, command.type, 'not_registered')];
 
   switch (command.type) {
+    case 'Help':
+      return [...backToMain(state, masterId, '/help'), { type: 'HelpShown', data: { masterId } }];
     case 'RequestAddBot':
       return state.fsm === 'AwaitingBotToken'
         ? [transition(masterId, 'AwaitingBotToken', 'AwaitingBotToken', '/add')]
@@ -41,25 +46,35 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     case 'SubmitBotToken':
       return submitToken(command, state);
     case 'RequestRemoveBot':
-      return requestRemove(command, state);
-    case 'ChooseBotToRemove':
-      return chooseBotToRemove(command, state);
+      return requestForBot(state, masterId, 'remove', null);
+    case 'RequestQr': {
+      const parameter = command.startParameter;
+      if (parameter !== null && !START_PARAMETER.test(parameter)) return [reject(masterId, '/qr', 'bad_start_parameter')];
+      return requestForBot(state, masterId, 'qr', parameter);
+    }
+    case 'RequestGreeting':
+      return requestForBot(state, masterId, 'greeting', null);
+    case 'RequestBroadcast':
+      if (state.plan.kind !== 'pro') return [...backToMain(state, masterId, '/broadcast'), reject(masterId, '/broadcast', 'pro_required')];
+      return requestForBot(state, masterId, 'broadcast', null);
+    case 'PickBot':
+      return pickBot(command, state);
     case 'Cancel':
       return state.fsm === 'Main'
         ? [reject(masterId, '/cancel', 'nothing_to_cancel')]
         : [transition(masterId, state.fsm, 'Main', '/cancel')];
     case 'UnknownCommand':
       return [reject(masterId, command.command, 'unknown_command')];
-    case 'StartResponding':
+    case 'StartResponding': {
       if (!command.target) return [reject(masterId, 'reply', 'reply_target_unknown')];
-      if (!state.bots.some((b) => b.botId === command.target!.botId)) {
-        return [reject(masterId, 'reply', 'bot_not_attached')];
-      }
+      const refusal = botRefusal(state, command.target.botId);
+      if (refusal) return [reject(masterId, 'reply', refusal)];
       return [
         ...backToMain(state, masterId, 'reply button'),
         { type: 'ReplyStarted', data: { masterId, target: command.target } },
         transition(masterId, 'Main', 'Responding', 'reply button'),
       ];
+    }
     case 'Reply':
       return reply(command, state);
     case 'PlainMessage':
@@ -67,6 +82,43 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
       }
       return [reject(masterId, 'message', state.fsm === 'Responding' ? 'unsupported_message' : 'not_a_reply')];
+    case 'SetGreeting':
+      return setGreeting(command, state);
+    case 'SubmitBroadcast':
+      return submitBroadcast(command, state);
+    case 'ListBots':
+      return [...backToMain(state, masterId, '/bots'), { type: 'BotListRequested', data: { masterId } }];
+    case 'ListBanned':
+      return [...backToMain(state, masterId, '/banned'), { type: 'BannedListRequested', data: { masterId } }];
+    case 'ConfigureReminders': {
+      const { hours } = command;
+      if (hours !== null && !(hours >= REMINDER_HOURS.min && hours <= REMINDER_HOURS.max)) {
+        return [reject(masterId, '/reminders', 'bad_reminder_hours')];
+      }
+      return [...backToMain(state, masterId, '/reminders'), { type: 'RemindersConfigured', data: { masterId, hours } }];
+    }
+    case 'Subscribe':
+      if (state.plan.kind === 'pro' && state.plan.renewing) return [reject(masterId, '/subscribe', 'already_pro')];
+      return [
+        ...backToMain(state, masterId, '/subscribe'),
+        { type: 'SubscriptionOffered', data: { masterId, payload: proPayload(masterId), stars: command.stars, periodSeconds: command.periodSeconds } },
+      ];
+    case 'Unsubscribe':
+      if (state.plan.kind !== 'pro') return [reject(masterId, '/unsubscribe', 'not_on_pro')];
+      if (!state.plan.renewing) return [reject(masterId, '/unsubscribe', 'renewal_already_cancelled')];
+      return [
+        ...backToMain(state, masterId, '/unsubscribe'),
+        { type: 'ProRenewalCancelled', data: { masterId, chargeId: state.plan.chargeId, until: state.plan.until } },
+      ];
+    case 'ExpirePro':
+      return expirePro(command, state);
+    case 'Refuse':
+      return [reject(masterId, command.command, command.reason)];
+    case 'MarkBotBroken': {
+      const bot = state.bots.find((b) => b.botId === command.botId);
+      if (!bot || bot.status === 'broken') return [];
+      return [{ type: 'ClientBotBroken', data: { masterId, botId: bot.botId, username: bot.username, reason: 'token_revoked' } }];
+    }
   }
 }
 
@@ -77,67 +129,177 @@ function start(command: Command<'Start'>, state: MasterUserState): MasterUserEve
 }
 
 function submitToken(command: Command<'SubmitBotToken'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId, messageId, verdict } = command;
+  const { masterId, messageId, verdict, limits } = command;
   // A token is a secret: whatever happens, the message that carried it is deleted from the chat.
   const rejectToken = (reason: RejectionReason) => reject(masterId, 'token', reason, { messageId, deleteMessage: true });
   if (state.fsm !== 'AwaitingBotToken') return [rejectToken('not_a_reply')];
   if (!verdict.valid) return [rejectToken(verdict.reason)];
-  if (state.bots.some((b) => b.botId === verdict.botId)) return [rejectToken('bot_already_attached')];
-  if (state.bots.length >= command.botLimit) return [rejectToken('bot_limit_reached')];
+  const existing = state.bots.find((b) => b.botId === verdict.botId);
+  // A broken bot (token revoked) comes back with its new token; any other bot is only attached once.
+  if (existing && existing.status !== 'broken') return [rejectToken('bot_already_attached')];
+  const limit = state.plan.kind === 'pro' ? limits.pro : limits.free;
+  // A new bot counts against every attached one; a broken bot coming back only against the running ones
+  // (it may be one the plan had paused — it must not come back running past the limit).
+  const counted = existing ? state.bots.filter((b) => b.status === 'active').length : state.bots.length;
+  if (counted >= limit) return [rejectToken(state.plan.kind === 'pro' ? 'pro_bot_limit_reached' : 'bot_limit_reached')];
   return [
     {
       type: 'ClientBotAttached',
-      data: {
-        masterId,
-        botId: verdict.botId,
-        username: verdict.username,
-        encryptedToken: verdict.encryptedToken,
-        tokenMessageId: messageId,
-      },
+      data: { masterId, botId: verdict.botId, username: verdict.username, encryptedToken: verdict.encryptedToken, tokenMessageId: messageId },
     },
     transition(masterId, 'AwaitingBotToken', 'Main', 'bot token'),
   ];
 }
 
-function requestRemove(command: Command<'RequestRemoveBot'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId } = command;
-  const leave = backToMain(state, masterId, '/remove');
-  if (state.bots.length === 0) return [...leave, reject(masterId, '/remove', 'no_bots_to_remove')];
-  if (state.bots.length === 1) {
-    const [bot] = state.bots;
-    return [...leave, { type: 'ClientBotDetached', data: { masterId, botId: bot.botId, username: bot.username } }];
-  }
+/** Which bots a purpose can act on: a broadcast needs a bot that is running. */
+const eligible = (state: MasterUserState, purpose: BotPurpose): AttachedBot[] =>
+  purpose === 'broadcast' ? state.bots.filter((b) => b.status === 'active') : state.bots;
+
+/**
+ * /remove, /qr, /greeting, /broadcast: with one bot, act on it; with several, offer an inline keyboard
+ * (ChoosingBot) and act on the button pressed (PickBot).
+ */
+function requestForBot(state: MasterUserState, masterId: number, purpose: BotPurpose, startParameter: string | null): MasterUserEvent[] {
+  const trigger = `/${purpose}`;
+  const leave = backToMain(state, masterId, trigger);
+  const bots = eligible(state, purpose);
+  if (bots.length === 0) return [...leave, reject(masterId, trigger, purpose === 'remove' ? 'no_bots_to_remove' : 'no_bots')];
+  if (bots.length === 1) return [...leave, ...actOn(masterId, purpose, bots[0], startParameter)];
   return [
     ...leave,
-    { type: 'RemovalOptionsOffered', data: { masterId, bots: state.bots } },
-    transition(masterId, 'Main', 'ChoosingBotToRemove', '/remove'),
+    {
+      type: 'BotPickerOffered',
+      data: { masterId, purpose, bots: bots.map(({ botId, username }) => ({ botId, username })), ...(purpose === 'qr' ? { startParameter } : {}) },
+    },
+    transition(masterId, 'Main', 'ChoosingBot', trigger),
   ];
 }
 
-function chooseBotToRemove(command: Command<'ChooseBotToRemove'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId } = command;
+function pickBot(command: Command<'PickBot'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, purpose } = command;
+  const trigger = `${purpose} button`;
+  const leave = backToMain(state, masterId, trigger);
+  // A button of a keyboard that is no longer the current question (answered, cancelled, or replaced by
+  // another command) is answered, not obeyed: an old /remove keyboard must not detach a bot later.
+  if (state.fsm !== 'ChoosingBot' || state.picking?.purpose !== purpose) return [reject(masterId, trigger, 'picker_expired')];
   const bot = state.bots.find((b) => b.botId === command.botId);
-  // A stale button (bot already gone) is answered, not obeyed.
-  if (!bot) return [...backToMain(state, masterId, 'remove button'), reject(masterId, 'remove button', 'bot_not_attached')];
-  return [
-    { type: 'ClientBotDetached', data: { masterId, botId: bot.botId, username: bot.username } },
-    ...backToMain(state, masterId, 'remove button'),
-  ];
+  if (!bot) return [...leave, reject(masterId, trigger, 'bot_not_attached')];
+  if (purpose === 'broadcast') {
+    if (state.plan.kind !== 'pro') return [...leave, reject(masterId, trigger, 'pro_required')];
+    const refusal = botRefusal(state, bot.botId);
+    if (refusal) return [...leave, reject(masterId, trigger, refusal)];
+  }
+  const startParameter = state.picking?.purpose === 'qr' ? state.picking.startParameter : null;
+  return [...leave, ...actOn(masterId, purpose, bot, startParameter)];
+}
+
+/** The effect of a purpose on one bot, from Main. */
+function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startParameter: string | null): MasterUserEvent[] {
+  const { botId, username } = bot;
+  switch (purpose) {
+    case 'remove':
+      return [{ type: 'ClientBotDetached', data: { masterId, botId, username } }];
+    case 'qr':
+      return [{ type: 'QrCodeRequested', data: { masterId, botId, username, startParameter } }];
+    case 'greeting':
+      return [
+        { type: 'BotChosen', data: { masterId, purpose, botId, username } },
+        transition(masterId, 'Main', 'AwaitingGreeting', '/greeting'),
+      ];
+    case 'broadcast':
+      return [
+        { type: 'BotChosen', data: { masterId, purpose, botId, username } },
+        transition(masterId, 'Main', 'AwaitingBroadcast', '/broadcast'),
+      ];
+  }
+}
+
+/** Why a bot cannot carry a message now (paused by the plan, or its token revoked), if it cannot. */
+function botRefusal(state: MasterUserState, botId: number): RejectionReason | null {
+  const bot = state.bots.find((b) => b.botId === botId);
+  if (!bot) return 'bot_not_attached';
+  if (bot.status === 'paused') return 'bot_paused';
+  if (bot.status === 'broken') return 'bot_broken';
+  return null;
 }
 
 function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, target } = command;
   if (!target) return [reject(masterId, 'reply', 'reply_target_unknown', { messageId: command.masterMessageId })];
   // Tenant isolation: a reply only ever goes out through a bot this master has attached right now.
-  if (!state.bots.some((b) => b.botId === target.botId)) {
-    return [reject(masterId, 'reply', 'bot_not_attached', { messageId: command.masterMessageId })];
-  }
+  const refusal = botRefusal(state, target.botId);
+  if (refusal) return [reject(masterId, 'reply', refusal, { messageId: command.masterMessageId })];
   if (!command.content) return [reject(masterId, 'reply', 'unsupported_message', { messageId: command.masterMessageId })];
   const sent: MasterUserEvent = {
     type: 'ReplySent',
     data: { masterId, replyId: command.replyId, target, masterMessageId: command.masterMessageId, content: command.content },
   };
   return state.fsm === 'Responding' ? [sent, transition(masterId, 'Responding', 'Main', 'reply sent')] : [sent];
+}
+
+function setGreeting(command: Command<'SetGreeting'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId } = command;
+  const bot = state.chosenBot;
+  if (state.fsm !== 'AwaitingGreeting' || !bot) return [reject(masterId, 'message', 'not_a_reply')];
+  if (!command.greeting) return [reject(masterId, 'greeting', 'greeting_not_text')];
+  if (command.length > GREETING_MAX_LENGTH) return [reject(masterId, 'greeting', 'greeting_too_long')];
+  return [
+    { type: 'GreetingSet', data: { masterId, botId: bot.botId, username: bot.username, greeting: command.greeting } },
+    transition(masterId, 'AwaitingGreeting', 'Main', 'greeting text'),
+  ];
+}
+
+function submitBroadcast(command: Command<'SubmitBroadcast'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId } = command;
+  const bot = state.chosenBot;
+  if (state.fsm !== 'AwaitingBroadcast' || !bot) return [reject(masterId, 'message', 'not_a_reply')];
+  if (!command.content) return [reject(masterId, 'broadcast', 'broadcast_unsupported_message')];
+  const refusal = state.plan.kind !== 'pro' ? 'pro_required' : botRefusal(state, bot.botId);
+  if (refusal) return [transition(masterId, 'AwaitingBroadcast', 'Main', 'broadcast message'), reject(masterId, 'broadcast', refusal)];
+  return [
+    {
+      type: 'BroadcastRequested',
+      data: { masterId, botId: bot.botId, username: bot.username, broadcastId: command.broadcastId, content: command.content },
+    },
+    transition(masterId, 'AwaitingBroadcast', 'Main', 'broadcast message'),
+  ];
+}
+
+function answerCheckout(command: Command<'AnswerCheckout'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, queryId } = command;
+  const error = !state.registered
+    ? 'Please send /start to the bot first.'
+    : command.payload !== proPayload(masterId)
+      ? 'This invoice is not for your account.'
+      : command.currency !== 'XTR' || command.totalAmount !== command.stars
+        ? 'This invoice is out of date. Send /subscribe for a new one.'
+        : undefined;
+  return [{ type: 'CheckoutAnswered', data: { masterId, queryId, ok: error === undefined, ...(error ? { error } : {}) } }];
+}
+
+function recordPayment(command: Command<'RecordPayment'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, chargeId } = command;
+  if (state.charges.includes(chargeId)) return [];
+  // Paused bots run again, as many as Pro allows (in attach order).
+  const resumedBotIds = state.bots
+    .slice(0, command.limits.pro)
+    .filter((b) => b.status === 'paused')
+    .map((b) => b.botId);
+  return [
+    {
+      type: 'ProActivated',
+      data: { masterId, chargeId, stars: command.stars, until: command.until, renewal: state.plan.kind === 'pro', resumedBotIds },
+    },
+  ];
+}
+
+function expirePro(command: Command<'ExpirePro'>, state: MasterUserState): MasterUserEvent[] {
+  const { plan } = state;
+  if (plan.kind !== 'pro' || Date.parse(plan.until) > Date.parse(command.now)) return [];
+  // The first bots (in attach order) keep running on Free; the rest are paused, not deleted.
+  const running = state.bots.filter((b) => b.status === 'active');
+  const pausedBotIds = running.slice(command.limits.free).map((b) => b.botId);
+  return [{ type: 'ProExpired', data: { masterId: command.masterId, pausedBotIds } }];
 }
 
 export const masterUserDecider: Decider<MasterUserCommand, MasterUserEvent, MasterUserState> = {

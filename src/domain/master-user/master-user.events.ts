@@ -2,7 +2,10 @@ import { DomainEvent } from '../shared/decider';
 import { Sealed } from '../shared/sealed';
 
 /** The MasterBot conversation's states. */
-export type MasterFsmState = 'Main' | 'AwaitingBotToken' | 'ChoosingBotToRemove' | 'Responding';
+export type MasterFsmState = 'Main' | 'AwaitingBotToken' | 'ChoosingBot' | 'AwaitingGreeting' | 'AwaitingBroadcast' | 'Responding';
+
+/** What a bot picker (inline keyboard of the master's bots) is for. */
+export type BotPurpose = 'remove' | 'qr' | 'greeting' | 'broadcast';
 
 /** Everything a reply needs to find its customer; resolved from the master's chat, never from a message id alone. */
 export interface ReplyTarget {
@@ -19,9 +22,12 @@ export type RejectionReason =
   | 'unknown_command'
   | 'nothing_to_cancel'
   | 'not_a_reply'
+  | 'ban_needs_reply'
+  | 'picker_expired'
   | 'reply_target_unknown'
   | 'bot_not_attached'
   | 'no_bots_to_remove'
+  | 'no_bots'
   | 'not_registered'
   | 'token_malformed'
   | 'token_invalid'
@@ -30,24 +36,70 @@ export type RejectionReason =
   | 'token_attached_elsewhere'
   | 'bot_already_attached'
   | 'bot_limit_reached'
+  | 'pro_bot_limit_reached'
   | 'webhook_registration_failed'
-  | 'unsupported_message';
+  | 'unsupported_message'
+  | 'bot_paused'
+  | 'bot_broken'
+  | 'bad_start_parameter'
+  | 'bad_reminder_hours'
+  | 'greeting_not_text'
+  | 'greeting_too_long'
+  | 'pro_required'
+  | 'already_pro'
+  | 'not_on_pro'
+  | 'renewal_already_cancelled'
+  | 'broadcast_unsupported_message';
+
+/** Plan limits on attached client bots, from the deployment's configuration. */
+export interface PlanLimits {
+  free: number;
+  pro: number;
+}
 
 export type MasterUserEvent =
   | DomainEvent<'MasterRegistered', { masterId: number; firstName: string }>
   | DomainEvent<'WelcomeShown', { masterId: number }>
+  | DomainEvent<'HelpShown', { masterId: number }>
   | DomainEvent<'StateChanged', { masterId: number; from: MasterFsmState; to: MasterFsmState; trigger: string }>
   | DomainEvent<
       'ClientBotAttached',
       { masterId: number; botId: number; username: string; encryptedToken: string; tokenMessageId: number }
     >
   | DomainEvent<'ClientBotDetached', { masterId: number; botId: number; username: string }>
-  | DomainEvent<'RemovalOptionsOffered', { masterId: number; bots: { botId: number; username: string }[] }>
+  /** Telegram answered 401 for the bot's token (revoked in @BotFather): no polling, no webhook, master told. */
+  | DomainEvent<'ClientBotBroken', { masterId: number; botId: number; username: string; reason: 'token_revoked' }>
+  /** An inline keyboard of the master's bots, when a command needs one and there are several. */
+  | DomainEvent<
+      'BotPickerOffered',
+      { masterId: number; purpose: BotPurpose; bots: { botId: number; username: string }[]; startParameter?: string | null }
+    >
+  /** The bot a command acts on (picked, or the only one); greeting and broadcast then wait for the master's text. */
+  | DomainEvent<'BotChosen', { masterId: number; purpose: BotPurpose; botId: number; username: string }>
+  | DomainEvent<'QrCodeRequested', { masterId: number; botId: number; username: string; startParameter: string | null }>
+  /** M9: sealed `{ text }` under the key `bot-<botId>`. */
+  | DomainEvent<'GreetingSet', { masterId: number; botId: number; username: string; greeting: Sealed }>
+  /** M10: sealed `{ content: MessageContent }` (file ids of the MasterBot) under the key `broadcast-<broadcastId>`. */
+  | DomainEvent<'BroadcastRequested', { masterId: number; botId: number; username: string; broadcastId: string; content: Sealed }>
+  | DomainEvent<'BotListRequested', { masterId: number }>
+  | DomainEvent<'BannedListRequested', { masterId: number }>
+  /** M11: hours after which an unanswered relayed message gets one reminder; null turns reminders off. */
+  | DomainEvent<'RemindersConfigured', { masterId: number; hours: number | null }>
   | DomainEvent<'ReplyStarted', { masterId: number; target: ReplyTarget }>
   | DomainEvent<
       'ReplySent',
       { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed }
     >
+  /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
+  | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
+  | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>
+  | DomainEvent<
+      'ProActivated',
+      { masterId: number; chargeId: string; stars: number; until: string; renewal: boolean; resumedBotIds: number[] }
+    >
+  | DomainEvent<'ProRenewalCancelled', { masterId: number; chargeId: string; until: string }>
+  /** Back to Free: bots over the Free limit are paused (kept, not relayed) until Pro returns. */
+  | DomainEvent<'ProExpired', { masterId: number; pausedBotIds: number[] }>
   | DomainEvent<
       'CommandRejected',
       { masterId: number; command: string; reason: RejectionReason; messageId?: number; deleteMessage?: boolean }
@@ -57,3 +109,6 @@ export type MasterUserEventType = MasterUserEvent['type'];
 export type MasterUserEventOf<T extends MasterUserEventType> = Extract<MasterUserEvent, { type: T }>;
 
 export const masterStreamId = (masterId: number): string => `master-${masterId}`;
+
+/** The invoice payload that ties a Stars payment to its master. */
+export const proPayload = (masterId: number): string => `pro:${masterId}`;

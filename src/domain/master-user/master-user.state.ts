@@ -1,16 +1,29 @@
-import { MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
+import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
+
+export type BotStatus = 'active' | 'paused' | 'broken';
 
 export interface AttachedBot {
   botId: number;
   username: string;
+  status: BotStatus;
 }
+
+export type Plan = { kind: 'free' } | { kind: 'pro'; until: string; chargeId: string; renewing: boolean };
 
 export interface MasterUserState {
   registered: boolean;
   masterId: number | null;
   fsm: MasterFsmState;
+  /** In attach order: when Pro ends, the first ones stay active. */
   bots: AttachedBot[];
   respondingTo: ReplyTarget | null;
+  /** ChoosingBot: what the picker is for; AwaitingGreeting/AwaitingBroadcast: the bot chosen. */
+  picking: { purpose: BotPurpose; startParameter: string | null } | null;
+  chosenBot: { botId: number; username: string } | null;
+  plan: Plan;
+  /** Charge ids already recorded: a payment message delivered twice counts once. */
+  charges: string[];
+  reminderHours: number | null;
 }
 
 export const initialMasterUserState = (): MasterUserState => ({
@@ -19,30 +32,69 @@ export const initialMasterUserState = (): MasterUserState => ({
   fsm: 'Main',
   bots: [],
   respondingTo: null,
+  picking: null,
+  chosenBot: null,
+  plan: { kind: 'free' },
+  charges: [],
+  reminderHours: null,
 });
+
+const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
+  bots.map((b) => (ids.includes(b.botId) ? { ...b, status } : b));
 
 export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent): MasterUserState {
   switch (event.type) {
     case 'MasterRegistered':
       return { ...state, registered: true, masterId: event.data.masterId };
-    case 'StateChanged':
+    case 'StateChanged': {
+      const to = event.data.to;
       return {
         ...state,
-        fsm: event.data.to,
-        respondingTo: event.data.to === 'Responding' ? state.respondingTo : null,
+        fsm: to,
+        respondingTo: to === 'Responding' ? state.respondingTo : null,
+        picking: to === 'ChoosingBot' ? state.picking : null,
+        chosenBot: to === 'AwaitingGreeting' || to === 'AwaitingBroadcast' ? state.chosenBot : null,
       };
-    case 'ClientBotAttached':
-      return {
-        ...state,
-        bots: [...state.bots.filter((b) => b.botId !== event.data.botId), { botId: event.data.botId, username: event.data.username }],
-      };
+    }
+    case 'ClientBotAttached': {
+      const existing = state.bots.find((b) => b.botId === event.data.botId);
+      const bot: AttachedBot = { botId: event.data.botId, username: event.data.username, status: 'active' };
+      // A broken bot re-attached with its new token keeps its place.
+      return { ...state, bots: existing ? state.bots.map((b) => (b.botId === bot.botId ? bot : b)) : [...state.bots, bot] };
+    }
     case 'ClientBotDetached':
       return { ...state, bots: state.bots.filter((b) => b.botId !== event.data.botId) };
+    case 'ClientBotBroken':
+      return { ...state, bots: setStatus(state.bots, [event.data.botId], 'broken') };
+    case 'BotPickerOffered':
+      return { ...state, picking: { purpose: event.data.purpose, startParameter: event.data.startParameter ?? null } };
+    case 'BotChosen':
+      return { ...state, chosenBot: { botId: event.data.botId, username: event.data.username } };
     case 'ReplyStarted':
       return { ...state, respondingTo: event.data.target };
+    case 'RemindersConfigured':
+      return { ...state, reminderHours: event.data.hours };
+    case 'ProActivated':
+      return {
+        ...state,
+        plan: { kind: 'pro', until: event.data.until, chargeId: event.data.chargeId, renewing: true },
+        charges: [...state.charges, event.data.chargeId],
+        bots: setStatus(state.bots, event.data.resumedBotIds, 'active'),
+      };
+    case 'ProRenewalCancelled':
+      return state.plan.kind === 'pro' ? { ...state, plan: { ...state.plan, renewing: false } } : state;
+    case 'ProExpired':
+      return { ...state, plan: { kind: 'free' }, bots: setStatus(state.bots, event.data.pausedBotIds, 'paused') };
     case 'WelcomeShown':
-    case 'RemovalOptionsOffered':
+    case 'HelpShown':
+    case 'QrCodeRequested':
+    case 'GreetingSet':
+    case 'BroadcastRequested':
+    case 'BotListRequested':
+    case 'BannedListRequested':
     case 'ReplySent':
+    case 'SubscriptionOffered':
+    case 'CheckoutAnswered':
     case 'CommandRejected':
       return state;
   }
