@@ -5,16 +5,44 @@ import { BotTokenVerifier } from './application/add-client-bot/bot-token-verifie
 import { RequestAddBotHandler } from './application/add-client-bot/request-add-bot.handler';
 import { CancelHandler } from './application/cancel/cancel.handler';
 import { AggregateStore } from './application/command-handling/aggregate-store';
-import { CustomerStartHandler, ReceiveCustomerMessageHandler } from './application/customer-message/customer-message.handler';
+import {
+  CustomerBlockedBotHandler,
+  CustomerStartHandler,
+  EditCustomerMessageHandler,
+  ReceiveCustomerMessageHandler,
+} from './application/customer-message/customer-message.handler';
+import { BanCustomerHandler, UnbanCustomerHandler } from './application/ban-customer/ban-customer.handler';
+import { ClientBotHealth, ClientBotHealthReactor } from './application/client-bot-health/client-bot-health';
+import { ConfigureRemindersHandler } from './application/configure-reminders/configure-reminders.handler';
+import { HelpHandler } from './application/help/help.handler';
+import { ListBannedHandler } from './application/list-banned/list-banned.handler';
+import { ListBotsHandler } from './application/list-bots/list-bots.handler';
+import { PickBotHandler } from './application/pick-bot/pick-bot.handler';
+import { CustomerNoticesReactor } from './application/reactors/customer-notices.reactor';
+import { RequestGreetingHandler } from './application/set-greeting/set-greeting.handler';
+import { QrCodeReactor } from './application/show-qr-code/qr-code.reactor';
+import { ShowQrCodeHandler } from './application/show-qr-code/show-qr-code.handler';
+import { RequestBroadcastHandler } from './application/start-broadcast/start-broadcast.handler';
+import {
+  AnswerCheckoutHandler,
+  RecordPaymentHandler,
+  SubscribeHandler,
+  UnsubscribeHandler,
+} from './application/subscription/subscription.handlers';
+import { BannedCustomersQuery } from './projections/banned-customers/banned-customers.query';
+import { ContentSender } from './application/media/content-sender';
+import { MEDIA_CACHE } from './application/media/media-cache.port';
+import { MediaCacheQuery } from './projections/media-cache/media-cache.query';
 import { MasterMessageHandler } from './application/master-message/master-message.handler';
 import { APP_SETTINGS, AppSettings } from './application/ports/app-settings.port';
 import { CONTENT_VAULT, TOKEN_CIPHER } from './application/ports/crypto.port';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
-import { BOT_DIRECTORY, REPLY_TARGETS } from './application/ports/read-models.port';
+import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from './application/ports/read-models.port';
 import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
 import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
+import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
 import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
@@ -37,8 +65,29 @@ import { BotDirectoryQuery } from './projections/client-bots/bot-directory.query
 import { ReplyTargetQuery } from './projections/message-refs/reply-target.query';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from './projections/projections.service';
 import { openReadModels } from './projections/read-model.datasource';
+import { CheckoutAnswerReactor, SubscriptionReactor } from './application/subscription/subscription.reactor';
+import { ReminderReactor } from './application/reminders/reminder.reactor';
+import { CLOCK, systemClock } from './application/ports/clock.port';
+import { Scheduler } from './infrastructure/scheduling/scheduler';
+import { BroadcastReactor } from './application/broadcast/broadcast.reactor';
+import { BROADCAST_RECIPIENTS } from './application/broadcast/broadcast-recipients.port';
+import { BroadcastRecipientsQuery } from './projections/customers/broadcast-recipients.query';
 
 const MASTER_KEY = Symbol('MASTER_KEY');
+
+/** Side effects driven by the event history; each runs from its own checkpoint (see ReactorRunner). */
+const REACTOR_CLASSES = [
+  RelayReactor,
+  DeliveryReactor,
+  MasterNotifierReactor,
+  CustomerNoticesReactor,
+  QrCodeReactor,
+  ClientBotHealthReactor,
+  CheckoutAnswerReactor,
+  SubscriptionReactor,
+  ReminderReactor,
+  BroadcastReactor,
+];
 
 const COMMAND_HANDLERS = [
   StartMasterHandler,
@@ -50,7 +99,23 @@ const COMMAND_HANDLERS = [
   ReplyToCustomerHandler,
   StartRespondingHandler,
   ReceiveCustomerMessageHandler,
+  EditCustomerMessageHandler,
   CustomerStartHandler,
+  CustomerBlockedBotHandler,
+  HelpHandler,
+  ListBotsHandler,
+  ListBannedHandler,
+  ShowQrCodeHandler,
+  RequestGreetingHandler,
+  RequestBroadcastHandler,
+  PickBotHandler,
+  ConfigureRemindersHandler,
+  BanCustomerHandler,
+  UnbanCustomerHandler,
+  SubscribeHandler,
+  UnsubscribeHandler,
+  AnswerCheckoutHandler,
+  RecordPaymentHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
@@ -66,7 +131,11 @@ export class AppModule {
       masterBotId: config.masterBotToken.botId,
       masterBotToken: config.masterBotToken.reveal(),
       publicUrl: config.publicUrl,
-      botLimit: config.botLimit,
+      planLimits: config.planLimits,
+      proPriceStars: config.proPriceStars,
+      floodLimitPerMinute: config.floodLimitPerMinute,
+      broadcastRatePerSecond: config.broadcastRatePerSecond,
+      schedulerIntervalMs: config.schedulerIntervalMs,
       pollingTimeoutSeconds: config.pollingTimeoutSeconds,
     };
     return {
@@ -91,14 +160,22 @@ export class AppModule {
         { provide: BOT_DIRECTORY, useExisting: BotDirectoryQuery },
         ReplyTargetQuery,
         { provide: REPLY_TARGETS, useExisting: ReplyTargetQuery },
+        ContentSender,
+        MediaCacheQuery,
+        { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },
+        BannedCustomersQuery,
+        { provide: BANNED_CUSTOMERS, useExisting: BannedCustomersQuery },
+        { provide: BROADCAST_RECIPIENTS, useClass: BroadcastRecipientsQuery },
+        ClientBotHealth,
         BotTokenVerifier,
         ReplyComposer,
         BotApis,
-        RelayReactor,
-        DeliveryReactor,
-        MasterNotifierReactor,
+        ...REACTOR_CLASSES,
+        { provide: REACTORS, useFactory: (...reactors: Reactor[]) => reactors, inject: REACTOR_CLASSES },
         UpdateRouter,
         ClientBotSupervisor,
+        { provide: CLOCK, useValue: systemClock },
+        Scheduler,
         LifecycleService,
         ...COMMAND_HANDLERS,
       ],

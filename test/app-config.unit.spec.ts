@@ -29,7 +29,11 @@ describe('loadConfig', () => {
         databaseUrl: null,
         tokenEncryptionKey: null,
         auditToken: null,
-        botLimit: 1,
+        planLimits: { free: 1, pro: 10 },
+        proPriceStars: 250,
+        floodLimitPerMinute: 20,
+        broadcastRatePerSecond: 25,
+        schedulerIntervalMs: 15_000,
         pollingTimeoutSeconds: 25,
       });
     });
@@ -61,7 +65,12 @@ describe('loadConfig', () => {
       DATA_DIR: 'var/feedbackbots',
       TOKEN_ENCRYPTION_KEY,
       AUDIT_TOKEN: 'auditor-bearer-0123456789',
-      CLIENT_BOT_LIMIT: '10',
+      FREE_BOT_LIMIT: '2',
+      PRO_BOT_LIMIT: '20',
+      PRO_PRICE_STARS: '500',
+      FLOOD_LIMIT_PER_MINUTE: '30',
+      BROADCAST_RATE_PER_SECOND: '10',
+      SCHEDULER_INTERVAL_MS: '1000',
       POLLING_TIMEOUT_SECONDS: '50',
     });
     expect(config).toEqual({
@@ -74,7 +83,11 @@ describe('loadConfig', () => {
       dataDir: resolve('var/feedbackbots'),
       tokenEncryptionKey: TOKEN_ENCRYPTION_KEY,
       auditToken: 'auditor-bearer-0123456789',
-      botLimit: 10,
+      planLimits: { free: 2, pro: 20 },
+      proPriceStars: 500,
+      floodLimitPerMinute: 30,
+      broadcastRatePerSecond: 10,
+      schedulerIntervalMs: 1000,
       pollingTimeoutSeconds: 50,
     });
     expect(config.masterBotToken.reveal()).toBe(MASTER_BOT_TOKEN);
@@ -107,7 +120,10 @@ describe('loadConfig', () => {
       ['TOKEN_ENCRYPTION_KEY', 'too short', 'c2hvcnRrZXk='],
       ['TOKEN_ENCRYPTION_KEY', 'not base64', `${TOKEN_ENCRYPTION_KEY.slice(0, 40)}!!!!!`],
       ['AUDIT_TOKEN', 'too short', 'letmein'],
-      ['CLIENT_BOT_LIMIT', 'negative', '-2'],
+      ['FREE_BOT_LIMIT', 'negative', '-2'],
+      ['PRO_BOT_LIMIT', 'more than the maximum', '500'],
+      ['PRO_PRICE_STARS', 'not a number', 'free'],
+      ['BROADCAST_RATE_PER_SECOND', 'above Telegram’s limit', '100'],
       ['POLLING_TIMEOUT_SECONDS', 'above Telegram’s limit', '60'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };

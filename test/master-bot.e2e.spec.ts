@@ -6,7 +6,7 @@ describe('the MasterBot, as a master uses it', () => {
   let h: AppHarness;
 
   beforeAll(async () => {
-    h = await AppHarness.start({ env: { CLIENT_BOT_LIMIT: '3' } });
+    h = await AppHarness.start({ env: { FREE_BOT_LIMIT: '3' } });
   });
   afterAll(async () => h.stop());
 
@@ -28,7 +28,20 @@ describe('the MasterBot, as a master uses it', () => {
   }
 
   it('sets the MasterBot’s command menu at start', () => {
-    expect(h.fake.commands(h.masterBot.id).map((c) => c.command)).toEqual(['add', 'remove', 'cancel', 'help']);
+    expect(h.fake.commands(h.masterBot.id).map((c) => c.command)).toEqual([
+      'add',
+      'bots',
+      'remove',
+      'greeting',
+      'qr',
+      'banned',
+      'broadcast',
+      'reminders',
+      'subscribe',
+      'unsubscribe',
+      'cancel',
+      'help',
+    ]);
   });
 
   it('a second /start only shows the welcome again and registers the master once', async () => {
@@ -101,7 +114,7 @@ describe('the MasterBot, as a master uses it', () => {
     await attach(master, second);
     h.fake.userSends(h.masterBot.id, master.id, '/remove');
     const question = await says(master, 'Which bot should I detach?');
-    h.fake.userPressesButton(h.masterBot.id, master.id, question.messageId, `remove:${second.id}`);
+    h.fake.userPressesButton(h.masterBot.id, master.id, question.messageId, `pick:remove:${second.id}`);
     await says(master, '@omar_two_bot is detached');
     await h.fake.waitForCall('answerCallbackQuery');
     // The detached bot's customers no longer reach the master; the other bot's still do.

@@ -13,7 +13,7 @@ import { MasterUserRow } from '../src/projections/master-users/master-user.entit
 import { MessageRefRow } from '../src/projections/message-refs/message-ref.entity';
 import { ReplyTargetQuery } from '../src/projections/message-refs/reply-target.query';
 import { ProjectionsService } from '../src/projections/projections.service';
-import { openReadModels } from '../src/projections/read-model.datasource';
+import { openReadModels, READ_MODEL_MIGRATIONS } from '../src/projections/read-model.datasource';
 import { readCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { Projector } from '../src/projections/runner/projector';
@@ -74,7 +74,7 @@ class History {
       conversationStreamId(botId, customerId),
       ...messageIds.map((messageId): DomainEvent => ({
         type: 'CustomerMessageReceived',
-        data: { botId, customerId, masterId, messageId, kind: 'text', content: sealed },
+        data: { botId, customerId, masterId, messageId, kind: 'text', sentAt: 1_700_000_000 + messageId, content: sealed },
       })),
     );
 
@@ -191,7 +191,7 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
     it('migrations create the read-model schema on an empty database, and running them again changes nothing', async () => {
       const first = await open();
       const schema = first.createQueryRunner();
-      for (const table of ['projection_checkpoints', 'master_users', 'client_bots', 'message_refs']) {
+      for (const table of ['projection_checkpoints', 'master_users', 'client_bots', 'message_refs', 'banned_customers', 'customers', 'media_cache', 'scheduled_jobs']) {
         expect(await schema.hasTable(table)).toBe(true);
       }
       // Replies are found by (master chat, relayed message id), never by the message id alone.
@@ -205,7 +205,7 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
 
       expect(await again.showMigrations()).toBe(false);
       expect(await again.runMigrations()).toEqual([]);
-      expect((await again.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name)).toEqual(['InitialReadModels1732190000000']);
+      expect((await again.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name)).toEqual(READ_MODEL_MIGRATIONS.map((m) => m.name));
       expect(await again.getRepository(MasterUserRow).findOneByOrFail({ masterId: ALICE })).toMatchObject({ firstName: 'Alice' });
     });
 

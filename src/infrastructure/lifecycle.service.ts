@@ -4,22 +4,16 @@ import { APP_SETTINGS, AppSettings } from '../application/ports/app-settings.por
 import { CONTENT_VAULT, TOKEN_CIPHER, TokenCipher } from '../application/ports/crypto.port';
 import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
 import { BotApis } from '../application/reactors/client-bot-apis';
-import { DeliveryReactor } from '../application/reactors/delivery.reactor';
-import { MasterNotifierReactor } from '../application/reactors/master-notifier.reactor';
-import { RelayReactor } from '../application/reactors/relay.reactor';
+import { MASTER_COMMANDS } from '../application/help/master-commands';
+import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
 import { SqliteContentVault } from './crypto/sqlite-content-vault';
 import { ReactorRunner } from './reactors/reactor-runner';
+import { Scheduler } from './scheduling/scheduler';
 import { ClientBotSupervisor } from './telegram/client-bot-supervisor';
 import { UpdatePoller } from './telegram/update-poller';
 import { UpdateRouter } from './telegram/update-router';
 
-export const MASTER_COMMANDS = [
-  { command: 'add', description: 'Attach a client bot' },
-  { command: 'remove', description: 'Detach a client bot' },
-  { command: 'cancel', description: 'Stop what you are doing' },
-  { command: 'help', description: 'What this bot does' },
-];
 
 /**
  * Start order: projections (so queries work), reactors (so recorded work is done), then Telegram
@@ -41,18 +35,18 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly supervisor: ClientBotSupervisor,
     private readonly router: UpdateRouter,
     private readonly bots: BotApis,
-    relay: RelayReactor,
-    delivery: DeliveryReactor,
-    notifier: MasterNotifierReactor,
+    @Inject(REACTORS) reactors: Reactor[],
+    private readonly scheduler: Scheduler,
   ) {
-    this.reactors = [relay, delivery, notifier].map((r) => new ReactorRunner(r, store, dataSource));
+    this.reactors = reactors.map((r) => new ReactorRunner(r, store, dataSource));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.start();
     for (const reactor of this.reactors) await reactor.start();
+    this.scheduler.start(); // after the reactors: what a due job records is acted on at once
     const master = this.bots.master();
-    await master.setCommands(MASTER_COMMANDS).catch((error: unknown) => this.logger.warn(`setMyCommands: ${String(error)}`));
+    await master.setCommands([...MASTER_COMMANDS]).catch((error: unknown) => this.logger.warn(`setMyCommands: ${String(error)}`));
     if (this.settings.publicUrl) {
       await master.setWebhook(`${this.settings.publicUrl}/telegram/master`, this.cipher.webhookSecret('master'));
       this.logger.log(`webhook mode: ${this.settings.publicUrl}/telegram/…`);
@@ -66,6 +60,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
     await this.masterPoller?.stop();
     await this.supervisor.stop();
     for (const reactor of this.reactors) await reactor.stop();

@@ -3,11 +3,19 @@ import { DataSource } from 'typeorm';
 import { ClientBotRow } from './client-bots/client-bot.entity';
 import { MasterUserRow } from './master-users/master-user.entity';
 import { MessageRefRow } from './message-refs/message-ref.entity';
+import { MediaCacheRow } from './media-cache/media-cache.entity';
+import { MediaCache1732190000001 } from './migrations/1732190000001-media-cache';
 import { InitialReadModels1732190000000 } from './migrations/1732190000000-initial-read-models';
+import { BotStatusAndBans1732190000002 } from './migrations/1732190000002-bot-status-and-bans';
+import { BannedCustomerRow } from './banned-customers/banned-customer.entity';
 import { ProjectionCheckpoint } from './runner/projection-checkpoint.entity';
+import { CustomerRow } from './customers/customer.entity';
+import { Customers1732190000003 } from './migrations/1732190000003-customers';
+import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-jobs/scheduled-job.entity';
+import { ScheduledJobs1732190000004 } from './migrations/1732190000004-scheduled-jobs';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, MasterUserRow, ClientBotRow, MessageRefRow];
-export const READ_MODEL_MIGRATIONS = [InitialReadModels1732190000000];
+export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, MasterUserRow, ClientBotRow, MessageRefRow, BannedCustomerRow, MediaCacheRow, ScheduledJobRow, MasterReminderSettingRow, CustomerRow];
+export const READ_MODEL_MIGRATIONS = [InitialReadModels1732190000000, MediaCache1732190000001, BotStatusAndBans1732190000002, Customers1732190000003, ScheduledJobs1732190000004];
 
 /**
  * MySQL when DATABASE_URL is set, otherwise an embedded SQLite file in DATA_DIR. The schema comes only

@@ -3,6 +3,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { startApp } from '../../src/bootstrap';
+import { AesTokenCipher } from '../../src/infrastructure/crypto/token-cipher';
+import { Clock } from '../../src/application/ports/clock.port';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
 import { CreatedBot, TelegramBotApiFake } from './telegram-bot-api.fake';
 import { makeTempDir } from './temp-dir';
@@ -13,6 +15,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   logLevels?: LogLevel[];
   env?: Record<string, string>;
+  /** The time the scheduler judges due jobs by (default: the system clock); e.g. a ManualClock. */
+  clock?: Clock;
 }
 
 /**
@@ -60,7 +64,7 @@ export class AppHarness {
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
       ...this.options.env,
     });
-    this.app = await startApp(this.config, { logLevels: this.options.logLevels ?? ['error'] });
+    this.app = await startApp(this.config, { logLevels: this.options.logLevels ?? ['error'], clock: this.options.clock });
   }
 
   async shutdown(): Promise<void> {
@@ -71,6 +75,11 @@ export class AppHarness {
     await this.app.close().catch(() => undefined);
     await this.fake.stop();
     this.removeDir();
+  }
+
+  /** The webhook secret Telegram would send for `ref` ('master' or a client bot's id). */
+  secretFor(ref: string): string {
+    return new AesTokenCipher(Buffer.from(this.tokenKey, 'base64')).webhookSecret(ref);
   }
 
   /** POSTs raw JSON to one of our webhook endpoints, as Telegram would. */

@@ -115,6 +115,10 @@ export class TelegramBotApiFake {
     return this.users.edits(this.registry.bot(botRef), userId, messageId, newText);
   }
 
+  userDeletes(botRef: T.BotRef, userId: number, messageId: number): void {
+    this.users.deletes(this.registry.bot(botRef), userId, messageId);
+  }
+
   userPressesButton(botRef: T.BotRef, userId: number, messageId: number, callbackData: string): T.UserAction & { callbackQueryId: string } {
     return this.users.pressesButton(this.registry.bot(botRef), userId, messageId, callbackData);
   }

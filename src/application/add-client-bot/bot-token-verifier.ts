@@ -7,7 +7,7 @@ import {
   clientBotRegistryStreamId,
 } from '../../domain/client-bot/client-bot-registry';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
-import { masterStreamId } from '../../domain/master-user/master-user.events';
+import { masterStreamId, MasterUserEvent } from '../../domain/master-user/master-user.events';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { TokenVerdict } from '../../domain/master-user/master-user.commands';
@@ -81,6 +81,16 @@ export class BotTokenVerifier {
     if (registry.claimedAt && Date.parse(registry.claimedAt) > Date.now() - CLAIM_GRACE_MS) return true;
     const { state } = await this.aggregates.load(masterStreamId(registry.owner), masterUserDecider);
     return state.bots.some((b) => b.botId === botId);
+  }
+
+  /**
+   * After a detach, the bot is free for any master again. (Its webhook is deleted by the master
+   * notifier reacting to ClientBotDetached.)
+   */
+  async releaseDetached(events: MasterUserEvent[], masterId: number, origin: CommandOrigin): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'ClientBotDetached') await this.release(event.data.botId, masterId, origin);
+    }
   }
 
   /** Gives a claimed bot back (the attach was refused after the claim, or the bot was removed). */

@@ -1,4 +1,5 @@
 import { CommandOrigin } from '../../domain/shared/decider';
+import { MessageContent } from '../../domain/shared/message-content';
 import { TelegramCommand } from '../shared/telegram-origin';
 
 export interface CustomerProfile {
@@ -8,22 +9,46 @@ export interface CustomerProfile {
   username?: string;
 }
 
-/** C2: a customer writes to a client bot. `text` is the message text, or a placeholder for other kinds. */
+/** C2: a customer writes to a client bot (any kind of message). */
 export class ReceiveCustomerMessageCommand extends TelegramCommand {
   constructor(
     origin: CommandOrigin,
     readonly botId: number,
     readonly customer: CustomerProfile,
     readonly messageId: number,
-    readonly text: string,
+    /** Telegram's `date`, unix seconds. */
+    readonly sentAt: number,
+    readonly mediaGroupId: string | null,
+    readonly content: MessageContent,
   ) {
     super(origin);
   }
 }
 
-/** C1: a customer sends /start to a client bot and gets the greeting. */
+/** C3: a customer edits a message they sent. */
+export class EditCustomerMessageCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly customerId: number,
+    readonly messageId: number,
+    readonly editedAt: number,
+    readonly content: MessageContent,
+  ) {
+    super(origin);
+  }
+}
+
+/** C1: a customer sends /start (optionally with a deep-link parameter) and gets the greeting. */
 export class CustomerStartCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly botId: number, readonly customerId: number) {
+  constructor(origin: CommandOrigin, readonly botId: number, readonly customerId: number, readonly startParameter: string | null) {
+    super(origin);
+  }
+}
+
+/** A customer blocked (or unblocked) the client bot: Telegram's my_chat_member update. */
+export class CustomerBlockedBotCommand extends TelegramCommand {
+  constructor(origin: CommandOrigin, readonly botId: number, readonly customerId: number, readonly blocked: boolean) {
     super(origin);
   }
 }

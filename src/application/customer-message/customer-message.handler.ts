@@ -1,67 +1,116 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationCommand, conversationDecider } from '../../domain/conversation/conversation.decider';
 import { conversationId, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
+import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { CustomerStartCommand, ReceiveCustomerMessageCommand } from './customer-message.command';
+import { BOT_DIRECTORY, BotDirectory, isRelaying } from '../ports/read-models.port';
+import {
+  CustomerBlockedBotCommand,
+  CustomerStartCommand,
+  EditCustomerMessageCommand,
+  ReceiveCustomerMessageCommand,
+} from './customer-message.command';
 
-/** What a relay needs to finish after a crash, sealed under the conversation's key. */
-export interface RelayContent {
-  text: string;
-  customer: { firstName: string; lastName?: string; username?: string };
+/**
+ * Customer traffic of one client bot, decided on the customer's conversation stream. A bot that is not
+ * relaying (detached, paused by the plan, token revoked) records nothing: its update is acknowledged
+ * and dropped.
+ */
+@Injectable()
+abstract class ConversationHandler {
+  protected readonly logger = new Logger('CustomerMessage');
+
+  constructor(
+    protected readonly aggregates: AggregateStore,
+    @Inject(BOT_DIRECTORY) protected readonly directory: BotDirectory,
+  ) {}
+
+  protected async decide(
+    botId: number,
+    customerId: number,
+    origin: CommandOrigin,
+    build: (masterId: number) => Promise<ConversationCommand>,
+  ) {
+    const bot = await this.directory.get(botId);
+    if (!isRelaying(bot)) {
+      this.logger.debug(`update for client bot ${botId}, which is not relaying: dropped`);
+      return null;
+    }
+    return this.aggregates.handle(conversationStreamId(botId, customerId), conversationDecider, await build(bot.masterId), origin);
+  }
 }
 
 @CommandHandler(ReceiveCustomerMessageCommand)
-export class ReceiveCustomerMessageHandler implements ICommandHandler<ReceiveCustomerMessageCommand> {
-  private readonly logger = new Logger('CustomerMessage');
-
+export class ReceiveCustomerMessageHandler extends ConversationHandler implements ICommandHandler<ReceiveCustomerMessageCommand> {
   constructor(
-    private readonly aggregates: AggregateStore,
-    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    aggregates: AggregateStore,
+    @Inject(BOT_DIRECTORY) directory: BotDirectory,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
-  ) {}
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {
+    super(aggregates, directory);
+  }
 
-  async execute({ origin, botId, customer, messageId, text }: ReceiveCustomerMessageCommand) {
-    const bot = await this.directory.get(botId);
-    if (!bot || bot.status !== 'attached') {
-      this.logger.warn(`message for client bot ${botId}, which is not attached: dropped`);
-      return null;
-    }
+  execute({ origin, botId, customer, messageId, sentAt, mediaGroupId, content }: ReceiveCustomerMessageCommand) {
     const { firstName, lastName, username } = customer;
-    const content: RelayContent = { text, customer: { firstName, lastName, username } };
-    return this.aggregates.handle(
-      conversationStreamId(botId, customer.id),
-      conversationDecider,
-      {
-        type: 'ReceiveMessage',
-        botId,
-        customerId: customer.id,
-        masterId: bot.masterId,
-        messageId,
-        content: await this.vault.seal(conversationId(botId, customer.id), content),
-      },
-      origin,
-    );
+    return this.decide(botId, customer.id, origin, async (masterId) => ({
+      type: 'ReceiveMessage',
+      botId,
+      customerId: customer.id,
+      masterId,
+      messageId,
+      kind: content.kind,
+      sentAt,
+      ...(mediaGroupId ? { mediaGroupId } : {}),
+      // What the relay needs to finish after a crash, sealed under the conversation's key.
+      content: await this.vault.seal(conversationId(botId, customer.id), { content, customer: { firstName, lastName, username } }),
+      floodLimit: this.settings.floodLimitPerMinute,
+    }));
+  }
+}
+
+@CommandHandler(EditCustomerMessageCommand)
+export class EditCustomerMessageHandler extends ConversationHandler implements ICommandHandler<EditCustomerMessageCommand> {
+  constructor(
+    aggregates: AggregateStore,
+    @Inject(BOT_DIRECTORY) directory: BotDirectory,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+  ) {
+    super(aggregates, directory);
+  }
+
+  execute({ origin, botId, customerId, messageId, editedAt, content }: EditCustomerMessageCommand) {
+    return this.decide(botId, customerId, origin, async (masterId) => ({
+      type: 'EditMessage',
+      botId,
+      customerId,
+      masterId,
+      messageId,
+      editedAt,
+      content: await this.vault.seal(conversationId(botId, customerId), { content }),
+    }));
   }
 }
 
 @CommandHandler(CustomerStartCommand)
-export class CustomerStartHandler implements ICommandHandler<CustomerStartCommand> {
-  constructor(
-    private readonly aggregates: AggregateStore,
-    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
-  ) {}
+export class CustomerStartHandler extends ConversationHandler implements ICommandHandler<CustomerStartCommand> {
+  execute({ origin, botId, customerId, startParameter }: CustomerStartCommand) {
+    return this.decide(botId, customerId, origin, async (masterId) => ({
+      type: 'CustomerStart',
+      botId,
+      customerId,
+      masterId,
+      ...(startParameter ? { startParameter } : {}),
+    }));
+  }
+}
 
-  async execute({ origin, botId, customerId }: CustomerStartCommand) {
-    const bot = await this.directory.get(botId);
-    if (!bot || bot.status !== 'attached') return null;
-    return this.aggregates.handle(
-      conversationStreamId(botId, customerId),
-      conversationDecider,
-      { type: 'CustomerStart', botId, customerId, masterId: bot.masterId },
-      origin,
-    );
+@CommandHandler(CustomerBlockedBotCommand)
+export class CustomerBlockedBotHandler extends ConversationHandler implements ICommandHandler<CustomerBlockedBotCommand> {
+  execute({ origin, botId, customerId, blocked }: CustomerBlockedBotCommand) {
+    return this.decide(botId, customerId, origin, async (masterId) => ({ type: 'RecordBlocked', botId, customerId, masterId, blocked }));
   }
 }

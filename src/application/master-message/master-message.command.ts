@@ -1,4 +1,5 @@
 import { CommandOrigin } from '../../domain/shared/decider';
+import { MessageContent } from '../../domain/shared/message-content';
 import { TelegramCommand } from '../shared/telegram-origin';
 
 /**
@@ -6,7 +7,7 @@ import { TelegramCommand } from '../shared/telegram-origin';
  * master's state: a bot token while adding a bot, an answer after pressing "Reply", otherwise nothing.
  */
 export class MasterMessageCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly messageId: number, readonly text: string | null) {
+  constructor(origin: CommandOrigin, readonly masterId: number, readonly messageId: number, readonly content: MessageContent | null) {
     super(origin);
   }
 }

@@ -1,3 +1,5 @@
+import { PlanLimits } from '../../domain/master-user/master-user.events';
+
 export const APP_SETTINGS = Symbol('APP_SETTINGS');
 
 /** What the application layer needs to know about this deployment (a subset of the validated config). */
@@ -6,7 +8,11 @@ export interface AppSettings {
   masterBotToken: string;
   /** Set in webhook mode: client bot webhooks are registered at `${publicUrl}/telegram/client/<botId>`. */
   publicUrl: string | null;
-  botLimit: number;
+  planLimits: PlanLimits;
+  proPriceStars: number;
+  floodLimitPerMinute: number;
+  broadcastRatePerSecond: number;
+  schedulerIntervalMs: number;
   /** Long-polling timeout for getUpdates, seconds (polling mode). */
   pollingTimeoutSeconds: number;
 }

@@ -1,3 +1,4 @@
+import { Sealed } from '../../domain/shared/sealed';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 
 export const REPLY_TARGETS = Symbol('REPLY_TARGETS');
@@ -14,6 +15,35 @@ export interface ClientBotRecord {
   username: string;
   encryptedToken: string;
   status: 'attached' | 'detached';
+  /** Pro ended and the Free plan does not cover this bot: kept, but customers' messages are not relayed. */
+  paused: boolean;
+  /** Telegram rejects the bot's token (revoked in @BotFather): nothing is sent or received until re-attached. */
+  broken: boolean;
+  /** M9: the greeting sealed under `bot-<botId>` (`{ text }`), null for the default one. */
+  greeting: Sealed | null;
+}
+
+/** Whether the bot relays its customers' messages now. */
+export const isRelaying = (bot: ClientBotRecord | null): bot is ClientBotRecord =>
+  bot !== null && bot.status === 'attached' && !bot.paused && !bot.broken;
+
+/** One line of /bots. */
+export interface BotStats {
+  botId: number;
+  username: string;
+  paused: boolean;
+  broken: boolean;
+  receivedCount: number;
+  answeredCount: number;
+}
+
+export interface BannedCustomer {
+  botId: number;
+  botUsername: string;
+  customerId: number;
+  /** Sealed `{ name }` under the conversation's key (null once erased). */
+  name: Sealed;
+  bannedAt: string;
 }
 
 /** Which client bots exist, who owns them, and their (encrypted) tokens. */
@@ -21,4 +51,13 @@ export interface BotDirectory {
   /** @param atLeast wait (briefly) until the read model includes this global position. */
   get(botId: number, atLeast?: bigint): Promise<ClientBotRecord | null>;
   listAttached(): Promise<ClientBotRecord[]>;
+  /** The master's attached bots with their counters (M8 /bots). */
+  statsOf(masterId: number): Promise<BotStats[]>;
+}
+
+export const BANNED_CUSTOMERS = Symbol('BANNED_CUSTOMERS');
+
+/** M6: who a master has banned, for /banned. */
+export interface BannedCustomers {
+  of(masterId: number): Promise<BannedCustomer[]>;
 }

@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream';
+import type { FileRef, MediaKind } from '../../domain/shared/message-content';
+
 /**
  * Outbound Telegram Bot API, per bot. The adapter (telegraf) honours `429 retry_after` itself; what
  * reaches the caller is a `TelegramApiError` the caller must handle (403 blocked, 401 revoked, 400 …).
@@ -11,15 +14,50 @@ export interface BotIdentity {
   isBot: boolean;
 }
 
-export interface InlineButton {
-  text: string;
-  callbackData: string;
+/** An inline keyboard button: a callback (answered by us) or a link (opened by the app, e.g. an invoice). */
+export type InlineButton = { text: string; callbackData: string } | { text: string; url: string };
+
+/** A Telegram Stars subscription invoice (M7): one price in XTR, renewed every `subscriptionPeriod` seconds. */
+export interface StarsInvoice {
+  title: string;
+  description: string;
+  payload: string;
+  stars: number;
+  subscriptionPeriod: number;
 }
 
 export interface SendTextOptions {
   replyToMessageId?: number;
   /** Rows of inline buttons. */
   buttons?: InlineButton[][];
+}
+
+/** A message a bot sent; `file` is the bot's own id for the file it carries (what the upload cache keeps). */
+export interface SentMessage {
+  messageId: number;
+  file?: { fileId: string; fileUniqueId: string };
+}
+
+/**
+ * A file to send: one this bot already has (`fileId`), or bytes to upload. A function source is called
+ * once per attempt, because a streamed upload cannot be replayed after a `429 retry_after`.
+ */
+export type MediaInput = { fileId: string } | { source: Buffer | (() => Promise<Readable>); fileName: string };
+
+/** What a media message says about its file besides the bytes (duration, size, title…). */
+export type MediaMeta = Pick<FileRef, 'duration' | 'width' | 'height' | 'title' | 'performer' | 'emoji'>;
+
+export interface SendMediaOptions extends SendTextOptions {
+  caption?: string;
+  meta?: MediaMeta;
+}
+
+/** The kinds Telegram lets share an album: photos and videos mix; documents and audio only with their own kind. */
+export type AlbumKind = 'photo' | 'video' | 'document' | 'audio';
+export interface AlbumItem {
+  kind: AlbumKind;
+  media: MediaInput;
+  caption?: string;
 }
 
 export interface BotApi {
@@ -29,10 +67,24 @@ export interface BotApi {
   setReaction(chatId: number, messageId: number, emoji: string): Promise<void>;
   answerCallback(callbackQueryId: string, text?: string): Promise<void>;
   setCommands(commands: { command: string; description: string }[]): Promise<void>;
+  /** A t.me invoice link (the only way to sell a Stars subscription). */
+  createInvoiceLink(invoice: StarsInvoice): Promise<string>;
+  answerPreCheckout(queryId: string, ok: boolean, errorMessage?: string): Promise<void>;
+  /** Cancels (or re-enables) the renewal of a user's Stars subscription. */
+  editStarSubscription(userId: number, chargeId: string, canceled: boolean): Promise<void>;
   setWebhook(url: string, secretToken: string): Promise<void>;
   deleteWebhook(): Promise<void>;
   /** Long polling; `offset` confirms every update below it. */
   getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<unknown[]>;
+  sendMedia(chatId: number, kind: MediaKind, media: MediaInput, options?: SendMediaOptions): Promise<SentMessage>;
+  /** 2–10 items; media groups cannot carry inline buttons. One SentMessage per item, in order. */
+  sendMediaGroup(chatId: number, items: AlbumItem[], options?: { replyToMessageId?: number }): Promise<SentMessage[]>;
+  sendLocation(chatId: number, location: { latitude: number; longitude: number }, options?: SendTextOptions): Promise<SentMessage>;
+  sendContact(chatId: number, contact: { phoneNumber: string; firstName: string; lastName?: string }, options?: SendTextOptions): Promise<SentMessage>;
+  /** Where this bot may download one of its files (Telegram serves bots files up to 20 MB). */
+  getFile(fileId: string): Promise<{ filePath: string; fileSize?: number }>;
+  /** The file's bytes as a stream (never buffered whole); `size` from Content-Length when known. */
+  downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }>;
 }
 
 export interface TelegramPort {

@@ -6,15 +6,18 @@ import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { TelegramApiError } from '../ports/telegram.port';
+import { ContentSender, FileTooBigError } from '../media/content-sender';
+import { readReplyContent } from '../media/relay-content';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
-import { fitTelegramText } from './texts';
 
 type ReplySent = MasterUserEventOf<'ReplySent'>['data'];
 
 /**
- * M5: delivers each recorded reply to its customer through the client bot the customer wrote to,
- * records the outcome on the conversation, and marks the relayed message answered with a reaction.
+ * M5: delivers each recorded reply (any kind: files go from the MasterBot to the client bot) to its
+ * customer through the client bot the customer wrote to, records the outcome on the conversation, and
+ * marks the relayed message answered with a reaction. The reply answers the customer's message, and still
+ * arrives when the customer has deleted it.
  */
 @Injectable()
 export class DeliveryReactor implements Reactor {
@@ -25,6 +28,7 @@ export class DeliveryReactor implements Reactor {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly bots: BotApis,
+    private readonly sender: ContentSender,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
@@ -43,19 +47,22 @@ export class DeliveryReactor implements Reactor {
     const base = { botId: target.botId, customerId: target.customerId, masterId, replyId };
     const fail = (reason: string) => this.aggregates.handle(stream, conversationDecider, { type: 'RecordDeliveryFailure', ...base, reason }, origin);
 
-    const reply = this.vault.open<{ text: string }>(content);
+    const reply = readReplyContent(this.vault.open(content));
     const api = await this.bots.client(target.botId, event.position);
     if (!reply) return void (await fail('content_erased'));
     if (!api) return void (await fail('client_bot_unknown'));
     try {
-      const sent = await api.sendText(target.customerId, fitTelegramText(reply.text), { replyToMessageId: target.customerMessageId });
+      const sent = await this.sender.send({ botId: 'master' }, { botId: target.botId, chatId: target.customerId }, reply.content, {
+        replyToMessageId: target.customerMessageId,
+      });
       await this.aggregates.handle(
         stream,
         conversationDecider,
-        { type: 'RecordDelivery', ...base, relayedMessageId: target.relayedMessageId, deliveredMessageId: sent.messageId },
+        { type: 'RecordDelivery', ...base, relayedMessageId: target.relayedMessageId, deliveredMessageId: sent.messageId, uploaded: sent.uploaded },
         origin,
       );
     } catch (error) {
+      if (error instanceof FileTooBigError) return void (await fail('file_too_big'));
       if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
       this.logger.warn(`delivery on bot ${target.botId} failed: ${error.message}`);
       await fail(error.blockedByUser ? 'customer_blocked_bot' : error.tokenRevoked ? 'client_bot_token_revoked' : `telegram_${error.code}`);

@@ -1,7 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { AggregateStore } from '../command-handling/aggregate-store';
+import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
+import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
-import { BotApi, TelegramApiError } from '../ports/telegram.port';
+import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { BotApi, InlineButton, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
@@ -9,10 +15,12 @@ import { texts } from './texts';
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
+type Conversation<T extends 'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'> = ConversationEventOf<T>['data'];
+
 /**
- * Everything the MasterBot says in answer to the master, rendered from the master's events: welcome,
- * prompts, confirmations, refusals. Also deletes the message that carried a bot token, and
- * unregisters a detached bot's webhook.
+ * Everything the MasterBot says in answer to the master, rendered from the recorded events: welcome,
+ * help, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
+ * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
  *
  * WARNING: notices are at-least-once with no recorded outcome: a crash mid-batch may repeat one.
  */
@@ -22,16 +30,31 @@ export class MasterNotifierReactor implements Reactor {
   readonly handles = new Set([
     'MasterRegistered',
     'WelcomeShown',
+    'HelpShown',
     'StateChanged',
     'ClientBotAttached',
     'ClientBotDetached',
-    'RemovalOptionsOffered',
+    'ClientBotBroken',
+    'BotPickerOffered',
+    'BotChosen',
+    'GreetingSet',
+    'BotListRequested',
+    'BannedListRequested',
     'CommandRejected',
     'ReplyDeliveryFailed',
+    'CustomerBanned',
+    'CustomerUnbanned',
+    'CustomerStarted',
   ]);
   private readonly logger = new Logger('MasterNotifier');
 
-  constructor(private readonly bots: BotApis) {}
+  constructor(
+    private readonly bots: BotApis,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    @Inject(BANNED_CUSTOMERS) private readonly banned: BannedCustomers,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+    private readonly aggregates: AggregateStore,
+  ) {}
 
   key(event: RecordedEvent): string {
     return `master:${String(event.data.masterId)}`;
@@ -50,45 +73,100 @@ export class MasterNotifierReactor implements Reactor {
   }
 
   private async notify(recorded: RecordedEvent, master: BotApi): Promise<void> {
-    if (recorded.type === 'ReplyDeliveryFailed') {
-      const { masterId, reason } = recorded.data as { masterId: number; reason: string };
-      await master.sendText(masterId, texts.deliveryFailed(reason));
-      return;
-    }
+    const masterId = Number(recorded.data.masterId);
+    const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
+    if (await this.notifyConversation(recorded, say)) return;
     const event = recorded as unknown as MasterUserEvent;
-    const say = (text: string, buttons?: { text: string; callbackData: string }[][]) => master.sendText(event.data.masterId, text, { buttons });
     switch (event.type) {
       case 'MasterRegistered':
       case 'WelcomeShown':
         await say(texts.welcome);
+        return;
+      case 'HelpShown':
+        await say(texts.help);
         return;
       case 'StateChanged':
         if (event.data.to === 'AwaitingBotToken') await say(texts.askForToken);
         else if (event.data.to === 'Responding') await say(texts.respondingPrompt);
         else if (event.data.trigger === '/cancel') await say(texts.cancelled);
         return;
-      case 'ClientBotAttached':
-        await this.deleteQuietly(master, event.data.masterId, event.data.tokenMessageId);
+      case 'ClientBotAttached': {
+        await this.deleteQuietly(master, masterId, event.data.tokenMessageId);
         await say(texts.attached(event.data.username));
+        const client = await this.bots.client(event.data.botId, recorded.position);
+        await client?.setCommands(CLIENT_BOT_COMMANDS).catch((error: unknown) => this.logger.warn(`setMyCommands for ${event.data.botId}: ${String(error)}`));
         return;
+      }
       case 'ClientBotDetached': {
         const client = await this.bots.client(event.data.botId, recorded.position);
         await client?.deleteWebhook().catch((error: unknown) => this.logger.warn(`deleteWebhook for ${event.data.botId}: ${String(error)}`));
         await say(texts.detached(event.data.username));
         return;
       }
-      case 'RemovalOptionsOffered':
+      case 'ClientBotBroken':
+        await say(texts.broken(event.data.username));
+        return;
+      case 'BotPickerOffered':
         await say(
-          texts.chooseBotToRemove,
-          event.data.bots.map((b) => [{ text: `@${b.username}`, callbackData: `remove:${b.botId}` }]),
+          texts.chooseBot(event.data.purpose),
+          event.data.bots.map((b) => [{ text: `@${b.username}`, callbackData: `pick:${event.data.purpose}:${b.botId}` }]),
         );
         return;
+      case 'BotChosen':
+        if (event.data.purpose === 'greeting') await say(texts.askForGreeting(event.data.username));
+        if (event.data.purpose === 'broadcast') await say(texts.askForBroadcast(event.data.username));
+        return;
+      case 'GreetingSet':
+        await say(texts.greetingSet(event.data.username));
+        return;
+      case 'BotListRequested':
+        await say(texts.botList(await this.directory.statsOf(masterId)));
+        return;
+      case 'BannedListRequested': {
+        const list = await this.banned.of(masterId);
+        if (list.length === 0) return void (await say(texts.noneBanned));
+        const name = (sealed: (typeof list)[number]['name']) => this.vault.open<{ name: string }>(sealed)?.name ?? 'an erased customer';
+        // Telegram allows 100 buttons per keyboard; the oldest bans come first.
+        const buttons = list.slice(0, 100).map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
+        await say(texts.bannedList(list.length), buttons);
+        return;
+      }
       case 'CommandRejected':
-        if (event.data.deleteMessage && event.data.messageId) await this.deleteQuietly(master, event.data.masterId, event.data.messageId);
+        if (event.data.deleteMessage && event.data.messageId) await this.deleteQuietly(master, masterId, event.data.messageId);
         await say(texts.rejected[event.data.reason]);
         return;
       default:
         return;
+    }
+  }
+
+  /** Conversation events the master hears about. Returns whether the event was one of them. */
+  private async notifyConversation(recorded: RecordedEvent, say: (text: string) => Promise<unknown>): Promise<boolean> {
+    switch (recorded.type) {
+      case 'ReplyDeliveryFailed':
+        await say(texts.deliveryFailed((recorded.data as Conversation<'ReplyDeliveryFailed'>).reason));
+        return true;
+      case 'CustomerBanned':
+      case 'CustomerUnbanned': {
+        const data = recorded.data as Conversation<'CustomerBanned'>;
+        const bot = await this.directory.get(data.botId);
+        const username = bot?.username ?? String(data.botId);
+        // An unban carries no name: it is the one sealed in the ban before it.
+        const { recorded: history } = await this.aggregates.load(conversationStreamId(data.botId, data.customerId), conversationDecider);
+        const ban = history.filter((e) => e.type === 'CustomerBanned' && e.position <= recorded.position).pop();
+        const name = ban ? this.vault.open<{ name: string }>((ban.data as Conversation<'CustomerBanned'>).name)?.name : undefined;
+        await say(recorded.type === 'CustomerBanned' ? texts.banned(name ?? 'The customer', username) : texts.unbanned(name ?? 'The customer', username));
+        return true;
+      }
+      case 'CustomerStarted': {
+        const { botId, startParameter } = recorded.data as Conversation<'CustomerStarted'>;
+        if (!startParameter) return true;
+        const bot = await this.directory.get(botId);
+        await say(texts.newCustomerVia(bot?.username ?? String(botId), startParameter));
+        return true;
+      }
+      default:
+        return false;
     }
   }
 

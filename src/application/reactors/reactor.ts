@@ -1,5 +1,8 @@
 import { RecordedEvent } from '../ports/event-store.port';
 
+/** Every reactor the app runs (each on its own checkpointed subscription). */
+export const REACTORS = Symbol('REACTORS');
+
 /**
  * A side effect driven by the event history (a relay, a delivery, a notice). The runner feeds it from a
  * checkpointed subscription, so what was recorded before a crash is still acted on after the restart.

@@ -1,84 +1,130 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
-import { conversationStreamId, ConversationEvent } from '../../domain/conversation/conversation.events';
+import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { CommandOrigin } from '../../domain/shared/decider';
+import { isMediaKind, TELEGRAM_LIMITS } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { RelayContent } from '../customer-message/customer-message.handler';
+import { ContentSender, FileTooBigError, SendResult } from '../media/content-sender';
+import { megabytes } from '../media/file-too-big.error';
+import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
-import { TelegramApiError } from '../ports/telegram.port';
-import { BotApis } from './client-bot-apis';
-import { Reactor } from './reactor';
-import { fitTelegramText, texts } from './texts';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { InlineButton, TelegramApiError } from '../ports/telegram.port';
+import { AlbumRelay } from '../media/album-relay';
+import { EditRelay } from '../media/edit-relay';
+import { Reactor } from './reactor';
+import { texts } from './texts';
 
-type Received = Extract<ConversationEvent, { type: 'CustomerMessageReceived' }>['data'];
-type Started = Extract<ConversationEvent, { type: 'CustomerStarted' }>['data'];
+type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
+
+/** Under every relayed message (albums excepted: media groups cannot carry buttons). */
+export const RELAY_BUTTONS: InlineButton[][] = [
+  [
+    { text: '✍ Reply', callbackData: 'reply' },
+    { text: '🚫 Ban', callbackData: 'ban' },
+  ],
+];
+
+/** What recording a relay outcome needs: the conversation, and the event that caused it. */
+export interface RelayJob {
+  data: Received;
+  stream: string;
+  origin: CommandOrigin;
+  position: bigint;
+}
 
 /**
- * C1/C2: relays each recorded customer message to its master through the MasterBot, and greets
- * customers who /start. The outcome (relayed message id, or the failure) is recorded on the
- * conversation, and a message whose outcome is already recorded is never relayed again.
+ * C2/C3: relays each recorded customer message (any kind) to its master through the MasterBot, with a
+ * header naming the customer and the bot; album items go as one album where the Bot API allows; edits
+ * reach the master as a notice on the relayed message. Each outcome is recorded on the conversation, and
+ * a message whose outcome is already recorded is never relayed again.
  */
 @Injectable()
 export class RelayReactor implements Reactor {
   readonly name = 'relay';
-  readonly handles = new Set(['CustomerMessageReceived', 'CustomerStarted']);
+  readonly handles = new Set(['CustomerMessageReceived', 'CustomerMessageEdited']);
   private readonly logger = new Logger('Relay');
+  private readonly albums: AlbumRelay;
+  private readonly edits: EditRelay;
 
   constructor(
     private readonly aggregates: AggregateStore,
-    private readonly bots: BotApis,
+    private readonly sender: ContentSender,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
-  ) {}
+  ) {
+    this.albums = new AlbumRelay(aggregates, sender, vault, this);
+    this.edits = new EditRelay(aggregates, sender, vault);
+  }
 
   key(event: RecordedEvent): string {
     return `master:${String(event.data.masterId)}`;
   }
 
   async react(event: RecordedEvent): Promise<void> {
-    if (event.type === 'CustomerStarted') return this.greet(event.data as unknown as Started, event.position);
-    const data = event.data as unknown as Received;
-    const stream = conversationStreamId(data.botId, data.customerId);
-    const { state } = await this.aggregates.load(stream, conversationDecider);
-    if (state.relayOutcomes.has(data.messageId)) return;
-
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-    const base = { botId: data.botId, customerId: data.customerId, masterId: data.masterId, messageId: data.messageId };
-    const content = this.vault.open<RelayContent>(data.content);
-    if (!content) {
-      await this.aggregates.handle(stream, conversationDecider, { type: 'RecordRelayFailure', ...base, reason: 'content_erased' }, origin);
-      return;
-    }
-    const bot = await this.directory.get(data.botId, event.position);
+    if (event.type === 'CustomerMessageEdited') return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
+    const data = event.data as unknown as Received;
+    const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
+    if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
+    const { state } = await this.aggregates.load(job.stream, conversationDecider);
+    if (state.relayOutcomes.has(data.messageId)) return;
+    await this.relayOne(job);
+  }
+
+  async header(job: RelayJob, content: RelayContent): Promise<string> {
+    const bot = await this.directory.get(job.data.botId, job.position);
+    return texts.media.header(customerLabel(content.customer), bot?.username);
+  }
+
+  async relayOne(job: RelayJob): Promise<void> {
+    const content = readRelayContent(this.vault.open(job.data.content));
+    if (!content) return this.recordFailure(job, 'content_erased');
+    const header = await this.header(job, content);
+    const to = { botId: 'master' as const, chatId: job.data.masterId };
     try {
-      const sent = await this.bots.master().sendText(data.masterId, fitTelegramText(`${header(content, bot?.username)}\n\n${content.text}`), {
-        buttons: [[{ text: '✍ Reply', callbackData: 'reply' }]],
-      });
-      await this.aggregates.handle(stream, conversationDecider, { type: 'RecordRelay', ...base, relayedMessageId: sent.messageId }, origin);
+      const sent = await this.sender
+        .send({ botId: job.data.botId }, to, content.content, { header, buttons: RELAY_BUTTONS })
+        .catch(async (error: unknown) => {
+          if (!(error instanceof FileTooBigError)) throw error;
+          // Nothing to relay but the fact: the master can still reply to the notice and ask for less.
+          const caption = 'caption' in content.content ? content.content.caption : undefined;
+          const notice = tooBigNotice(content, error);
+          return this.sender.send({ botId: 'master' }, to, { kind: 'text', text: caption ? `${notice}\n\n${caption}` : notice }, { header, buttons: RELAY_BUTTONS });
+        });
+      await this.recordRelay(job, sent);
     } catch (error) {
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
-      this.logger.warn(`relay to master ${data.masterId} failed: ${error.message}`);
-      const reason = error.blockedByUser ? 'master_blocked_masterbot' : `telegram_${error.code}`;
-      await this.aggregates.handle(stream, conversationDecider, { type: 'RecordRelayFailure', ...base, reason }, origin);
+      await this.recordRefusal(job, error);
     }
   }
 
-  private async greet(data: Started, position: bigint): Promise<void> {
-    const api = await this.bots.client(data.botId, position);
-    if (!api) return;
-    try {
-      await api.sendText(data.customerId, texts.defaultGreeting);
-    } catch (error) {
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
-      this.logger.warn(`greeting on bot ${data.botId} failed: ${error.message}`);
-    }
+  recordRelay(job: RelayJob, sent: SendResult): Promise<unknown> {
+    const { botId, customerId, masterId, messageId } = job.data;
+    return this.aggregates.handle(
+      job.stream,
+      conversationDecider,
+      { type: 'RecordRelay', botId, customerId, masterId, messageId, relayedMessageId: sent.messageId, extraMessageIds: sent.extraMessageIds, uploaded: sent.uploaded },
+      job.origin,
+    );
+  }
+
+  /** Telegram refused (4xx): recorded, not retried. A 5xx or a network error is thrown, so the batch is retried. */
+  async recordRefusal(job: RelayJob, error: unknown): Promise<void> {
+    if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+    this.logger.warn(`relay to master ${job.data.masterId} failed: ${error.message}`);
+    await this.recordFailure(job, error.blockedByUser ? 'master_blocked_masterbot' : `telegram_${error.code}`);
+  }
+
+  private async recordFailure(job: RelayJob, reason: string): Promise<void> {
+    const { botId, customerId, masterId, messageId } = job.data;
+    await this.aggregates.handle(job.stream, conversationDecider, { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason }, job.origin);
   }
 }
 
-/** "💬 Alice Smith (@alice) → @shop_bot": who wrote, through which bot. */
-function header(content: RelayContent, botUsername: string | undefined): string {
-  const { firstName, lastName, username } = content.customer;
-  const name = [firstName, lastName].filter(Boolean).join(' ');
-  return `💬 ${name}${username ? ` (@${username})` : ''} → ${botUsername ? `@${botUsername}` : 'your bot'}`;
+function tooBigNotice(content: RelayContent, error: FileTooBigError): string {
+  const kind = isMediaKind(error.kind) ? (texts.media.kindNames[error.kind] ?? error.kind) : error.kind;
+  const size = error.size !== undefined ? megabytes(error.size) : null;
+  const limit = (error.limit === 'download' ? TELEGRAM_LIMITS.downloadBytes : TELEGRAM_LIMITS.uploadBytes) / (1024 * 1024);
+  return texts.media.tooBigToRelay(customerLabel(content.customer), kind, size, limit);
 }

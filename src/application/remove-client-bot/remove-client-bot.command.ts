@@ -1,9 +1,9 @@
 import { CommandOrigin } from '../../domain/shared/decider';
 import { TelegramCommand } from '../shared/telegram-origin';
 
-/** M3: /remove (botId null: ask which when there are several) or a press on a bot's button (botId set). */
+/** M3: /remove — detach the bot, or ask which when there are several (the answer is a PickBotCommand). */
 export class RemoveClientBotCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly botId: number | null) {
+  constructor(origin: CommandOrigin, readonly masterId: number) {
     super(origin);
   }
 }

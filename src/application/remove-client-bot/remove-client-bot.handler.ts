@@ -12,17 +12,9 @@ export class RemoveClientBotHandler implements ICommandHandler<RemoveClientBotCo
     private readonly verifier: BotTokenVerifier,
   ) {}
 
-  async execute({ origin, masterId, botId }: RemoveClientBotCommand) {
-    const result = await this.aggregates.handle(
-      masterStreamId(masterId),
-      masterUserDecider,
-      botId === null ? { type: 'RequestRemoveBot', masterId } : { type: 'ChooseBotToRemove', masterId, botId },
-      origin,
-    );
-    // The webhook is deleted by the master notifier reacting to ClientBotDetached; ownership is released here.
-    for (const event of result.events) {
-      if (event.type === 'ClientBotDetached') await this.verifier.release(event.data.botId, masterId, origin);
-    }
+  async execute({ origin, masterId }: RemoveClientBotCommand) {
+    const result = await this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'RequestRemoveBot', masterId }, origin);
+    await this.verifier.releaseDetached(result.events, masterId, origin);
     return result;
   }
 }

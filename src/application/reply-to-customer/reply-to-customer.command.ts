@@ -1,4 +1,5 @@
 import { CommandOrigin } from '../../domain/shared/decider';
+import { MessageContent } from '../../domain/shared/message-content';
 import { TelegramCommand } from '../shared/telegram-origin';
 
 /** M5: the master replies (Telegram "reply") to a relayed message; the answer goes to that customer. */
@@ -8,8 +9,8 @@ export class ReplyToCustomerCommand extends TelegramCommand {
     readonly masterId: number,
     readonly messageId: number,
     readonly replyToMessageId: number,
-    /** null for message kinds this build cannot deliver yet. */
-    readonly text: string | null,
+    /** null for message kinds that cannot be delivered (a poll, a dice…). */
+    readonly content: MessageContent | null,
   ) {
     super(origin);
   }

@@ -11,8 +11,16 @@ export interface AppConfig {
   dataDir: string;
   tokenEncryptionKey: string | null;
   auditToken: string | null;
-  /** Client bots a master may attach (Free plan). */
-  botLimit: number;
+  /** Client bots a master may attach on the Free and the Pro plan. */
+  planLimits: { free: number; pro: number };
+  /** M7: the Pro subscription's price in Telegram Stars per 30 days. */
+  proPriceStars: number;
+  /** C5: messages a customer may send per minute before being throttled. */
+  floodLimitPerMinute: number;
+  /** M10: broadcast messages per second per client bot (Telegram allows about 30). */
+  broadcastRatePerSecond: number;
+  /** How often due scheduled work (reminders, Pro expiry) is looked for, in milliseconds. */
+  schedulerIntervalMs: number;
   /** Long-polling timeout (seconds) for getUpdates. */
   pollingTimeoutSeconds: number;
 }
@@ -77,9 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(text('DATA_DIR') ?? './data'),
     tokenEncryptionKey,
     auditToken,
-    botLimit: int('CLIENT_BOT_LIMIT', 1, 1, 100),
+    planLimits: { free: int('FREE_BOT_LIMIT', 1, 1, 100), pro: int('PRO_BOT_LIMIT', 10, 1, 100) },
+    proPriceStars: int('PRO_PRICE_STARS', 250, 1, 100_000),
+    floodLimitPerMinute: int('FLOOD_LIMIT_PER_MINUTE', 20, 1, 1000),
+    broadcastRatePerSecond: int('BROADCAST_RATE_PER_SECOND', 25, 1, 30),
+    schedulerIntervalMs: int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
     pollingTimeoutSeconds: int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
   };
+  if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
   return { ...config, masterBotToken };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_SETTINGS, AppSettings } from '../../application/ports/app-settings.port';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models.port';
+import { ClientBotHealth } from '../../application/client-bot-health/client-bot-health';
 import { BotApis } from '../../application/reactors/client-bot-apis';
 import { ProjectionsService } from '../../projections/projections.service';
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
@@ -25,12 +26,13 @@ export class ClientBotSupervisor {
     private readonly projections: ProjectionsService,
     private readonly bots: BotApis,
     private readonly router: UpdateRouter,
+    private readonly health: ClientBotHealth,
   ) {}
 
   async start(): Promise<void> {
     const head = await this.store.headPosition();
     await this.projections.catchUp('client_bots', 30_000);
-    for (const bot of await this.directory.listAttached()) await this.startPolling(bot.botId);
+    for (const bot of await this.directory.listAttached()) if (!bot.broken) await this.startPolling(bot.botId);
     this.subscription = new CatchUpSubscription(this.store, (events) => this.follow(events), { after: head, idleWaitMs: 1000 }).start();
     this.logger.log(`polling ${this.pollers.size} client bot(s)`);
   }
@@ -44,12 +46,18 @@ export class ClientBotSupervisor {
   private async follow(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
       const botId = Number(event.data.botId);
-      if (event.type === 'ClientBotAttached') await this.startPolling(botId, event.position);
-      if (event.type === 'ClientBotDetached') {
-        await this.pollers.get(botId)?.stop();
-        this.pollers.delete(botId);
+      if (event.type === 'ClientBotAttached') {
+        // A re-attach (a broken bot's new token) replaces the poller that used the old one.
+        await this.stopPolling(botId);
+        await this.startPolling(botId, event.position);
       }
+      if (event.type === 'ClientBotDetached' || event.type === 'ClientBotBroken') await this.stopPolling(botId);
     }
+  }
+
+  private async stopPolling(botId: number): Promise<void> {
+    await this.pollers.get(botId)?.stop();
+    this.pollers.delete(botId);
   }
 
   private async startPolling(botId: number, atLeast?: bigint): Promise<void> {
@@ -57,9 +65,12 @@ export class ClientBotSupervisor {
     const api = await this.bots.client(botId, atLeast);
     if (!api) return;
     await api.deleteWebhook().catch(() => undefined);
-    const poller = new UpdatePoller(`client-${botId}`, api, (u) => this.router.record({ kind: 'client', botId }, u), this.settings.pollingTimeoutSeconds, () =>
-      this.pollers.delete(botId),
-    );
+    const poller = new UpdatePoller(`client-${botId}`, api, (u) => this.router.record({ kind: 'client', botId }, u), this.settings.pollingTimeoutSeconds, () => {
+      this.pollers.delete(botId);
+      void this.health
+        .reportTokenRevoked(botId, `polling:${Date.now()}`)
+        .catch((error: unknown) => this.logger.error(`could not mark bot ${botId} broken: ${String(error)}`));
+    });
     this.pollers.set(botId, poller.start());
   }
 }

@@ -2,8 +2,25 @@ import { Logger } from '@nestjs/common';
 import http from 'node:http';
 import { Telegram } from 'telegraf';
 import { TelegramError } from 'telegraf';
-import { BotApi, BotIdentity, SendTextOptions, TelegramApiError, TelegramPort } from '../../application/ports/telegram.port';
+import { Readable } from 'node:stream';
+import {
+  AlbumItem,
+  BotApi,
+  BotIdentity,
+  MediaInput,
+  SendMediaOptions,
+  SendTextOptions,
+  SentMessage,
+  StarsInvoice,
+  TelegramApiError,
+  TelegramPort,
+} from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
+import { MediaKind } from '../../domain/shared/message-content';
+import { albumPayload, downloadStream, inlineKeyboard, isUpload, MEDIA_METHOD, metaFields, openInput, replyFields, sentMessageOf } from './telegraf-media-payloads';
+
+/** The update kinds the product reads (others are not even sent to us). */
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
 
 /** How many times one call waits out a `429 retry_after` before giving up to its caller. */
 const MAX_RATE_LIMIT_WAITS = 5;
@@ -26,7 +43,7 @@ export class TelegrafGateway implements TelegramPort {
       // Telegraf drops its keep-alive agent for http:// roots (a self-hosted Bot API server, the test
       // fake), opening a new connection per call; give it a keep-alive agent of our own.
       if (this.apiRoot.startsWith('http://')) (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
-      client = new TelegrafBotApi(telegram);
+      client = new TelegrafBotApi(telegram, this.apiRoot, token);
       this.clients.set(token, client);
     }
     return client;
@@ -36,7 +53,11 @@ export class TelegrafGateway implements TelegramPort {
 class TelegrafBotApi implements BotApi {
   private readonly logger = new Logger('Telegram');
 
-  constructor(private readonly telegram: Telegram) {}
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly apiRoot: string,
+    private readonly token: string,
+  ) {}
 
   async getMe(): Promise<BotIdentity> {
     const me = await this.call('getMe', () => this.telegram.getMe());
@@ -51,9 +72,7 @@ class TelegrafBotApi implements BotApi {
           : {}),
         ...(options.buttons
           ? {
-              reply_markup: {
-                inline_keyboard: options.buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.callbackData }))),
-              },
+              reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) },
             }
           : {}),
         link_preview_options: { is_disabled: true },
@@ -80,10 +99,31 @@ class TelegrafBotApi implements BotApi {
     await this.call('setMyCommands', () => this.telegram.setMyCommands(commands));
   }
 
-  async setWebhook(url: string, secretToken: string): Promise<void> {
-    await this.call('setWebhook', () =>
-      this.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: ['message', 'edited_message', 'callback_query'] }),
+  async createInvoiceLink(invoice: StarsInvoice): Promise<string> {
+    return this.call('createInvoiceLink', () =>
+      this.telegram.callApi('createInvoiceLink', {
+        title: invoice.title,
+        description: invoice.description,
+        payload: invoice.payload,
+        currency: 'XTR',
+        prices: [{ label: invoice.title, amount: invoice.stars }],
+        subscription_period: invoice.subscriptionPeriod,
+      } as never),
     );
+  }
+
+  async answerPreCheckout(queryId: string, ok: boolean, errorMessage?: string): Promise<void> {
+    await this.call('answerPreCheckoutQuery', () => this.telegram.answerPreCheckoutQuery(queryId, ok, errorMessage));
+  }
+
+  async editStarSubscription(userId: number, chargeId: string, canceled: boolean): Promise<void> {
+    await this.call('editUserStarSubscription', () =>
+      this.telegram.callApi('editUserStarSubscription' as never, { user_id: userId, telegram_payment_charge_id: chargeId, is_canceled: canceled } as never),
+    );
+  }
+
+  async setWebhook(url: string, secretToken: string): Promise<void> {
+    await this.call('setWebhook', () => this.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }));
   }
 
   async deleteWebhook(): Promise<void> {
@@ -94,10 +134,80 @@ class TelegrafBotApi implements BotApi {
     return this.call('getUpdates', () =>
       this.telegram.callApi(
         'getUpdates',
-        { offset, timeout: timeoutSeconds, allowed_updates: ['message', 'edited_message', 'callback_query'] },
+        { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
         { signal: signal as never },
       ),
     );
+  }
+
+  async sendMedia(chatId: number, kind: MediaKind, media: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
+    const method = MEDIA_METHOD[kind];
+    const message = await this.callWithStreams(method, async (opened) =>
+      this.telegram.callApi(method as never, {
+        chat_id: chatId,
+        [kind]: await openInput(media, opened),
+        ...(options.caption ? { caption: options.caption } : {}),
+        ...metaFields(kind, options.meta),
+        ...replyFields(options.replyToMessageId, isUpload(media)),
+        ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
+      } as never),
+    );
+    return sentMessageOf(message as unknown as Record<string, unknown>);
+  }
+
+  async sendMediaGroup(chatId: number, items: AlbumItem[], options: { replyToMessageId?: number } = {}): Promise<SentMessage[]> {
+    const messages = await this.callWithStreams('sendMediaGroup', async (opened) =>
+      this.telegram.callApi('sendMediaGroup', {
+        chat_id: chatId,
+        media: await albumPayload(items, opened),
+        ...replyFields(options.replyToMessageId, items.some((item) => isUpload(item.media))),
+      } as never),
+    );
+    return (messages as unknown as Record<string, unknown>[]).map(sentMessageOf);
+  }
+
+  async sendLocation(chatId: number, location: { latitude: number; longitude: number }, options: SendTextOptions = {}): Promise<SentMessage> {
+    const message = await this.call('sendLocation', () =>
+      this.telegram.callApi('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) } as never),
+    );
+    return sentMessageOf(message as unknown as Record<string, unknown>);
+  }
+
+  async sendContact(chatId: number, contact: { phoneNumber: string; firstName: string; lastName?: string }, options: SendTextOptions = {}): Promise<SentMessage> {
+    const fields = { phone_number: contact.phoneNumber, first_name: contact.firstName, last_name: contact.lastName };
+    const message = await this.call('sendContact', () =>
+      this.telegram.callApi('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) } as never),
+    );
+    return sentMessageOf(message as unknown as Record<string, unknown>);
+  }
+
+  async getFile(fileId: string): Promise<{ filePath: string; fileSize?: number }> {
+    const file = await this.call('getFile', () => this.telegram.getFile(fileId));
+    if (!file.file_path) throw new TelegramApiError('getFile', 400, 'file is not available for download');
+    return { filePath: file.file_path, ...(file.file_size !== undefined ? { fileSize: file.file_size } : {}) };
+  }
+
+  downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }> {
+    return downloadStream(this.apiRoot, this.token, filePath);
+  }
+
+  private jsonExtras(options: SendTextOptions): Record<string, unknown> {
+    return {
+      ...replyFields(options.replyToMessageId, false),
+      ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
+    };
+  }
+
+  /** Each attempt opens its own upload streams (a consumed stream cannot be re-sent); a failed one releases them. */
+  private callWithStreams<T>(method: string, run: (opened: Readable[]) => Promise<T>): Promise<T> {
+    return this.call(method, async () => {
+      const opened: Readable[] = [];
+      try {
+        return await run(opened);
+      } finally {
+        for (const stream of opened) if (!stream.readableEnded) stream.destroy();
+      }
+    });
   }
 
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {

@@ -14,10 +14,40 @@ export interface TgMessage {
   message_id: number;
   from?: TgUser;
   chat: { id: number; type: string };
+  /** Unix seconds. */
+  date?: number;
+  edit_date?: number;
   text?: string;
   caption?: string;
+  media_group_id?: string;
   reply_to_message?: { message_id: number };
+  successful_payment?: TgSuccessfulPayment;
   [kind: string]: unknown;
+}
+
+export interface TgSuccessfulPayment {
+  currency: string;
+  total_amount: number;
+  invoice_payload: string;
+  telegram_payment_charge_id: string;
+  subscription_expiration_date?: number;
+  is_recurring?: boolean;
+  is_first_recurring?: boolean;
+}
+
+export interface TgPreCheckoutQuery {
+  id: string;
+  from: TgUser;
+  currency: string;
+  total_amount: number;
+  invoice_payload: string;
+}
+
+/** The bot's own membership in a chat changed: in a private chat, `kicked` means the user blocked the bot. */
+export interface TgChatMemberUpdated {
+  chat: { id: number; type: string };
+  from: TgUser;
+  new_chat_member: { status: string };
 }
 
 export interface TgCallbackQuery {
@@ -32,6 +62,8 @@ export interface TgUpdate {
   message?: TgMessage;
   edited_message?: TgMessage;
   callback_query?: TgCallbackQuery;
+  pre_checkout_query?: TgPreCheckoutQuery;
+  my_chat_member?: TgChatMemberUpdated;
 }
 
 export class BadUpdateError extends Error {
@@ -56,6 +88,24 @@ function checkMessage(v: unknown, where: string): void {
   if (v.reply_to_message !== undefined && (!isObject(v.reply_to_message) || !isId(v.reply_to_message.message_id))) {
     throw new BadUpdateError(`${where}.reply_to_message is malformed`);
   }
+  for (const field of ['date', 'edit_date']) {
+    if (v[field] !== undefined && !isId(v[field])) throw new BadUpdateError(`${where}.${field} must be an integer`);
+  }
+  if (v.media_group_id !== undefined && typeof v.media_group_id !== 'string') throw new BadUpdateError(`${where}.media_group_id must be a string`);
+  if (v.successful_payment !== undefined) checkPayment(v.successful_payment, `${where}.successful_payment`);
+}
+
+function checkPayment(v: unknown, where: string): void {
+  if (
+    !isObject(v) ||
+    typeof v.currency !== 'string' ||
+    !isId(v.total_amount) ||
+    typeof v.invoice_payload !== 'string' ||
+    typeof v.telegram_payment_charge_id !== 'string' ||
+    (v.subscription_expiration_date !== undefined && !isId(v.subscription_expiration_date))
+  ) {
+    throw new BadUpdateError(`${where} is malformed`);
+  }
 }
 
 export function parseUpdate(body: unknown): TgUpdate {
@@ -69,13 +119,19 @@ export function parseUpdate(body: unknown): TgUpdate {
     checkUser(q.from, 'callback_query.from');
     if (q.message !== undefined) checkMessage(q.message, 'callback_query.message');
   }
+  if (body.pre_checkout_query !== undefined) {
+    const q = body.pre_checkout_query;
+    if (!isObject(q) || typeof q.id !== 'string' || typeof q.currency !== 'string' || !isId(q.total_amount) || typeof q.invoice_payload !== 'string') {
+      throw new BadUpdateError('pre_checkout_query is malformed');
+    }
+    checkUser(q.from, 'pre_checkout_query.from');
+  }
+  if (body.my_chat_member !== undefined) {
+    const m = body.my_chat_member;
+    if (!isObject(m) || !isObject(m.chat) || !isId(m.chat.id) || !isObject(m.new_chat_member) || typeof m.new_chat_member.status !== 'string') {
+      throw new BadUpdateError('my_chat_member is malformed');
+    }
+    checkUser(m.from, 'my_chat_member.from');
+  }
   return body as unknown as TgUpdate;
-}
-
-const MEDIA_KINDS = ['photo', 'video', 'document', 'voice', 'audio', 'sticker', 'animation', 'video_note', 'location', 'contact'];
-
-/** The kind of content in a message, for the placeholder relayed while only text is supported. */
-export function messageKind(message: TgMessage): string {
-  if (typeof message.text === 'string') return 'text';
-  return MEDIA_KINDS.find((kind) => message[kind] !== undefined) ?? 'message';
 }

@@ -1,67 +1,158 @@
 import { RequestAddBotCommand } from '../../application/add-client-bot/request-add-bot.command';
+import { BanCustomerCommand, UnbanCustomerCommand } from '../../application/ban-customer/ban-customer.command';
 import { CancelCommand } from '../../application/cancel/cancel.command';
-import { CustomerStartCommand, ReceiveCustomerMessageCommand } from '../../application/customer-message/customer-message.command';
+import { ConfigureRemindersCommand } from '../../application/configure-reminders/configure-reminders.command';
+import {
+  CustomerBlockedBotCommand,
+  CustomerStartCommand,
+  EditCustomerMessageCommand,
+  ReceiveCustomerMessageCommand,
+} from '../../application/customer-message/customer-message.command';
+import { HelpCommand } from '../../application/help/help.command';
+import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
+import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
 import { MasterMessageCommand } from '../../application/master-message/master-message.command';
+import { PickBotCommand } from '../../application/pick-bot/pick-bot.command';
 import { RemoveClientBotCommand } from '../../application/remove-client-bot/remove-client-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../../application/reply-to-customer/reply-to-customer.command';
+import { RequestGreetingCommand } from '../../application/set-greeting/set-greeting.command';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
+import { ShowQrCodeCommand } from '../../application/show-qr-code/show-qr-code.command';
+import { RequestBroadcastCommand } from '../../application/start-broadcast/start-broadcast.command';
 import { StartMasterCommand } from '../../application/start-master/start-master.command';
+import {
+  AnswerCheckoutCommand,
+  RecordPaymentCommand,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '../../application/subscription/subscription.commands';
 import { UnknownCommandCommand } from '../../application/unknown-command/unknown-command.command';
-import { messageKind, TgUpdate } from './telegram-update';
+import { START_PARAMETER } from '../../domain/master-user/master-user.commands';
+import { BotPurpose } from '../../domain/master-user/master-user.events';
+import { CommandOrigin } from '../../domain/shared/decider';
+import { MessageContent } from '../../domain/shared/message-content';
+import { messageContentOf } from './message-content';
+import { TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
 
-/** The edge: a validated Telegram update becomes one command (or none, for updates we ignore). */
+const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
+
+/** "/qr@MyBot campaign" → { name: '/qr', argument: 'campaign' }. */
+function slashCommand(text: string | undefined): { name: string; argument: string | null } | null {
+  const trimmed = text?.trim();
+  if (!trimmed?.startsWith('/')) return null;
+  const [head, ...rest] = trimmed.split(/\s+/);
+  return { name: head.split('@')[0].toLowerCase(), argument: rest.length ? rest.join(' ') : null };
+}
+
+/** The edge: a validated Telegram update to the MasterBot becomes one command (or none, for updates we ignore). */
 export function translateMasterUpdate(masterBotId: number, update: TgUpdate): TelegramCommand | null {
   const origin = telegramOrigin(masterBotId, update.update_id);
-  const query = update.callback_query;
-  if (query) {
-    const masterId = query.from.id;
-    const remove = /^remove:(\d+)$/.exec(query.data ?? '');
-    if (remove) return new RemoveClientBotCommand(origin, masterId, Number(remove[1]));
-    if (query.data === 'reply' && query.message) return new StartRespondingCommand(origin, masterId, query.message.message_id);
-    return null;
+  if (update.callback_query) return translateButton(origin, update.callback_query);
+  const checkout = update.pre_checkout_query;
+  if (checkout) {
+    return new AnswerCheckoutCommand(origin, checkout.from.id, checkout.id, checkout.invoice_payload, checkout.currency, checkout.total_amount);
   }
   const message = update.message;
   // The MasterBot serves its master in a private chat only; groups and channels are ignored.
   if (!message?.from || message.chat.type !== 'private' || message.from.is_bot) return null;
   const masterId = message.from.id;
-  const text = message.text?.trim();
-  const command = text?.startsWith('/') ? text.split(/\s+/)[0].split('@')[0].toLowerCase() : null;
-  switch (command) {
-    case null:
-      break;
+  const payment = message.successful_payment;
+  if (payment) {
+    return new RecordPaymentCommand(origin, masterId, payment.telegram_payment_charge_id, payment.total_amount, payment.subscription_expiration_date);
+  }
+  const command = slashCommand(message.text);
+  if (command) return translateMasterCommand(origin, message, command.name, command.argument);
+  const content = messageContentOf(message);
+  if (message.reply_to_message) return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content);
+  return new MasterMessageCommand(origin, masterId, message.message_id, content);
+}
+
+function translateMasterCommand(origin: CommandOrigin, message: TgMessage, name: string, argument: string | null): TelegramCommand {
+  const masterId = message.from!.id;
+  switch (name) {
     case '/start':
-      return new StartMasterCommand(origin, masterId, message.from.first_name);
+      return new StartMasterCommand(origin, masterId, message.from!.first_name);
+    case '/help':
+      return new HelpCommand(origin, masterId);
     case '/add':
       return new RequestAddBotCommand(origin, masterId);
     case '/remove':
-      return new RemoveClientBotCommand(origin, masterId, null);
+      return new RemoveClientBotCommand(origin, masterId);
     case '/cancel':
       return new CancelCommand(origin, masterId);
-    case '/help':
-      return new StartMasterCommand(origin, masterId, message.from.first_name);
+    case '/bots':
+      return new ListBotsCommand(origin, masterId);
+    case '/qr':
+      return new ShowQrCodeCommand(origin, masterId, argument);
+    case '/greeting':
+      return new RequestGreetingCommand(origin, masterId);
+    case '/broadcast':
+      return new RequestBroadcastCommand(origin, masterId);
+    case '/banned':
+      return new ListBannedCommand(origin, masterId);
+    case '/ban':
+      return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null);
+    case '/reminders':
+      return new ConfigureRemindersCommand(origin, masterId, reminderHours(argument));
+    case '/subscribe':
+      return new SubscribeCommand(origin, masterId);
+    case '/unsubscribe':
+      return new UnsubscribeCommand(origin, masterId);
     default:
-      return new UnknownCommandCommand(origin, masterId, command);
+      return new UnknownCommandCommand(origin, masterId, name);
   }
-  if (message.reply_to_message) {
-    return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, message.text ?? null);
-  }
-  return new MasterMessageCommand(origin, masterId, message.message_id, message.text ?? null);
 }
 
+/** "/reminders 2" → 2, "/reminders off" → null; anything else is NaN, which the decider refuses. */
+function reminderHours(argument: string | null): number | null {
+  if (argument?.toLowerCase() === 'off') return null;
+  return argument !== null && /^\d+(\.\d+)?$/.test(argument) ? Number(argument) : NaN;
+}
+
+function translateButton(origin: CommandOrigin, query: TgCallbackQuery): TelegramCommand | null {
+  const masterId = query.from.id;
+  const data = query.data ?? '';
+  const pick = /^pick:([a-z]+):(\d+)$/.exec(data);
+  if (pick && (PURPOSES as readonly string[]).includes(pick[1])) return new PickBotCommand(origin, masterId, pick[1] as BotPurpose, Number(pick[2]));
+  const unban = /^unban:(\d+):(\d+)$/.exec(data);
+  if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
+  if (!query.message) return null;
+  if (data === 'reply') return new StartRespondingCommand(origin, masterId, query.message.message_id);
+  if (data === 'ban') return new BanCustomerCommand(origin, masterId, query.message.message_id);
+  return null;
+}
+
+/** What a customer sent that no bot can relay (a poll, a dice, a game…): the master still hears of it. */
+const UNRELAYABLE: MessageContent = { kind: 'text', text: '(a kind of message that bots cannot relay)' };
+
 export function translateClientUpdate(botId: number, update: TgUpdate): TelegramCommand | null {
+  const origin = telegramOrigin(botId, update.update_id);
+  const member = update.my_chat_member;
+  if (member) {
+    if (member.chat.type !== 'private') return null;
+    return new CustomerBlockedBotCommand(origin, botId, member.from.id, member.new_chat_member.status === 'kicked');
+  }
+  const edited = update.edited_message;
+  if (edited?.from && edited.chat.type === 'private' && !edited.from.is_bot) {
+    const content = messageContentOf(edited);
+    if (!content) return null;
+    return new EditCustomerMessageCommand(origin, botId, edited.from.id, edited.message_id, edited.edit_date ?? edited.date ?? 0, content);
+  }
   const message = update.message;
   if (!message?.from || message.chat.type !== 'private' || message.from.is_bot) return null;
-  const origin = telegramOrigin(botId, update.update_id);
   const customer = message.from;
-  if (message.text?.trim().split(/\s+/)[0] === '/start') return new CustomerStartCommand(origin, botId, customer.id);
-  const kind = messageKind(message);
-  // Media relay arrives with the full product (issue 3); until then the master sees what was sent.
-  const text = kind === 'text' ? message.text! : `[${kind}]${message.caption ? ` ${message.caption}` : ''} (media is not relayed yet)`;
+  const start = slashCommand(message.text);
+  if (start?.name === '/start') {
+    const parameter = start.argument !== null && START_PARAMETER.test(start.argument) ? start.argument : null;
+    return new CustomerStartCommand(origin, botId, customer.id, parameter);
+  }
   return new ReceiveCustomerMessageCommand(
     origin,
     botId,
     { id: customer.id, firstName: customer.first_name, lastName: customer.last_name, username: customer.username },
     message.message_id,
-    text,
+    message.date ?? Math.floor(Date.parse(origin.occurredAt) / 1000),
+    message.media_group_id ?? null,
+    messageContentOf(message) ?? UNRELAYABLE,
   );
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BotDirectory, ClientBotRecord } from '../../application/ports/read-models.port';
+import { BotDirectory, BotStats, ClientBotRecord } from '../../application/ports/read-models.port';
 import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { ClientBotRow } from './client-bot.entity';
@@ -19,7 +19,10 @@ export class BotDirectoryQuery implements BotDirectory {
   ) {
     projections.runner('client_bots').onCommitted((events) => {
       for (const event of events) {
-        if (event.type === 'ClientBotAttached' || event.type === 'ClientBotDetached') this.cache.delete(Number(event.data.botId));
+        if (event.type === 'ProExpired' || event.type === 'ProActivated') {
+          const ids = event.type === 'ProExpired' ? event.data.pausedBotIds : event.data.resumedBotIds;
+          for (const id of ids as number[]) this.cache.delete(id);
+        } else if (CHANGES_A_BOT.has(event.type)) this.cache.delete(Number(event.data.botId));
       }
     });
   }
@@ -39,6 +42,21 @@ export class BotDirectoryQuery implements BotDirectory {
     return rows.map(toRecord);
   }
 
+  async statsOf(masterId: number): Promise<BotStats[]> {
+    await this.projections.catchUp('client_bots');
+    const rows = await exclusiveOnSqlite(this.dataSource, () =>
+      this.dataSource.getRepository(ClientBotRow).find({ where: { masterId, status: 'attached' }, order: { attachedAt: 'ASC' } }),
+    );
+    return rows.map(({ botId, username, paused, broken, receivedCount, answeredCount }) => ({
+      botId,
+      username,
+      paused,
+      broken,
+      receivedCount,
+      answeredCount,
+    }));
+  }
+
   private async load(botId: number): Promise<ClientBotRecord | null> {
     const row = await exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(ClientBotRow).findOneBy({ botId }));
     return row ? toRecord(row) : null;
@@ -51,4 +69,10 @@ const toRecord = (row: ClientBotRow): ClientBotRecord => ({
   username: row.username,
   encryptedToken: row.encryptedToken,
   status: row.status,
+  paused: Boolean(row.paused),
+  broken: Boolean(row.broken),
+  greeting: row.greeting ? JSON.parse(row.greeting) : null,
 });
+
+/** Events after which a cached bot record is stale. */
+const CHANGES_A_BOT = new Set(['ClientBotAttached', 'ClientBotDetached', 'ClientBotBroken', 'GreetingSet']);

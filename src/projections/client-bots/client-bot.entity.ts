@@ -23,6 +23,18 @@ export class ClientBotRow {
   @Column({ name: 'attached_at', type: 'varchar', length: 30 })
   attachedAt!: string;
 
+  /** Pro ended and Free does not cover this bot: kept, not relaying. */
+  @Column({ type: 'boolean', default: false })
+  paused!: boolean;
+
+  /** Its token was revoked in @BotFather (Telegram answers 401). */
+  @Column({ type: 'boolean', default: false })
+  broken!: boolean;
+
+  /** M9: JSON of the Sealed greeting (`{ text }` under `bot-<botId>`), null for the default one. */
+  @Column({ type: 'text', nullable: true })
+  greeting!: string | null;
+
   @Column({ name: 'received_count', type: 'int', default: 0 })
   receivedCount!: number;
 

@@ -38,6 +38,13 @@ export class UserSimulator {
     return { updateId: update.update_id, update };
   }
 
+  /** Deleting a message in a private chat sends the bot no update; later replies to it find it gone. */
+  deletes(bot: BotRecord, userId: number, messageId: number): void {
+    const entry = this.chatOf(bot, userId).live(messageId);
+    if (!entry) throw new Error(`chat ${userId} of @${bot.username} has no message #${messageId} to delete`);
+    entry.deleted = true;
+  }
+
   pressesButton(bot: BotRecord, userId: number, messageId: number, data: string): UserAction & { callbackQueryId: string } {
     const chat = this.chatOf(bot, userId);
     const entry = chat.live(messageId);

@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import QRCode from 'qrcode';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { RecordedEvent } from '../ports/event-store.port';
+import { TelegramApiError } from '../ports/telegram.port';
+import { BotApis } from '../reactors/client-bot-apis';
+import { Reactor } from '../reactors/reactor';
+import { texts } from '../reactors/texts';
+
+type QrCodeRequested = MasterUserEventOf<'QrCodeRequested'>['data'];
+
+/** The client bot's t.me link, with the deep-link start parameter when one was given (M4). */
+export const clientBotLink = (username: string, startParameter: string | null): string =>
+  `https://t.me/${username}${startParameter ? `?start=${startParameter}` : ''}`;
+
+/**
+ * M4: renders the QR code of a client bot's link as a PNG (with `qrcode`) and sends it to the master.
+ * Nothing secret is in it, and regenerating it after a crash gives the same picture.
+ */
+@Injectable()
+export class QrCodeReactor implements Reactor {
+  readonly name = 'qr-code';
+  readonly handles = new Set(['QrCodeRequested']);
+  private readonly logger = new Logger('QrCode');
+
+  constructor(private readonly bots: BotApis) {}
+
+  key(event: RecordedEvent): string {
+    return `master:${String(event.data.masterId)}`;
+  }
+
+  async react(event: RecordedEvent): Promise<void> {
+    const { masterId, username, startParameter } = event.data as unknown as QrCodeRequested;
+    const link = clientBotLink(username, startParameter);
+    const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
+    try {
+      await this.bots.master().sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
+    } catch (error) {
+      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      this.logger.warn(`QR code for master ${masterId}: ${error.message}`);
+    }
+  }
+}

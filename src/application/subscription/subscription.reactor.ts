@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
+import { RecordedEvent } from '../ports/event-store.port';
+import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { TelegramApiError } from '../ports/telegram.port';
+import { BotApis } from '../reactors/client-bot-apis';
+import { Reactor } from '../reactors/reactor';
+import { subscriptionTexts as texts } from './subscription.texts';
+
+/** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/** Telegram's answer to a 4xx is final (blocked, query expired): log it, never retry it forever. */
+function isFinal(error: unknown): error is TelegramApiError {
+  return error instanceof TelegramApiError && error.code < 500;
+}
+
+/**
+ * M7: answers Telegram's pre-checkout queries. Its own reactor (own subscription, nothing else in its
+ * batches) because Telegram cancels the checkout unless it is answered within 10 seconds: it must never
+ * wait behind an invoice link or a notice stuck in a 429 back-off.
+ *
+ * WARNING: an answer recorded more than ~10 s ago (the app was down) is refused by Telegram; that is
+ * logged and the customer simply pays again. Never stale-skipped: an answer that may still count is sent.
+ */
+@Injectable()
+export class CheckoutAnswerReactor implements Reactor {
+  readonly name = 'checkout-answers';
+  readonly handles = new Set(['CheckoutAnswered']);
+  private readonly logger = new Logger('CheckoutAnswers');
+
+  constructor(private readonly bots: BotApis) {}
+
+  key(event: RecordedEvent): string {
+    return `checkout:${String(event.data.queryId)}`;
+  }
+
+  async react(recorded: RecordedEvent): Promise<void> {
+    const { queryId, ok, error } = (recorded as unknown as Extract<MasterUserEvent, { type: 'CheckoutAnswered' }>).data;
+    try {
+      await this.bots.master().answerPreCheckout(queryId, ok, error);
+    } catch (failure) {
+      if (!isFinal(failure)) throw failure;
+      this.logger.warn(`pre-checkout ${queryId} not answered: ${failure.message}`);
+    }
+  }
+}
+
+/**
+ * M7, the rest of the payment flow as the master sees it: the invoice link with its pay button, Pro's
+ * activation (and which paused bots resumed), the cancelled renewal — which is also cancelled at
+ * Telegram, so the master is not charged again — and the return to Free.
+ *
+ * WARNING: at-least-once with no recorded outcome: a crash mid-batch may send a notice (or an invoice
+ * link) twice. Cancelling the renewal at Telegram is idempotent and never stale-skipped.
+ */
+@Injectable()
+export class SubscriptionReactor implements Reactor {
+  readonly name = 'subscription';
+  readonly handles = new Set(['SubscriptionOffered', 'ProActivated', 'ProRenewalCancelled', 'ProExpired']);
+  private readonly logger = new Logger('Subscription');
+
+  constructor(
+    private readonly bots: BotApis,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {}
+
+  key(event: RecordedEvent): string {
+    return `master:${String(event.data.masterId)}`;
+  }
+
+  async react(recorded: RecordedEvent): Promise<void> {
+    const event = recorded as unknown as MasterUserEvent;
+    try {
+      if (event.type === 'ProRenewalCancelled') {
+        await this.bots.master().editStarSubscription(event.data.masterId, event.data.chargeId, true);
+      }
+      if (Date.now() - recorded.recordedAt.getTime() > STALE_AFTER_MS) return;
+      await this.notify(event, recorded.position);
+    } catch (error) {
+      // The master blocked the MasterBot, or Telegram no longer knows the charge: nothing to retry.
+      if (!isFinal(error)) throw error;
+      this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
+    }
+  }
+
+  private async notify(event: MasterUserEvent, position: bigint): Promise<void> {
+    const master = this.bots.master();
+    const proBots = this.settings.planLimits.pro;
+    switch (event.type) {
+      case 'SubscriptionOffered': {
+        const { masterId, payload, stars, periodSeconds } = event.data;
+        const link = await master.createInvoiceLink({
+          title: texts.invoiceTitle,
+          description: texts.invoiceDescription(proBots),
+          payload,
+          stars,
+          subscriptionPeriod: periodSeconds,
+        });
+        await master.sendText(masterId, texts.offer(stars, periodSeconds, proBots), {
+          buttons: [[{ text: texts.payButton(stars, periodSeconds), url: link }]],
+        });
+        return;
+      }
+      case 'ProActivated': {
+        const resumed = await this.usernames(event.data.resumedBotIds, position);
+        await master.sendText(event.data.masterId, texts.activated(event.data.until, event.data.renewal, resumed));
+        return;
+      }
+      case 'ProRenewalCancelled':
+        await master.sendText(event.data.masterId, texts.renewalCancelled(event.data.until));
+        return;
+      case 'ProExpired': {
+        const paused = await this.usernames(event.data.pausedBotIds, position);
+        await master.sendText(event.data.masterId, texts.expired(this.settings.planLimits.free, paused));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Bot labels (@username) from the read model (as of this event); a bot it does not know is named by its id. */
+  private async usernames(botIds: number[], position: bigint): Promise<string[]> {
+    const bots = await Promise.all(botIds.map((botId) => this.directory.get(botId, position)));
+    return bots.map((bot, i) => (bot ? `@${bot.username}` : `bot ${botIds[i]}`));
+  }
+}

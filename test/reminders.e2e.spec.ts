@@ -1,0 +1,115 @@
+import { AppHarness } from './support/app-harness';
+import { HOUR, MINUTE, ManualClock } from './support/manual-clock';
+import { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
+
+/**
+ * M11 as a master lives it: a relayed message left unanswered for the hours they chose gets one
+ * reminder, as a reply to it. Time is a ManualClock the scheduler reads; each test has its own master.
+ */
+describe('reminders of unanswered messages', () => {
+  const clock = new ManualClock();
+  let h: AppHarness;
+  let bots = 0;
+
+  beforeAll(async () => {
+    h = await AppHarness.start({ clock, env: { SCHEDULER_INTERVAL_MS: '100' } });
+  });
+  afterAll(async () => h.stop());
+  // Every test starts at the real time: its messages are relayed (and timestamped) now.
+  beforeEach(() => clock.set(new Date()));
+
+  const says = (master: FakeUser, match: (s: SentRecord) => boolean) =>
+    h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && match(s));
+  const saysText = (master: FakeUser, fragment: string) => says(master, (s) => (s.text ?? '').includes(fragment));
+  const reminderOf = (relayed: SentRecord) => (s: SentRecord) => s.replyToMessageId === relayed.messageId && (s.text ?? '').startsWith('⏰ This message');
+  const remindersOf = (master: FakeUser, relayed: SentRecord) => h.fake.sent(h.masterBot.id, master.id).filter(reminderOf(relayed));
+
+  /** A registered master with one client bot and a customer of it. */
+  async function masterWithCustomer(name: string): Promise<{ master: FakeUser; bot: CreatedBot; customer: FakeUser }> {
+    const master = h.fake.createUser({ firstName: name });
+    const bot = h.fake.createBot({ username: `${name.toLowerCase()}_shop_${++bots}_bot` });
+    const customer = h.fake.createUser({ firstName: 'Bob', username: 'bob' });
+    h.fake.userSends(h.masterBot.id, master.id, '/start');
+    await saysText(master, 'Welcome to FeedbackBots');
+    h.fake.userSends(h.masterBot.id, master.id, '/add');
+    h.fake.userSends(h.masterBot.id, master.id, bot.token);
+    await saysText(master, `@${bot.username} is attached`);
+    return { master, bot, customer };
+  }
+
+  async function configure(master: FakeUser, argument: string, answer: string): Promise<void> {
+    h.fake.userSends(h.masterBot.id, master.id, `/reminders ${argument}`);
+    await saysText(master, answer);
+  }
+
+  async function customerWrites(bot: CreatedBot, customer: FakeUser, master: FakeUser, text: string): Promise<SentRecord> {
+    h.fake.userSends(bot.id, customer.id, text);
+    return saysText(master, text);
+  }
+
+  it('a message left unanswered for the configured hours gets one reminder', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Ann');
+    await configure(master, '2', 'I\'ll remind you of messages unanswered for 2 hours');
+    const relayed = await customerWrites(bot, customer, master, 'Where is my order?');
+
+    clock.advance(2 * HOUR + MINUTE);
+    const reminder = await says(master, reminderOf(relayed));
+    expect(reminder.text).toBe('⏰ This message from Bob (@bob) has waited 2 hours for an answer. Reply to it to answer.');
+
+    // Hours later, a second message gets its own reminder; the first still has exactly one.
+    const later = await customerWrites(bot, customer, master, 'Hello? Anyone?');
+    clock.advance(2 * HOUR + MINUTE);
+    await says(master, reminderOf(later));
+    expect(remindersOf(master, relayed)).toHaveLength(1);
+  });
+
+  it('an answered message gets no reminder', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Cal');
+    await configure(master, '1', 'unanswered for 1 hour');
+    const answered = await customerWrites(bot, customer, master, 'Do you open on Sundays?');
+    h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes, from 10.', replyToMessageId: answered.messageId });
+    await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Yes, from 10.');
+
+    const unanswered = await customerWrites(bot, customer, master, 'And on holidays?');
+    clock.advance(HOUR + MINUTE);
+    await says(master, reminderOf(unanswered));
+    expect(remindersOf(master, answered)).toEqual([]);
+  });
+
+  it('a reminder due while the app was down is sent after restart', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Dee');
+    await configure(master, '1', 'unanswered for 1 hour');
+    const relayed = await customerWrites(bot, customer, master, 'Is my refund done?');
+
+    await h.shutdown();
+    clock.advance(3 * HOUR + MINUTE);
+    await h.boot();
+    const reminder = await says(master, reminderOf(relayed));
+    expect(reminder.text).toContain('has waited 3 hours');
+  });
+
+  it('/reminders off stops reminders', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Fay');
+    await configure(master, '1', 'unanswered for 1 hour');
+    const before = await customerWrites(bot, customer, master, 'Sent before off');
+    await configure(master, 'off', 'Reminders are off');
+    const during = await customerWrites(bot, customer, master, 'Sent while off');
+    clock.advance(HOUR + MINUTE);
+
+    // Turned on again, only a message relayed from then on is reminded of.
+    await configure(master, '1', 'unanswered for 1 hour');
+    const after = await customerWrites(bot, customer, master, 'Sent after on');
+    clock.advance(HOUR + MINUTE);
+    await says(master, reminderOf(after));
+    expect(remindersOf(master, before)).toEqual([]);
+    expect(remindersOf(master, during)).toEqual([]);
+  });
+
+  it('/reminders with a bad number is refused', async () => {
+    const { master } = await masterWithCustomer('Gus');
+    await configure(master, 'soon', 'Usage: /reminders <hours>');
+    h.fake.userSends(h.masterBot.id, master.id, '/reminders 500');
+    await h.fake.waitFor(() => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').startsWith('Usage: /reminders')).length === 2);
+    expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes('I\'ll remind you'))).toBe(false);
+  });
+});
