@@ -8,6 +8,9 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '../src/application/ports
 import { AppHarness } from '../test/support/app-harness';
 import { SentRecord } from '../test/support/telegram-bot-api.fake';
 
+/** A 1×1 PNG: what Bob photographs does not matter, only that bytes travel. */
+const PHOTO_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const indent = (s: string) => s.replace(/\n/g, '\n      ');
@@ -62,10 +65,41 @@ async function main(): Promise<void> {
       dim(`  (delivered as a reply to Bob's message #${asked.messageId}; Alice's copy marked ${fake.reactions(master.id, alice.id, relayed.messageId).join('')})`),
     );
 
+    // C2/M5: media travels both ways — downloaded with one bot, uploaded with the other (file ids are per bot).
+    const photo = Buffer.from(PHOTO_PNG_BASE64, 'base64');
+    user('Bob', shop.username, '[a photo] Is this the right cable?');
+    fake.userSends(shop.id, bob.id, { photo: { bytes: photo, fileName: 'cable.png' }, caption: 'Is this the right cable?' });
+    const relayedPhoto = await fake.waitForSent((s) => s.botId === master.id && s.chatId === alice.id && s.method === 'sendPhoto', { timeoutMs: 10_000 });
+    console.log(`  ${dim(`@${master.username} → Alice:`)} [photo, ${fake.fileBytes(relayedPhoto.file!.fileId)!.length} bytes] ${indent(relayedPhoto.caption ?? '')}`);
+    user('Alice', master.username, '(replying with a document) cable-specs.pdf');
+    fake.userSends(master.id, alice.id, {
+      document: { bytes: Buffer.from('%PDF-1.4 cable specs'), fileName: 'cable-specs.pdf', mimeType: 'application/pdf' },
+      replyToMessageId: relayedPhoto.messageId,
+    });
+    const doc = await fake.waitForSent((s) => s.botId === shop.id && s.chatId === bob.id && s.method === 'sendDocument', { timeoutMs: 10_000 });
+    console.log(`  ${dim(`@${shop.username} → Bob:`)} [document ${fake.fileBytes(doc.file!.fileId)!.toString().slice(0, 20)}…]`);
+
+    // M6/C4: a ban, and the banned customer's next message goes nowhere.
+    const spammer = fake.createUser({ firstName: 'Spam', username: 'spam_bot_9000' });
+    user('Spam', shop.username, 'CHEAP FOLLOWERS!!!');
+    fake.userSends(shop.id, spammer.id, 'CHEAP FOLLOWERS!!!');
+    const spam = await await_(master.id, alice.id, 'CHEAP FOLLOWERS');
+    botSays(spam, master.username, 'Alice');
+    user('Alice', master.username, '(replying to it) /ban');
+    fake.userSends(master.id, alice.id, { text: '/ban', replyToMessageId: spam.messageId });
+    botSays(await await_(master.id, alice.id, 'is banned'), master.username, 'Alice');
+    user('Spam', shop.username, 'HELLO??? FOLLOWERS!!!');
+    fake.userSends(shop.id, spammer.id, 'HELLO??? FOLLOWERS!!!');
+    user('Bob', shop.username, 'Thanks, ordered!');
+    fake.userSends(shop.id, bob.id, 'Thanks, ordered!');
+    botSays(await await_(master.id, alice.id, 'Thanks, ordered!'), master.username, 'Alice');
+    console.log(dim("  (the banned customer's second message was recorded as MessageDropped and never reached Alice)"));
+
     await new Promise((resolve) => setTimeout(resolve, 200));
     const store = h.app.get<EventStore>(EVENT_STORE);
     await printTimeline(store, `master-${alice.id}`, "Alice's master stream");
     await printTimeline(store, `conversation-${shop.id}-${bob.id}`, "Bob's conversation with @acme_support_bot");
+    await printTimeline(store, `conversation-${shop.id}-${spammer.id}`, "The spammer's conversation");
     console.log(dim('\nEvents hold ids, transitions and encrypted content only — no message text, no token in clear.\n'));
   } finally {
     await h.stop();
@@ -88,7 +122,7 @@ function describe(e: RecordedEvent): string {
         : e.type === 'CommandRejected'
           ? String(d.reason)
           : Object.entries(d)
-              .filter(([k]) => !['masterId', 'content', 'encryptedToken', 'target'].includes(k))
+              .filter(([k]) => !['masterId', 'content', 'encryptedToken', 'target', 'name', 'uploaded'].includes(k))
               .map(([k, v]) => `${k}=${String(v)}`)
               .join(' ');
   return `${dim(`${time}  #${e.revision}`)}  ${e.type.padEnd(24)} ${detail}  ${dim(`← ${String(e.metadata.causationId)}`)}`;
