@@ -1,4 +1,5 @@
 import { AppHarness } from './support/app-harness';
+import { attachNewBot, masterBotSays, registeredMaster } from './support/master-steps';
 import { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 
 /**
@@ -14,16 +15,14 @@ describe('broadcasts to every customer of a client bot', () => {
   });
   afterAll(async () => h.stop());
 
-  const says = (master: FakeUser, fragment: string) =>
-    h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(fragment));
 
   async function proMasterWithBot(name: string): Promise<{ master: FakeUser; bot: CreatedBot }> {
-    const master = await masterWithBot(h, name);
+    const master = await registeredMaster(h, name);
     h.fake.userSends(h.masterBot.id, master.id, '/subscribe');
-    await says(master, 'FeedbackBots Pro');
+    await masterBotSays(h, master, 'FeedbackBots Pro');
     h.fake.userPays(h.masterBot.id, master.id, `pro:${master.id}`);
-    await says(master, 'Pro is active until');
-    return { master, bot: await attachedBot(h, master, `shop${++bots}_bot`) };
+    await masterBotSays(h, master, 'Pro is active until');
+    return { master, bot: await attachNewBot(h, master, `shop${++bots}_bot`) };
   }
 
   it('a broadcast reaches every customer of the bot once and the master gets the counts', async () => {
@@ -31,8 +30,8 @@ describe('broadcasts to every customer of a client bot', () => {
     const customers = await customersWriteTo(h, master, bot, 5);
 
     await broadcast(h, master, bot, 'Summer sale: 20% off everything');
-    await says(master, `📣 Sending to 5 customers of @${bot.username}…`);
-    await says(master, `📣 Broadcast via @${bot.username} finished: 5 delivered, 0 blocked the bot, 0 failed`);
+    await masterBotSays(h, master, `📣 Sending to 5 customers of @${bot.username}…`);
+    await masterBotSays(h, master, `📣 Broadcast via @${bot.username} finished: 5 delivered, 0 blocked the bot, 0 failed`);
     for (const customer of customers) expect(copiesOf(h, bot, customer, 'Summer sale: 20% off everything')).toBe(1);
   });
 
@@ -45,35 +44,35 @@ describe('broadcasts to every customer of a client bot', () => {
     h.fake.failNext(bot.id, 'sendMessage', { errorCode: 403, description: 'Forbidden: bot was blocked by the user' });
 
     await broadcast(h, master, bot, 'First news');
-    await says(master, `📣 Sending to 3 customers of @${bot.username}…`);
-    await says(master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 1 blocked the bot, 0 failed`);
+    await masterBotSays(h, master, `📣 Sending to 3 customers of @${bot.username}…`);
+    await masterBotSays(h, master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 1 blocked the bot, 0 failed`);
     expect(copiesOf(h, bot, known, 'First news')).toBe(0);
     expect(others.filter((c) => copiesOf(h, bot, c, 'First news') === 1)).toHaveLength(2);
 
     // The 403 was recorded: the next broadcast leaves that customer out too.
     await broadcast(h, master, bot, 'Second news');
-    await says(master, `📣 Sending to 2 customers of @${bot.username}…`);
-    await says(master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 0 blocked the bot, 0 failed`);
+    await masterBotSays(h, master, `📣 Sending to 2 customers of @${bot.username}…`);
+    await masterBotSays(h, master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 0 blocked the bot, 0 failed`);
   });
 
   it('banned customers do not get broadcasts', async () => {
     const { master, bot } = await proMasterWithBot('Cid');
     const [spammer, ...others] = await customersWriteTo(h, master, bot, 3);
-    const relayed = await says(master, `message 1 from ${spammer.firstName}`);
+    const relayed = await masterBotSays(h, master, `message 1 from ${spammer.firstName}`);
     h.fake.userSends(h.masterBot.id, master.id, { text: '/ban', replyToMessageId: relayed.messageId });
-    await says(master, `${spammer.firstName} is banned from @${bot.username}`);
+    await masterBotSays(h, master, `${spammer.firstName} is banned from @${bot.username}`);
 
     await broadcast(h, master, bot, 'Only for the polite');
-    await says(master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 0 blocked the bot, 0 failed`);
+    await masterBotSays(h, master, `📣 Broadcast via @${bot.username} finished: 2 delivered, 0 blocked the bot, 0 failed`);
     expect(copiesOf(h, bot, spammer, 'Only for the polite')).toBe(0);
     for (const customer of others) expect(copiesOf(h, bot, customer, 'Only for the polite')).toBe(1);
   });
 
   it('a Free master is told broadcasts need Pro', async () => {
-    const master = await masterWithBot(h, 'Dee');
-    await attachedBot(h, master, 'free_shop_bot');
+    const master = await registeredMaster(h, 'Dee');
+    await attachNewBot(h, master, 'free_shop_bot');
     h.fake.userSends(h.masterBot.id, master.id, '/broadcast');
-    await says(master, 'Broadcasts are part of Pro');
+    await masterBotSays(h, master, 'Broadcasts are part of Pro');
   });
 
   it('a photo broadcast uploads the photo once', async () => {
@@ -81,9 +80,9 @@ describe('broadcasts to every customer of a client bot', () => {
     const customers = await customersWriteTo(h, master, bot, 4);
 
     h.fake.userSends(h.masterBot.id, master.id, '/broadcast');
-    await says(master, `every customer of @${bot.username}`);
+    await masterBotSays(h, master, `every customer of @${bot.username}`);
     h.fake.userSends(h.masterBot.id, master.id, { photo: Buffer.from('a summer catalogue photo'), caption: 'New catalogue' });
-    await says(master, `📣 Broadcast via @${bot.username} finished: 4 delivered, 0 blocked the bot, 0 failed`);
+    await masterBotSays(h, master, `📣 Broadcast via @${bot.username} finished: 4 delivered, 0 blocked the bot, 0 failed`);
 
     for (const customer of customers) {
       const photos = h.fake.sent(bot.id, customer.id).filter((s) => s.file?.kind === 'photo' && s.caption === 'New catalogue');
@@ -103,12 +102,12 @@ describe('a broadcast and a restart', () => {
   afterAll(async () => h.stop());
 
   it('a broadcast interrupted by a restart finishes without sending anyone the message twice', async () => {
-    const master = await masterWithBot(h, 'Fay');
+    const master = await registeredMaster(h, 'Fay');
     h.fake.userSends(h.masterBot.id, master.id, '/subscribe');
     await h.fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('FeedbackBots Pro'));
     h.fake.userPays(h.masterBot.id, master.id, `pro:${master.id}`);
     await h.fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('Pro is active until'));
-    const bot = await attachedBot(h, master, 'slow_shop_bot');
+    const bot = await attachNewBot(h, master, 'slow_shop_bot');
     const customers = await customersWriteTo(h, master, bot, 8);
 
     await broadcast(h, master, bot, 'Closing down sale');
@@ -131,21 +130,6 @@ describe('a broadcast and a restart', () => {
     expect(got).toBe(customers.length);
   }, 40_000);
 });
-
-async function masterWithBot(h: AppHarness, name: string): Promise<FakeUser> {
-  const master = h.fake.createUser({ firstName: name });
-  h.fake.userSends(h.masterBot.id, master.id, '/start');
-  await h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes('Welcome'));
-  return master;
-}
-
-async function attachedBot(h: AppHarness, master: FakeUser, username: string): Promise<CreatedBot> {
-  const bot = h.fake.createBot({ username });
-  h.fake.userSends(h.masterBot.id, master.id, '/add');
-  h.fake.userSends(h.masterBot.id, master.id, bot.token);
-  await h.fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes(`@${username} is attached`));
-  return bot;
-}
 
 /** `n` customers each write once; returns once every message reached the master. */
 async function customersWriteTo(h: AppHarness, master: FakeUser, bot: CreatedBot, n: number): Promise<FakeUser[]> {

@@ -1,5 +1,6 @@
 import { AppHarness } from './support/app-harness';
 import { DAY, HOUR, MINUTE, ManualClock } from './support/manual-clock';
+import { masterBotSays, registeredMaster } from './support/master-steps';
 import { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 
 /**
@@ -18,21 +19,12 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   });
   afterAll(async () => h.stop());
 
-  const says = (master: FakeUser, fragment: string) =>
-    h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(fragment));
-
-  async function registeredMaster(name: string): Promise<FakeUser> {
-    const master = h.fake.createUser({ firstName: name });
-    h.fake.userSends(h.masterBot.id, master.id, '/start');
-    await says(master, 'Welcome to FeedbackBots');
-    return master;
-  }
 
   async function tryToAttach(master: FakeUser, bot: CreatedBot, answer: string): Promise<void> {
     // One chat's updates arrive in order, so the token follows /add without waiting for the prompt.
     h.fake.userSends(h.masterBot.id, master.id, '/add');
     h.fake.userSends(h.masterBot.id, master.id, bot.token);
-    await says(master, answer);
+    await masterBotSays(h, master, answer);
   }
 
   /** The pay button under the invoice message: its text and the invoice link it opens. */
@@ -50,13 +42,13 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   async function payForPro(master: FakeUser, expect = 'Pro is active until'): Promise<void> {
     await subscribe(master);
     h.fake.userPays(h.masterBot.id, master.id, `pro:${master.id}`);
-    await says(master, expect);
+    await masterBotSays(h, master, expect);
   }
 
   const customer = () => h.fake.createUser({ firstName: 'Bob', username: 'bob' });
 
   it('/subscribe sends a Stars subscription invoice for the configured price', async () => {
-    const master = await registeredMaster('Ana');
+    const master = await registeredMaster(h, 'Ana');
     h.fake.userSends(h.masterBot.id, master.id, '/subscribe');
     const offer = await h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && payButton(s.replyMarkup) !== undefined);
     expect(payButton(offer.replyMarkup)?.text).toBe(`⭐ Subscribe for ${PRICE} Stars / 30 days`);
@@ -74,7 +66,7 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   let extraBot: CreatedBot;
 
   it('paying starts Pro and a second bot can then be attached', async () => {
-    payer = await registeredMaster('Ben');
+    payer = await registeredMaster(h, 'Ben');
     keptBot = h.fake.createBot({ username: 'ben_first_bot' });
     extraBot = h.fake.createBot({ username: 'ben_second_bot' });
     await tryToAttach(payer, keptBot, '@ben_first_bot is attached');
@@ -88,8 +80,8 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   });
 
   it('a checkout for another master’s invoice is refused', async () => {
-    const other = await registeredMaster('Cid');
-    const intruder = await registeredMaster('Dot');
+    const other = await registeredMaster(h, 'Cid');
+    const intruder = await registeredMaster(h, 'Dot');
     await subscribe(other);
     const checkout = h.fake.userPays(h.masterBot.id, intruder.id, `pro:${other.id}`);
     const answer = await h.fake.waitForCall('answerPreCheckoutQuery', (c) => c.params.pre_checkout_query_id === checkout.preCheckoutQueryId);
@@ -98,12 +90,12 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   });
 
   it('/unsubscribe cancels the renewal and Pro lasts to the end of the paid period', async () => {
-    const master = await registeredMaster('Eve');
+    const master = await registeredMaster(h, 'Eve');
     await tryToAttach(master, h.fake.createBot({ username: 'eve_first_bot' }), 'is attached');
     await payForPro(master);
 
     h.fake.userSends(h.masterBot.id, master.id, '/unsubscribe');
-    await says(master, 'will not renew. Pro lasts until');
+    await masterBotSays(h, master, 'will not renew. Pro lasts until');
     await h.fake.waitFor(() => h.fake.starCharges(h.masterBot.id).find((c) => c.userId === master.id && c.canceled));
 
     // 29 days on, Pro still covers a second bot.
@@ -112,24 +104,24 @@ describe('the Pro plan, paid with Telegram Stars', () => {
 
     // Past the paid period: back on Free.
     clock.advance(DAY + 2 * MINUTE);
-    await says(master, 'Your Pro plan has ended');
+    await masterBotSays(h, master, 'Your Pro plan has ended');
   });
 
   it('when the paid period ends the master is back on Free, extra bots are paused not deleted, and their customers’ messages are not relayed', async () => {
     // Ben's subscription was still renewing: it ends an hour after the paid period (the grace for the renewal payment).
     clock.advance(2 * HOUR);
-    const notice = await says(payer, 'Your Pro plan has ended');
+    const notice = await masterBotSays(h, payer, 'Your Pro plan has ended');
     expect(notice.text).toContain('Paused (kept, not deleted): @ben_second_bot');
 
     const bob = customer();
     h.fake.userSends(extraBot.id, bob.id, 'Anyone there? (paused bot)');
     await h.fake.waitForWebhookIdle(extraBot.id);
     h.fake.userSends(keptBot.id, bob.id, 'Hello first bot');
-    await says(payer, 'Hello first bot');
+    await masterBotSays(h, payer, 'Hello first bot');
     expect(h.fake.sent(h.masterBot.id, payer.id).some((s) => (s.text ?? '').includes('paused bot'))).toBe(false);
     // Paused, not deleted: /bots still lists it.
     h.fake.userSends(h.masterBot.id, payer.id, '/bots');
-    await says(payer, '@ben_second_bot ⏸ paused (Free plan)');
+    await masterBotSays(h, payer, '@ben_second_bot ⏸ paused (Free plan)');
   });
 
   it('paying again resumes the paused bots', async () => {
@@ -138,6 +130,6 @@ describe('the Pro plan, paid with Telegram Stars', () => {
     await payForPro(payer, 'Resumed: @ben_second_bot');
     const bob = customer();
     h.fake.userSends(extraBot.id, bob.id, 'Back again?');
-    await says(payer, 'Back again?');
+    await masterBotSays(h, payer, 'Back again?');
   });
 });

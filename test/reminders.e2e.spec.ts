@@ -1,4 +1,5 @@
 import { AppHarness } from './support/app-harness';
+import { attachNewBot, customerWrites, registeredMaster } from './support/master-steps';
 import { HOUR, MINUTE, ManualClock } from './support/manual-clock';
 import { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
 
@@ -26,15 +27,9 @@ describe('reminders of unanswered messages', () => {
 
   /** A registered master with one client bot and a customer of it. */
   async function masterWithCustomer(name: string): Promise<{ master: FakeUser; bot: CreatedBot; customer: FakeUser }> {
-    const master = h.fake.createUser({ firstName: name });
-    const bot = h.fake.createBot({ username: `${name.toLowerCase()}_shop_${++bots}_bot` });
-    const customer = h.fake.createUser({ firstName: 'Bob', username: 'bob' });
-    h.fake.userSends(h.masterBot.id, master.id, '/start');
-    await saysText(master, 'Welcome to FeedbackBots');
-    h.fake.userSends(h.masterBot.id, master.id, '/add');
-    h.fake.userSends(h.masterBot.id, master.id, bot.token);
-    await saysText(master, `@${bot.username} is attached`);
-    return { master, bot, customer };
+    const master = await registeredMaster(h, name);
+    const bot = await attachNewBot(h, master, `${name.toLowerCase()}_shop_${++bots}_bot`);
+    return { master, bot, customer: h.fake.createUser({ firstName: 'Bob', username: 'bob' }) };
   }
 
   async function configure(master: FakeUser, argument: string, answer: string): Promise<void> {
@@ -42,22 +37,18 @@ describe('reminders of unanswered messages', () => {
     await saysText(master, answer);
   }
 
-  async function customerWrites(bot: CreatedBot, customer: FakeUser, master: FakeUser, text: string): Promise<SentRecord> {
-    h.fake.userSends(bot.id, customer.id, text);
-    return saysText(master, text);
-  }
 
   it('a message left unanswered for the configured hours gets one reminder', async () => {
     const { master, bot, customer } = await masterWithCustomer('Ann');
     await configure(master, '2', 'I\'ll remind you of messages unanswered for 2 hours');
-    const relayed = await customerWrites(bot, customer, master, 'Where is my order?');
+    const relayed = await customerWrites(h, bot, customer, master, 'Where is my order?');
 
     clock.advance(2 * HOUR + MINUTE);
     const reminder = await says(master, reminderOf(relayed));
     expect(reminder.text).toBe('⏰ This message from Bob (@bob) has waited 2 hours for an answer. Reply to it to answer.');
 
     // Hours later, a second message gets its own reminder; the first still has exactly one.
-    const later = await customerWrites(bot, customer, master, 'Hello? Anyone?');
+    const later = await customerWrites(h, bot, customer, master, 'Hello? Anyone?');
     clock.advance(2 * HOUR + MINUTE);
     await says(master, reminderOf(later));
     expect(remindersOf(master, relayed)).toHaveLength(1);
@@ -66,11 +57,11 @@ describe('reminders of unanswered messages', () => {
   it('an answered message gets no reminder', async () => {
     const { master, bot, customer } = await masterWithCustomer('Cal');
     await configure(master, '1', 'unanswered for 1 hour');
-    const answered = await customerWrites(bot, customer, master, 'Do you open on Sundays?');
+    const answered = await customerWrites(h, bot, customer, master, 'Do you open on Sundays?');
     h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes, from 10.', replyToMessageId: answered.messageId });
     await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Yes, from 10.');
 
-    const unanswered = await customerWrites(bot, customer, master, 'And on holidays?');
+    const unanswered = await customerWrites(h, bot, customer, master, 'And on holidays?');
     clock.advance(HOUR + MINUTE);
     await says(master, reminderOf(unanswered));
     expect(remindersOf(master, answered)).toEqual([]);
@@ -79,7 +70,7 @@ describe('reminders of unanswered messages', () => {
   it('a reminder due while the app was down is sent after restart', async () => {
     const { master, bot, customer } = await masterWithCustomer('Dee');
     await configure(master, '1', 'unanswered for 1 hour');
-    const relayed = await customerWrites(bot, customer, master, 'Is my refund done?');
+    const relayed = await customerWrites(h, bot, customer, master, 'Is my refund done?');
 
     await h.shutdown();
     clock.advance(3 * HOUR + MINUTE);
@@ -91,14 +82,14 @@ describe('reminders of unanswered messages', () => {
   it('/reminders off stops reminders', async () => {
     const { master, bot, customer } = await masterWithCustomer('Fay');
     await configure(master, '1', 'unanswered for 1 hour');
-    const before = await customerWrites(bot, customer, master, 'Sent before off');
+    const before = await customerWrites(h, bot, customer, master, 'Sent before off');
     await configure(master, 'off', 'Reminders are off');
-    const during = await customerWrites(bot, customer, master, 'Sent while off');
+    const during = await customerWrites(h, bot, customer, master, 'Sent while off');
     clock.advance(HOUR + MINUTE);
 
     // Turned on again, only a message relayed from then on is reminded of.
     await configure(master, '1', 'unanswered for 1 hour');
-    const after = await customerWrites(bot, customer, master, 'Sent after on');
+    const after = await customerWrites(h, bot, customer, master, 'Sent after on');
     clock.advance(HOUR + MINUTE);
     await says(master, reminderOf(after));
     expect(remindersOf(master, before)).toEqual([]);

@@ -10,7 +10,7 @@ import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { BroadcastCopies, Broadcaster, copySource } from './broadcast-copies';
@@ -145,7 +145,7 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
     try {
       return (await this.bots.master().sendText(masterId, text)).messageId;
     } catch (error) {
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`could not tell master ${masterId} about a broadcast: ${error.message}`);
       return null;
     }

@@ -2,7 +2,7 @@ import { conversationDecider } from '../../domain/conversation/conversation.deci
 import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import type { RelayJob, RelayReactor } from '../reactors/relay.reactor';
 import { ContentSender, MediaContent } from './content-sender';
 import { FileTooBigError } from './file-too-big.error';
@@ -53,7 +53,7 @@ export class AlbumRelay {
       sent = await this.sender.sendAlbum({ botId: job.data.botId }, { botId: 'master', chatId: job.data.masterId }, items as MediaContent[], { header });
     } catch (error) {
       // The group as a whole was refused (a file too big, a mix Telegram would not take): one by one, then.
-      if (error instanceof FileTooBigError || (error instanceof TelegramApiError && error.code < 500)) return false;
+      if (error instanceof FileTooBigError || isTelegramRefusal(error)) return false;
       throw error;
     }
     for (const [i, { event, data }] of pending.entries()) {

@@ -4,7 +4,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import { texts } from '../reactors/texts';
 import { ContentSender } from './content-sender';
 import { readRelayContent, readReplyContent } from './relay-content';
@@ -51,7 +51,7 @@ export class EditRelay {
       );
     } catch (error) {
       // The master blocked the MasterBot, or similar: an edit notice is not worth holding the relay for.
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      if (!isTelegramRefusal(error)) throw error;
     }
   }
 }

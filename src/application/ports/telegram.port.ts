@@ -110,3 +110,11 @@ export class TelegramApiError extends Error {
     return this.code === 401 || this.code === 404;
   }
 }
+
+/**
+ * Telegram answered and said no (4xx: blocked, revoked, bad request): the same call would fail again, so
+ * a reactor records or reports it and moves on. Anything else (5xx, network) is thrown to be retried.
+ */
+export function isTelegramRefusal(error: unknown): error is TelegramApiError {
+  return error instanceof TelegramApiError && error.code < 500;
+}

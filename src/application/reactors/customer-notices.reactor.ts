@@ -4,7 +4,7 @@ import { ClientBotHealth } from '../client-bot-health/client-bot-health';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
@@ -45,7 +45,7 @@ export class CustomerNoticesReactor implements Reactor {
     try {
       await api.sendText(customerId, event.type === 'CustomerThrottled' ? texts.throttled : await this.greeting(botId));
     } catch (error) {
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      if (!isTelegramRefusal(error)) throw error;
       if (error.tokenRevoked) await this.health.reportTokenRevoked(botId, event.id);
       this.logger.warn(`${event.type} on bot ${botId}: ${error.message}`);
     }

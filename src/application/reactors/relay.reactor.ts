@@ -10,7 +10,7 @@ import { customerLabel, readRelayContent, RelayContent } from '../media/relay-co
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { InlineButton, TelegramApiError } from '../ports/telegram.port';
+import { InlineButton, isTelegramRefusal } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor } from './reactor';
@@ -111,7 +111,7 @@ export class RelayReactor implements Reactor {
 
   /** Telegram refused (4xx): recorded, not retried. A 5xx or a network error is thrown, so the batch is retried. */
   async recordRefusal(job: RelayJob, error: unknown): Promise<void> {
-    if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+    if (!isTelegramRefusal(error)) throw error;
     this.logger.warn(`relay to master ${job.data.masterId} failed: ${error.message}`);
     await this.recordFailure(job, error.blockedByUser ? 'master_blocked_masterbot' : `telegram_${error.code}`);
   }

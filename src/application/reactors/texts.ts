@@ -115,8 +115,6 @@ export const texts = {
     tooBigToRelay: (customer: string, kind: string, size: string | null, limitMb: number) =>
       `📎 ${customer} sent a ${kind}${size ? ` of ${size}` : ''}; Telegram lets bots download at most ${limitMb} MB, so it could not be relayed. ` +
       'Reply here to ask for a smaller one.',
-    replyTooBig: (kind: string, size: string | null, limitMb: number) =>
-      `⚠️ Your reply was not delivered: the ${kind}${size ? ` is ${size}, and` : ' is too big;'} Telegram lets bots download at most ${limitMb} MB.`,
     edited: (customer: string, text: string) => `✏️ ${customer} edited this message:\n\n${text}`,
     editedWithoutText: (customer: string) => `✏️ ${customer} edited this message.`,
   },

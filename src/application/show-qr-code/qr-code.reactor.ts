@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { RecordedEvent } from '../ports/event-store.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { texts } from '../reactors/texts';
@@ -36,7 +36,7 @@ export class QrCodeReactor implements Reactor {
     try {
       await this.bots.master().sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
     } catch (error) {
-      if (!(error instanceof TelegramApiError) || error.code >= 500) throw error;
+      if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`QR code for master ${masterId}: ${error.message}`);
     }
   }

@@ -3,18 +3,13 @@ import { MasterUserEvent } from '../../domain/master-user/master-user.events';
 import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { TelegramApiError } from '../ports/telegram.port';
+import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { subscriptionTexts as texts } from './subscription.texts';
 
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
-
-/** Telegram's answer to a 4xx is final (blocked, query expired): log it, never retry it forever. */
-function isFinal(error: unknown): error is TelegramApiError {
-  return error instanceof TelegramApiError && error.code < 500;
-}
 
 /**
  * M7: answers Telegram's pre-checkout queries. Its own reactor (own subscription, nothing else in its
@@ -41,7 +36,7 @@ export class CheckoutAnswerReactor implements Reactor {
     try {
       await this.bots.master().answerPreCheckout(queryId, ok, error);
     } catch (failure) {
-      if (!isFinal(failure)) throw failure;
+      if (!isTelegramRefusal(failure)) throw failure;
       this.logger.warn(`pre-checkout ${queryId} not answered: ${failure.message}`);
     }
   }
@@ -81,7 +76,7 @@ export class SubscriptionReactor implements Reactor {
       await this.notify(event, recorded.position);
     } catch (error) {
       // The master blocked the MasterBot, or Telegram no longer knows the charge: nothing to retry.
-      if (!isFinal(error)) throw error;
+      if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
     }
   }

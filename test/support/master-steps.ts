@@ -1,0 +1,35 @@
+import type { AppHarness } from './app-harness';
+import type { CreatedBot, FakeUser, SentRecord } from './telegram-bot-api.fake';
+
+/**
+ * What a master does over and over in the end-to-end tests, in the product's words. Each step waits
+ * for what the master would see before the test goes on.
+ */
+
+/** Resolves with the MasterBot's first message to `master` whose text (or caption) contains `fragment`. */
+export function masterBotSays(h: AppHarness, master: FakeUser, fragment: string): Promise<SentRecord> {
+  return h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? s.caption ?? '').includes(fragment));
+}
+
+/** A new master who sent /start and got the welcome. */
+export async function registeredMaster(h: AppHarness, firstName: string): Promise<FakeUser> {
+  const master = h.fake.createUser({ firstName });
+  h.fake.userSends(h.masterBot.id, master.id, '/start');
+  await masterBotSays(h, master, 'Welcome to FeedbackBots');
+  return master;
+}
+
+/** `/add`, then the token (one chat's updates arrive in order, so no need to wait for the prompt). */
+export async function attachNewBot(h: AppHarness, master: FakeUser, username: string): Promise<CreatedBot> {
+  const bot = h.fake.createBot({ username });
+  h.fake.userSends(h.masterBot.id, master.id, '/add');
+  h.fake.userSends(h.masterBot.id, master.id, bot.token);
+  await masterBotSays(h, master, `@${username} is attached`);
+  return bot;
+}
+
+/** A customer writes to a client bot; resolves with the relayed copy in the master's chat. */
+export function customerWrites(h: AppHarness, bot: CreatedBot, customer: FakeUser, master: FakeUser, text: string): Promise<SentRecord> {
+  h.fake.userSends(bot.id, customer.id, text);
+  return masterBotSays(h, master, text);
+}
