@@ -63,7 +63,7 @@ export class AggregateStore {
       if (events.length === 0) return { state, events, duplicate: false, position: null };
       const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision;
       try {
-        const result = await this.store.appendToStream(streamId, events.map((e, i) => toNewEvent(streamId, e, i, origin)), expected);
+        const result = await this.store.appendToStream(streamId, events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))), expected);
         const next = events.reduce((s, e) => decider.evolve(s, e), state);
         return { state: next, events, duplicate: false, position: result.position };
       } catch (error) {
@@ -96,7 +96,13 @@ export class AggregateStore {
   }
 }
 
-function toNewEvent(streamId: string, event: DomainEvent, index: number, origin: CommandOrigin): NewEvent {
+/** The command's name (`Start`, `SubmitBotToken`, …): the trigger an auditor sees next to each event. */
+function commandType(command: unknown): string | undefined {
+  const type = (command as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+function toNewEvent(streamId: string, event: DomainEvent, index: number, origin: CommandOrigin, command: string | undefined): NewEvent {
   return {
     id: uuidV5(`${streamId}|${origin.causationId}|${index}`),
     type: event.type,
@@ -106,6 +112,7 @@ function toNewEvent(streamId: string, event: DomainEvent, index: number, origin:
       correlationId: origin.correlationId,
       causationId: origin.causationId,
       occurredAt: origin.occurredAt,
+      ...(command !== undefined ? { command } : {}),
       ...(origin.updateId !== undefined ? { updateId: origin.updateId, updateSource: origin.updateSource } : {}),
     },
   };

@@ -16,6 +16,10 @@ export interface EventMetadata {
   correlationId: string;
   /** The message (update, command or event id) that directly caused this event. */
   causationId: string;
+  /** When the command was decided (hashed with the event, unlike the store's own `recordedAt`). */
+  occurredAt?: string;
+  /** The command that produced this event (`Start`, `SubmitBotToken`, …): the trigger shown by audit. */
+  command?: string;
   /** Hash-chain fields, filled in by the append path (see audit); absent on events from before it. */
   prevHash?: string;
   hash?: string;
