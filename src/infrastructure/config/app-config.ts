@@ -32,69 +32,96 @@ export class ConfigError extends Error {
   }
 }
 
+/** What a process that only reads or maintains the stores (the CLI) needs: no bot token, no HTTP. */
+export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'>;
+
+/** Reads one environment and collects every problem, so all of them are reported together. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  text(name: string): string | null {
+    const value = this.env[name]?.trim();
+    return value ? value : null;
+  }
+
+  url(name: string, protocols: string[]): string | null {
+    const value = this.text(name);
+    if (value === null) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.text(name);
+    if (value === null) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  storage(): StorageConfig {
+    const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
+    if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
+      this.problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
+    }
+    return {
+      eventStoreUrl: this.url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
+      databaseUrl: this.url('DATABASE_URL', ['mysql:']),
+      dataDir: resolve(this.text('DATA_DIR') ?? './data'),
+      tokenEncryptionKey,
+    };
+  }
+}
+
 /**
  * Reads and validates the environment once, at start. Every problem is reported together with the
  * variable's name, never its value (values may be secrets).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const problems: string[] = [];
-  const text = (name: string): string | null => {
-    const value = env[name]?.trim();
-    return value ? value : null;
-  };
-  const url = (name: string, protocols: string[]): string | null => {
-    const value = text(name);
-    if (value === null) return null;
-    try {
-      const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-    } catch {
-      problems.push(`${name} is not a valid URL`);
-    }
-    return value.replace(/\/+$/, '');
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const value = text(name);
-    if (value === null) return fallback;
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
+  const read = new EnvReader(env);
+  const { problems } = read;
 
-  const rawToken = text('MASTER_BOT_TOKEN');
+  const rawToken = read.text('MASTER_BOT_TOKEN');
   const masterBotToken = rawToken === null ? null : BotToken.parse(rawToken);
   if (rawToken === null) problems.push('MASTER_BOT_TOKEN is required (the token @BotFather gave your MasterBot)');
   else if (!masterBotToken) problems.push('MASTER_BOT_TOKEN is not shaped like a bot token (<bot id>:<35 characters>)');
 
-  const tokenEncryptionKey = text('TOKEN_ENCRYPTION_KEY');
-  if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
-    problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
-  }
-  const auditToken = text('AUDIT_TOKEN');
+  const auditToken = read.text('AUDIT_TOKEN');
   if (auditToken !== null && auditToken.length < 16) problems.push('AUDIT_TOKEN must be at least 16 characters');
 
   const config = {
-    telegramApiRoot: url('TELEGRAM_API_ROOT', ['https:', 'http:']) ?? 'https://api.telegram.org',
-    publicUrl: url('PUBLIC_URL', ['https:', 'http:']),
-    port: int('PORT', 3000, 0, 65535),
-    eventStoreUrl: url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
-    databaseUrl: url('DATABASE_URL', ['mysql:']),
-    dataDir: resolve(text('DATA_DIR') ?? './data'),
-    tokenEncryptionKey,
+    telegramApiRoot: read.url('TELEGRAM_API_ROOT', ['https:', 'http:']) ?? 'https://api.telegram.org',
+    publicUrl: read.url('PUBLIC_URL', ['https:', 'http:']),
+    port: read.int('PORT', 3000, 0, 65535),
+    ...read.storage(),
     auditToken,
-    planLimits: { free: int('FREE_BOT_LIMIT', 1, 1, 100), pro: int('PRO_BOT_LIMIT', 10, 1, 100) },
-    proPriceStars: int('PRO_PRICE_STARS', 250, 1, 100_000),
-    floodLimitPerMinute: int('FLOOD_LIMIT_PER_MINUTE', 20, 1, 1000),
-    broadcastRatePerSecond: int('BROADCAST_RATE_PER_SECOND', 25, 1, 30),
-    schedulerIntervalMs: int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
-    pollingTimeoutSeconds: int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
+    planLimits: { free: read.int('FREE_BOT_LIMIT', 1, 1, 100), pro: read.int('PRO_BOT_LIMIT', 10, 1, 100) },
+    proPriceStars: read.int('PRO_PRICE_STARS', 250, 1, 100_000),
+    floodLimitPerMinute: read.int('FLOOD_LIMIT_PER_MINUTE', 20, 1, 1000),
+    broadcastRatePerSecond: read.int('BROADCAST_RATE_PER_SECOND', 25, 1, 30),
+    schedulerIntervalMs: read.int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
+    pollingTimeoutSeconds: read.int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
   return { ...config, masterBotToken };
+}
+
+/** The storage settings alone (for the CLI), validated the same way as the app's. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  const read = new EnvReader(env);
+  const config = read.storage();
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
 }
 
 /** 32 bytes in base64 or base64url (what `openssl rand -base64 32` prints). */
