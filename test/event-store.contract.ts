@@ -5,7 +5,9 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../src/application/ports/event-store.port';
+import { ChainVerifier } from '../src/audit/chain-verifier';
 import { CatchUpSubscription } from '../src/infrastructure/event-store/catch-up-subscription';
+import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
 
 export interface ContractFixture {
   store: EventStore;
@@ -96,6 +98,65 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       expect(replayed.nextExpectedRevision).toBe(3);
       expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
       expect(next.nextExpectedRevision).toBe(2);
+    });
+
+    /** The stream read back is one unbroken hash chain from its genesis value. */
+    const expectUnbrokenChain = async (s: string) => {
+      const read = await store.readStream(s);
+      read.forEach((e, i) => {
+        expect(e.revision).toBe(i);
+        expect(e.metadata.prevHash).toBe(i === 0 ? GENESIS(s) : read[i - 1].metadata.hash);
+        expect(e.metadata.hash).toBe(chainHash(e.metadata.prevHash as string, s, e.revision, e));
+      });
+      expect(await new ChainVerifier(store).verifyStream(s)).toMatchObject({ ok: true, events: read.length, breaks: [] });
+      return read;
+    };
+
+    it('seals every appended event into the stream hash chain, also inside a multi-event append', async () => {
+      const s = stream('chain');
+      await store.appendToStream(s, [event('A', { n: 1 })], 'no_stream');
+      await store.appendToStream(s, [event('B'), event('C'), event('D')], 0);
+      await store.appendToStream(s, [event('E')], 'any');
+      const read = await expectUnbrokenChain(s);
+      expect(read.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+      expect(read[0].metadata.prevHash).toBe(GENESIS(s));
+      for (const e of read) expect(e.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(new Set(read.map((e) => e.metadata.hash)).size).toBe(5);
+      // Everything else the caller put in the metadata is kept as given.
+      expect(read[1].metadata).toMatchObject({ schemaVersion: 1, correlationId: 'test', causationId: 'test' });
+    });
+
+    it("keeps one unbroken chain when appends with 'any' race each other", async () => {
+      const s = stream('chain-race');
+      await store.appendToStream(s, [event('Start')], 'no_stream');
+      const writers = Array.from({ length: 8 }, (_, i) =>
+        store.appendToStream(s, i % 2 === 0 ? [event(`W${i}`)] : [event(`W${i}a`), event(`W${i}b`)], 'any'),
+      );
+      const results = await Promise.all(writers);
+      const read = await expectUnbrokenChain(s);
+      expect(read).toHaveLength(1 + 4 + 8);
+      expect(new Set(results.map((r) => r.nextExpectedRevision)).size).toBe(8);
+      // Each batch stayed together, in order.
+      for (let i = 1; i < 8; i += 2) {
+        const a = read.findIndex((e) => e.type === `W${i}a`);
+        expect(read[a + 1].type).toBe(`W${i}b`);
+      }
+    });
+
+    it('keeps the original hashes when a batch is re-appended idempotently', async () => {
+      const s = stream('chain-idempotent');
+      const batch = [event('A'), event('B')];
+      await store.appendToStream(s, batch, 'no_stream');
+      const before = (await store.readStream(s)).map((e) => [e.id, e.metadata.prevHash, e.metadata.hash]);
+      const again = await store.appendToStream(s, batch, 'no_stream');
+      expect(again.nextExpectedRevision).toBe(1);
+      const single = [event('C')];
+      await store.appendToStream(s, single, 1);
+      expect((await store.appendToStream(s, single, 1)).nextExpectedRevision).toBe(2);
+      expect((await store.appendToStream(s, single, 'any')).nextExpectedRevision).toBe(2);
+      const read = await expectUnbrokenChain(s);
+      expect(read.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      expect(read.slice(0, 2).map((e) => [e.id, e.metadata.prevHash, e.metadata.hash])).toEqual(before);
     });
 
     it('reads all streams in one global order, after a given position', async () => {

@@ -27,6 +27,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
+import { GENESIS, linkHash, sealChain } from './hash-chain';
 
 export interface EsdbEventStoreOptions {
   /**
@@ -60,6 +61,10 @@ const NO_POSITION = 18446744073709551615n;
 /** Page size of the backwards scan in `headPosition` and the upper bound of a `readAll` page. */
 const HEAD_SCAN_PAGE = 64;
 const MAX_READ_ALL_PAGE = 4096;
+/** How far back from a stream's end an `'any'` append looks for an earlier copy of its batch. */
+const ANY_REPLAY_WINDOW = 64;
+/** Tries of an `'any'` append that keeps losing the race for the stream's next revision. */
+const ANY_APPEND_ATTEMPTS = 8;
 
 /**
  * The EventStoreDB adapter (`EVENTSTORE_URL=esdb://…`), over `@eventstore/db-client` 6.2.1 (gRPC).
@@ -80,9 +85,21 @@ const MAX_READ_ALL_PAGE = 4096;
  * - WARNING: a batch that partly matches the events after the expected revision (first ids equal,
  *   later ones not) is reported as `WrongExpectedRevisionError`, where SQLite reports
  *   `DuplicateEventIdError`. Either way nothing is written.
- * - WARNING: with `expected: 'any'` idempotency is best effort (EventStoreDB only consults a cache of
- *   recent ids); SQLite guarantees it. Use an explicit expected revision wherever a redelivery may
- *   re-append (the project's rule anyway).
+ * - Hash chain: every append first reads the event its batch will follow (one extra read per append)
+ *   and seals the batch onto it (`hash-chain.ts`); the server's expected-revision check then makes sure
+ *   that event is still the predecessor when the batch is written. An `'any'` append is therefore sent
+ *   with the revision it read as expected revision and re-read, re-sealed and retried (up to
+ *   ANY_APPEND_ATTEMPTS times) when another writer got there first, so concurrent `'any'` appends
+ *   cannot fork the chain; when every try loses it fails with `WrongExpectedRevisionError`.
+ * - WARNING: with `expected: 'any'` a re-append is recognised only while the batch is still among the
+ *   stream's last ANY_REPLAY_WINDOW events (the adapter compares ids itself, since the server's own id
+ *   cache is only consulted for `'any'` appends, which the chain cannot use); SQLite recognises it
+ *   anywhere. Use an explicit expected revision wherever a redelivery may re-append (the project's rule
+ *   anyway).
+ * - WARNING: events written to EventStoreDB by any other tool are not sealed (`audit verify` reports
+ *   them as `unchained`), and a stream soft-deleted and written again continues at its old revisions,
+ *   which the chain (sealed from revision 0 after the read finds no stream) reports as broken. This
+ *   project never deletes streams.
  * - WARNING: `readAll` treats `after` as an exclusive position by asking the server to read from
  *   `{ commit: after, prepare: after }` (inclusive) and dropping that event. This assumes
  *   commit == prepare for every event, which holds for appends over gRPC (non-transactional; every
@@ -114,6 +131,8 @@ export class EsdbEventStore implements EventStore {
   private closed = false;
   /** Result of the last `headPosition` scan: `head` as seen with `$all` examined down from `scannedTo`. */
   private headMemo?: { scannedTo: bigint; head: bigint | null };
+  /** Tail of each stream's queue of `'any'` appends made through this instance (see `appendAtCurrentRevision`). */
+  private readonly anyAppendQueues = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -158,7 +177,8 @@ export class EsdbEventStore implements EventStore {
   /**
    * Appends atomically with optimistic concurrency. Event ids are sent as given (UUIDs), so the
    * server recognises a re-append of the same batch at the same expected revision and answers with
-   * the original revision instead of writing again.
+   * the original revision instead of writing again. The batch is sealed into the stream's hash chain
+   * first (see the class comment).
    *
    * The returned `position` is that of the last event of the batch. For a single-event append it is
    * the one the server reports. For a batch, or when the server reports none (its answer to an
@@ -173,6 +193,69 @@ export class EsdbEventStore implements EventStore {
       if (seen.has(event.id)) throw new DuplicateEventIdError(streamId, event.id);
       seen.add(event.id);
     }
+    if (expected === 'any') return this.appendAtCurrentRevision(streamId, events);
+    toEsdbExpected(expected); // refuses a malformed revision before any read
+    if (expected === 'no_stream') return this.appendSealed(streamId, sealChain(streamId, 0, GENESIS(streamId), events), expected, expected);
+    // The batch follows revision `expected`: seal it onto that event. Should the stream have moved on
+    // meanwhile, the server refuses the batch (or recognises it as a re-append) and nothing sealed here
+    // is written.
+    const predecessor = (await this.readEvents(streamId, BigInt(expected), FORWARDS, 1))[0];
+    if (!predecessor || Number(predecessor.revision) !== expected) {
+      // Behind the expected revision: refused here, since writing after someone else caught the stream
+      // up to `expected` would link to an event this read did not see.
+      const last = (await this.readEvents(streamId, END, BACKWARDS, 1))[0];
+      throw new WrongExpectedRevisionError(streamId, expected, last ? Number(last.revision) : 'no_stream');
+    }
+    const sealed = sealChain(streamId, expected + 1, linkHash(chainable(predecessor)), events);
+    return this.appendSealed(streamId, sealed, expected, expected);
+  }
+
+  /**
+   * `'any'` for the caller, but sent at the revision just read, so the batch is sealed onto the event
+   * really before it; a concurrent writer makes the server refuse it, and it is re-read and retried.
+   */
+  private appendAtCurrentRevision(streamId: string, events: NewEvent[]): Promise<AppendResult> {
+    // Queued per stream within this instance, so its own `'any'` appends never race each other for a
+    // revision; the retries are for other writers.
+    const previous = this.anyAppendQueues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(() => this.appendAtRevisionRead(streamId, events));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.anyAppendQueues.set(streamId, settled);
+    void settled.then(() => {
+      if (this.anyAppendQueues.get(streamId) === settled) this.anyAppendQueues.delete(streamId);
+    });
+    return run;
+  }
+
+  private async appendAtRevisionRead(streamId: string, events: NewEvent[]): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      const tail = (await this.readEvents(streamId, END, BACKWARDS, Math.max(ANY_REPLAY_WINDOW, events.length))).reverse();
+      const replay = findReplay(streamId, tail, events);
+      if (replay) return replay;
+      const last = tail[tail.length - 1];
+      const sealed = last
+        ? sealChain(streamId, Number(last.revision) + 1, linkHash(chainable(last)), events)
+        : sealChain(streamId, 0, GENESIS(streamId), events);
+      try {
+        return await this.appendSealed(streamId, sealed, last ? Number(last.revision) : 'no_stream', 'any');
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= ANY_APPEND_ATTEMPTS) throw error;
+        // A little jitter, so writers that collided do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** Appends already-sealed events at `sendAs`; a conflict is reported against the caller's `expected`. */
+  private async appendSealed(
+    streamId: string,
+    events: NewEvent[],
+    sendAs: ExpectedRevision,
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     let result: EsdbAppendResult;
     try {
       result = await this.client.appendToStream(
@@ -185,7 +268,7 @@ export class EsdbEventStore implements EventStore {
             metadata: event.metadata as JSONType,
           }),
         ),
-        { expectedRevision: toEsdbExpected(expected) },
+        { expectedRevision: toEsdbExpected(sendAs) },
       );
     } catch (error) {
       if (isWrongExpectedVersion(error)) {
@@ -322,6 +405,29 @@ export class EsdbEventStore implements EventStore {
     this.listeners.clear();
     await this.stopSubscription();
     await this.client.dispose();
+  }
+
+  /**
+   * Up to `maxCount` events of one stream from `fromRevision` in `direction` (all of them consumed, as
+   * in `positionOfRevision`); `[]` when the stream does not exist.
+   */
+  private async readEvents(
+    streamId: string,
+    fromRevision: bigint | typeof END,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    maxCount: number,
+  ): Promise<EsdbRecorded[]> {
+    const found: EsdbRecorded[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision, direction, maxCount, resolveLinkTos: false })) {
+        const recorded = resolved.event as EsdbRecorded | undefined;
+        if (recorded) found.push(recorded);
+      }
+    } catch (error) {
+      if (isStreamNotFound(error)) return [];
+      throw error;
+    }
+    return found;
   }
 
   /** Position of the event at `revision` of `streamId` (used to complete an append's result). */
@@ -500,6 +606,37 @@ function streamPosition(recorded: EsdbRecorded): bigint {
     );
   }
   return commit;
+}
+
+/** What the hash chain needs of a stored event (no `$all` position required). */
+function chainable(recorded: EsdbRecorded) {
+  return {
+    streamId: recorded.streamId,
+    revision: Number(recorded.revision),
+    id: recorded.id,
+    type: recorded.type,
+    data: recorded.data ?? {},
+    metadata: parseMetadata(recorded.metadata),
+  };
+}
+
+/**
+ * An `'any'` re-append: the batch's ids found in order in `tail` (the stream's last events, oldest
+ * first) answers with the original result; ids found only partly, or out of order, are a reused id.
+ */
+function findReplay(streamId: string, tail: EsdbRecorded[], events: NewEvent[]): AppendResult | null {
+  const start = tail.findIndex((recorded) => recorded.id === events[0].id);
+  if (start < 0) {
+    const ids = new Set(tail.map((recorded) => recorded.id));
+    const reused = events.find((event) => ids.has(event.id));
+    if (reused) throw new DuplicateEventIdError(streamId, reused.id);
+    return null;
+  }
+  for (let i = 1; i < events.length; i++) {
+    if (tail[start + i]?.id !== events[i].id) throw new DuplicateEventIdError(streamId, events[i].id);
+  }
+  const last = tail[start + events.length - 1];
+  return { nextExpectedRevision: Number(last.revision), position: streamPosition(last) };
 }
 
 function toRecordedEvent(recorded: EsdbRecorded, position: bigint): RecordedEvent {

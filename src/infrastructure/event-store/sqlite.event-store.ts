@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import {
   AppendResult,
   DuplicateEventIdError,
+  EventMetadata,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -11,6 +12,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
+import { GENESIS, linkHash, sealChain } from './hash-chain';
 
 interface PendingAppend {
   streamId: string;
@@ -35,6 +37,8 @@ interface EventRow {
  * The embedded event store: one SQLite file in WAL mode, `synchronous=FULL`, so an append that returned
  * is on disk. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
  * (stream, revision), a dense global position, atomic multi-event appends with an expected revision.
+ * Each append seals its events into the stream's hash chain (`hash-chain.ts`) inside its own
+ * savepoint of an IMMEDIATE transaction, so the predecessor it links to cannot change underneath it.
  *
  * Another process (the CLI) may append to the same file; `onAppended` then fires only through the
  * poll timer (`pollIntervalMs`), never instantly.
@@ -47,7 +51,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pending: PendingAppend[] = [];
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction. */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly statements: Record<'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
+  private readonly statements: Record<'lastEvent' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
 
   constructor(readonly file: string, private readonly pollIntervalMs = 500) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -70,7 +74,9 @@ export class SqliteEventStore implements EventStore {
       );
     `);
     this.statements = {
-      streamHead: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
+      lastEvent: this.db.prepare(
+        'SELECT stream_id, revision, id, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
       findById: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
       insert: this.db.prepare(
         `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
@@ -130,12 +136,14 @@ export class SqliteEventStore implements EventStore {
   private append(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
     const replay = this.findIdempotentReplay(streamId, events, expected);
     if (replay) return replay;
-    const head = this.streamHead(streamId);
-    this.checkExpected(streamId, expected, head);
+    // Read inside the append's savepoint, so the predecessor's hash is the one really before these events.
+    const last = this.lastLink(streamId);
+    this.checkExpected(streamId, expected, last ? last.revision : 'no_stream');
     const recordedAt = new Date().toISOString();
-    let revision = head === 'no_stream' ? -1 : head;
+    let revision = last ? last.revision : -1;
+    const sealed = sealChain(streamId, revision + 1, last ? last.hash : GENESIS(streamId), events);
     let position = 0n;
-    for (const event of events) {
+    for (const event of sealed) {
       revision += 1;
       const info = this.statements.insert.run({
         id: event.id,
@@ -218,9 +226,16 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: Number(last.revision), position: BigInt(last.position) };
   }
 
-  private streamHead(streamId: string): number | 'no_stream' {
-    const row = this.statements.streamHead.get(streamId) as { revision: bigint | null };
-    return row.revision === null ? 'no_stream' : Number(row.revision);
+  /** The stream's last revision and the hash its next event links to; `null` when the stream does not exist. */
+  private lastLink(streamId: string): { revision: number; hash: string } | null {
+    const row = this.statements.lastEvent.get(streamId) as
+      | Pick<EventRow, 'revision' | 'id' | 'type' | 'data' | 'metadata'>
+      | undefined;
+    if (!row) return null;
+    const revision = Number(row.revision);
+    const metadata = JSON.parse(row.metadata) as EventMetadata;
+    if (typeof metadata.hash === 'string') return { revision, hash: metadata.hash };
+    return { revision, hash: linkHash({ streamId, revision, id: row.id, type: row.type, data: JSON.parse(row.data), metadata }) };
   }
 
   private checkExpected(streamId: string, expected: ExpectedRevision, head: number | 'no_stream'): void {

@@ -1,0 +1,113 @@
+import { NewEvent } from '../src/application/ports/event-store.port';
+import { GENESIS, canonicalJson, chainHash, linkHash, sealChain } from '../src/infrastructure/event-store/hash-chain';
+
+const event = (overrides: Partial<NewEvent> = {}): NewEvent => ({
+  id: '6f1c3a52-0c1e-4b7e-9d6b-1a2b3c4d5e6f',
+  type: 'CustomerMessageReceived',
+  data: { kind: 'text', sentAt: 1700000000, content: { keyId: 'k1', sealed: 'abc' } },
+  metadata: { schemaVersion: 1, correlationId: 'tg:1:10', causationId: 'tg:1:10', occurredAt: '2024-01-01T00:00:00.000Z' },
+  ...overrides,
+});
+
+const PREV = GENESIS('conversation-1-2');
+const hashOf = (e: NewEvent, streamId = 'conversation-1-2', revision = 3, prev = PREV) => chainHash(prev, streamId, revision, e);
+
+describe('canonical JSON', () => {
+  it('does not depend on key order, at any depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 'x' } })).toBe(
+      canonicalJson({ a: { c: 'x', d: [{ x: 2, y: 1 }] }, b: 1 }),
+    );
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+
+  it('is exactly what survives a JSON round trip: undefined dropped, dates as strings', () => {
+    const at = new Date('2024-05-01T10:00:00.000Z');
+    expect(canonicalJson({ a: 1, gone: undefined, at, list: [undefined, 2] })).toBe(
+      '{"a":1,"at":"2024-05-01T10:00:00.000Z","list":[null,2]}',
+    );
+    const value = { z: -0, y: 'ü\u2028"', x: [1.5, true, null] };
+    expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(canonicalJson(value));
+  });
+
+  it('refuses a value with no JSON form', () => {
+    expect(() => canonicalJson(undefined)).toThrow(/no JSON representation/);
+  });
+});
+
+describe('event hash', () => {
+  it('is the same whatever order the keys of data and metadata were written in', () => {
+    const e = event();
+    const reordered = event({
+      data: { content: { sealed: 'abc', keyId: 'k1' }, sentAt: 1700000000, kind: 'text' },
+      metadata: { occurredAt: '2024-01-01T00:00:00.000Z', causationId: 'tg:1:10', correlationId: 'tg:1:10', schemaVersion: 1 },
+    });
+    expect(hashOf(reordered)).toBe(hashOf(e));
+    expect(hashOf(e)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('changes with any change to the data, metadata, type, id, revision, stream or predecessor', () => {
+    const base = hashOf(event());
+    const variants = [
+      hashOf(event({ data: { kind: 'text', sentAt: 1700000001, content: { keyId: 'k1', sealed: 'abc' } } })),
+      hashOf(event({ data: { kind: 'text', sentAt: 1700000000, content: { keyId: 'k1', sealed: 'abd' } } })),
+      hashOf(event({ data: { kind: 'text', sentAt: 1700000000, content: { keyId: 'k1', sealed: 'abc' }, extra: null } })),
+      hashOf(event({ metadata: { ...event().metadata, causationId: 'tg:1:11' } })),
+      hashOf(event({ metadata: { ...event().metadata, occurredAt: '2024-01-01T00:00:00.001Z' } })),
+      hashOf(event({ metadata: { ...event().metadata, command: 'ReceiveCustomerMessage' } })),
+      hashOf(event({ type: 'CustomerMessageEdited' })),
+      hashOf(event({ id: '6f1c3a52-0c1e-4b7e-9d6b-1a2b3c4d5e70' })),
+      hashOf(event(), 'conversation-1-2', 4),
+      hashOf(event(), 'conversation-1-3'),
+      hashOf(event(), 'conversation-1-2', 3, GENESIS('conversation-1-3')),
+    ];
+    for (const variant of variants) expect(variant).not.toBe(base);
+    expect(new Set(variants).size).toBe(variants.length);
+  });
+
+  it('ignores the chain fields themselves in the metadata (the predecessor is hashed through prevHash)', () => {
+    const withFields = event({ metadata: { ...event().metadata, prevHash: 'x', hash: 'y' } });
+    expect(hashOf(withFields)).toBe(hashOf(event()));
+  });
+
+  it('gives every stream its own genesis value', () => {
+    expect(GENESIS('master-1')).not.toBe(GENESIS('master-2'));
+    expect(GENESIS('master-1')).toBe(GENESIS('master-1'));
+  });
+});
+
+describe('sealChain', () => {
+  it('links each event of a batch to the one before, starting from the given predecessor', () => {
+    const batch = [event({ id: 'a' }), event({ id: 'b' }), event({ id: 'c' })];
+    const sealed = sealChain('master-7', 5, 'f'.repeat(64), batch);
+    expect(sealed.map((e) => e.metadata.prevHash)).toEqual(['f'.repeat(64), sealed[0].metadata.hash, sealed[1].metadata.hash]);
+    sealed.forEach((e, i) => {
+      expect(e.metadata.hash).toBe(chainHash(e.metadata.prevHash as string, 'master-7', 5 + i, e));
+      expect(e.data).toEqual(batch[i].data);
+    });
+    // The caller's events are left as they were.
+    expect(batch[0].metadata.hash).toBeUndefined();
+  });
+
+  it('keeps the same hashes after a JSON round trip, as events come back from a store', () => {
+    const [sealed] = sealChain('master-7', 0, GENESIS('master-7'), [
+      event({ data: { text: undefined, at: new Date('2024-05-01T10:00:00Z') as unknown as string, n: 1 } }),
+    ]);
+    const stored = JSON.parse(JSON.stringify(sealed)) as NewEvent;
+    expect(chainHash(stored.metadata.prevHash as string, 'master-7', 0, stored)).toBe(sealed.metadata.hash);
+  });
+
+  it('replaces chain fields a caller put in the metadata', () => {
+    const [sealed] = sealChain('s', 0, GENESIS('s'), [event({ metadata: { ...event().metadata, prevHash: 'bogus', hash: 'bogus' } })]);
+    expect(sealed.metadata.prevHash).toBe(GENESIS('s'));
+    expect(sealed.metadata.hash).toBe(chainHash(GENESIS('s'), 's', 0, event()));
+  });
+});
+
+describe('linkHash', () => {
+  it("is the stored hash of a sealed event, or the content hash of an event from before the chain", () => {
+    const [sealed] = sealChain('s', 0, GENESIS('s'), [event()]);
+    expect(linkHash({ ...sealed, streamId: 's', revision: 0 })).toBe(sealed.metadata.hash);
+    const legacy = event();
+    expect(linkHash({ ...legacy, streamId: 's', revision: 2 })).toBe(chainHash(GENESIS('s'), 's', 2, legacy));
+  });
+});
