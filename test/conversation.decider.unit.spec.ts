@@ -37,7 +37,7 @@ const dropped = (messageId: number): ConversationEvent => ({ type: 'MessageDropp
 const recordRelay = (messageId: number): ConversationCommand => ({ type: 'RecordRelay', ...who, messageId, relayedMessageId: 900 + messageId });
 const relayed = (messageId: number): ConversationEvent => ({
   type: 'MessageRelayed',
-  data: { ...who, messageId, relayedMessageId: 900 + messageId },
+  data: { ...who, messageId, relayedMessageId: 900 + messageId, extraMessageIds: [], uploaded: [] },
 });
 const recordRelayFailure = (messageId: number): ConversationCommand => ({
   type: 'RecordRelayFailure',
@@ -59,7 +59,7 @@ const recordDelivery = (replyId: string, toMessageId = 1): ConversationCommand =
 });
 const delivered = (replyId: string, toMessageId = 1): ConversationEvent => ({
   type: 'ReplyDelivered',
-  data: { ...who, replyId, relayedMessageId: 900 + toMessageId, deliveredMessageId: 31 },
+  data: { ...who, replyId, relayedMessageId: 900 + toMessageId, deliveredMessageId: 31, uploaded: [] },
 });
 const recordDeliveryFailure = (replyId: string): ConversationCommand => ({
   type: 'RecordDeliveryFailure',
@@ -103,6 +103,10 @@ const reminded = (messageId: number): ConversationEvent => ({
   type: 'ReminderIssued',
   data: { ...who, messageId, relayedMessageId: 900 + messageId },
 });
+
+const ERASED_AT = '2026-11-21T12:00:00.000Z';
+const erase = (keyDeleted = true): ConversationCommand => ({ type: 'EraseCustomerContent', ...who, erasedAt: ERASED_AT, keyDeleted });
+const erased: ConversationEvent = { type: 'CustomerContentErased', data: { ...who, erasedAt: ERASED_AT } };
 
 /** Messages 1..n received, one per second. */
 const receivedInARow = (n: number): ConversationEvent[] => Array.from({ length: n }, (_, i) => received(i + 1));
@@ -394,6 +398,40 @@ describe('Conversation decider', () => {
       spec.given(received(1), relayFailed(1)).when(remind(1)).thenNothing();
       spec.given(received(1)).when(remind(1)).thenNothing();
       spec.given().when(remind(1)).thenNothing();
+    });
+  });
+
+  describe("erasing a customer's content (privacy erase)", () => {
+    it('an erasure is recorded in the conversation, with when it happened', () => {
+      spec.given(received(1), relayed(1), delivered('1001:900')).when(erase()).then(erased);
+    });
+
+    it('running the erasure again when it already completed records nothing more', () => {
+      spec.given(received(1), erased).when(erase(false)).thenNothing();
+    });
+
+    it('an erasure interrupted after deleting the key is recorded when run again', () => {
+      // The key went first (so the app cannot re-cache it), then the process died before recording.
+      spec.given(received(1), relayed(1)).when(erase(false)).then(erased);
+    });
+
+    it('a second erasure after the customer wrote again is recorded again', () => {
+      spec.given(received(1), erased, received(2)).when(erase()).then(erased);
+    });
+
+    it('a key deleted again right after an erasure (a reply sealed meanwhile) is recorded again', () => {
+      spec.given(received(1), erased).when(erase(true)).then(erased);
+    });
+
+    it('a customer whose content was erased can write again, and is relayed as before', () => {
+      spec.given(received(1), relayed(1), erased).when(receive(2)).then(received(2));
+      spec.given(received(1), relayed(1), erased, received(2)).when(recordRelay(2)).then(relayed(2));
+    });
+
+    it('an erasure changes nothing else: a ban stays, outcomes stay recorded', () => {
+      spec.given(received(1), relayed(1), banned, erased).when(receive(2)).then(dropped(2));
+      spec.given(received(1), relayed(1), erased).when(recordRelay(1)).thenNothing();
+      spec.given(received(1), relayed(1), delivered('1001:900'), erased).when(remind(1)).thenNothing();
     });
   });
 

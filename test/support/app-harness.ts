@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { openEventStore } from '../../src/app.module';
 import { startApp } from '../../src/bootstrap';
+import { createReadModelDataSource } from '../../src/projections/read-model.datasource';
 import { AesTokenCipher } from '../../src/infrastructure/crypto/token-cipher';
 import { Clock } from '../../src/application/ports/clock.port';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
@@ -17,6 +20,14 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** The time the scheduler judges due jobs by (default: the system clock); e.g. a ManualClock. */
   clock?: Clock;
+  /** `false` skips the plaintext check at `stop()` (only for a test that plants plaintext on purpose). */
+  privacyCheck?: boolean;
+}
+
+/** A secret found in clear where it must never be: which secret, and where exactly. */
+export interface PlaintextFinding {
+  secret: string;
+  where: string;
 }
 
 /**
@@ -71,10 +82,61 @@ export class AppHarness {
     await this.app.close();
   }
 
+  /**
+   * The final shutdown. Before the data directory goes, every stored event and every read-model row is
+   * searched for secrets in clear (see `findPlaintextSecrets`): each spec that uses the harness proves
+   * "no plaintext content, no plaintext tokens" over everything it did. Throws if one is found.
+   */
   async stop(): Promise<void> {
     await this.app.close().catch(() => undefined);
-    await this.fake.stop();
-    this.removeDir();
+    let findings: PlaintextFinding[] = [];
+    try {
+      if (this.options.privacyCheck !== false) findings = await this.findPlaintextSecrets();
+    } finally {
+      await this.fake.stop();
+      this.removeDir();
+    }
+    if (findings.length > 0) {
+      const shown = findings.slice(0, 10).map((f) => `  - ${f.secret} in ${f.where}`);
+      throw new Error(`Secrets stored in clear (${findings.length}):\n${shown.join('\n')}`);
+    }
+  }
+
+  /**
+   * Every bot token the fake issued and every meaningful text or caption a user (customer or master) sent
+   * through it, searched for in each event's data and metadata (read through the event store port, so
+   * EventStoreDB mode is covered too) and in each row of each read-model table. Safe to call while the
+   * app runs, though events appended meanwhile may be missed.
+   */
+  async findPlaintextSecrets(): Promise<PlaintextFinding[]> {
+    const secrets = plaintextSecrets(this.fake);
+    const findings: PlaintextFinding[] = [];
+    const search = (value: unknown, where: string) => {
+      const texts = leaves(value);
+      for (const s of secrets) if (texts.some((t) => (s.whole ? t === s.needle : t.includes(s.needle)))) findings.push({ secret: s.label, where });
+    };
+    const store = await openEventStore(this.config);
+    try {
+      for (let after: bigint | undefined; ; ) {
+        const page = await store.readAll({ after, maxCount: 1000 });
+        for (const e of page) search([e.data, e.metadata], `event ${e.streamId}@${e.revision} (${e.type})`);
+        if (page.length < 1000) break;
+        after = page[page.length - 1].position;
+      }
+    } finally {
+      await store.close();
+    }
+    const readModels = createReadModelDataSource(this.config);
+    await readModels.initialize();
+    try {
+      for (const table of await tablesOf(readModels)) {
+        const rows = (await readModels.query(`SELECT * FROM ${quoted(readModels, table)}`)) as Record<string, unknown>[];
+        rows.forEach((row, i) => search(row, `read model ${table}, row ${i + 1}`));
+      }
+    } finally {
+      await readModels.destroy();
+    }
+    return findings;
   }
 
   /** The webhook secret Telegram would send for `ref` ('master' or a client bot's id). */
@@ -92,3 +154,54 @@ export class AppHarness {
   }
 }
 
+/** "/start", "/remind 4", "12", "ok": too short or too common to prove anything by their absence. */
+function meaningful(text: string): boolean {
+  const t = text.trim();
+  return t.length >= 6 && !t.startsWith('/') && !/^[\d\s.,:+-]+$/.test(t);
+}
+
+/**
+ * The secrets, each with a label that does not repeat it whole. A one-word text ("answer") counts only
+ * as a whole stored value: inside other values it is as likely an identifier ("checkout-answer").
+ */
+function plaintextSecrets(fake: TelegramBotApiFake): { label: string; needle: string; whole: boolean }[] {
+  const tokens = fake.issuedTokens().flatMap((token) => {
+    const [botId, secret] = token.split(':');
+    const label = `the token of bot ${botId}`;
+    return [
+      { label, needle: token, whole: false },
+      { label: `${label} (its secret part)`, needle: secret, whole: false },
+    ];
+  });
+  const texts = [...new Set(fake.userTexts().filter(meaningful))].map((text) => ({
+    label: `the text ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`,
+    needle: text,
+    whole: !/\s/.test(text.trim()) && text.trim().length < 12,
+  }));
+  return [...tokens, ...texts];
+}
+
+/** Every string in a value, at any depth; a string holding JSON (a row's JSON column) is opened too. */
+function leaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    out.push(value);
+    if (/^\s*[[{]/.test(value)) {
+      try {
+        leaves(JSON.parse(value), out);
+      } catch {
+        // Not JSON after all: searched as the text it is.
+      }
+    }
+  } else if (Array.isArray(value)) value.forEach((v) => leaves(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => leaves(v, out));
+  return out;
+}
+
+async function tablesOf(db: DataSource): Promise<string[]> {
+  if (db.options.type === 'mysql') return ((await db.query('SHOW TABLES')) as Record<string, string>[]).map((row) => Object.values(row)[0]);
+  return ((await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map((r) => r.name);
+}
+
+function quoted(db: DataSource, table: string): string {
+  return db.options.type === 'mysql' ? `\`${table.replace(/`/g, '``')}\`` : `"${table.replace(/"/g, '""')}"`;
+}

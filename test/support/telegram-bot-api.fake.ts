@@ -103,6 +103,16 @@ export class TelegramBotApiFake {
     return this.registry.revokeToken(token);
   }
 
+  /** Every bot token this fake issued (revoked ones too). */
+  issuedTokens(): string[] {
+    return this.registry.allTokens();
+  }
+
+  /** Every text and caption users sent or edited in, to any bot (the masters' too), in order. */
+  userTexts(): readonly string[] {
+    return this.users.typed;
+  }
+
   createUser(options: { id?: number; firstName: string; lastName?: string; username?: string; isBot?: boolean; languageCode?: string }): FakeUser {
     return this.registry.createUser(options);
   }

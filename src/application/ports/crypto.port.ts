@@ -14,9 +14,20 @@ export interface TokenCipher {
 /**
  * Seals customer content under a key per conversation. `open` returns null once the key is erased
  * (crypto-shredding): the content is then gone for good, everywhere it was copied.
+ *
+ * Key ids: a conversation's id (`<botId>-<customerId>`, see `conversationId()`), `bot-<botId>` for a
+ * greeting, `broadcast-<id>` for a broadcast.
  */
 export interface ContentVault {
   seal(conversationId: string, content: unknown): Promise<Sealed>;
   open<T>(sealed: Sealed): T | null;
-  erase(conversationId: string): void;
+  /** Deletes the key for good (idempotent); returns whether there was one to delete. */
+  erase(conversationId: string): boolean;
+  /**
+   * Drops this process's unwrapped copy of the key, never the stored key. Another process (the
+   * `privacy erase` CLI) deletes keys; the running app forgets its cached copy when it sees the erasure.
+   */
+  forget(conversationId: string): void;
+  /** Ids of the stored keys of one customer's conversations: with every bot, or with `botId` only. */
+  conversationKeysOf(customerId: number, botId?: number): string[];
 }

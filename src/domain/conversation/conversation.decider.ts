@@ -29,7 +29,12 @@ export type ConversationCommand =
   | ({ type: 'Ban'; name: Sealed } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
-  | ({ type: 'IssueReminder'; messageId: number } & Who);
+  | ({ type: 'IssueReminder'; messageId: number } & Who)
+  /**
+   * `privacy erase`: the operator deleted (or is deleting) the conversation's key. `keyDeleted`: this run
+   * deleted it — so something was sealed since the last recorded erasure even if this stream shows nothing.
+   */
+  | ({ type: 'EraseCustomerContent'; erasedAt: string; keyDeleted: boolean } & Who);
 
 export interface ConversationState {
   /** Customer message ids recorded as received (relayable, editable). */
@@ -55,6 +60,8 @@ export interface ConversationState {
   /** `sentAt` of the messages received in the current flood window, oldest first. */
   recent: number[];
   throttledUntil: number;
+  /** The last recorded event is an erasure: nothing was recorded since, so erasing again changes nothing. */
+  erasedLast: boolean;
 }
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
@@ -82,8 +89,8 @@ export function decideConversation(command: ConversationCommand, state: Conversa
           ...who,
           messageId: command.messageId,
           relayedMessageId: command.relayedMessageId,
-          ...(command.extraMessageIds?.length ? { extraMessageIds: command.extraMessageIds } : {}),
-          ...(command.uploaded?.length ? { uploaded: command.uploaded } : {}),
+          extraMessageIds: command.extraMessageIds ?? [],
+          uploaded: command.uploaded ?? [],
         }),
       ];
     case 'RecordRelayFailure':
@@ -95,15 +102,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       const { replyId, relayedMessageId, deliveredMessageId } = command;
-      return [
-        ev('ReplyDelivered', {
-          ...who,
-          replyId,
-          relayedMessageId,
-          deliveredMessageId,
-          ...(command.uploaded?.length ? { uploaded: command.uploaded } : {}),
-        }),
-      ];
+      return [ev('ReplyDelivered', { ...who, replyId, relayedMessageId, deliveredMessageId, uploaded: command.uploaded ?? [] })];
     }
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
@@ -120,6 +119,10 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (relayedMessageId === undefined || state.answered.has(relayedMessageId) || state.reminded.has(command.messageId)) return [];
       return [ev('ReminderIssued', { ...who, messageId: command.messageId, relayedMessageId })];
     }
+    case 'EraseCustomerContent':
+      // Re-running an erasure that already completed records nothing; one that deleted a key does.
+      if (state.erasedLast && !command.keyDeleted) return [];
+      return [ev('CustomerContentErased', { ...who, erasedAt: command.erasedAt })];
   }
 }
 
@@ -149,6 +152,7 @@ function receive(command: Extract<ConversationCommand, { type: 'ReceiveMessage' 
  * time), and copying a set per event would make loading a long conversation quadratic.
  */
 export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+  state.erasedLast = event.type === 'CustomerContentErased';
   switch (event.type) {
     case 'CustomerMessageReceived': {
       state.received.add(event.data.messageId);
@@ -199,6 +203,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
       state.dropped.add(event.data.messageId);
       return state;
     case 'CustomerStarted':
+    case 'CustomerContentErased':
       return state;
   }
 }
@@ -217,6 +222,7 @@ export const initialConversationState = (): ConversationState => ({
   blocked: false,
   recent: [],
   throttledUntil: 0,
+  erasedLast: false,
 });
 
 export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {

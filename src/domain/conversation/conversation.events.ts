@@ -19,6 +19,7 @@ export type DropReason = 'banned';
  * one per (bot, customer) — so a busy bot never makes its master's own commands fight over a stream
  * revision, and each customer's history can be erased on its own.
  *
+ * Shapes are the current schema version (see docs/events.md; older ones are upcast on read).
  * `content` fields are sealed under the conversation's key: for a received message
  * `{ content: MessageContent, customer: { firstName, lastName?, username? } }`, for an edit
  * `{ content: MessageContent }`, for a ban `{ name: string }` (what `/banned` shows).
@@ -45,15 +46,16 @@ export type ConversationEvent =
         messageId: number;
         relayedMessageId: number;
         /** Further messages in the master's chat for the same customer message (a long text's parts, a caption sent apart). */
-        extraMessageIds?: number[];
-        uploaded?: UploadedFile[];
+        extraMessageIds: number[];
+        /** Files the MasterBot uploaded for this relay (the upload cache is projected from them). */
+        uploaded: UploadedFile[];
       }
     >
   | DomainEvent<'RelayFailed', Who & { messageId: number; reason: string }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
   | DomainEvent<
       'ReplyDelivered',
-      Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] }
+      Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }
     >
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
@@ -64,7 +66,13 @@ export type ConversationEvent =
   | DomainEvent<'CustomerBlockedBot', Who>
   | DomainEvent<'CustomerUnblockedBot', Who>
   /** M11: the one reminder for a relayed message left unanswered. */
-  | DomainEvent<'ReminderIssued', Who & { messageId: number; relayedMessageId: number }>;
+  | DomainEvent<'ReminderIssued', Who & { messageId: number; relayedMessageId: number }>
+  /**
+   * The customer's content was crypto-shredded (`privacy erase`): the conversation's key is deleted, so
+   * every sealed value in this stream — and the master's replies to it — no longer opens. What happened
+   * stays; a later message gets a new key. `erasedAt`: ISO time of the erasure.
+   */
+  | DomainEvent<'CustomerContentErased', Who & { erasedAt: string }>;
 
 export type ConversationEventType = ConversationEvent['type'];
 export type ConversationEventOf<T extends ConversationEventType> = Extract<ConversationEvent, { type: T }>;

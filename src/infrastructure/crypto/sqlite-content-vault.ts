@@ -13,11 +13,11 @@ import { decrypt, encrypt } from './aes-gcm';
  */
 export class SqliteContentVault implements ContentVault {
   private readonly db: Database.Database;
-  /** Unwrapped keys by id; `null` marks a key erased by this process. */
-  private readonly cache = new Map<string, Buffer | null>();
+  /** Unwrapped keys by id. */
+  private readonly cache = new Map<string, Buffer>();
   private readonly creating = new Map<string, Promise<Buffer>>();
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
-  private readonly statements: Record<'select' | 'insert' | 'delete', Database.Statement>;
+  private readonly statements: Record<'select' | 'exists' | 'insert' | 'delete' | 'ofCustomer', Database.Statement>;
 
   constructor(file: string, private readonly masterKey: Buffer) {
     mkdirSync(dirname(file), { recursive: true });
@@ -28,13 +28,19 @@ export class SqliteContentVault implements ContentVault {
     this.db.exec('CREATE TABLE IF NOT EXISTS conversation_keys (key_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL)');
     this.statements = {
       select: this.db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?'),
+      exists: this.db.prepare('SELECT 1 FROM conversation_keys WHERE key_id = ?').pluck(),
       // INSERT OR IGNORE + re-read: two processes creating the same key at once agree on one.
       insert: this.db.prepare('INSERT OR IGNORE INTO conversation_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)'),
       delete: this.db.prepare('DELETE FROM conversation_keys WHERE key_id = ?'),
+      // Conversation key ids end in "-<customerId>"; the exact shape is checked in code (LIKE's `_` and `%`).
+      ofCustomer: this.db.prepare("SELECT key_id FROM conversation_keys WHERE key_id LIKE '%-' || ?").pluck(),
     };
   }
 
   async seal(conversationId: string, content: unknown): Promise<Sealed> {
+    // A cached key may have been deleted by another process (`privacy erase`) a moment ago, before this
+    // one saw the erasure: new content must never be sealed under a shredded key, so check it is stored.
+    if (this.cache.has(conversationId) && !this.statements.exists.get(conversationId)) this.cache.delete(conversationId);
     const key = this.keyFor(conversationId) ?? (await this.createKey(conversationId));
     return { keyId: conversationId, box: encrypt(key, Buffer.from(JSON.stringify(content)), `content:${conversationId}`) };
   }
@@ -50,9 +56,23 @@ export class SqliteContentVault implements ContentVault {
     }
   }
 
-  erase(conversationId: string): void {
-    this.statements.delete.run(conversationId);
+  erase(conversationId: string): boolean {
+    const { changes } = this.statements.delete.run(conversationId);
     this.cache.delete(conversationId);
+    return changes > 0;
+  }
+
+  forget(conversationId: string): void {
+    this.cache.delete(conversationId);
+  }
+
+  conversationKeysOf(customerId: number, botId?: number): string[] {
+    if (!Number.isSafeInteger(customerId) || customerId <= 0) return [];
+    const ids = this.statements.ofCustomer.all(String(customerId)) as string[];
+    return ids.filter((id) => {
+      const match = /^(\d+)-(\d+)$/.exec(id);
+      return match !== null && Number(match[2]) === customerId && (botId === undefined || Number(match[1]) === botId);
+    });
   }
 
   close(): void {

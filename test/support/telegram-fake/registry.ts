@@ -90,6 +90,11 @@ export class Registry {
     return [...this.bots.values()];
   }
 
+  /** Every token ever issued: the bots' current ones and the revoked ones. */
+  allTokens(): string[] {
+    return [...this.tokens.keys(), ...this.revoked.keys()];
+  }
+
   createUser(options: Partial<Omit<FakeUser, 'firstName'>> & { firstName: string }): FakeUser {
     const id = options.id ?? this.nextUserId++;
     if (this.users.has(id) || this.bots.has(id)) throw new Error(`id ${id} is already taken`);

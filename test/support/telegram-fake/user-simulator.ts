@@ -15,6 +15,9 @@ export interface PaymentOptions {
 /** What users do in their Telegram apps. Misuse (a message id that does not exist, a blocked bot) throws a
  * plain Error: it is a mistake in the test, not something the bot under test should see. */
 export class UserSimulator {
+  /** Every text and caption users typed (messages and edits), in order: what must never be stored in clear. */
+  readonly typed: string[] = [];
+
   constructor(private readonly state: FakeState) {}
 
   sends(bot: BotRecord, userId: number, content: string | UserContent): UserMessageAction {
@@ -22,6 +25,7 @@ export class UserSimulator {
     if (chat.blocked) throw new Error(`user ${userId} blocked @${bot.username}; call userUnblocksBot() first`);
     const fields = this.contentFields(bot, chat, typeof content === 'string' ? { text: content } : content);
     const { entry, update } = postUserMessage(this.state, bot, chat, fields);
+    for (const typed of [fields.text, fields.caption]) if (typeof typed === 'string') this.typed.push(typed);
     return { updateId: update.update_id, update, messageId: entry.messageId, message: entry.message };
   }
 
@@ -34,6 +38,7 @@ export class UserSimulator {
     const entities = commandEntities(newText);
     const { entities: _previous, ...unformatted } = entry.message;
     entry.message = { ...unformatted, text: newText, ...(entities.length ? { entities } : {}), edit_date: unixNow() };
+    this.typed.push(newText);
     const update = this.state.hub.push(bot.id, (updateId) => ({ update_id: updateId, edited_message: entry.message }));
     return { updateId: update.update_id, update };
   }

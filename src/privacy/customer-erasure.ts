@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AggregateStore } from '../application/command-handling/aggregate-store';
+import { ContentVault } from '../application/ports/crypto.port';
+import { EventStore, RecordedEvent } from '../application/ports/event-store.port';
+import { openEventStore } from '../app.module';
+import { conversationDecider } from '../domain/conversation/conversation.decider';
+import { conversationId, ConversationEvent, conversationStreamId, UploadedFile } from '../domain/conversation/conversation.events';
+import { CommandOrigin } from '../domain/shared/decider';
+import { StorageConfig } from '../infrastructure/config/app-config';
+import { loadMasterKey } from '../infrastructure/crypto/master-key';
+import { SqliteContentVault } from '../infrastructure/crypto/sqlite-content-vault';
+import { CustomerRow } from '../projections/customers/customer.entity';
+import { MediaCacheRow } from '../projections/media-cache/media-cache.entity';
+import { openReadModels } from '../projections/read-model.datasource';
+
+export interface ErasureTarget {
+  customerId: number;
+  /** Only the customer's conversation with this client bot; all of them when absent. */
+  botId?: number;
+}
+
+export interface ErasureResult {
+  /** Stream ids (`conversation-<botId>-<customerId>`) of the conversations erased. */
+  conversations: string[];
+  /** Keys deleted by this run (0 when a previous run already deleted them). */
+  keysDeleted: number;
+}
+
+export interface CustomerErasureDeps {
+  store: EventStore;
+  vault: ContentVault;
+  /** The read models: where to find conversations whose key is already gone, and the upload cache to clean. */
+  readModels?: DataSource;
+  now?: () => Date;
+}
+
+export class ErasureInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ErasureInputError';
+  }
+}
+
+/**
+ * Crypto-shredding of one customer's content (`privacy erase`). Every sealed value in a conversation —
+ * the customer's messages, edits and name, the master's replies — is sealed under that conversation's
+ * key, so deleting the key erases them in every event and every copy, while the history of what
+ * happened stays readable to auditors. Each erased conversation records `CustomerContentErased`.
+ *
+ * Order matters: the key is deleted first, then the erasure recorded. The running app forgets its
+ * cached copy when it sees the event; recorded first, the app could re-read the key from the file
+ * before the deletion and keep it. A run interrupted in between is completed by running it again.
+ */
+export class CustomerErasure {
+  private readonly aggregates: AggregateStore;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CustomerErasureDeps) {
+    this.aggregates = new AggregateStore(deps.store);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The customer's conversations (stream ids) that have a key or a history: what `erase` would act on. */
+  async conversationsOf(target: ErasureTarget): Promise<string[]> {
+    return (await this.find(target)).map((c) => c.streamId);
+  }
+
+  async erase(target: ErasureTarget): Promise<ErasureResult> {
+    const found = await this.find(target);
+    const runId = randomUUID();
+    const at = this.now().toISOString();
+    // One id per run: the audit trail ties every conversation erased by it together.
+    const origin: CommandOrigin = { causationId: `cli:privacy-erase:${runId}`, correlationId: `cli:privacy-erase:${runId}`, occurredAt: at };
+    let keysDeleted = 0;
+    for (const conversation of found) {
+      const keyDeleted = this.deps.vault.erase(conversation.keyId);
+      if (keyDeleted) keysDeleted += 1;
+      const { recorded } = await this.aggregates.load(conversation.streamId, conversationDecider);
+      if (recorded.length === 0) continue; // a key with no history yet (its message never got recorded): nothing to record
+      const masterId = Number((recorded[recorded.length - 1].data as { masterId: unknown }).masterId);
+      await this.aggregates.handle(
+        conversation.streamId,
+        conversationDecider,
+        { type: 'EraseCustomerContent', botId: conversation.botId, customerId: target.customerId, masterId, erasedAt: at, keyDeleted },
+        origin,
+      );
+      await this.dropCachedUploads(recorded);
+    }
+    return { conversations: found.map((c) => c.streamId), keysDeleted };
+  }
+
+  private async find(target: ErasureTarget): Promise<{ botId: number; keyId: string; streamId: string }[]> {
+    const { customerId, botId } = validated(target);
+    const bots = new Set<number>();
+    for (const keyId of this.deps.vault.conversationKeysOf(customerId, botId)) bots.add(Number(keyId.split('-')[0]));
+    // A key already deleted by an interrupted run: the customer's bots are still known from the history.
+    if (botId !== undefined) bots.add(botId);
+    else if (this.deps.readModels) {
+      const rows = await this.deps.readModels.getRepository(CustomerRow).find({ where: { customerId }, select: { botId: true } });
+      for (const row of rows) bots.add(row.botId);
+    }
+    const found = [];
+    for (const bot of [...bots].sort((a, b) => a - b)) {
+      const keyId = conversationId(bot, customerId);
+      const streamId = conversationStreamId(bot, customerId);
+      const hasKey = this.deps.vault.conversationKeysOf(customerId, bot).length > 0;
+      if (hasKey || (await this.deps.store.readStream(streamId)).length > 0) found.push({ botId: bot, keyId, streamId });
+    }
+    return found;
+  }
+
+  /**
+   * The upload cache maps a file to the file id a bot got for it: with that bot's token, the erased
+   * customer's photos (and the master's files sent to them) could still be fetched from Telegram.
+   */
+  private async dropCachedUploads(history: RecordedEvent[]): Promise<void> {
+    if (!this.deps.readModels) return;
+    const files = new Map<string, UploadedFile>();
+    for (const event of history as unknown as (RecordedEvent & ConversationEvent)[]) {
+      if (event.type !== 'MessageRelayed' && event.type !== 'ReplyDelivered') continue;
+      for (const file of event.data.uploaded) files.set(`${file.botId}:${file.fileUniqueId}`, file);
+    }
+    const repo = this.deps.readModels.getRepository(MediaCacheRow);
+    for (const file of files.values()) await repo.delete({ botId: file.botId, fileUniqueId: file.fileUniqueId });
+  }
+}
+
+function validated(target: ErasureTarget): { customerId: number; botId?: number } {
+  const id = (name: string, value: unknown) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new ErasureInputError(`${name} must be a positive Telegram id, got ${String(value)}`);
+    return value;
+  };
+  return { customerId: id('customerId', target.customerId), ...(target.botId !== undefined ? { botId: id('botId', target.botId) } : {}) };
+}
+
+/**
+ * The erasure as an operator's process runs it, beside the running app, from the storage settings
+ * alone (EVENTSTORE_URL or DATA_DIR, DATABASE_URL, TOKEN_ENCRYPTION_KEY). `close()` releases everything.
+ */
+export async function openCustomerErasure(config: StorageConfig): Promise<{ service: CustomerErasure; vault: SqliteContentVault; close: () => Promise<void> }> {
+  const store = await openEventStore(config);
+  let readModels: DataSource | undefined;
+  let vault: SqliteContentVault | undefined;
+  try {
+    readModels = await openReadModels(config);
+    vault = new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), masterKeyFor(config));
+  } catch (error) {
+    await Promise.allSettled([store.close(), readModels?.destroy()]);
+    throw error;
+  }
+  const opened = { store, vault, readModels };
+  return {
+    service: new CustomerErasure(opened),
+    vault,
+    close: async () => {
+      vault.close();
+      await Promise.allSettled([store.close(), readModels.destroy()]);
+    },
+  };
+}
+
+/**
+ * Deleting keys needs no master key; opening content does. Without a configured or stored one, a
+ * throwaway key stands in — generating one into DATA_DIR here would be a side effect of an erasure.
+ */
+function masterKeyFor(config: StorageConfig): Buffer {
+  if (config.tokenEncryptionKey || existsSync(join(config.dataDir, 'token-encryption.key'))) return loadMasterKey(config.tokenEncryptionKey, config.dataDir);
+  return randomBytes(32);
+}
