@@ -56,6 +56,7 @@ import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
 import { HealthController } from './infrastructure/http/health.controller';
+import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
@@ -70,6 +71,7 @@ import { ReminderReactor } from './application/reminders/reminder.reactor';
 import { CLOCK, systemClock } from './application/ports/clock.port';
 import { Scheduler } from './infrastructure/scheduling/scheduler';
 import { BroadcastReactor } from './application/broadcast/broadcast.reactor';
+import { ForgetErasedKeysReactor } from './application/privacy/forget-erased-keys.reactor';
 import { BROADCAST_RECIPIENTS } from './application/broadcast/broadcast-recipients.port';
 import { BroadcastRecipientsQuery } from './projections/customers/broadcast-recipients.query';
 
@@ -87,6 +89,7 @@ const REACTOR_CLASSES = [
   SubscriptionReactor,
   ReminderReactor,
   BroadcastReactor,
+  ForgetErasedKeysReactor,
 ];
 
 const COMMAND_HANDLERS = [
@@ -141,7 +144,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [TelegramWebhookController, HealthController],
+      controllers: [TelegramWebhookController, HealthController, ...AUDIT_CONTROLLERS],
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
@@ -177,6 +180,7 @@ export class AppModule {
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
         LifecycleService,
+        ...auditProviders(config.auditToken),
         ...COMMAND_HANDLERS,
       ],
     };
