@@ -50,8 +50,9 @@ export class ReactorRunner {
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
     const groups = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (!this.reactor.handles.has(event.type)) continue;
+      // Upcast first: an upcaster may rename a type, and the reactor only knows current names.
       const up = upcast(event);
+      if (!this.reactor.handles.has(up.type)) continue;
       const key = this.reactor.key(up);
       groups.set(key, [...(groups.get(key) ?? []), up]);
     }

@@ -114,6 +114,9 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   const data = query.data ?? '';
   const pick = /^pick:([a-z]+):(\d+)$/.exec(data);
   if (pick && (PURPOSES as readonly string[]).includes(pick[1])) return new PickBotCommand(origin, masterId, pick[1] as BotPurpose, Number(pick[2]));
+  // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
+  const legacyRemove = /^remove:(\d+)$/.exec(data);
+  if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
   const unban = /^unban:(\d+):(\d+)$/.exec(data);
   if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
   if (!query.message) return null;
