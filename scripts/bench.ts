@@ -5,10 +5,15 @@
  *   1. latency — customer updates POSTed to the client bot's webhook at a steady rate; the time from
  *      the POST to the MasterBot's sendMessage call reaching the fake (p50/p95/p99/max);
  *   2. throughput — updates POSTed with fixed concurrency as fast as the app answers 200 (each 200
- *      means durably recorded); reported as recorded updates/s.
+ *      means durably recorded); reported as recorded updates/s;
+ *   3. rebuild — a generated history (≥ 200,000 events by default) in an embedded event store file is
+ *      replayed by `ProjectionRebuilder` into a fresh MariaDB/MySQL database (MYSQL_TEST_URL); events/s.
+ *
+ * `BENCH_ONLY=rebuild` (or `relay`) runs one part; the other part's figures in docs/benchmarks.md stay.
  */
 import 'reflect-metadata';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AesTokenCipher } from '../src/infrastructure/crypto/token-cipher';
@@ -16,6 +21,12 @@ import { AppProcess } from '../test/support/app-process';
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 import { makeTempDir } from '../test/support/temp-dir';
 import { freePort } from '../test/support/free-port';
+import { HistoryGenerator } from '../test/support/history-generator';
+import { createMysqlTestDb, MYSQL_TEST_URL } from '../test/support/mysql-test-db';
+import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
+import { openReadModels } from '../src/projections/read-model.datasource';
+import { ProjectionRebuilder, RebuildResult } from '../src/projections/rebuild/projection-rebuilder';
+import { PROJECTIONS } from '../src/projections/projection-registry';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -23,6 +34,10 @@ const THROUGHPUT_UPDATES = Number(process.env.BENCH_UPDATES ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Traffic is spread over this many masters, each with one client bot: a master's own chat is served in order. */
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
+const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
+const REBUILD_PAGE_SIZE = Number(process.env.BENCH_REBUILD_PAGE_SIZE ?? 5000);
+const ONLY = process.env.BENCH_ONLY ?? 'all';
+const REPORT = 'docs/benchmarks.md';
 
 /** The app runs as its own process (as in production), so it does not share a thread with the fake and the load. */
 interface Bench {
@@ -32,6 +47,19 @@ interface Bench {
 }
 
 async function main(): Promise<void> {
+  if (!['all', 'relay', 'rebuild'].includes(ONLY)) throw new Error(`BENCH_ONLY must be relay or rebuild, not ${ONLY}`);
+  const relay = ONLY === 'rebuild' ? null : await benchRelay();
+  const rebuild = ONLY === 'relay' ? null : await benchRebuild();
+  writeReport(relay, rebuild);
+}
+
+interface RelayFigures {
+  latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number };
+  throughput: { updates: number; seconds: number; perSecond: number };
+  rss: number;
+}
+
+async function benchRelay(): Promise<RelayFigures> {
   const fake = await TelegramBotApiFake.start();
   const tmp = makeTempDir();
   const port = await freePort();
@@ -86,7 +114,7 @@ async function main(): Promise<void> {
     const latency = await measureLatency(h, post);
     const throughput = await measureThroughput(post);
     const rss = await app.rssBytes();
-    writeReport({ latency, throughput, rss });
+    return { latency, throughput, rss };
   } finally {
     await app.stop();
     await fake.stop();
@@ -142,32 +170,104 @@ async function measureThroughput(post: (text: string, customerId: number) => Pro
   return { updates: THROUGHPUT_UPDATES, seconds, perSecond: THROUGHPUT_UPDATES / seconds };
 }
 
-function writeReport(r: {
-  latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number };
-  throughput: { updates: number; seconds: number; perSecond: number };
-  rss: number;
-}): void {
+interface RebuildFigures {
+  events: number;
+  writeSeconds: number;
+  result: RebuildResult;
+  rows: Record<string, number>;
+  pageSize: number;
+}
+
+/**
+ * Generates a realistic history (masters, bots, conversations with messages, relays, replies, edits,
+ * bans, reminders, Pro periods) into an embedded event store file, then rebuilds every projection
+ * from it into a fresh MariaDB/MySQL database with the migrations run: what `projections rebuild --all`
+ * does against a production read-model database.
+ */
+async function benchRebuild(): Promise<RebuildFigures> {
+  const tmp = makeTempDir('fb-bench-rebuild-');
+  const file = join(tmp.dir, 'events.sqlite');
+  let store = new SqliteEventStore(file);
+  const db = await createMysqlTestDb();
+  try {
+    const generator = new HistoryGenerator(store, { seed: 1, inFlight: 2000 });
+    const writing = performance.now();
+    await generator.run(REBUILD_EVENTS);
+    const writeSeconds = (performance.now() - writing) / 1000;
+    console.log(`history: ${generator.appended} events written in ${writeSeconds.toFixed(1)} s`);
+    // Reopened, as the CLI finds it: closing checkpoints the write-ahead log into the database file.
+    await store.close();
+    store = new SqliteEventStore(file);
+
+    const dataSource = await openReadModels({ databaseUrl: db.url, dataDir: tmp.dir });
+    try {
+      let lastLog = 0;
+      const result = await new ProjectionRebuilder(store, dataSource).rebuild('all', {
+        pageSize: REBUILD_PAGE_SIZE,
+        onProgress: (p) => {
+          if (p.events - lastLog < 50_000 && p.phase === 'replay') return;
+          lastLog = p.events;
+          console.log(`rebuild ${p.phase}: ${p.events} events, ${p.eventsPerSecond} events/s`);
+        },
+      });
+      const rows: Record<string, number> = {};
+      for (const table of PROJECTIONS.flatMap((p) => p.tables)) {
+        const [{ n }]: { n: string | number }[] = await dataSource.query(`SELECT COUNT(*) AS n FROM \`${table}\``);
+        rows[table] = Number(n);
+      }
+      return { events: generator.appended, writeSeconds, result, rows, pageSize: REBUILD_PAGE_SIZE };
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await store.close();
+    await db.drop();
+    tmp.remove();
+  }
+}
+
+const REBUILD_ROW = '| projection rebuild into MySQL';
+const REBUILD_SECTION = '## Projection rebuild';
+
+/**
+ * Writes docs/benchmarks.md. A part not run this time (BENCH_ONLY) keeps its rows and section from the
+ * existing report, so measuring one part never erases the other's figures.
+ */
+function writeReport(relay: RelayFigures | null, rebuild: RebuildFigures | null): void {
+  const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+  const keep = (prefix: string): string[] => previous.split('\n').filter((l) => l.startsWith(prefix));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+  const relayRows = relay
+    ? [
+        `| webhook → outbound sendMessage, p50 at ${RATE} updates/s over ${MASTERS} masters (achieved ${relay.latency.achievedRate.toFixed(0)}/s, ${relay.latency.total} updates) | ≤ 5 ms | ${ms(relay.latency.p50)} |`,
+        `| same, p95 | — | ${ms(relay.latency.p95)} |`,
+        `| same, p99 | ≤ 25 ms | ${ms(relay.latency.p99)} |`,
+        `| same, max | — | ${ms(relay.latency.max)} |`,
+        `| updates recorded durably (webhook 200s/s, ${CONCURRENCY} concurrent, ${relay.throughput.updates} updates) | ≥ 3,000/s | ${relay.throughput.perSecond.toFixed(0)}/s |`,
+        `| app process RSS after the run | — | ${(relay.rss / 2 ** 20).toFixed(0)} MB |`,
+      ]
+    : [...keep('| webhook'), ...keep('| same,'), ...keep('| updates recorded'), ...keep('| app process RSS')];
+  const rebuildRow = rebuild
+    ? `${REBUILD_ROW} (${thousands(rebuild.events)} events, all ${PROJECTIONS.length} projections) | ≥ 20,000 events/s | ${thousands(rebuild.result.eventsPerSecond)} events/s |`
+    : (keep(REBUILD_ROW)[0] ?? `${REBUILD_ROW} | ≥ 20,000 events/s | not measured yet |`);
+  const rebuildSection = rebuild ? rebuildDetails(rebuild, thousands) : previousSection(previous, REBUILD_SECTION);
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (scripts/bench.ts). The whole app (Nest on Fastify) on the embedded SQLite event store',
-    'and read models (WAL, `synchronous=FULL`), against the local Telegram Bot API fake over loopback HTTP, in its own',
+    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|rebuild` runs one part and keeps the',
+    "other's figures). Relay: the whole app (Nest on Fastify) on the embedded SQLite event store and read",
+    'models (WAL, `synchronous=FULL`), against the local Telegram Bot API fake over loopback HTTP, in its own',
     'process; the fake and the load generator run in a second process on the same 2 cores.',
     '',
-    `- Date: ${new Date().toISOString()}`,
+    `- Date: ${new Date().toISOString()}${ONLY === 'all' ? '' : ` (this run: ${ONLY} only)`}`,
     `- Machine: ${machine}`,
     '',
     '| measure | target (MISSION.md) | measured |',
     '|---|---|---|',
-    `| webhook → outbound sendMessage, p50 at ${RATE} updates/s over ${MASTERS} masters (achieved ${r.latency.achievedRate.toFixed(0)}/s, ${r.latency.total} updates) | ≤ 5 ms | ${ms(r.latency.p50)} |`,
-    `| same, p95 | — | ${ms(r.latency.p95)} |`,
-    `| same, p99 | ≤ 25 ms | ${ms(r.latency.p99)} |`,
-    `| same, max | — | ${ms(r.latency.max)} |`,
-    `| updates recorded durably (webhook 200s/s, ${CONCURRENCY} concurrent, ${r.throughput.updates} updates) | ≥ 3,000/s | ${r.throughput.perSecond.toFixed(0)}/s |`,
-    `| app process RSS after the run | — | ${(r.rss / 2 ** 20).toFixed(0)} MB |`,
-    `| projection rebuild into MySQL | ≥ 20,000 events/s | not measured yet (issue 4) |`,
+    ...relayRows,
+    rebuildRow,
     `| idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`,
     `| burst drained at Telegram's limits | ≥ 95 % | not measured yet (issue 3) |`,
     '',
@@ -175,10 +275,45 @@ function writeReport(r: {
     'sendMessage call (the fake stamps it on arrival), so it includes recording the update, the relay reactor\'s',
     'catch-up read, opening the sealed content and the HTTP hop. Timer resolution is 1 ms.',
     '',
+    ...rebuildSection,
   ];
   mkdirSync('docs', { recursive: true });
-  writeFileSync('docs/benchmarks.md', lines.join('\n'));
+  writeFileSync(REPORT, lines.join('\n'));
   console.log(lines.join('\n'));
+}
+
+function rebuildDetails(r: RebuildFigures, thousands: (n: number) => string): string[] {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const server = new URL(MYSQL_TEST_URL);
+  return [
+    REBUILD_SECTION,
+    '',
+    `Measured ${new Date().toISOString()}. A generated history of ${thousands(r.events)} events (a realistic mix: masters`,
+    'registering and attaching bots, customers starting and writing, relays — some in parts, some with uploads —,',
+    'replies and their deliveries, edits, bans, blocks, reminders, greetings, Pro periods, detaches) in an embedded',
+    `event store file (written in ${r.writeSeconds.toFixed(1)} s with group-committed appends, then reopened as the CLI finds it), replayed by`,
+    `\`ProjectionRebuilder.rebuild('all')\` into a fresh database on the MariaDB/MySQL server at ${server.host},`,
+    `pages of ${thousands(r.pageSize)} events, the same process reading the store and writing MySQL.`,
+    '',
+    '| phase | time |',
+    '|---|---|',
+    `| replay (into the \`rb_*\` shadow tables) | ${seconds(r.result.phases.replay)} |`,
+    `| freeze + final catch-up | ${seconds(r.result.phases['final-catch-up'])} |`,
+    `| swap (\`RENAME TABLE\`, checkpoints) | ${seconds(r.result.phases.swap)} |`,
+    `| total (incl. preparing the shadows) | ${seconds(r.result.ms)} — **${thousands(r.result.eventsPerSecond)} events/s** |`,
+    '',
+    `Rows built: ${Object.entries(r.rows).map(([t, n]) => `${t} ${thousands(n)}`).join(', ')}.`,
+    '',
+  ];
+}
+
+/** The lines of `## heading` up to the next `## ` heading (or the end). */
+function previousSection(report: string, heading: string): string[] {
+  const lines = report.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) return [];
+  const next = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  return lines.slice(start, next < 0 ? lines.length : next);
 }
 
 main().catch((error: unknown) => {

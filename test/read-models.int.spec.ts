@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EventStore, RecordedEvent } from '../src/application/ports/event-store.port';
 import { ConversationEvent, conversationStreamId } from '../src/domain/conversation/conversation.events';
 import { MasterFsmState, masterStreamId, MasterUserEvent } from '../src/domain/master-user/master-user.events';
@@ -16,7 +16,7 @@ import { ProjectionsService } from '../src/projections/projections.service';
 import { openReadModels, READ_MODEL_MIGRATIONS } from '../src/projections/read-model.datasource';
 import { readCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
-import { Projector } from '../src/projections/runner/projector';
+import { ProjectionContext, Projector } from '../src/projections/runner/projector';
 import { createMysqlTestDb } from './support/mysql-test-db';
 import { makeTempDir } from './support/temp-dir';
 
@@ -81,13 +81,13 @@ class History {
   relayed = (botId: number, customerId: number, masterId: number, messageId: number, relayedMessageId: number) =>
     this.record(conversationStreamId(botId, customerId), {
       type: 'MessageRelayed',
-      data: { botId, customerId, masterId, messageId, relayedMessageId },
+      data: { botId, customerId, masterId, messageId, relayedMessageId, extraMessageIds: [], uploaded: [] },
     });
 
   replyDelivered = (botId: number, customerId: number, masterId: number, relayedMessageId: number) =>
     this.record(conversationStreamId(botId, customerId), {
       type: 'ReplyDelivered',
-      data: { botId, customerId, masterId, replyId: randomUUID(), relayedMessageId, deliveredMessageId: 900 },
+      data: { botId, customerId, masterId, replyId: randomUUID(), relayedMessageId, deliveredMessageId: 900, uploaded: [] },
     });
 }
 
@@ -95,28 +95,30 @@ class History {
 class WatchedProjector implements Projector {
   readonly name: string;
   readonly handles: ReadonlySet<string>;
+  readonly tables: readonly string[];
   readonly applied: RecordedEvent[] = [];
   failOn: (event: RecordedEvent) => boolean = () => false;
   failuresLeft = 0;
   failures = 0;
   /** Runs inside the failing transaction, after the rows before the bad event were written. */
-  beforeFailing: (em: EntityManager) => Promise<void> = async () => undefined;
+  beforeFailing: (ctx: ProjectionContext) => Promise<void> = async () => undefined;
 
   constructor(private readonly inner: Projector) {
     this.name = inner.name;
     this.handles = inner.handles;
+    this.tables = inner.tables;
   }
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
     const bad = events.findIndex((e) => this.failOn(e));
     if (bad >= 0 && this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       this.failures += 1;
-      await this.inner.apply(events.slice(0, bad), em);
-      await this.beforeFailing(em);
+      await this.inner.apply(events.slice(0, bad), ctx);
+      await this.beforeFailing(ctx);
       throw new Error(`projector failed on ${events[bad].type} at ${events[bad].position}`);
     }
-    await this.inner.apply(events, em);
+    await this.inner.apply(events, ctx);
     this.applied.push(...events);
   }
 }
@@ -321,8 +323,8 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
       watched.failOn = (e) => e.type === 'CustomerMessageReceived' && e.data.messageId === 5;
       watched.failuresLeft = Number.POSITIVE_INFINITY;
       let countInsideFailedBatch: number | undefined;
-      watched.beforeFailing = async (em) => {
-        countInsideFailedBatch = (await em.getRepository(ClientBotRow).findOneByOrFail({ botId: SHOP_BOT })).receivedCount;
+      watched.beforeFailing = async (ctx) => {
+        countInsideFailedBatch = (await ctx.em.getRepository(ClientBotRow).findOneByOrFail({ botId: SHOP_BOT })).receivedCount;
       };
 
       // One append of four messages: one batch, whose third event makes the projector throw.

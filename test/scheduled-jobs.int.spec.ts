@@ -4,6 +4,7 @@ import { ConversationEvent } from '../src/domain/conversation/conversation.event
 import { MasterUserEvent } from '../src/domain/master-user/master-user.events';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { ScheduledJobsProjector } from '../src/projections/scheduled-jobs/scheduled-jobs.projector';
+import { ProjectionContext } from '../src/projections/runner/projector';
 import { ScheduledJobsQuery } from '../src/projections/scheduled-jobs/scheduled-jobs.query';
 import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
 import { makeTempDir } from './support/temp-dir';
@@ -44,10 +45,10 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
     const recorded = events.map(
       (e) => ({ ...e, id: `e${++position}`, streamId: 's', revision: 0, position, recordedAt: new Date(at), metadata: {} }) as unknown as RecordedEvent,
     );
-    await dataSource.transaction((em) => projector.apply(recorded, em));
+    await dataSource.transaction((em) => projector.apply(recorded, ProjectionContext.live(em, projector)));
   }
   const who = { botId: BOT, customerId: CUSTOMER, masterId: MASTER };
-  const relayed = (messageId: number): ConversationEvent => ({ type: 'MessageRelayed', data: { ...who, messageId, relayedMessageId: messageId + 100 } });
+  const relayed = (messageId: number): ConversationEvent => ({ type: 'MessageRelayed', data: { ...who, messageId, relayedMessageId: messageId + 100, extraMessageIds: [], uploaded: [] } });
   const dueIds = async (at: number) => (await jobs.due(new Date(at), 100)).map((j) => j.id).sort();
 
   it('times a relayed message by the delay set at the time, and a reply cancels it', async () => {
@@ -62,7 +63,7 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
     await project(T0, { type: 'RemindersConfigured', data: { masterId: MASTER, hours: 0.5 } });
     expect(await dueIds(T0 + HOUR / 2)).toEqual([`reminder:${BOT}-${CUSTOMER}:2`]);
 
-    await project(T0 + HOUR, { type: 'ReplyDelivered', data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9 } });
+    await project(T0 + HOUR, { type: 'ReplyDelivered', data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9, uploaded: [] } });
     expect(await dueIds(T0 + 10 * HOUR)).toEqual([]);
   });
 

@@ -1,19 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
-import { BannedCustomersProjector } from './banned-customers/banned-customers.projector';
-import { ClientBotsProjector } from './client-bots/client-bots.projector';
-import { MasterUsersProjector } from './master-users/master-users.projector';
-import { MessageRefsProjector } from './message-refs/message-refs.projector';
-import { ScheduledJobsProjector } from './scheduled-jobs/scheduled-jobs.projector';
-import { MediaCacheProjector } from './media-cache/media-cache.projector';
-import { CustomersProjector } from './customers/customers.projector';
+import { PROJECTIONS } from './projection-registry';
 import { ProjectionRunner } from './runner/projection-runner';
 import { Projector } from './runner/projector';
 
 export const READ_MODEL_DATA_SOURCE = Symbol('READ_MODEL_DATA_SOURCE');
 
-export const ALL_PROJECTORS = (): Projector[] => [new MasterUsersProjector(), new ClientBotsProjector(), new MessageRefsProjector(), new BannedCustomersProjector(), new MediaCacheProjector(), new ScheduledJobsProjector(), new CustomersProjector()];
+export const ALL_PROJECTORS = (): Projector[] => PROJECTIONS.map((p) => p.create());
 
 /** Owns the running projections; lets queries wait until a projection has caught up with the store. */
 @Injectable()

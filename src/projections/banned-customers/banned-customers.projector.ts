@@ -1,23 +1,25 @@
-import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { ConversationEvent } from '../../domain/conversation/conversation.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector } from '../runner/projector';
 import { BannedCustomerRow } from './banned-customer.entity';
 
 export class BannedCustomersProjector implements Projector {
   readonly name = 'banned_customers';
   readonly handles = new Set(['CustomerBanned', 'CustomerUnbanned']);
+  readonly tables = ['banned_customers'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const repo = em.getRepository(BannedCustomerRow);
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    // A ban writes the whole row and an unban deletes it: nothing to read first.
+    const banned = ctx.fold(BannedCustomerRow);
     for (const recorded of events) {
       const event = recorded as unknown as ConversationEvent;
       if (event.type === 'CustomerBanned') {
         const { botId, customerId, masterId, name } = event.data;
-        await repo.save({ botId, customerId, masterId, name: JSON.stringify(name), bannedAt: recorded.recordedAt.toISOString() });
+        banned.put({ botId, customerId, masterId, name: JSON.stringify(name), bannedAt: recorded.recordedAt.toISOString() });
       } else if (event.type === 'CustomerUnbanned') {
-        await repo.delete({ botId: event.data.botId, customerId: event.data.customerId });
+        banned.delete({ botId: event.data.botId, customerId: event.data.customerId });
       }
     }
+    await banned.flush();
   }
 }

@@ -17,6 +17,8 @@ export class BotDirectoryQuery implements BotDirectory {
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly projections: ProjectionsService,
   ) {
+    // A rebuild swapped the table in: any cached record may differ from the new rows.
+    projections.runner('client_bots').onRestarted(() => this.cache.clear());
     projections.runner('client_bots').onCommitted((events) => {
       for (const event of events) {
         if (event.type === 'ProExpired' || event.type === 'ProActivated') {

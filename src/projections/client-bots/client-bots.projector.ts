@@ -1,9 +1,14 @@
-import { EntityManager, In } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { ConversationEvent } from '../../domain/conversation/conversation.events';
 import { MasterUserEvent } from '../../domain/master-user/master-user.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector } from '../runner/projector';
 import { ClientBotRow } from './client-bot.entity';
+
+type Event = MasterUserEvent | ConversationEvent;
+
+/** The bots an event touches: its own, or the ones a Pro change pauses or resumes. */
+const botsOf = (event: Event): number[] =>
+  event.type === 'ProExpired' ? event.data.pausedBotIds : event.type === 'ProActivated' ? event.data.resumedBotIds : 'botId' in event.data ? [event.data.botId] : [];
 
 /** Client bots with their owner, encrypted token, status (attached, paused, broken), greeting and counters. */
 export class ClientBotsProjector implements Projector {
@@ -18,17 +23,31 @@ export class ClientBotsProjector implements Projector {
     'CustomerMessageReceived',
     'ReplyDelivered',
   ]);
+  readonly tables = ['client_bots'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const repo = em.getRepository(ClientBotRow);
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const bots = ctx.fold(ClientBotRow);
+    const ids = new Set(events.flatMap((e) => botsOf(e as unknown as Event)));
+    await bots.load([...ids].map((botId) => ({ botId })));
+    /** The bot, if it exists and (when given) belongs to `masterId`: the rows the old `UPDATE … WHERE` matched. */
+    const owned = (botId: number, masterId?: number): ClientBotRow | undefined => {
+      const row = bots.get({ botId });
+      return row && (masterId === undefined || row.masterId === masterId) ? row : undefined;
+    };
+    const change = (row: ClientBotRow | undefined, edit: (row: ClientBotRow) => void): void => {
+      if (!row) return;
+      edit(row);
+      bots.touch(row);
+    };
+
     for (const recorded of events) {
-      const event = recorded as unknown as MasterUserEvent | ConversationEvent;
+      const event = recorded as unknown as Event;
       switch (event.type) {
         case 'ClientBotAttached': {
           const { botId, masterId, username, encryptedToken } = event.data;
-          const existing = await repo.findOneBy({ botId });
+          const existing = bots.get({ botId });
           const same = existing?.masterId === masterId;
-          await repo.save({
+          bots.put({
             botId,
             masterId,
             username,
@@ -45,27 +64,30 @@ export class ClientBotsProjector implements Projector {
           break;
         }
         case 'ClientBotDetached':
-          await repo.update({ botId: event.data.botId, masterId: event.data.masterId }, { status: 'detached' });
+          change(owned(event.data.botId, event.data.masterId), (row) => (row.status = 'detached'));
           break;
         case 'ClientBotBroken':
-          await repo.update({ botId: event.data.botId, masterId: event.data.masterId }, { broken: true });
+          change(owned(event.data.botId, event.data.masterId), (row) => (row.broken = true));
           break;
         case 'GreetingSet':
-          await repo.update({ botId: event.data.botId, masterId: event.data.masterId }, { greeting: JSON.stringify(event.data.greeting) });
+          change(owned(event.data.botId, event.data.masterId), (row) => (row.greeting = JSON.stringify(event.data.greeting)));
           break;
         case 'ProExpired':
-          if (event.data.pausedBotIds.length) await repo.update({ botId: In(event.data.pausedBotIds), masterId: event.data.masterId }, { paused: true });
+          for (const botId of event.data.pausedBotIds) change(owned(botId, event.data.masterId), (row) => (row.paused = true));
           break;
         case 'ProActivated':
-          if (event.data.resumedBotIds.length) await repo.update({ botId: In(event.data.resumedBotIds), masterId: event.data.masterId }, { paused: false });
+          for (const botId of event.data.resumedBotIds) change(owned(botId, event.data.masterId), (row) => (row.paused = false));
           break;
         case 'CustomerMessageReceived':
-          await repo.increment({ botId: event.data.botId }, 'receivedCount', 1);
+          change(owned(event.data.botId), (row) => (row.receivedCount += 1));
           break;
         case 'ReplyDelivered':
-          await repo.increment({ botId: event.data.botId }, 'answeredCount', 1);
+          change(owned(event.data.botId), (row) => (row.answeredCount += 1));
+          break;
+        default:
           break;
       }
     }
+    await bots.flush();
   }
 }

@@ -1,13 +1,7 @@
-import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { ConversationEvent } from '../../domain/conversation/conversation.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector } from '../runner/projector';
 import { CustomerRow } from './customer.entity';
-
-/** Rows loaded and written per statement: keeps parameter counts far below MySQL's and SQLite's limits. */
-const CHUNK = 200;
-
-const keyOf = (botId: number, customerId: number) => `${botId}:${customerId}`;
 
 /**
  * Who the customers of each client bot are, and whether a broadcast may reach them (not banned, not
@@ -27,24 +21,18 @@ export class CustomersProjector implements Projector {
     'CustomerBanned',
     'CustomerUnbanned',
   ]);
+  readonly tables = ['customers'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const repo = em.getRepository(CustomerRow);
-    const rows = new Map<string, CustomerRow>();
-    const wanted = new Map<string, { botId: number; customerId: number }>();
-    for (const { data } of events as unknown as ConversationEvent[]) wanted.set(keyOf(data.botId, data.customerId), { botId: data.botId, customerId: data.customerId });
-    const keys = [...wanted.values()];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      for (const row of await repo.find({ where: keys.slice(i, i + CHUNK) })) rows.set(keyOf(row.botId, row.customerId), row);
-    }
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const customers = ctx.fold(CustomerRow);
+    const typed = events as unknown as ConversationEvent[];
+    await customers.load(typed.map(({ data }) => ({ botId: data.botId, customerId: data.customerId })));
 
     for (const recorded of events) {
       const event = recorded as unknown as ConversationEvent;
       const { botId, customerId, masterId } = event.data;
       const at = recorded.recordedAt.toISOString();
-      const key = keyOf(botId, customerId);
-      const row = rows.get(key) ?? repo.create({ botId, customerId, masterId, firstSeenAt: at, lastMessageAt: null, blocked: false, banned: false });
-      rows.set(key, row);
+      const row = customers.get({ botId, customerId }) ?? { botId, customerId, masterId, firstSeenAt: at, lastMessageAt: null, blocked: false, banned: false };
       row.masterId = masterId;
       switch (event.type) {
         case 'CustomerMessageReceived':
@@ -61,11 +49,8 @@ export class CustomersProjector implements Projector {
         default:
           break;
       }
+      customers.put(row);
     }
-
-    const changed = [...rows.values()];
-    for (let i = 0; i < changed.length; i += CHUNK) {
-      await repo.upsert(changed.slice(i, i + CHUNK), { conflictPaths: ['botId', 'customerId'], skipUpdateIfNoValuesChanged: false });
-    }
+    await customers.flush();
   }
 }

@@ -1,33 +1,37 @@
-import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { MasterUserEvent } from '../../domain/master-user/master-user.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector } from '../runner/projector';
 import { MasterUserRow } from './master-user.entity';
 
 /** One row per master: current FSM state and how many client bots are attached. */
 export class MasterUsersProjector implements Projector {
   readonly name = 'master_users';
   readonly handles = new Set(['MasterRegistered', 'StateChanged', 'ClientBotAttached', 'ClientBotDetached']);
+  readonly tables = ['master_users'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const repo = em.getRepository(MasterUserRow);
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const masters = ctx.fold(MasterUserRow);
+    await masters.load([...new Set(events.map((e) => Number(e.data.masterId)))].map((masterId) => ({ masterId })));
     for (const recorded of events) {
       const event = recorded as unknown as MasterUserEvent;
       if (event.type === 'MasterRegistered') {
-        await repo.save({
+        masters.put({
           masterId: event.data.masterId,
           firstName: event.data.firstName.slice(0, 128),
           state: 'Main',
           registeredAt: recorded.recordedAt.toISOString(),
           clientBotCount: 0,
         });
-      } else if (event.type === 'StateChanged') {
-        await repo.update({ masterId: event.data.masterId }, { state: event.data.to });
-      } else if (event.type === 'ClientBotAttached') {
-        await repo.increment({ masterId: event.data.masterId }, 'clientBotCount', 1);
-      } else if (event.type === 'ClientBotDetached') {
-        await repo.decrement({ masterId: event.data.masterId }, 'clientBotCount', 1);
+        continue;
       }
+      // The other events change a registered master only (an update of a missing row did nothing).
+      const row = masters.get({ masterId: Number(event.data.masterId) });
+      if (!row) continue;
+      if (event.type === 'StateChanged') row.state = event.data.to;
+      else if (event.type === 'ClientBotAttached') row.clientBotCount += 1;
+      else if (event.type === 'ClientBotDetached') row.clientBotCount -= 1;
+      masters.touch(row);
     }
+    await masters.flush();
   }
 }

@@ -1,8 +1,29 @@
-import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { conversationId, ConversationEvent } from '../../domain/conversation/conversation.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector } from '../runner/projector';
 import { MessageRefRow } from './message-ref.entity';
+
+type Relay = Extract<ConversationEvent, { type: 'MessageRelayed' | 'EditRelayed' }>;
+
+/** The rows of a relay or an edit notice: one per message in the master's chat. */
+function rowsOf(event: Relay, recordedAt: Date): MessageRefRow[] {
+  const { masterId, botId, customerId, messageId } = event.data;
+  const ids = event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...(event.data.extraMessageIds ?? [])] : [event.data.noticeMessageId];
+  return ids.map((relayedMessageId) => ({
+    masterChatId: masterId,
+    relayedMessageId,
+    botId,
+    customerId,
+    customerMessageId: messageId,
+    conversationId: conversationId(botId, customerId),
+    relayedAt: recordedAt.toISOString(),
+    answeredAt: null,
+  }));
+}
+
+/** The parts of one customer message in one master's chat: what an answer to any of them marks answered. */
+type Group = Pick<MessageRefRow, 'masterChatId' | 'conversationId' | 'customerMessageId'>;
+const groupKey = (g: Group): string => `${g.masterChatId}|${g.conversationId}|${g.customerMessageId}`;
 
 /**
  * Maps (master chat, relayed message id) to the customer message it relays: how replies find their way.
@@ -13,32 +34,55 @@ import { MessageRefRow } from './message-ref.entity';
 export class MessageRefsProjector implements Projector {
   readonly name = 'message_refs';
   readonly handles = new Set(['MessageRelayed', 'EditRelayed', 'ReplyDelivered']);
+  readonly tables = ['message_refs'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const repo = em.getRepository(MessageRefRow);
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const refs = ctx.fold(MessageRefRow);
+    const typed = events as unknown as ConversationEvent[];
+    const written = new Map<string, Group[]>();
+    for (const event of typed) {
+      if (event.type !== 'MessageRelayed' && event.type !== 'EditRelayed') continue;
+      for (const row of rowsOf(event, new Date(0))) written.set(refs.table.keyOf(row), [...(written.get(refs.table.keyOf(row)) ?? []), row]);
+    }
+    // An answer marks every part of the answered message: load the answered rows, then all parts of
+    // their messages (stored ones; parts this batch writes are in memory anyway).
+    const answered = typed.flatMap((e) => (e.type === 'ReplyDelivered' ? [{ masterChatId: e.data.masterId, relayedMessageId: e.data.relayedMessageId }] : []));
+    await refs.load(answered);
+    const groups = new Map<string, Group>();
+    for (const key of answered) {
+      const candidates = [refs.get(key), ...(written.get(refs.table.keyOf(key)) ?? [])];
+      for (const c of candidates) if (c) groups.set(groupKey(c), { masterChatId: c.masterChatId, conversationId: c.conversationId, customerMessageId: c.customerMessageId });
+    }
+    await refs.load([...groups.values()]);
+    const parts = new Map<string, Set<MessageRefRow>>();
+    for (const row of refs.where(() => true)) partsOf(parts, row).add(row);
+
     for (const recorded of events) {
       const event = recorded as unknown as ConversationEvent;
       if (event.type === 'MessageRelayed' || event.type === 'EditRelayed') {
-        const { masterId, botId, customerId, messageId } = event.data;
-        const ids =
-          event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...(event.data.extraMessageIds ?? [])] : [event.data.noticeMessageId];
-        const row = {
-          masterChatId: masterId,
-          botId,
-          customerId,
-          customerMessageId: messageId,
-          conversationId: conversationId(botId, customerId),
-          relayedAt: recorded.recordedAt.toISOString(),
-          answeredAt: null,
-        };
-        await repo.save(ids.map((relayedMessageId) => ({ ...row, relayedMessageId })));
+        for (const row of rowsOf(event, recorded.recordedAt)) {
+          const replaced = refs.get(row);
+          if (replaced) partsOf(parts, replaced).delete(replaced);
+          refs.put(row);
+          partsOf(parts, row).add(row);
+        }
       } else if (event.type === 'ReplyDelivered') {
         // The reply may answer any part of the relay: the whole customer message counts as answered.
-        const answered = await repo.findOneBy({ masterChatId: event.data.masterId, relayedMessageId: event.data.relayedMessageId });
-        if (!answered) continue;
-        const { masterChatId, conversationId: conversation, customerMessageId } = answered;
-        await repo.update({ masterChatId, conversationId: conversation, customerMessageId }, { answeredAt: recorded.recordedAt.toISOString() });
+        const target = refs.get({ masterChatId: event.data.masterId, relayedMessageId: event.data.relayedMessageId });
+        if (!target) continue;
+        for (const row of partsOf(parts, target)) {
+          row.answeredAt = recorded.recordedAt.toISOString();
+          refs.touch(row);
+        }
       }
     }
+    await refs.flush();
   }
+}
+
+function partsOf(parts: Map<string, Set<MessageRefRow>>, group: Group): Set<MessageRefRow> {
+  const key = groupKey(group);
+  let set = parts.get(key);
+  if (!set) parts.set(key, (set = new Set()));
+  return set;
 }

@@ -1,21 +1,58 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
+import { dialectOf, RowTable } from './row-table';
 
 /** `position` '' means "from the very start" (a checkpoint taken while the store was empty). */
 const START = '';
 
-/** `undefined`: no checkpoint stored; `null`: stored, at the start; otherwise the position. */
+/**
+ * A projection whose tables a rebuild is about to swap stores `frozen:<position it had>`: its runner
+ * writes nothing while it reads this, and restarts from the position the rebuild leaves behind.
+ */
+const FROZEN = 'frozen:';
+
+/** The checkpoint row of a rebuild in progress for projection `name` (its shadow tables' position). */
+export const rebuildCheckpointName = (name: string): string => `rebuild:${name}`;
+
+export interface CheckpointState {
+  /** `null`: at the start. */
+  position: bigint | null;
+  frozen: boolean;
+  updatedAt: string;
+}
+
+export const formatPosition = (position: bigint | null): string => (position === null ? START : position.toString());
+
+export function parseCheckpoint(row: Pick<ProjectionCheckpoint, 'position' | 'updatedAt'>): CheckpointState {
+  const frozen = row.position.startsWith(FROZEN);
+  const raw = frozen ? row.position.slice(FROZEN.length) : row.position;
+  return { position: raw === START ? null : BigInt(raw), frozen, updatedAt: row.updatedAt };
+}
+
+export const frozenMarker = (position: bigint | null): string => FROZEN + formatPosition(position);
+
+/** `undefined`: no checkpoint stored; `null`: stored, at the start; otherwise the position. A frozen one reads as its position. */
 export async function readCheckpoint(dataSource: DataSource, name: string): Promise<bigint | null | undefined> {
-  const row = await dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name });
-  if (!row) return undefined;
-  return row.position === START ? null : BigInt(row.position);
+  return (await readCheckpointState(dataSource, name))?.position;
+}
+
+export async function readCheckpointState(source: DataSource | EntityManager, name: string): Promise<CheckpointState | undefined> {
+  const row = await source.getRepository(ProjectionCheckpoint).findOneBy({ name });
+  return row ? parseCheckpoint(row) : undefined;
 }
 
 export async function saveCheckpoint(dataSource: DataSource, name: string, position: bigint | null): Promise<void> {
-  await exclusiveOnSqlite(dataSource, () =>
-    dataSource
-      .getRepository(ProjectionCheckpoint)
-      .save({ name, position: position === null ? START : position.toString(), updatedAt: new Date().toISOString() }),
-  );
+  await exclusiveOnSqlite(dataSource, () => writeCheckpoint(dataSource.manager, name, formatPosition(position)));
+}
+
+/** One upsert (not TypeORM's select-then-write `save`): it runs once per batch. Returns the `updatedAt` written. */
+export async function writeCheckpoint(em: EntityManager, name: string, stored: string): Promise<string> {
+  const updatedAt = new Date().toISOString();
+  await checkpointTable(em).upsert([{ name, position: stored, updatedAt }]);
+  return updatedAt;
+}
+
+export function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
+  return new RowTable<ProjectionCheckpoint>(em, em.connection.getMetadata(ProjectionCheckpoint), 'projection_checkpoints', dialectOf(em.connection));
 }

@@ -1,24 +1,53 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { upcast } from '../../application/command-handling/upcasters';
 import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-subscription';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
-import { Projector } from './projector';
-import { readCheckpoint } from './projection-checkpoint.store';
+import { ProjectionContext, Projector } from './projector';
+import { CheckpointState, parseCheckpoint, readCheckpointState, writeCheckpoint } from './projection-checkpoint.store';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
+import { dialectOf } from './row-table';
+
+/** How often a frozen projection looks whether the rebuild has swapped its tables in. */
+const FROZEN_POLL_MS = 100;
+/** A projection frozen this long probably belongs to a rebuild that died: say so (re-running it finishes the swap). */
+const FROZEN_WARN_MS = 60_000;
+
+/** The stored checkpoint is not where this runner left it (a rebuild froze it or swapped tables in). */
+class CheckpointMovedError extends Error {
+  constructor(readonly stored: CheckpointState | undefined) {
+    super('the stored checkpoint moved (projection rebuild): restarting from it');
+  }
+}
 
 /**
  * Runs one projector from its stored checkpoint: each batch's rows and the new checkpoint are committed
  * in one transaction, so a restart (or a crash mid-batch) resumes exactly after the last committed
  * batch: no gap, no double count.
+ *
+ * A rebuild (possibly in another process) may replace this projection's tables. Each batch therefore
+ * re-reads the stored checkpoint inside its transaction, locked (`FOR UPDATE` on MySQL; SQLite takes
+ * the database's write lock first): if it is frozen, or anyone but this runner wrote it since (position
+ * and `updatedAt` as this runner left them), the batch writes nothing and the runner restarts from the
+ * stored checkpoint once it is no longer frozen.
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
   private subscription?: CatchUpSubscription;
   private position: bigint | null = null;
+  /**
+   * `updatedAt` of the checkpoint as this runner last read or wrote it: any other writer (a rebuild's
+   * freeze or swap) changes it, even when the position it leaves happens to be the same.
+   */
+  private stamp: string | undefined;
+  private running = false;
+  /** Bumped on every (re)subscription: a batch from an older subscription is never applied. */
+  private generation = 0;
+  private restarting?: Promise<void>;
   private waiters: { position: bigint; resolve: () => void }[] = [];
   private readonly listeners = new Set<(events: RecordedEvent[]) => void>();
+  private readonly restartListeners = new Set<() => void>();
 
   constructor(
     readonly projector: Projector,
@@ -29,15 +58,22 @@ export class ProjectionRunner {
     this.logger = new Logger(`Projection:${projector.name}`);
   }
 
+  /** Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap). */
   async start(): Promise<void> {
-    this.position = (await readCheckpoint(this.dataSource, this.checkpointName)) ?? null;
-    this.subscription = new CatchUpSubscription(this.store, (events) => this.applyBatch(events), {
-      after: this.position,
-      onError: (error, attempt) => this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`),
-    }).start();
+    this.running = true;
+    const state = await this.readState();
+    if (state?.frozen) {
+      this.logger.log('frozen by a projection rebuild: waiting for its swap');
+      this.restarting = this.resumeFromStored().finally(() => (this.restarting = undefined));
+      return;
+    }
+    this.subscribe(state);
   }
 
   async stop(): Promise<void> {
+    this.running = false;
+    this.generation += 1;
+    await this.restarting;
     await this.subscription?.stop();
   }
 
@@ -48,6 +84,11 @@ export class ProjectionRunner {
   /** Called after each committed batch (used to invalidate caches that sit on this read model). */
   onCommitted(listener: (events: RecordedEvent[]) => void): void {
     this.listeners.add(listener);
+  }
+
+  /** Called when the runner restarted from a checkpoint it did not write (a rebuild swapped the tables). */
+  onRestarted(listener: () => void): void {
+    this.restartListeners.add(listener);
   }
 
   /** Resolves once this projection has committed everything up to `position` (or the timeout passed). */
@@ -63,15 +104,102 @@ export class ProjectionRunner {
     });
   }
 
-  private async applyBatch(events: RecordedEvent[]): Promise<void> {
-    const relevant = events.filter((e) => this.projector.handles.has(e.type)).map(upcast);
+  private subscribe(state: CheckpointState | undefined): void {
+    const after = state?.position ?? null;
+    this.position = after;
+    this.stamp = state?.updatedAt;
+    const generation = ++this.generation;
+    this.subscription = new CatchUpSubscription(this.store, (events) => this.applyBatch(events, generation), {
+      after,
+      onError: (error, attempt) => {
+        if (error instanceof CheckpointMovedError) this.logger.log(error.message);
+        else this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`);
+      },
+    }).start();
+  }
+
+  private async applyBatch(events: RecordedEvent[], generation: number): Promise<void> {
+    if (generation !== this.generation) throw new CheckpointMovedError(undefined);
+    // Upcast before filtering: an upcaster may rename a type.
+    const relevant = events.map(upcast).filter((e) => this.projector.handles.has(e.type));
     const last = events[events.length - 1].position;
-    await exclusiveOnSqlite(this.dataSource, () => this.dataSource.transaction(async (em) => {
-      if (relevant.length > 0) await this.projector.apply(relevant, em);
-      await em.getRepository(ProjectionCheckpoint).save({ name: this.checkpointName, position: last.toString(), updatedAt: new Date().toISOString() });
-    }));
+    const outcome = await exclusiveOnSqlite(this.dataSource, () =>
+      this.dataSource.transaction(async (em) => {
+        const stored = await this.lockCheckpoint(em);
+        if (stored?.frozen || (stored?.position ?? null) !== this.position || stored?.updatedAt !== this.stamp) return { stored };
+        if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
+        return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
+      }),
+    );
+    if (!('written' in outcome)) {
+      this.restart();
+      throw new CheckpointMovedError(outcome.stored);
+    }
     this.position = last;
+    this.stamp = outcome.written;
     if (relevant.length > 0) for (const listener of this.listeners) listener(relevant);
-    this.waiters = this.waiters.filter((w) => (w.position <= last ? (w.resolve(), false) : true));
+    this.resolveWaiters();
+  }
+
+  /** Stops the current subscription (its loop is about to see the batch fail) and resubscribes from the stored checkpoint. */
+  private restart(): void {
+    if (this.restarting) return;
+    const old = this.subscription;
+    this.generation += 1;
+    this.restarting = (async () => {
+      await old?.stop();
+      await this.resumeFromStored();
+    })().finally(() => (this.restarting = undefined));
+  }
+
+  /** Waits while the checkpoint is frozen (or unreadable), then subscribes from it. Never rejects. */
+  private async resumeFromStored(): Promise<void> {
+    const since = Date.now();
+    let warned = false;
+    let state: CheckpointState | undefined;
+    while (this.running) {
+      let wait = FROZEN_POLL_MS;
+      try {
+        state = await this.readState();
+        if (!state?.frozen) break;
+      } catch (error) {
+        this.logger.error(`cannot read the checkpoint, will retry: ${String(error)}`);
+        wait = 1000;
+      }
+      if (!warned && Date.now() - since > FROZEN_WARN_MS) {
+        warned = true;
+        this.logger.warn(`frozen for over ${FROZEN_WARN_MS / 1000} s: if no rebuild is running, run \`projections rebuild ${this.projector.name}\` to finish the interrupted one`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    if (!this.running) return;
+    this.subscribe(state);
+    this.logger.log(`restarted from the stored checkpoint ${state?.position ?? 'start'}`);
+    for (const listener of this.restartListeners) listener();
+    this.resolveWaiters();
+  }
+
+  private readState(): Promise<CheckpointState | undefined> {
+    return exclusiveOnSqlite(this.dataSource, () => readCheckpointState(this.dataSource, this.checkpointName));
+  }
+
+  /** The stored checkpoint, read so that nobody can change it before this transaction ends. */
+  private async lockCheckpoint(em: EntityManager): Promise<CheckpointState | undefined> {
+    const repo = em.getRepository(ProjectionCheckpoint);
+    if (dialectOf(this.dataSource) === 'mysql') {
+      const row = await repo.findOne({ where: { name: this.checkpointName }, lock: { mode: 'pessimistic_write' } });
+      return row ? parseCheckpoint(row) : undefined;
+    }
+    // A write first takes SQLite's write lock (waiting for another process's), so the read below is
+    // current and stays so until commit; a read first would make the later write fail as busy.
+    await em.query('UPDATE projection_checkpoints SET name = name WHERE name = ?', [this.checkpointName]);
+    const row = await repo.findOneBy({ name: this.checkpointName });
+    return row ? parseCheckpoint(row) : undefined;
+  }
+
+  private resolveWaiters(): void {
+    const position = this.position;
+    if (position === null) return;
+    this.waiters = this.waiters.filter((w) => (w.position <= position ? (w.resolve(), false) : true));
   }
 }

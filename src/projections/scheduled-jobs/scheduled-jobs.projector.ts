@@ -1,8 +1,7 @@
-import { EntityManager, In } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { conversationId, ConversationEvent } from '../../domain/conversation/conversation.events';
 import { MasterUserEvent } from '../../domain/master-user/master-user.events';
-import { Projector } from '../runner/projector';
+import { ProjectionContext, Projector, TableFold } from '../runner/projector';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-job.entity';
 
 /**
@@ -48,25 +47,39 @@ export class ScheduledJobsProjector implements Projector {
     'ProRenewalCancelled',
     'ProExpired',
   ]);
+  readonly tables = ['scheduled_jobs', 'master_reminder_settings'];
 
-  async apply(events: RecordedEvent[], em: EntityManager): Promise<void> {
-    const jobs = em.getRepository(ScheduledJobRow);
-    const delays = await this.delaysOf(events, em);
+  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+    const typed = events as unknown as Event[];
+    const jobs = ctx.fold(ScheduledJobRow);
+    const settings = ctx.fold(MasterReminderSettingRow);
+    // Load what the batch's set-wise changes reach: reminders of answered conversations, of detached
+    // bots and of masters changing their delay; and the delays of the masters it relays for.
+    await jobs.load(
+      typed.flatMap((e): Partial<ScheduledJobRow>[] => {
+        if (e.type === 'ReplyDelivered') return [{ conversationId: conversationId(e.data.botId, e.data.customerId) }];
+        if (e.type === 'ClientBotDetached') return [{ botId: e.data.botId }];
+        if (e.type === 'RemindersConfigured') return [{ masterId: e.data.masterId }];
+        return [];
+      }),
+    );
+    await settings.load(typed.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])));
+    const reminders = (match: (job: ScheduledJobRow) => boolean): ScheduledJobRow[] => jobs.where((job) => job.kind === 'reminder' && match(job));
+
     for (const recorded of events) {
       const event = recorded as unknown as Event;
       const sourcePosition = recorded.position.toString();
       switch (event.type) {
         case 'RemindersConfigured':
-          await this.configure(em, event.data.masterId, event.data.hours, sourcePosition);
-          delays.set(event.data.masterId, event.data.hours === null ? null : toSeconds(event.data.hours));
+          this.configure(jobs, settings, event.data.masterId, event.data.hours, sourcePosition);
           break;
         case 'MessageRelayed': {
           const { botId, customerId, masterId, messageId } = event.data;
-          const delay = delays.get(masterId);
+          const delay = settings.get({ masterId })?.delaySeconds;
           if (!delay) break;
           const anchorAt = recorded.recordedAt.getTime();
           const payload: ReminderJobPayload = { botId, customerId, masterId, messageId };
-          await jobs.save({
+          jobs.put({
             id: reminderJobId(botId, customerId, messageId),
             kind: 'reminder',
             dueAt: anchorAt + delay * 1000,
@@ -79,22 +92,24 @@ export class ScheduledJobsProjector implements Projector {
           });
           break;
         }
-        case 'ReplyDelivered':
-          await jobs.delete({ kind: 'reminder', conversationId: conversationId(event.data.botId, event.data.customerId) });
+        case 'ReplyDelivered': {
+          const conversation = conversationId(event.data.botId, event.data.customerId);
+          for (const job of reminders((j) => j.conversationId === conversation)) jobs.delete(job);
           break;
+        }
         case 'ReminderIssued':
-          await jobs.delete({ id: reminderJobId(event.data.botId, event.data.customerId, event.data.messageId) });
+          jobs.delete({ id: reminderJobId(event.data.botId, event.data.customerId, event.data.messageId) });
           break;
         case 'ClientBotDetached':
           // Nobody can answer through a detached bot: a reminder would only nag.
-          await jobs.delete({ kind: 'reminder', botId: event.data.botId });
+          for (const job of reminders((j) => j.botId === event.data.botId)) jobs.delete(job);
           break;
         case 'ProActivated':
         case 'ProRenewalCancelled': {
           const { masterId, until } = event.data;
           const grace = event.type === 'ProActivated' ? PRO_RENEWAL_GRACE_MS : 0;
           const payload: ProExpiryJobPayload = { masterId };
-          await jobs.save({
+          jobs.put({
             id: proExpiryJobId(masterId),
             kind: 'pro-expiry',
             dueAt: Date.parse(until) + grace,
@@ -108,39 +123,37 @@ export class ScheduledJobsProjector implements Projector {
           break;
         }
         case 'ProExpired':
-          await jobs.delete({ id: proExpiryJobId(event.data.masterId) });
+          jobs.delete({ id: proExpiryJobId(event.data.masterId) });
           break;
         default:
           break;
       }
     }
-  }
-
-  /** The reminder delays of the masters whose messages this batch relays: one query per batch, not per event. */
-  private async delaysOf(events: RecordedEvent[], em: EntityManager): Promise<Map<number, number | null>> {
-    const masterIds = [...new Set(events.filter((e) => e.type === 'MessageRelayed').map((e) => Number(e.data.masterId)))];
-    if (masterIds.length === 0) return new Map();
-    const rows = await em.getRepository(MasterReminderSettingRow).findBy({ masterId: In(masterIds) });
-    return new Map(rows.map((r) => [r.masterId, r.delaySeconds]));
+    await settings.flush();
+    await jobs.flush();
   }
 
   /** A new delay re-times the master's pending reminders; "off" drops them. */
-  private async configure(em: EntityManager, masterId: number, hours: number | null, sourcePosition: string): Promise<void> {
-    const settings = em.getRepository(MasterReminderSettingRow);
-    const jobs = em.getRepository(ScheduledJobRow);
+  private configure(
+    jobs: TableFold<ScheduledJobRow>,
+    settings: TableFold<MasterReminderSettingRow>,
+    masterId: number,
+    hours: number | null,
+    sourcePosition: string,
+  ): void {
+    const pending = jobs.where((job) => job.kind === 'reminder' && job.masterId === masterId);
     if (hours === null) {
-      await settings.delete({ masterId });
-      await jobs.delete({ kind: 'reminder', masterId });
+      settings.delete({ masterId });
+      for (const job of pending) jobs.delete(job);
       return;
     }
     const delaySeconds = toSeconds(hours);
-    await settings.save({ masterId, delaySeconds });
-    const pending = await jobs.findBy({ kind: 'reminder', masterId });
+    settings.put({ masterId, delaySeconds });
     for (const job of pending) {
       job.dueAt = (job.anchorAt ?? job.dueAt) + delaySeconds * 1000;
       job.sourcePosition = sourcePosition;
+      jobs.touch(job);
     }
-    if (pending.length > 0) await jobs.save(pending);
   }
 }
 

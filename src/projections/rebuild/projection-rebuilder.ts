@@ -1,0 +1,444 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
+import { upcast } from '../../application/command-handling/upcasters';
+import { ProjectionDefinition, projectionsNamed } from '../projection-registry';
+import { ProjectionCheckpoint } from '../runner/projection-checkpoint.entity';
+import {
+  checkpointTable,
+  CheckpointState,
+  formatPosition,
+  frozenMarker,
+  parseCheckpoint,
+  rebuildCheckpointName,
+} from '../runner/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { ProjectionContext, Projector } from '../runner/projector';
+import { dialectOf, quoteIdentifier, RowTable } from '../runner/row-table';
+import { TableMemory } from '../runner/table-memory';
+import { retiredOf, SHADOW_PREFIX, shadowOf, ShadowTables, shadowTablesFor } from './shadow-tables';
+
+export type RebuildPhase = 'replay' | 'final-catch-up' | 'swap' | 'done';
+
+export interface RebuildProgress {
+  projections: string[];
+  /** Events read from the history in this run. */
+  events: number;
+  /** The position the shadow tables have reached ('' before the first event). */
+  position: string;
+  head: string | null;
+  eventsPerSecond: number;
+  phase: RebuildPhase;
+}
+
+export interface RebuildOptions {
+  /** Discard an interrupted rebuild's shadow tables and start over instead of resuming. */
+  restart?: boolean;
+  /** Events read and applied per transaction. */
+  pageSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Stops between pages: shadows and their checkpoint stay, a re-run resumes; the live tables are untouched. */
+  signal?: AbortSignal;
+  /**
+   * Shadow rows kept in memory so the projectors read them from there rather than from the database
+   * (default 300,000: some 100–150 MB). Past it the rebuild carries on reading the database; 0: never.
+   */
+  memoryRowLimit?: number;
+}
+
+export interface RebuildResult {
+  projections: string[];
+  events: number;
+  ms: number;
+  eventsPerSecond: number;
+  /** The position an interrupted rebuild had reached and this run resumed from; null for a fresh start. */
+  resumedFrom: string | null;
+  /** Milliseconds per phase. */
+  phases: Record<Exclude<RebuildPhase, 'done'>, number>;
+}
+
+export class RebuildInterruptedError extends Error {
+  override readonly name = 'AbortError';
+  constructor(readonly position: string) {
+    super(`projection rebuild interrupted at position ${position || 'start'}: run it again to resume`);
+  }
+}
+
+const DEFAULT_PAGE_SIZE = 5000;
+const DEFAULT_MEMORY_ROW_LIMIT = 300_000;
+
+/** One projection being rebuilt: its projector writing the shadows, and the position they have reached. */
+interface Lane {
+  definition: ProjectionDefinition;
+  projector: Projector;
+  position: bigint | null;
+}
+
+/**
+ * `projections rebuild` (P1): replays the whole history into fresh shadow tables (`rb_<table>`, the
+ * live schema), one pass over the store feeding every selected projection, each page committed with
+ * the shadows' own checkpoint (`rebuild:<name>`) — so an interrupted rebuild resumes where it stopped.
+ * The live tables keep serving (and their projections keep running, possibly in another process)
+ * until the swap:
+ *
+ *  1. replay until the shadows reach the head;
+ *  2. freeze the live projections: their checkpoint becomes `frozen:<position>` in a committed write,
+ *     taken under the same row lock their runners take, so no live batch is in flight or can follow;
+ *  3. catch the shadows up with whatever was appended meanwhile (the read side never goes backwards);
+ *  4. swap the shadows in (SQLite: one transaction; MySQL: one atomic `RENAME TABLE`);
+ *  5. set the live checkpoints to the shadows' position (which unfreezes them) and drop `rebuild:<name>`.
+ *
+ * A running `ProjectionRunner` sees the moved checkpoint in its next batch, writes nothing, and
+ * restarts from it: nothing is applied twice and nothing is skipped.
+ */
+export class ProjectionRebuilder {
+  private readonly shadows: ShadowTables;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {
+    this.shadows = shadowTablesFor(dataSource);
+  }
+
+  async rebuild(names: string[] | 'all', options: RebuildOptions = {}): Promise<RebuildResult> {
+    const selected = projectionsNamed(names);
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`pageSize must be a positive integer, not ${pageSize}`);
+    return this.exclusively(async () => {
+      const started = performance.now();
+      const phases = { replay: 0, 'final-catch-up': 0, swap: 0 };
+      const counter = { events: 0, startedAt: started };
+      const names = selected.map((d) => d.name);
+      const progress = (phase: RebuildPhase, lanes: Lane[], head: bigint | null) =>
+        options.onProgress?.({
+          projections: names,
+          events: counter.events,
+          position: formatPosition(minPosition(lanes)),
+          head: head === null ? null : head.toString(),
+          eventsPerSecond: rate(counter.events, performance.now() - counter.startedAt),
+          phase,
+        });
+
+      for (const definition of selected) await this.recover(definition);
+      const lanes: Lane[] = [];
+      for (const definition of selected) {
+        lanes.push({ definition, projector: definition.create(), position: await this.prepare(definition, options.restart ?? false) });
+      }
+      // Where the pass starts: the beginning as soon as one projection starts afresh.
+      const resumedFrom = minPosition(lanes);
+      const memory = new ShadowMemory(options.memoryRowLimit ?? DEFAULT_MEMORY_ROW_LIMIT);
+      await memory.load(this.dataSource, lanes.flatMap((l) => l.definition.tables));
+
+      let mark = performance.now();
+      // To the head as of now, then once more to the head as of then: under steady traffic this stays
+      // bounded, and leaves only a moment's worth of events for the frozen catch-up.
+      for (let round = 0; round < 2; round++) {
+        await this.replay(lanes, await this.store.headPosition(), pageSize, memory, counter, options, (head) => progress('replay', lanes, head));
+      }
+      phases.replay = performance.now() - mark;
+
+      mark = performance.now();
+      const before = await this.freeze(selected);
+      try {
+        if (options.signal?.aborted) throw new RebuildInterruptedError(formatPosition(minPosition(lanes)));
+        // Read after the freeze committed: every event a live runner had applied is at or before it.
+        const head = await this.store.headPosition();
+        await this.replay(lanes, head, pageSize, memory, counter, options, (h) => progress('final-catch-up', lanes, h));
+      } catch (error) {
+        await this.unfreeze(before);
+        throw error;
+      }
+      phases['final-catch-up'] = performance.now() - mark;
+
+      mark = performance.now();
+      progress('swap', lanes, minPosition(lanes));
+      await this.swap(lanes);
+      phases.swap = performance.now() - mark;
+
+      const ms = performance.now() - started;
+      progress('done', lanes, minPosition(lanes));
+      return { projections: names, events: counter.events, ms, eventsPerSecond: rate(counter.events, ms), resumedFrom: resumedFrom === null ? null : resumedFrom.toString(), phases };
+    });
+  }
+
+  /**
+   * Reads pages from the lowest lane position until every lane has reached `until` (or the history
+   * ends); each lane gets only the events past its own position. One transaction per page: every
+   * lane's shadow rows and `rebuild:<name>` checkpoints together.
+   */
+  private async replay(
+    lanes: Lane[],
+    until: bigint | null,
+    pageSize: number,
+    memory: ShadowMemory,
+    counter: { events: number },
+    options: RebuildOptions,
+    onPage: (head: bigint | null) => void,
+  ): Promise<void> {
+    let after = minPosition(lanes);
+    const read = (from: bigint | null) => this.store.readAll({ after: from ?? undefined, maxCount: pageSize });
+    let next: Promise<RecordedEvent[]> | undefined;
+    while (until !== null && (after === null || after < until)) {
+      if (options.signal?.aborted) throw new RebuildInterruptedError(formatPosition(after));
+      const page = await (next ?? read(after));
+      next = undefined;
+      if (page.length === 0) break;
+      const last = page[page.length - 1].position;
+      // Upcast once, before filtering: an upcaster may rename a type.
+      const events = page.map(upcast);
+      const written = this.inTransaction(async (em) => {
+        const checkpoints: ProjectionCheckpoint[] = [];
+        for (const lane of lanes) {
+          if (lane.position !== null && lane.position >= last) continue;
+          const relevant = events.filter((e) => lane.projector.handles.has(e.type) && (lane.position === null || e.position > lane.position));
+          if (relevant.length > 0) await lane.projector.apply(relevant, new ProjectionContext(em, lane.definition.tables, SHADOW_PREFIX, memory.tables));
+          checkpoints.push({ name: rebuildCheckpointName(lane.definition.name), position: last.toString(), updatedAt: new Date().toISOString() });
+        }
+        await checkpointTable(em).upsert(checkpoints);
+      });
+      if (page.length === pageSize && last < until) {
+        // Read the next page while the database works on this one (the embedded store reads
+        // synchronously: deferred to the first moment this page's transaction waits on the database).
+        next = new Promise<RecordedEvent[]>((resolve, reject) => setImmediate(() => read(last).then(resolve, reject)));
+        next.catch(() => undefined); // awaited on the next turn; a failed write must not leave it unhandled
+      }
+      try {
+        await written;
+      } catch (error) {
+        memory.drop(); // it holds the failed page's rows: no longer a copy of the tables
+        throw error;
+      }
+      memory.checkLimit();
+      for (const lane of lanes) if (lane.position === null || lane.position < last) lane.position = last;
+      counter.events += page.length;
+      after = last;
+      onPage(await this.store.headPosition());
+      if (page.length < pageSize) break;
+    }
+  }
+
+  /**
+   * Tidies what an earlier run left: finishes a MySQL swap that renamed the tables but died before
+   * its bookkeeping, drops parked old tables, and unfreezes a projection an aborted run left frozen.
+   */
+  private async recover(definition: ProjectionDefinition): Promise<void> {
+    const { name, tables } = definition;
+    const rebuild = await this.checkpoint(rebuildCheckpointName(name));
+    const live = await this.checkpoint(name);
+    const retired = await Promise.all(tables.map((t) => this.shadows.exists(retiredOf(t))));
+    const shadows = await Promise.all(tables.map((t) => this.shadows.exists(shadowOf(t))));
+    if (rebuild && live?.frozen && retired.every(Boolean) && !shadows.some(Boolean)) {
+      // The RENAME happened: the live tables are the rebuilt ones, at the rebuild's position.
+      await this.inTransaction(async (em) => {
+        await this.writeCheckpoint(em, name, formatPosition(rebuild.position));
+        await em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(name) });
+      });
+    } else if (live?.frozen) {
+      await this.unfreeze(new Map([[name, live]]));
+    }
+    for (const table of tables) await this.shadows.drop(retiredOf(table));
+  }
+
+  /** Makes the shadows ready; returns the position they hold (null: empty, from the start). */
+  private async prepare(definition: ProjectionDefinition, restart: boolean): Promise<bigint | null> {
+    const { name, tables } = definition;
+    const rebuild = await this.checkpoint(rebuildCheckpointName(name));
+    if (!restart && rebuild) {
+      let intact = true;
+      for (const table of tables) intact = intact && (await this.shadows.exists(shadowOf(table))) && (await this.shadows.sameSchema(table));
+      if (intact) return rebuild.position;
+    }
+    // Fresh shadows first, then the checkpoint: a crash in between leaves shadows without one, which
+    // the next run simply recreates.
+    await this.inTransaction((em) => em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(name) }));
+    for (const table of tables) await this.shadows.createShadow(table);
+    await this.inTransaction((em) => this.writeCheckpoint(em, rebuildCheckpointName(name), formatPosition(null)));
+    return null;
+  }
+
+  /** Freezes each live projection under its row lock; returns what each was, to restore on abort. */
+  private async freeze(selected: ProjectionDefinition[]): Promise<Map<string, CheckpointState | undefined>> {
+    const before = new Map<string, CheckpointState | undefined>();
+    await this.lockingTransaction(async (em) => {
+      for (const { name } of selected) {
+        const state = await this.lockCheckpoint(em, name);
+        before.set(name, state);
+        if (!state?.frozen) await this.writeCheckpoint(em, name, frozenMarker(state?.position ?? null));
+      }
+    });
+    return before;
+  }
+
+  /** Gives each projection back the checkpoint it had (its tables are untouched while frozen). */
+  private async unfreeze(before: Map<string, CheckpointState | undefined>): Promise<void> {
+    await this.lockingTransaction(async (em) => {
+      for (const [name, state] of before) {
+        const now = await this.lockCheckpoint(em, name);
+        if (!now?.frozen) continue;
+        if (state === undefined) await em.getRepository(ProjectionCheckpoint).delete({ name });
+        else await this.writeCheckpoint(em, name, formatPosition(state.position));
+      }
+    });
+  }
+
+  private async swap(lanes: Lane[]): Promise<void> {
+    const tables = lanes.flatMap((l) => l.definition.tables);
+    for (const table of tables) {
+      if (!(await this.shadows.sameSchema(table))) {
+        throw new Error(`the schema of ${table} changed during the rebuild (a migration ran): run the rebuild again with --restart`);
+      }
+    }
+    await this.shadows.swap(tables, async (em) => {
+      for (const lane of lanes) {
+        await this.writeCheckpoint(em, lane.definition.name, formatPosition(lane.position));
+        await em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(lane.definition.name) });
+      }
+    });
+  }
+
+  private async checkpoint(name: string): Promise<CheckpointState | undefined> {
+    const row = await exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name }));
+    return row ? parseCheckpoint(row) : undefined;
+  }
+
+  /** As `ProjectionRunner` locks it: a live batch and a freeze never interleave. */
+  private async lockCheckpoint(em: EntityManager, name: string): Promise<CheckpointState | undefined> {
+    const repo = em.getRepository(ProjectionCheckpoint);
+    if (dialectOf(this.dataSource) === 'mysql') {
+      const row = await repo.findOne({ where: { name }, lock: { mode: 'pessimistic_write' } });
+      return row ? parseCheckpoint(row) : undefined;
+    }
+    await em.query('UPDATE projection_checkpoints SET name = name WHERE name = ?', [name]);
+    const row = await repo.findOneBy({ name });
+    return row ? parseCheckpoint(row) : undefined;
+  }
+
+  private writeCheckpoint(em: EntityManager, name: string, stored: string): Promise<void> {
+    return checkpointTable(em).upsert([{ name, position: stored, updatedAt: new Date().toISOString() }]);
+  }
+
+  private inTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return exclusiveOnSqlite(this.dataSource, () => this.dataSource.transaction(work));
+  }
+
+  /**
+   * A transaction that locks checkpoint rows a live runner locks too. InnoDB may pick it as a deadlock
+   * victim (a runner's first checkpoint, where both lock the gap): it is simply run again.
+   */
+  private async lockingTransaction(work: (em: EntityManager) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inTransaction(work);
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string } }).driverError?.code;
+        if (attempt >= 5 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  /** One rebuild per read-model database at a time (MySQL: a named lock; SQLite: a lock file beside the database). */
+  private async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (dialectOf(this.dataSource) === 'mysql') {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        const [{ db }]: { db: string }[] = await runner.query('SELECT DATABASE() AS db');
+        const lock = `feedbackbots-rebuild:${db}`.slice(0, 64);
+        const [{ got }]: { got: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, 0) AS got', [lock]);
+        if (Number(got) !== 1) throw new Error('another projection rebuild is running on this database');
+        try {
+          return await work();
+        } finally {
+          await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
+        }
+      } finally {
+        await runner.release();
+      }
+    }
+    const database = String(this.dataSource.options.database);
+    if (database === ':memory:' || database === '') return work();
+    const release = takeLockFile(`${database}.rebuild.lock`);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * In-memory copies of the shadow tables (see TableMemory), while they fit in `limit` rows: fresh
+ * shadows start empty; resumed ones are read in once. Dropped for good once they grow past the limit.
+ */
+class ShadowMemory {
+  tables?: Map<string, TableMemory<object>>;
+
+  constructor(private readonly limit: number) {}
+
+  async load(dataSource: DataSource, tables: readonly string[]): Promise<void> {
+    if (this.limit <= 0) return;
+    const copies = new Map<string, TableMemory<object>>();
+    let rows = 0;
+    for (const table of tables) {
+      const metadata = dataSource.entityMetadatas.find((m) => m.tableName === table);
+      if (!metadata) throw new Error(`no entity maps the table ${table}`);
+      const shadow = new RowTable<object>(dataSource.manager, metadata, shadowOf(table), dialectOf(dataSource));
+      const [{ n }]: { n: number | string }[] = await exclusiveOnSqlite(dataSource, () => dataSource.query(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(dialectOf(dataSource), shadow.name)}`));
+      rows += Number(n);
+      if (rows > this.limit) return;
+      const copy = new TableMemory<object>();
+      if (Number(n) > 0) copy.upsert(shadow, await exclusiveOnSqlite(dataSource, () => shadow.all()));
+      copies.set(shadow.name, copy);
+    }
+    this.tables = copies;
+  }
+
+  checkLimit(): void {
+    let rows = 0;
+    for (const table of this.tables?.values() ?? []) rows += table.size;
+    if (rows > this.limit) this.drop();
+  }
+
+  drop(): void {
+    this.tables = undefined;
+  }
+}
+
+/** Creates the lock file with our pid; a file whose process is gone is stale and taken over. */
+function takeLockFile(path: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(path, 'utf8'));
+      if (pid > 0 && pid !== process.pid && alive(pid)) throw new Error(`another projection rebuild is running on this database (pid ${pid})`);
+      if (pid === process.pid) throw new Error('a projection rebuild is already running in this process');
+      unlinkSync(path);
+    }
+  }
+  throw new Error(`could not take the rebuild lock ${path}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The position every lane has reached (null: some lane starts from the beginning). */
+function minPosition(lanes: Lane[]): bigint | null {
+  if (lanes.some((l) => l.position === null)) return null;
+  return lanes.reduce<bigint | null>((min, l) => (min === null || l.position! < min ? l.position : min), null);
+}
+
+const rate = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
+
