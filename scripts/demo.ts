@@ -4,6 +4,7 @@
  * the conversation and the event timeline. No server, no token, no network needed.
  */
 import 'reflect-metadata';
+import { ChainVerifier } from '../src/audit/chain-verifier';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../src/application/ports/event-store.port';
 import { AppHarness } from '../test/support/app-harness';
 import { SentRecord } from '../test/support/telegram-bot-api.fake';
@@ -100,7 +101,12 @@ async function main(): Promise<void> {
     await printTimeline(store, `master-${alice.id}`, "Alice's master stream");
     await printTimeline(store, `conversation-${shop.id}-${bob.id}`, "Bob's conversation with @acme_support_bot");
     await printTimeline(store, `conversation-${shop.id}-${spammer.id}`, "The spammer's conversation");
-    console.log(dim('\nEvents hold ids, transitions and encrypted content only — no message text, no token in clear.\n'));
+    console.log(dim('\nEvents hold ids, transitions and encrypted content only — no message text, no token in clear.'));
+    const report = await new ChainVerifier(store).verifyAll();
+    console.log(
+      `${bold('Hash chains')}: ${report.ok ? 'intact' : 'BROKEN'} — ${report.events} events in ${report.streams} streams ` +
+        dim(`(what \`npm run cli -- audit verify --all\` checks on a real installation)\n`),
+    );
   } finally {
     await h.stop();
   }

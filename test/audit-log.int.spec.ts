@@ -303,6 +303,7 @@ describe('the audit log', () => {
             nested: { list: [sealedBox, { deeper: `token ${strayToken} inside` }], tokenMessageId: 42 },
             apiTokens: [strayToken],
             [`key ${aliceToken}`]: 1,
+            uploaded: [{ botId: 7, fileUniqueId: 'AgADq1', fileId: 'AgACAgIAAxkBAAIBZ2abc' }],
           },
           metadata: { schemaVersion: 1, correlationId: `corr ${aliceToken}`, causationId: 'odd', command: 'Odd' },
         },
@@ -316,10 +317,12 @@ describe('the audit log', () => {
       nested: { list: ['[sealed]', { deeper: 'token [token redacted] inside' }], tokenMessageId: 42 },
       apiTokens: '[token redacted]',
       'key [token redacted]': 1,
+      // A file id would fetch the customer's file again, even after erasure: an auditor sees that one was sent.
+      uploaded: [{ botId: 7, fileUniqueId: '[file id redacted]', fileId: '[file id redacted]' }],
     });
     expect(entries[0].correlationId).toBe('corr [token redacted]');
     const json = JSON.stringify(entries);
-    for (const secret of ['hunter2', sealedBox.box, strayToken, aliceToken]) expect(json).not.toContain(secret);
+    for (const secret of ['hunter2', sealedBox.box, strayToken, aliceToken, 'AgACAgIAAxkBAAIBZ2abc']) expect(json).not.toContain(secret);
   });
 
   it('refuses bad queries with a clear error', async () => {

@@ -106,7 +106,12 @@ const reminded = (messageId: number): ConversationEvent => ({
 
 const ERASED_AT = '2026-11-21T12:00:00.000Z';
 const erase = (keyDeleted = true): ConversationCommand => ({ type: 'EraseCustomerContent', ...who, erasedAt: ERASED_AT, keyDeleted });
-const erased: ConversationEvent = { type: 'CustomerContentErased', data: { ...who, erasedAt: ERASED_AT } };
+const erased: ConversationEvent = { type: 'CustomerContentErased', data: { ...who, erasedAt: ERASED_AT, files: [] } };
+const photo = { botId: 5000, fileUniqueId: 'AQADphoto', fileId: 'AgACphoto-master' };
+const relayedPhoto = (messageId: number): ConversationEvent => ({
+  type: 'MessageRelayed',
+  data: { ...who, messageId, relayedMessageId: 900 + messageId, extraMessageIds: [], uploaded: [photo] },
+});
 
 /** Messages 1..n received, one per second. */
 const receivedInARow = (n: number): ConversationEvent[] => Array.from({ length: n }, (_, i) => received(i + 1));
@@ -421,6 +426,15 @@ describe('Conversation decider', () => {
 
     it('a key deleted again right after an erasure (a reply sealed meanwhile) is recorded again', () => {
       spec.given(received(1), erased).when(erase(true)).then(erased);
+    });
+
+    it("names the files uploaded for the conversation, so the upload cache forgets them (once)", () => {
+      const files = [{ botId: photo.botId, fileUniqueId: photo.fileUniqueId }];
+      spec
+        .given(received(1), relayedPhoto(1), received(2), relayedPhoto(2))
+        .when(erase())
+        .then({ type: 'CustomerContentErased', data: { ...who, erasedAt: ERASED_AT, files } });
+      spec.given(received(1), relayedPhoto(1), erased, received(2), relayed(2)).when(erase()).then(erased);
     });
 
     it('a customer whose content was erased can write again, and is relayed as before', () => {

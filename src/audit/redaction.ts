@@ -5,6 +5,14 @@
 
 export const TOKEN_REDACTED = '[token redacted]';
 export const SEALED = '[sealed]';
+export const FILE_REDACTED = '[file id redacted]';
+
+/**
+ * Telegram file ids (`fileId`, `fileUniqueId`, `file_id`): with the bot's token they fetch the customer's
+ * photo or document again, even after the conversation's keys were erased. An auditor needs that a file
+ * was relayed, not the handle to download it.
+ */
+const FILE_KEY = /^file_?(unique_?)?id$/i;
 
 /** Telegram bot tokens anywhere in a string (deliberately looser than BotToken.PATTERN: better one false positive). */
 const TOKEN_IN_TEXT = /\d{6,}:[A-Za-z0-9_-]{30,}/g;
@@ -29,6 +37,7 @@ function redactValue(value: unknown, key: string | null, depth: number): unknown
   if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return value;
   // Strings, objects and lists under a credential-like key are redacted whole.
   if (key !== null && SECRET_KEY.test(key)) return TOKEN_REDACTED;
+  if (key !== null && FILE_KEY.test(key) && typeof value === 'string') return FILE_REDACTED;
   if (typeof value === 'string') return scrubText(value);
   if (typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : String(value);
   if (depth >= MAX_DEPTH) return '[too deep]';

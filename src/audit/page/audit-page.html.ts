@@ -59,7 +59,7 @@ export const AUDIT_PAGE_HTML = `<!doctype html>
   <section class="card" id="verify-section">
     <h2>Tamper evidence</h2>
     <p class="hint">Each stream's events are hash-chained. Verifying recomputes every hash and link.</p>
-    <button type="button" id="verify-master" disabled>Verify this master's streams</button>
+    <button type="button" id="verify-master" disabled>Verify the streams shown</button>
     <button type="button" id="verify-all">Verify every stream</button>
     <div id="verify-result" aria-live="polite"></div>
   </section>

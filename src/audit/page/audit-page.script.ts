@@ -307,9 +307,9 @@ export const AUDIT_PAGE_SCRIPT = String.raw`
     out.textContent = 'Verifying…';
     try {
       if (all) return showVerify(await api('/audit/api/verify'));
-      // Every stream this master's loaded timeline touches, a few at a time.
+      // Every stream the timeline loaded so far touches, a few at a time ("Load more" adds the rest).
       var streams = Array.from(state.streams);
-      var combined = { ok: true, scope: streams.length + ' stream(s) of master ' + state.masterId, streams: 0, events: 0, breaks: [] };
+      var combined = { ok: true, scope: streams.length + ' stream(s) shown in the timeline so far', streams: 0, events: 0, breaks: [] };
       var next = 0;
       async function worker() {
         while (next < streams.length) {

@@ -62,6 +62,8 @@ export interface ConversationState {
   throttledUntil: number;
   /** The last recorded event is an erasure: nothing was recorded since, so erasing again changes nothing. */
   erasedLast: boolean;
+  /** Files uploaded for this conversation (`${botId}:${fileUniqueId}`): an erasure drops them from the upload cache. */
+  uploads: Map<string, { botId: number; fileUniqueId: string }>;
 }
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
@@ -122,7 +124,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     case 'EraseCustomerContent':
       // Re-running an erasure that already completed records nothing; one that deleted a key does.
       if (state.erasedLast && !command.keyDeleted) return [];
-      return [ev('CustomerContentErased', { ...who, erasedAt: command.erasedAt })];
+      return [ev('CustomerContentErased', { ...who, erasedAt: command.erasedAt, files: [...state.uploads.values()] })];
   }
 }
 
@@ -164,6 +166,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'MessageRelayed':
       state.relayOutcomes.add(event.data.messageId);
       state.relayed.set(event.data.messageId, event.data.relayedMessageId);
+      rememberUploads(state, event.data.uploaded);
       return state;
     case 'RelayFailed':
       state.relayOutcomes.add(event.data.messageId);
@@ -174,6 +177,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'ReplyDelivered':
       state.deliveryOutcomes.add(event.data.replyId);
       state.answered.add(event.data.relayedMessageId);
+      rememberUploads(state, event.data.uploaded);
       return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);
@@ -204,8 +208,13 @@ export function evolveConversation(state: ConversationState, event: Conversation
       return state;
     case 'CustomerStarted':
     case 'CustomerContentErased':
+      state.uploads.clear();
       return state;
   }
+}
+
+function rememberUploads(state: ConversationState, uploaded: UploadedFile[]): void {
+  for (const { botId, fileUniqueId } of uploaded) state.uploads.set(`${botId}:${fileUniqueId}`, { botId, fileUniqueId });
 }
 
 export const initialConversationState = (): ConversationState => ({
@@ -223,6 +232,7 @@ export const initialConversationState = (): ConversationState => ({
   recent: [],
   throttledUntil: 0,
   erasedLast: false,
+  uploads: new Map(),
 });
 
 export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {

@@ -72,7 +72,11 @@ export type ConversationEvent =
    * every sealed value in this stream — and the master's replies to it — no longer opens. What happened
    * stays; a later message gets a new key. `erasedAt`: ISO time of the erasure.
    */
-  | DomainEvent<'CustomerContentErased', Who & { erasedAt: string }>;
+  /**
+   * The conversation's keys were deleted (crypto-shredding). `files`: what was uploaded for it, so the upload
+   * cache (a projection) forgets those file ids too — also when it is rebuilt from the history.
+   */
+  | DomainEvent<'CustomerContentErased', Who & { erasedAt: string; files: { botId: number; fileUniqueId: string }[] }>;
 
 export type ConversationEventType = ConversationEvent['type'];
 export type ConversationEventOf<T extends ConversationEventType> = Extract<ConversationEvent, { type: T }>;

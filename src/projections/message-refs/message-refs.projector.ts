@@ -8,7 +8,7 @@ type Relay = Extract<ConversationEvent, { type: 'MessageRelayed' | 'EditRelayed'
 /** The rows of a relay or an edit notice: one per message in the master's chat. */
 function rowsOf(event: Relay, recordedAt: Date): MessageRefRow[] {
   const { masterId, botId, customerId, messageId } = event.data;
-  const ids = event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...(event.data.extraMessageIds ?? [])] : [event.data.noticeMessageId];
+  const ids = event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...event.data.extraMessageIds] : [event.data.noticeMessageId];
   return ids.map((relayedMessageId) => ({
     masterChatId: masterId,
     relayedMessageId,

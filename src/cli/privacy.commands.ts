@@ -1,0 +1,65 @@
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { openCustomerErasure } from '../privacy/customer-erasure';
+import { CliResources } from './cli-resources';
+import { positiveId } from './cli-errors';
+import { writeLine } from './output';
+
+@SubCommand({
+  name: 'erase',
+  description: "crypto-shred a customer's content (all bots, or one with --bot): their keys are deleted, the audit history stays",
+})
+export class PrivacyEraseCommand extends CommandRunner {
+  constructor(private readonly resources: CliResources) {
+    super();
+  }
+
+  @Option({ flags: '--customer <telegramUserId>', description: "the customer's Telegram user id", required: true })
+  parseCustomer(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--bot <botId>', description: 'only their conversation with this client bot' })
+  parseBot(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--yes', description: 'really erase (without it, only shows what would be erased)' })
+  parseYes(): boolean {
+    return true;
+  }
+
+  async run(_params: string[], options: { customer?: string; bot?: string; yes?: boolean }): Promise<void> {
+    const customerId = positiveId('--customer', options.customer);
+    const botId = options.bot === undefined ? undefined : positiveId('--bot', options.bot);
+    const erasure = await openCustomerErasure(this.resources.settings());
+    try {
+      const target = { customerId, botId };
+      const conversations = await erasure.service.conversationsOf(target);
+      if (conversations.length === 0) {
+        writeLine(`Nothing to erase: customer ${customerId} has no conversation${botId ? ` with bot ${botId}` : ''}.`);
+        return;
+      }
+      if (!options.yes) {
+        writeLine(`Would erase the content of ${conversations.length} conversation(s): ${conversations.join(', ')}.`);
+        writeLine('This cannot be undone. Run again with --yes to erase.');
+        return;
+      }
+      const result = await erasure.service.erase(target);
+      writeLine(
+        `Erased: ${result.keysDeleted} key(s) deleted for ${result.conversations.join(', ')}. ` +
+          'Their messages can no longer be read anywhere; the audit timeline keeps what happened, and the erasure itself.',
+      );
+    } finally {
+      await erasure.close();
+    }
+  }
+}
+
+@Command({ name: 'privacy', description: "customers' data: erasure by crypto-shredding", subCommands: [PrivacyEraseCommand] })
+export class PrivacyCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+export const PRIVACY_COMMANDS = [PrivacyCommand, PrivacyEraseCommand];
