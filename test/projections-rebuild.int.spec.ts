@@ -12,6 +12,7 @@ import { projectionStatus } from '../src/projections/status/projection-status';
 import { HistoryGenerator } from './support/history-generator';
 import { createMysqlTestDb } from './support/mysql-test-db';
 import { makeTempDir } from './support/temp-dir';
+import { Cleanups } from './support/cleanups';
 
 const ALL_TABLES = PROJECTIONS.flatMap((p) => p.tables);
 const HISTORY_EVENTS = 2500;
@@ -70,7 +71,7 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
     let store: SqliteEventStore;
     let history: HistoryGenerator;
     let dataDir: string;
-    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    const cleanups = new Cleanups();
 
     /** A fresh read-model database (MariaDB: its own throwaway database; SQLite: a file in its own directory). */
     const newDatabase = async (): Promise<ReadModelDatabase> => {
@@ -111,13 +112,8 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       history = new HistoryGenerator(store, { seed: 7 });
     });
 
-    const undoAll = async () => {
-      const errors: unknown[] = [];
-      for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) await Promise.resolve().then(undo).catch((e) => errors.push(e));
-      if (errors.length > 0) throw errors[0];
-    };
-    afterEach(undoAll);
-    afterAll(undoAll);
+    afterEach(cleanups.runAll);
+    afterAll(cleanups.runAll);
 
     it('rebuild --all replays the history into fresh tables and swaps them in: every row as the live projections built it', async () => {
       await history.run(HISTORY_EVENTS);

@@ -19,6 +19,7 @@ import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { ProjectionContext, Projector } from '../src/projections/runner/projector';
 import { createMysqlTestDb } from './support/mysql-test-db';
 import { makeTempDir } from './support/temp-dir';
+import { Cleanups } from './support/cleanups';
 
 // Telegram ids past 2^32: 10-digit user and bot ids, and a 52-bit one.
 const ALICE = 7000000001;
@@ -140,7 +141,7 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
     let db: ReadModelDatabase;
     let dataDir: string;
     /** Undone last-in first-out after each test, pass or fail: runners, data sources, store, database, files. */
-    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    const cleanups = new Cleanups();
 
     const open = async (): Promise<DataSource> => {
       const dataSource = await openReadModels({ databaseUrl: db.databaseUrl, dataDir });
@@ -182,13 +183,8 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
       history = new History(store);
     });
 
-    const undoAll = async () => {
-      const errors: unknown[] = [];
-      for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) await Promise.resolve().then(undo).catch((e) => errors.push(e));
-      if (errors.length > 0) throw errors[0];
-    };
-    afterEach(undoAll);
-    afterAll(undoAll);
+    afterEach(cleanups.runAll);
+    afterAll(cleanups.runAll);
 
     it('migrations create the read-model schema on an empty database, and running them again changes nothing', async () => {
       const first = await open();
