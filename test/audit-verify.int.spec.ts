@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EventMetadata, NewEvent } from '../src/application/ports/event-store.port';
-import { Anchor, ChainVerifier, InvalidAnchorError } from '../src/audit/chain-verifier';
+import { Anchor, anchorRoot, ChainVerifier, InvalidAnchorError } from '../src/audit/chain-verifier';
 import { chainHash, sealChain } from '../src/infrastructure/event-store/hash-chain';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { makeTempDir } from './support/temp-dir';
@@ -72,9 +72,9 @@ describe('hash chain verification on a real SQLite event store', () => {
   it('passes an untouched store, stream by stream and all at once', async () => {
     const progress: { events: number; streams: number }[] = [];
     const all = await verifier.verifyAll((p) => progress.push(p));
-    expect(all).toEqual({ ok: true, scope: 'all streams', streams: 3, events: 11, breaks: [] });
+    expect(all).toEqual({ ok: true, scope: 'all streams', streams: 3, events: 11, breaks: [], unchainedEvents: 0 });
     expect(progress[progress.length - 1]).toEqual({ events: 11, streams: 3 });
-    expect(await verifier.verifyStream('master-1')).toEqual({ ok: true, scope: 'stream master-1', streams: 1, events: 5, breaks: [] });
+    expect(await verifier.verifyStream('master-1')).toEqual({ ok: true, scope: 'stream master-1', streams: 1, events: 5, breaks: [], unchainedEvents: 0 });
     expect(await verifier.verifyStream('master-404')).toMatchObject({ ok: true, streams: 0, events: 0 });
   });
 
@@ -168,20 +168,50 @@ describe('hash chain verification on a real SQLite event store', () => {
     expect(report.breaks.map((b) => [b.revision, b.type, b.reason])).toEqual([[1, 'MessageRelayed', 'content-altered']]);
   });
 
-  it("reports events that carry no hash as 'unchained'", async () => {
+  /** Events as the release before the hash chain wrote them: no prevHash/hash in their metadata. */
+  const insertLegacy = (streamId: string, revisions: number[]) =>
+    tamper((db) => {
+      for (const revision of revisions) {
+        db.prepare(
+          `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
+           VALUES (?, ?, ?, 'MasterRegistered', ?, '{"schemaVersion":1,"correlationId":"x","causationId":"x"}', ?)`,
+        ).run(randomUUID(), streamId, revision, JSON.stringify({ n: revision }), new Date().toISOString());
+      }
+    });
+
+  it('an upgraded installation: events from before the chain are counted as not covered, and what follows them is checked', async () => {
+    insertLegacy('master-2', [0, 1, 2]);
+    await store.appendToStream('master-2', [event('WelcomeShown'), event('StateChanged', { from: 'Main', to: 'Main' }), event('WelcomeShown')], 2);
+    const all = await verifier.verifyAll();
+    expect(all.ok).toBe(true);
+    expect(all.unchainedEvents).toBe(3);
+    const one = await verifier.verifyStream('master-2');
+    expect(one).toMatchObject({ ok: true, events: 6, unchainedEvents: 3 });
+
+    // The sealed events after the legacy prefix are really checked…
+    tamper((db) => db.prepare("UPDATE events SET data = '{\"tampered\":1}' WHERE stream_id = 'master-2' AND revision = 4").run());
+    expect((await verifier.verifyStream('master-2')).breaks.map((b) => [b.revision, b.reason])).toEqual([[4, 'content-altered']]);
+  });
+
+  it('the last event from before the chain is covered through the link of the first sealed one', async () => {
+    insertLegacy('master-2', [0, 1]);
+    await store.appendToStream('master-2', [event('WelcomeShown')], 1);
+    tamper((db) => db.prepare("UPDATE events SET data = '{\"n\":99}' WHERE stream_id = 'master-2' AND revision = 1").run());
+    expect((await verifier.verifyStream('master-2')).breaks.map((b) => [b.revision, b.reason])).toEqual([[2, 'link-broken']]);
+  });
+
+  it("reports an event without a hash after sealed ones as 'unchained'", async () => {
     tamper((db) =>
       db
         .prepare(
           `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
-           VALUES (?, 'master-2', 0, 'MasterRegistered', '{}', '{"schemaVersion":1,"correlationId":"x","causationId":"x"}', ?)`,
+           VALUES (?, 'master-1', 5, 'ClientBotAttached', '{}', '{"schemaVersion":1,"correlationId":"x","causationId":"x"}', ?)`,
         )
         .run(randomUUID(), new Date().toISOString()),
     );
     const all = await verifier.verifyAll();
-    expect(all.breaks.map((b) => [b.streamId, b.revision, b.reason])).toEqual([['master-2', 0, 'unchained']]);
-    // The application can still append after such an event; the stream keeps being reported.
-    await store.appendToStream('master-2', [event('WelcomeShown')], 0);
-    expect((await verifier.verifyStream('master-2')).breaks.map((b) => b.reason)).toEqual(['unchained']);
+    expect(all.ok).toBe(false);
+    expect(all.breaks.map((b) => [b.streamId, b.revision, b.reason])).toEqual([['master-1', 5, 'unchained']]);
   });
 
   it('reads a store bigger than one page and reports the first break of every broken stream', async () => {
@@ -263,6 +293,14 @@ describe('hash chain verification on a real SQLite event store', () => {
       const check = await verifier.checkAnchor(edited);
       expect(check.ok).toBe(false);
       expect(check.problems).toEqual([expect.stringMatching(/does not match its own heads/)]);
+      // Edited heads AND a recomputed root: self-consistent, so only the root kept elsewhere shows it.
+      const forged = { ...edited, root: anchorRoot(edited.heads) };
+      expect((await verifier.checkAnchor(forged)).ok).toBe(true);
+      expect(await verifier.checkAnchor(forged, { expectedRoot: anchor.root })).toEqual({
+        ok: false,
+        problems: [expect.stringMatching(/not to the root you kept/)],
+      });
+      expect((await verifier.checkAnchor(anchor, { expectedRoot: anchor.root })).ok).toBe(true);
       const broken = { ...anchor, heads: [{ streamId: 'master-1', revision: -1, hash: 'x' }] };
       await expect(verifier.checkAnchor(broken)).rejects.toThrow(InvalidAnchorError);
       await expect(verifier.checkAnchor(broken)).rejects.toThrow(/heads\[0\]\.revision/);

@@ -164,6 +164,13 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     const anchorFile = join(h.dataDir, 'anchor.json');
     writeFileSync(anchorFile, anchor.stdout);
     expect((await cli(h, ['audit', 'anchor', '--check', anchorFile])).code).toBe(0);
+    const { root } = JSON.parse(anchor.stdout) as { root: string };
+    expect((await cli(h, ['audit', 'anchor', '--check', anchorFile, '--root', root])).code).toBe(0);
+    // The root kept elsewhere is not the one this file's heads hash to: the file was edited (or is another one).
+    const otherRoot = (root[0] === 'a' ? 'b' : 'a') + root.slice(1);
+    const mismatch = await cli(h, ['audit', 'anchor', '--check', anchorFile, '--root', otherRoot]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toMatch(/^MISMATCH/);
 
     // Someone with write access to the store edits a recorded event: the attach now names another bot.
     const db = new Database(join(h.dataDir, 'events.sqlite'));

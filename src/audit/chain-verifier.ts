@@ -37,6 +37,11 @@ export interface VerifyReport {
   breaks: ChainBreak[];
   /** Broken streams beyond MAX_REPORTED_BREAKS, counted but not listed; absent when none. */
   omittedBreaks?: number;
+  /**
+   * Events at the start of their streams written before the hash chain existed (an upgraded installation):
+   * not covered by any hash, except the last of each such prefix, which the first sealed event links to.
+   */
+  unchainedEvents: number;
 }
 
 export interface AnchorHead {
@@ -98,7 +103,14 @@ export class ChainVerifier {
         break;
       }
     }
-    return { ok: breaks.length === 0, scope: `stream ${streamId}`, streams: events.length > 0 ? 1 : 0, events: events.length, breaks };
+    return {
+      ok: breaks.length === 0,
+      scope: `stream ${streamId}`,
+      streams: events.length > 0 ? 1 : 0,
+      events: events.length,
+      breaks,
+      unchainedEvents: walk.unchainedPrefix,
+    };
   }
 
   /**
@@ -123,7 +135,9 @@ export class ChainVerifier {
       }
       onProgress?.({ events, streams: walks.size });
     }
-    const report: VerifyReport = { ok: breaks.length === 0, scope: 'all streams', streams: walks.size, events, breaks };
+    let unchainedEvents = 0;
+    for (const walk of walks.values()) unchainedEvents += walk.unchainedPrefix;
+    const report: VerifyReport = { ok: breaks.length === 0, scope: 'all streams', streams: walks.size, events, breaks, unchainedEvents };
     if (omittedBreaks > 0) report.omittedBreaks = omittedBreaks;
     return report;
   }
@@ -163,15 +177,20 @@ export class ChainVerifier {
    * Is every anchored head still there, at the same revision, with the same hash? Together with a
    * passing `verifyAll` (every link from genesis up to each head intact) this shows that nothing
    * anchored was changed, removed or rewritten since. Streams created after the anchor are not
-   * judged. The anchor's own `root` is recomputed, so an edited anchor file is reported too.
+   * judged. The anchor's own `root` is recomputed, so an edited anchor file is reported too; with
+   * `expectedRoot` (the root kept outside the system) a file whose heads and root were both edited is too.
    * @throws InvalidAnchorError when `anchor` is malformed.
    */
-  async checkAnchor(anchor: Anchor): Promise<AnchorCheck> {
+  async checkAnchor(anchor: Anchor, options: { expectedRoot?: string } = {}): Promise<AnchorCheck> {
     validateAnchor(anchor);
     const problems: string[] = [];
     const root = anchorRoot(anchor.heads);
     if (root !== anchor.root) {
       problems.push(`the anchor's root ${anchor.root} does not match its own heads (${root}): the anchor itself was altered`);
+    }
+    // The file sits with the data it vouches for; only a root kept elsewhere proves the file is the original.
+    if (options.expectedRoot !== undefined && options.expectedRoot !== root) {
+      problems.push(`the anchor's heads hash to ${root}, not to the root you kept (${options.expectedRoot}): this is not the anchor you stored`);
     }
     const headProblems: string[] = [];
     let next = 0;
@@ -226,6 +245,9 @@ class StreamWalk {
   private nextRevision = 0;
   private lastHash: string;
   private broken = false;
+  private sealedSeen = false;
+  /** Leading events written before the chain existed (see VerifyReport.unchainedEvents). */
+  unchainedPrefix = 0;
 
   constructor(private readonly streamId: string) {
     this.lastHash = GENESIS(streamId);
@@ -258,10 +280,18 @@ class StreamWalk {
       return at('revision-gap', message, String(this.nextRevision), String(event.revision));
     }
     const { prevHash, hash } = event.metadata ?? {};
+    if ((typeof prevHash !== 'string' || typeof hash !== 'string') && !this.sealedSeen) {
+      // Written before the chain existed (an upgraded installation). The adapters link the first sealed
+      // event to this one's content hash (`linkHash`), so the last such event is covered from there on.
+      this.unchainedPrefix += 1;
+      this.nextRevision += 1;
+      this.lastHash = linkHash(event);
+      return null;
+    }
     if (typeof prevHash !== 'string' || typeof hash !== 'string') {
       return at(
         'unchained',
-        'the event carries no hash: written before the hash chain existed, or by a tool that does not seal events; nothing from here on in this stream can be checked',
+        'the event carries no hash although events before it do: it was inserted by a tool that does not seal events; nothing from here on in this stream can be checked',
       );
     }
     const recomputed = chainHash(prevHash, this.streamId, event.revision, event);
@@ -280,6 +310,7 @@ class StreamWalk {
           : `the event does not link to revision ${event.revision - 1}: an event before it was deleted, inserted, reordered, or rewritten with a recomputed hash`;
       return at('link-broken', message, this.lastHash, prevHash);
     }
+    this.sealedSeen = true;
     this.nextRevision += 1;
     this.lastHash = hash;
     return null;

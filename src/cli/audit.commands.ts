@@ -144,6 +144,12 @@ export class AuditVerifyCommand extends CommandRunner {
 }
 
 function printReport(report: VerifyReport): void {
+  if (report.unchainedEvents > 0) {
+    writeLine(
+      `Note: ${thousands(report.unchainedEvents)} event(s) at the start of their streams were written before the hash chain existed; ` +
+        'they are not covered (only the last of each, through the link of the first sealed event after it).',
+    );
+  }
   if (report.ok) {
     writeLine(`OK — ${report.scope}: ${thousands(report.events)} event(s) in ${thousands(report.streams)} stream(s); every hash and every link checks out.`);
     return;
@@ -171,7 +177,14 @@ export class AuditAnchorCommand extends CommandRunner {
     return value;
   }
 
-  async run(_params: string[], options: { check?: string }): Promise<void> {
+  @Option({ flags: '--root <sha256>', description: "with --check: the root you kept outside the system; the file's heads must hash to it" })
+  parseRoot(value: string): string {
+    return value;
+  }
+
+  async run(_params: string[], options: { check?: string; root?: string }): Promise<void> {
+    if (options.root !== undefined && options.check === undefined) throw new CliUsageError('--root goes with --check <file>');
+    if (options.root !== undefined && !/^[0-9a-f]{64}$/i.test(options.root)) throw new CliUsageError('--root must be the 64 hex characters `audit anchor` printed as "root"');
     const verifier = new ChainVerifier(await this.resources.eventStore());
     if (options.check === undefined) return writeJson(await verifier.anchor());
     let anchor: Anchor;
@@ -185,13 +198,14 @@ export class AuditAnchorCommand extends CommandRunner {
     }
     let result;
     try {
-      result = await verifier.checkAnchor(anchor);
+      result = await verifier.checkAnchor(anchor, { expectedRoot: options.root?.toLowerCase() });
     } catch (error) {
       if (error instanceof InvalidAnchorError) throw new CliUsageError(`${options.check}: ${error.message}`);
       throw error;
     }
     if (result.ok) {
       writeLine(`OK — all ${thousands(anchor.heads.length)} chain head(s) anchored at ${anchor.takenAt} are still in place (root ${anchor.root}).`);
+      if (options.root === undefined) writeLine('Pass --root <the root you kept elsewhere> to also prove this file was not edited.');
       return;
     }
     writeLine(`MISMATCH — the history no longer contains what was anchored at ${anchor.takenAt}:`);
