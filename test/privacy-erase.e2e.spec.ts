@@ -4,7 +4,11 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '../src/application/ports
 import { conversationId, conversationStreamId } from '../src/domain/conversation/conversation.events';
 import { masterStreamId } from '../src/domain/master-user/master-user.events';
 import { Sealed } from '../src/domain/shared/sealed';
-import { ErasureInputError, openCustomerErasure } from '../src/privacy/customer-erasure';
+import { CustomerErasure, ErasureInputError, openCustomerErasure } from '../src/privacy/customer-erasure';
+import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-vault';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { READ_MODEL_DATA_SOURCE } from '../src/projections/projections.service';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
@@ -88,7 +92,7 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     expect(await erasure.service.conversationsOf({ customerId: bob.id })).toEqual([bobsStream()]);
     expect(await erasure.service.conversationsOf({ customerId: bob.id, botId: bot.id + 1 })).toEqual([]);
     expect(await erasure.service.conversationsOf({ customerId: 424242 })).toEqual([]);
-    expect(await erasure.service.erase({ customerId: 424242 })).toEqual({ conversations: [], keysDeleted: 0 });
+    expect(await erasure.service.erase({ customerId: 424242 })).toEqual({ conversations: [], keysDeleted: 0, missingKeys: [] });
   });
 
   it('refuses an id that is not one, and changes nothing', async () => {
@@ -97,6 +101,33 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     await expect(erasure.service.erase({ customerId: bob.id, botId: 1.5 })).rejects.toThrow(/botId must be a positive Telegram id/);
     expect(await appStore().headPosition()).toBe(before);
     expect(sealedIn(await bobsEvents()).every((s) => erasure.vault.open(s) !== null)).toBe(true);
+  });
+
+  it('refuses a DATA_DIR without the app\'s key vault, before opening anything', async () => {
+    const elsewhere = join(h.dataDir, 'not-the-app');
+    await expect(openCustomerErasure({ dataDir: elsewhere, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: h.tokenKey })).rejects.toThrow(
+      /no content-keys\.sqlite in .*not-the-app: set DATA_DIR to the app's data directory/,
+    );
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+
+  it('never records an erasure it did not do: a vault without the key reports the conversation as missing it', async () => {
+    const strayVault = new SqliteContentVault(join(h.dataDir, 'stray-keys.sqlite'), randomBytes(32));
+    try {
+      const before = await appStore().headPosition();
+      const stray = new CustomerErasure({ store: appStore(), vault: strayVault, readModels: readModels() });
+      expect(await stray.erase({ customerId: eve.id, botId: bot.id })).toEqual({
+        conversations: [],
+        keysDeleted: 0,
+        missingKeys: [conversationStreamId(bot.id, eve.id)],
+      });
+      expect(await appStore().headPosition()).toBe(before);
+      const evesSealed = sealedIn(await appStore().readStream(conversationStreamId(bot.id, eve.id)));
+      expect(evesSealed.length).toBeGreaterThan(0);
+      expect(evesSealed.every((sealed) => appVault().open(sealed) !== null)).toBe(true);
+    } finally {
+      strayVault.close();
+    }
   });
 
   describe('after the erasure', () => {
@@ -110,7 +141,7 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
       expect(sealedBefore).toHaveLength(3); // the text, the photo with its caption, the master's reply
       expect(sealedBefore.every((s) => erasure.vault.open(s) !== null && appVault().open(s) !== null)).toBe(true);
 
-      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 1 });
+      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 1, missingKeys: [] });
     });
 
     it('every sealed value of the customer — messages, photo caption, the master’s reply — opens to nothing', () => {
@@ -128,7 +159,14 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
       );
       const erased = history[history.length - 1];
       expect(erased.type).toBe('CustomerContentErased');
-      expect(erased.data).toEqual({ botId: bot.id, customerId: bob.id, masterId: master.id, erasedAt: expect.any(String) });
+      // `files`: the photo's upload, which the upload cache forgets (also when rebuilt from the history).
+      expect(erased.data).toEqual({
+        botId: bot.id,
+        customerId: bob.id,
+        masterId: master.id,
+        erasedAt: expect.any(String),
+        files: [{ botId: h.masterBot.id, fileUniqueId: expect.any(String) }],
+      });
       expect(Date.now() - Date.parse(String(erased.data.erasedAt))).toBeLessThan(60_000);
       expect(erased.metadata).toMatchObject({ correlationId: expect.stringMatching(/^cli:privacy-erase:[0-9a-f-]{36}$/), command: 'EraseCustomerContent' });
       const replies = (await appStore().readStream(masterStreamId(master.id))).filter((e) => e.type === 'ReplySent');
@@ -143,12 +181,12 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
       }
     });
 
-    it("the upload cache no longer holds the file id of the customer's photo", async () => {
-      expect(await cachedUploads()).toEqual([]);
+    it("the upload cache (a projection of the history) no longer holds the file id of the customer's photo", async () => {
+      await eventually(async () => (await cachedUploads()).length === 0, 'the upload cache to drop the erased upload');
     });
 
     it('running it again changes nothing and records nothing more', async () => {
-      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 0 });
+      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 0, missingKeys: [] });
       const types = (await appStore().readStream(bobsStream())).map((e) => e.type);
       expect(types.filter((t) => t === 'CustomerContentErased')).toHaveLength(1);
     });

@@ -1,7 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { openCustomerErasure } from '../privacy/customer-erasure';
+import { ErasureInputError, openCustomerErasure } from '../privacy/customer-erasure';
 import { CliResources } from './cli-resources';
-import { positiveId } from './cli-errors';
+import { CliUsageError, EXIT, positiveId } from './cli-errors';
 import { writeLine } from './output';
 
 @SubCommand({
@@ -31,7 +31,13 @@ export class PrivacyEraseCommand extends CommandRunner {
   async run(_params: string[], options: { customer?: string; bot?: string; yes?: boolean }): Promise<void> {
     const customerId = positiveId('--customer', options.customer);
     const botId = options.bot === undefined ? undefined : positiveId('--bot', options.bot);
-    const erasure = await openCustomerErasure(this.resources.settings());
+    let erasure;
+    try {
+      erasure = await openCustomerErasure(this.resources.settings());
+    } catch (error) {
+      if (error instanceof ErasureInputError) throw new CliUsageError(error.message);
+      throw error;
+    }
     try {
       const target = { customerId, botId };
       const conversations = await erasure.service.conversationsOf(target);
@@ -45,10 +51,17 @@ export class PrivacyEraseCommand extends CommandRunner {
         return;
       }
       const result = await erasure.service.erase(target);
-      writeLine(
-        `Erased: ${result.keysDeleted} key(s) deleted for ${result.conversations.join(', ')}. ` +
-          'Their messages can no longer be read anywhere; the audit timeline keeps what happened, and the erasure itself.',
-      );
+      if (result.conversations.length > 0) {
+        writeLine(
+          `Erased: ${result.keysDeleted} key(s) deleted for ${result.conversations.join(', ')}. ` +
+            'Their messages can no longer be read anywhere; the audit timeline keeps what happened, and the erasure itself.',
+        );
+      }
+      if (result.missingKeys.length > 0) {
+        // Nothing was erased or recorded for these: saying otherwise would be a false promise to the customer.
+        writeLine(`NOT erased: ${result.missingKeys.join(', ')} — their keys are not in ${erasure.vaultFile}. Is DATA_DIR the app's?`);
+        process.exitCode = EXIT.failed;
+      }
     } finally {
       await erasure.close();
     }

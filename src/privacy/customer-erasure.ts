@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AggregateStore } from '../application/command-handling/aggregate-store';
 import { ContentVault } from '../application/ports/crypto.port';
-import { EventStore, RecordedEvent } from '../application/ports/event-store.port';
+import { EventStore } from '../application/ports/event-store.port';
 import { openEventStore } from '../app.module';
 import { conversationDecider } from '../domain/conversation/conversation.decider';
-import { conversationId, ConversationEvent, conversationStreamId, UploadedFile } from '../domain/conversation/conversation.events';
+import { conversationId, conversationStreamId } from '../domain/conversation/conversation.events';
 import { CommandOrigin } from '../domain/shared/decider';
 import { StorageConfig } from '../infrastructure/config/app-config';
 import { loadMasterKey } from '../infrastructure/crypto/master-key';
 import { SqliteContentVault } from '../infrastructure/crypto/sqlite-content-vault';
 import { CustomerRow } from '../projections/customers/customer.entity';
-import { MediaCacheRow } from '../projections/media-cache/media-cache.entity';
 import { openReadModels } from '../projections/read-model.datasource';
 
 export interface ErasureTarget {
@@ -27,12 +26,17 @@ export interface ErasureResult {
   conversations: string[];
   /** Keys deleted by this run (0 when a previous run already deleted them). */
   keysDeleted: number;
+  /**
+   * Conversations holding sealed content whose key is not in this vault and was never erased: nothing was
+   * erased or recorded for them (the vault is not the app's, or was restored from elsewhere).
+   */
+  missingKeys: string[];
 }
 
 export interface CustomerErasureDeps {
   store: EventStore;
   vault: ContentVault;
-  /** The read models: where to find conversations whose key is already gone, and the upload cache to clean. */
+  /** The read models: where to find conversations whose key is already gone. */
   readModels?: DataSource;
   now?: () => Date;
 }
@@ -75,11 +79,17 @@ export class CustomerErasure {
     // One id per run: the audit trail ties every conversation erased by it together.
     const origin: CommandOrigin = { causationId: `cli:privacy-erase:${runId}`, correlationId: `cli:privacy-erase:${runId}`, occurredAt: at };
     let keysDeleted = 0;
+    const missingKeys: string[] = [];
     for (const conversation of found) {
       const keyDeleted = this.deps.vault.erase(conversation.keyId);
       if (keyDeleted) keysDeleted += 1;
       const { recorded } = await this.aggregates.load(conversation.streamId, conversationDecider);
       if (recorded.length === 0) continue; // a key with no history yet (its message never got recorded): nothing to record
+      // Sealed content, no key here, never erased: this vault never had it. Recording an erasure would be a lie.
+      if (!keyDeleted && !recorded.some((e) => e.type === 'CustomerContentErased') && recorded.some((e) => holdsSealed(e.data))) {
+        missingKeys.push(conversation.streamId);
+        continue;
+      }
       const masterId = Number((recorded[recorded.length - 1].data as { masterId: unknown }).masterId);
       await this.aggregates.handle(
         conversation.streamId,
@@ -87,9 +97,8 @@ export class CustomerErasure {
         { type: 'EraseCustomerContent', botId: conversation.botId, customerId: target.customerId, masterId, erasedAt: at, keyDeleted },
         origin,
       );
-      await this.dropCachedUploads(recorded);
     }
-    return { conversations: found.map((c) => c.streamId), keysDeleted };
+    return { conversations: found.map((c) => c.streamId).filter((id) => !missingKeys.includes(id)), keysDeleted, missingKeys };
   }
 
   private async find(target: ErasureTarget): Promise<{ botId: number; keyId: string; streamId: string }[]> {
@@ -112,20 +121,7 @@ export class CustomerErasure {
     return found;
   }
 
-  /**
-   * The upload cache maps a file to the file id a bot got for it: with that bot's token, the erased
-   * customer's photos (and the master's files sent to them) could still be fetched from Telegram.
-   */
-  private async dropCachedUploads(history: RecordedEvent[]): Promise<void> {
-    if (!this.deps.readModels) return;
-    const files = new Map<string, UploadedFile>();
-    for (const event of history as unknown as (RecordedEvent & ConversationEvent)[]) {
-      if (event.type !== 'MessageRelayed' && event.type !== 'ReplyDelivered') continue;
-      for (const file of event.data.uploaded) files.set(`${file.botId}:${file.fileUniqueId}`, file);
-    }
-    const repo = this.deps.readModels.getRepository(MediaCacheRow);
-    for (const file of files.values()) await repo.delete({ botId: file.botId, fileUniqueId: file.fileUniqueId });
-  }
+
 }
 
 function validated(target: ErasureTarget): { customerId: number; botId?: number } {
@@ -140,13 +136,18 @@ function validated(target: ErasureTarget): { customerId: number; botId?: number 
  * The erasure as an operator's process runs it, beside the running app, from the storage settings
  * alone (EVENTSTORE_URL or DATA_DIR, DATABASE_URL, TOKEN_ENCRYPTION_KEY). `close()` releases everything.
  */
-export async function openCustomerErasure(config: StorageConfig): Promise<{ service: CustomerErasure; vault: SqliteContentVault; close: () => Promise<void> }> {
+export async function openCustomerErasure(config: StorageConfig): Promise<{ service: CustomerErasure; vault: SqliteContentVault; vaultFile: string; close: () => Promise<void> }> {
+  // A DATA_DIR that is not the app's would get a fresh, empty vault: every key "missing", nothing erased.
+  const vaultFile = join(config.dataDir, 'content-keys.sqlite');
+  if (!existsSync(vaultFile)) {
+    throw new ErasureInputError(`no content-keys.sqlite in ${config.dataDir}: set DATA_DIR to the app's data directory (the keys live there, also with EVENTSTORE_URL)`);
+  }
   const store = await openEventStore(config);
   let readModels: DataSource | undefined;
   let vault: SqliteContentVault | undefined;
   try {
     readModels = await openReadModels(config);
-    vault = new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), masterKeyFor(config));
+    vault = new SqliteContentVault(vaultFile, masterKeyFor(config));
   } catch (error) {
     await Promise.allSettled([store.close(), readModels?.destroy()]);
     throw error;
@@ -155,6 +156,7 @@ export async function openCustomerErasure(config: StorageConfig): Promise<{ serv
   return {
     service: new CustomerErasure(opened),
     vault,
+    vaultFile,
     close: async () => {
       vault.close();
       await Promise.allSettled([store.close(), readModels.destroy()]);
@@ -169,4 +171,11 @@ export async function openCustomerErasure(config: StorageConfig): Promise<{ serv
 function masterKeyFor(config: StorageConfig): Buffer {
   if (config.tokenEncryptionKey || existsSync(join(config.dataDir, 'token-encryption.key'))) return loadMasterKey(config.tokenEncryptionKey, config.dataDir);
   return randomBytes(32);
+}
+
+/** Does this event data carry a Sealed value (`{ keyId, box }`) anywhere? */
+function holdsSealed(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (typeof (value as { box?: unknown }).box === 'string') return true;
+  return Object.values(value as Record<string, unknown>).some(holdsSealed);
 }

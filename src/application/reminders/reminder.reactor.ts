@@ -8,6 +8,7 @@ import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { reminderTexts as texts } from './reminder.texts';
+import { upcast } from '../command-handling/upcasters';
 
 /** A confirmation older than this (e.g. after a long outage) is no longer useful: skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -57,7 +58,7 @@ export class ReminderReactor implements Reactor {
 
   private async remind(recorded: RecordedEvent): Promise<void> {
     const issued = recorded.data as unknown as Issued;
-    const history = (await this.store.readStream(conversationStreamId(issued.botId, issued.customerId))) as unknown as (RecordedEvent &
+    const history = (await this.store.readStream(conversationStreamId(issued.botId, issued.customerId))).map(upcast) as unknown as (RecordedEvent &
       ConversationEvent)[];
     const answered = history.some((e) => e.type === 'ReplyDelivered' && e.data.relayedMessageId === issued.relayedMessageId);
     if (answered) return;

@@ -13,11 +13,14 @@ import { decrypt, encrypt } from './aes-gcm';
  */
 export class SqliteContentVault implements ContentVault {
   private readonly db: Database.Database;
-  /** Unwrapped keys by id. */
-  private readonly cache = new Map<string, Buffer>();
+  /**
+   * Unwrapped keys by id, with the stored (wrapped) form they came from. The row is read on every use:
+   * a key another process erased (`privacy erase`) — or erased and re-created — is never used from here.
+   */
+  private readonly cache = new Map<string, { wrapped: string; key: Buffer }>();
   private readonly creating = new Map<string, Promise<Buffer>>();
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
-  private readonly statements: Record<'select' | 'exists' | 'insert' | 'delete' | 'ofCustomer', Database.Statement>;
+  private readonly statements: Record<'select' | 'insert' | 'delete' | 'ofCustomer', Database.Statement>;
 
   constructor(file: string, private readonly masterKey: Buffer) {
     mkdirSync(dirname(file), { recursive: true });
@@ -25,10 +28,11 @@ export class SqliteContentVault implements ContentVault {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // An erased key's bytes are overwritten, not left in a free page of the file.
+    this.db.pragma('secure_delete = ON');
     this.db.exec('CREATE TABLE IF NOT EXISTS conversation_keys (key_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL)');
     this.statements = {
       select: this.db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?'),
-      exists: this.db.prepare('SELECT 1 FROM conversation_keys WHERE key_id = ?').pluck(),
       // INSERT OR IGNORE + re-read: two processes creating the same key at once agree on one.
       insert: this.db.prepare('INSERT OR IGNORE INTO conversation_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)'),
       delete: this.db.prepare('DELETE FROM conversation_keys WHERE key_id = ?'),
@@ -38,9 +42,6 @@ export class SqliteContentVault implements ContentVault {
   }
 
   async seal(conversationId: string, content: unknown): Promise<Sealed> {
-    // A cached key may have been deleted by another process (`privacy erase`) a moment ago, before this
-    // one saw the erasure: new content must never be sealed under a shredded key, so check it is stored.
-    if (this.cache.has(conversationId) && !this.statements.exists.get(conversationId)) this.cache.delete(conversationId);
     const key = this.keyFor(conversationId) ?? (await this.createKey(conversationId));
     return { keyId: conversationId, box: encrypt(key, Buffer.from(JSON.stringify(content)), `content:${conversationId}`) };
   }
@@ -59,6 +60,10 @@ export class SqliteContentVault implements ContentVault {
   erase(conversationId: string): boolean {
     const { changes } = this.statements.delete.run(conversationId);
     this.cache.delete(conversationId);
+    // The write-ahead log still holds the page as it was before the delete: fold it into the (securely
+    // overwritten) file and cut the log to zero bytes. A reader in another process can hold the log open
+    // for a moment; the next erase (or SQLite's own checkpoint) then finishes the job.
+    if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return changes > 0;
   }
 
@@ -79,12 +84,17 @@ export class SqliteContentVault implements ContentVault {
     if (this.db.open) this.db.close();
   }
 
+  /** The stored key (one indexed read), unwrapped once per stored form. */
   private keyFor(keyId: string): Buffer | null {
-    const cached = this.cache.get(keyId);
-    if (cached !== undefined) return cached;
     const row = this.statements.select.get(keyId) as { wrapped: string } | undefined;
-    const key = row ? decrypt(this.masterKey, row.wrapped, `key:${keyId}`) : null;
-    if (key) this.cache.set(keyId, key);
+    if (!row) {
+      this.cache.delete(keyId);
+      return null;
+    }
+    const cached = this.cache.get(keyId);
+    if (cached?.wrapped === row.wrapped) return cached.key;
+    const key = decrypt(this.masterKey, row.wrapped, `key:${keyId}`);
+    this.cache.set(keyId, { wrapped: row.wrapped, key });
     return key;
   }
 

@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-vault';
+import { makeTempDir } from './support/temp-dir';
+
+/** The content-key vault on real SQLite files: what `privacy erase` relies on. */
+describe('the content-key vault (crypto-shredding)', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let file: string;
+  const masterKey = randomBytes(32);
+  const vaults: SqliteContentVault[] = [];
+  const open = () => {
+    const vault = new SqliteContentVault(file, masterKey);
+    vaults.push(vault);
+    return vault;
+  };
+  const wrappedKeyOf = (keyId: string): string => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return (db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?').get(keyId) as { wrapped: string }).wrapped;
+    } finally {
+      db.close();
+    }
+  };
+  /** Every byte SQLite keeps for the vault: the file, its write-ahead log and shared memory. */
+  const rawBytes = (): Buffer => Buffer.concat([file, `${file}-wal`, `${file}-shm`].filter(existsSync).map((f) => readFileSync(f)));
+
+  beforeEach(() => {
+    tmp = makeTempDir();
+    file = join(tmp.dir, 'content-keys.sqlite');
+  });
+  afterEach(() => {
+    for (const vault of vaults.splice(0)) vault.close();
+    tmp.remove();
+  });
+
+  it("an erased key's bytes are gone from the files, not just unlinked; other conversations still open", async () => {
+    const vault = open();
+    const bob = await vault.seal('7001-42', { text: 'my address is 1 Main St' });
+    const eve = await vault.seal('7001-43', { text: 'see you tomorrow' });
+    const wrapped = wrappedKeyOf('7001-42');
+    expect(rawBytes().includes(Buffer.from(wrapped))).toBe(true);
+
+    expect(vault.erase('7001-42')).toBe(true);
+    expect(vault.open(bob)).toBeNull();
+    expect(vault.open(eve)).toEqual({ text: 'see you tomorrow' });
+    vault.close();
+    expect(rawBytes().includes(Buffer.from(wrapped))).toBe(false);
+    expect(open().open(eve)).toEqual({ text: 'see you tomorrow' });
+  });
+
+  it('a key erased by another process is not used from this one\'s cache, to open or to seal', async () => {
+    const app = open();
+    const cli = open();
+    const old = await app.seal('7001-42', { text: 'before' });
+    expect(app.open(old)).toEqual({ text: 'before' }); // the key is now cached in the app
+
+    expect(cli.erase('7001-42')).toBe(true);
+    expect(app.open(old)).toBeNull();
+
+    // The customer writes again: a new key, and the old content stays unreadable for everyone.
+    const fresh = await app.seal('7001-42', { text: 'after' });
+    expect(cli.open(fresh)).toEqual({ text: 'after' });
+    expect(app.open(old)).toBeNull();
+    expect(cli.open(old)).toBeNull();
+  });
+
+  it('a key erased and re-created by another process replaces the cached one', async () => {
+    const app = open();
+    const cli = open();
+    const old = await app.seal('7001-42', { text: 'before' });
+    cli.erase('7001-42');
+    const recreated = await cli.seal('7001-42', { text: 'new key' });
+    // The app's cached key is the shredded one: it must neither open the new content with it nor seal with it.
+    expect(app.open(recreated)).toEqual({ text: 'new key' });
+    const sealedByApp = await app.seal('7001-42', { text: 'from the app' });
+    expect(cli.open(sealedByApp)).toEqual({ text: 'from the app' });
+    expect(app.open(old)).toBeNull();
+  });
+
+  it("lists a customer's conversation keys, for every bot or one", async () => {
+    const vault = open();
+    await vault.seal('7001-42', 1);
+    await vault.seal('7002-42', 1);
+    await vault.seal('7001-420', 1);
+    await vault.seal('bot-7001', 1);
+    expect(vault.conversationKeysOf(42).sort()).toEqual(['7001-42', '7002-42']);
+    expect(vault.conversationKeysOf(42, 7002)).toEqual(['7002-42']);
+    expect(vault.conversationKeysOf(-1)).toEqual([]);
+  });
+});
