@@ -14,6 +14,9 @@ export const HTTP_MAX_SCAN = 200_000;
 @Controller('audit/api')
 @UseGuards(AuditEnabledGuard, AuditBearerGuard)
 export class AuditApiController {
+  /** A whole-store verification in progress: concurrent requests share it instead of each reading the whole history. */
+  private verifyingAll: Promise<VerifyReport> | null = null;
+
   constructor(
     private readonly log: AuditLog,
     private readonly verifier: ChainVerifier,
@@ -39,10 +42,17 @@ export class AuditApiController {
   verify(@Query() query: Record<string, unknown>): Promise<VerifyReport> {
     return badRequestOnQueryError(() => {
       const stream = query.stream;
-      if (stream === undefined) return this.verifier.verifyAll();
+      if (stream === undefined) return this.verifyAllOnce();
       if (typeof stream !== 'string') throw new AuditQueryError('stream must be given once');
       return this.verifier.verifyStream(checkStreamId(stream));
     });
+  }
+
+  private verifyAllOnce(): Promise<VerifyReport> {
+    this.verifyingAll ??= this.verifier.verifyAll().finally(() => {
+      this.verifyingAll = null;
+    });
+    return this.verifyingAll;
   }
 }
 
