@@ -40,15 +40,49 @@ describe('the content-key vault (crypto-shredding)', () => {
     const vault = open();
     const bob = await vault.seal('7001-42', { text: 'my address is 1 Main St' });
     const eve = await vault.seal('7001-43', { text: 'see you tomorrow' });
-    const wrapped = wrappedKeyOf('7001-42');
-    expect(rawBytes().includes(Buffer.from(wrapped))).toBe(true);
+    const wrapped = Buffer.from(wrappedKeyOf('7001-42'));
+    expect(rawBytes().includes(wrapped)).toBe(true);
 
     expect(vault.erase('7001-42')).toBe(true);
     expect(vault.open(bob)).toBeNull();
     expect(vault.open(eve)).toEqual({ text: 'see you tomorrow' });
     vault.close();
-    expect(rawBytes().includes(Buffer.from(wrapped))).toBe(false);
+    expect(rawBytes().includes(wrapped)).toBe(false);
     expect(open().open(eve)).toEqual({ text: 'see you tomorrow' });
+    expect(open().open(bob)).toBeNull();
+  });
+
+  it('…also while the app keeps the file open: the write-ahead log holds no copy of the erased key', async () => {
+    // Closing the last connection folds and deletes the log by itself; the app never closes it while running.
+    const app = open();
+    const bob = await app.seal('7001-42', { text: 'my address is 1 Main St' });
+    const eve = await app.seal('7001-43', { text: 'see you tomorrow' });
+    expect(app.open(bob)).toEqual({ text: 'my address is 1 Main St' });
+    const wrapped = Buffer.from(wrappedKeyOf('7001-42'));
+    const other = wrappedKeyOf('7001-43');
+
+    const cli = open();
+    expect(cli.erase('7001-42')).toBe(true);
+    cli.close();
+    expect(existsSync(`${file}-wal`)).toBe(true); // the app's connection keeps the log: this is what is checked
+    expect(rawBytes().includes(wrapped)).toBe(false);
+    expect(wrappedKeyOf('7001-43')).toBe(other);
+    expect(app.open(eve)).toEqual({ text: 'see you tomorrow' });
+    expect(app.open(bob)).toBeNull();
+  });
+
+  it('remembers which keys it erased (ids only), so an interrupted erasure can be told from a key it never had', async () => {
+    const vault = open();
+    await vault.seal('7001-42', 1);
+    expect(vault.wasErased('7001-42')).toBe(false);
+    expect(vault.erase('7001-42')).toBe(true);
+    expect(vault.erase('7001-42')).toBe(false);
+    vault.close();
+    const reopened = open();
+    expect(reopened.wasErased('7001-42')).toBe(true);
+    expect(reopened.wasErased('7001-43')).toBe(false);
+    expect(reopened.erase('7001-43')).toBe(false); // nothing to delete: no record of an erasure either
+    expect(reopened.wasErased('7001-43')).toBe(false);
   });
 
   it('a key erased by another process is not used from this one\'s cache, to open or to seal', async () => {

@@ -111,6 +111,18 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     expect(existsSync(elsewhere)).toBe(false);
   });
 
+  it('never generates a master key: without TOKEN_ENCRYPTION_KEY it opens, lists and writes no key file', async () => {
+    const keyFile = join(h.dataDir, 'token-encryption.key');
+    expect(existsSync(keyFile)).toBe(false); // the app got its key from TOKEN_ENCRYPTION_KEY
+    const keyless = await openCustomerErasure({ dataDir: h.dataDir, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: null });
+    try {
+      expect(await keyless.service.conversationsOf({ customerId: bob.id })).toEqual([bobsStream()]);
+    } finally {
+      await keyless.close();
+    }
+    expect(existsSync(keyFile)).toBe(false);
+  });
+
   it('never records an erasure it did not do: a vault without the key reports the conversation as missing it', async () => {
     const strayVault = new SqliteContentVault(join(h.dataDir, 'stray-keys.sqlite'), randomBytes(32));
     try {
@@ -216,6 +228,31 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
         expect(appVault().open(sealed)).toBeNull();
       }
     });
+  });
+
+  it('a run that died after deleting the key (before recording) is completed by running it again; the app stops opening at once', async () => {
+    const carol = h.fake.createUser({ firstName: 'Carol' });
+    await customerWrites(h, bot, carol, master, 'Please call me on 0171 555 0199');
+    const carolsStream = conversationStreamId(bot.id, carol.id);
+    const carolsSealed = sealedIn(await appStore().readStream(carolsStream));
+    expect(carolsSealed.length).toBeGreaterThan(0);
+    expect(carolsSealed.every((s) => appVault().open(s) !== null)).toBe(true); // the app has the key cached
+
+    // The CLI's process deletes the key, then dies: no CustomerContentErased is recorded.
+    expect(erasure.vault.erase(conversationId(bot.id, carol.id))).toBe(true);
+    // The running app, which never saw an erasure event, already opens none of it.
+    expect(carolsSealed.every((s) => appVault().open(s) === null)).toBe(true);
+    expect((await appStore().readStream(carolsStream)).map((e) => e.type)).not.toContain('CustomerContentErased');
+
+    // Run again: nothing left to delete, but the vault knows it erased the key — the erasure is recorded.
+    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({ conversations: [carolsStream], keysDeleted: 0, missingKeys: [] });
+    const erased = (await appStore().readStream(carolsStream)).filter((e) => e.type === 'CustomerContentErased');
+    expect(erased).toHaveLength(1);
+    expect(erased[0].metadata).toMatchObject({ correlationId: expect.stringMatching(/^cli:privacy-erase:/) });
+
+    // And once more: a no-op.
+    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({ conversations: [carolsStream], keysDeleted: 0, missingKeys: [] });
+    expect((await appStore().readStream(carolsStream)).filter((e) => e.type === 'CustomerContentErased')).toHaveLength(1);
   });
 });
 

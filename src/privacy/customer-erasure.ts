@@ -27,15 +27,21 @@ export interface ErasureResult {
   /** Keys deleted by this run (0 when a previous run already deleted them). */
   keysDeleted: number;
   /**
-   * Conversations holding sealed content whose key is not in this vault and was never erased: nothing was
-   * erased or recorded for them (the vault is not the app's, or was restored from elsewhere).
+   * Conversations holding sealed content whose key is not in this vault and was never erased from it:
+   * nothing was erased or recorded for them (the vault is not the app's, or was restored from elsewhere).
    */
   missingKeys: string[];
 }
 
+/** The vault as the erasure uses it: deleting keys, and knowing which ones it deleted before. */
+export type ErasureVault = Pick<ContentVault, 'erase' | 'conversationKeysOf'> & {
+  /** Whether this vault erased the key before (an earlier run, perhaps interrupted before recording it). */
+  wasErased(conversationId: string): boolean;
+};
+
 export interface CustomerErasureDeps {
   store: EventStore;
-  vault: ContentVault;
+  vault: ErasureVault;
   /** The read models: where to find conversations whose key is already gone. */
   readModels?: DataSource;
   now?: () => Date;
@@ -85,8 +91,11 @@ export class CustomerErasure {
       if (keyDeleted) keysDeleted += 1;
       const { recorded } = await this.aggregates.load(conversation.streamId, conversationDecider);
       if (recorded.length === 0) continue; // a key with no history yet (its message never got recorded): nothing to record
-      // Sealed content, no key here, never erased: this vault never had it. Recording an erasure would be a lie.
-      if (!keyDeleted && !recorded.some((e) => e.type === 'CustomerContentErased') && recorded.some((e) => holdsSealed(e.data))) {
+      // Sealed content, no key here, and neither a recorded erasure nor this vault's record of deleting it:
+      // this vault never had the key. Recording an erasure would be a lie. (Deleted by a run interrupted
+      // before it recorded the erasure: the vault remembers, and this run completes it.)
+      const erasedBefore = recorded.some((e) => e.type === 'CustomerContentErased') || this.deps.vault.wasErased(conversation.keyId);
+      if (!keyDeleted && !erasedBefore && recorded.some((e) => holdsSealed(e.data))) {
         missingKeys.push(conversation.streamId);
         continue;
       }

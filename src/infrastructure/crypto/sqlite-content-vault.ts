@@ -20,7 +20,7 @@ export class SqliteContentVault implements ContentVault {
   private readonly cache = new Map<string, { wrapped: string; key: Buffer }>();
   private readonly creating = new Map<string, Promise<Buffer>>();
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
-  private readonly statements: Record<'select' | 'insert' | 'delete' | 'ofCustomer', Database.Statement>;
+  private readonly statements: Record<'select' | 'insert' | 'delete' | 'tombstone' | 'erased' | 'ofCustomer', Database.Statement>;
 
   constructor(file: string, private readonly masterKey: Buffer) {
     mkdirSync(dirname(file), { recursive: true });
@@ -31,11 +31,16 @@ export class SqliteContentVault implements ContentVault {
     // An erased key's bytes are overwritten, not left in a free page of the file.
     this.db.pragma('secure_delete = ON');
     this.db.exec('CREATE TABLE IF NOT EXISTS conversation_keys (key_id TEXT PRIMARY KEY, wrapped TEXT NOT NULL, created_at TEXT NOT NULL)');
+    // Which keys this vault erased (ids only, no key material): an erasure interrupted after the delete
+    // can be told apart from a key this vault never had, and completed by running it again.
+    this.db.exec('CREATE TABLE IF NOT EXISTS erased_keys (key_id TEXT PRIMARY KEY, erased_at TEXT NOT NULL)');
     this.statements = {
       select: this.db.prepare('SELECT wrapped FROM conversation_keys WHERE key_id = ?'),
       // INSERT OR IGNORE + re-read: two processes creating the same key at once agree on one.
       insert: this.db.prepare('INSERT OR IGNORE INTO conversation_keys (key_id, wrapped, created_at) VALUES (?, ?, ?)'),
       delete: this.db.prepare('DELETE FROM conversation_keys WHERE key_id = ?'),
+      tombstone: this.db.prepare('INSERT OR REPLACE INTO erased_keys (key_id, erased_at) VALUES (?, ?)'),
+      erased: this.db.prepare('SELECT 1 FROM erased_keys WHERE key_id = ?').pluck(),
       // Conversation key ids end in "-<customerId>"; the exact shape is checked in code (LIKE's `_` and `%`).
       ofCustomer: this.db.prepare("SELECT key_id FROM conversation_keys WHERE key_id LIKE '%-' || ?").pluck(),
     };
@@ -58,13 +63,22 @@ export class SqliteContentVault implements ContentVault {
   }
 
   erase(conversationId: string): boolean {
-    const { changes } = this.statements.delete.run(conversationId);
+    const changes = this.db.transaction(() => {
+      const deleted = this.statements.delete.run(conversationId).changes;
+      if (deleted > 0) this.statements.tombstone.run(conversationId, new Date().toISOString());
+      return deleted;
+    }).immediate();
     this.cache.delete(conversationId);
     // The write-ahead log still holds the page as it was before the delete: fold it into the (securely
-    // overwritten) file and cut the log to zero bytes. A reader in another process can hold the log open
-    // for a moment; the next erase (or SQLite's own checkpoint) then finishes the job.
+    // overwritten) file and cut the log to zero bytes. SQLite waits (busy_timeout) for readers in other
+    // processes; one still holding an old snapshot after that leaves the job to the next checkpoint.
     if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return changes > 0;
+  }
+
+  /** Did this vault ever erase the key (now, or in an earlier run that may have been interrupted)? */
+  wasErased(conversationId: string): boolean {
+    return this.statements.erased.get(conversationId) !== undefined;
   }
 
   forget(conversationId: string): void {
