@@ -99,9 +99,19 @@ async function benchRelay(): Promise<RelayFigures> {
       const { url, secret } = tenants[customerId % MASTERS];
       const body = JSON.stringify({
         update_id: id,
-        message: { message_id: id, date: 0, chat: { id: customerId, type: 'private' }, from: { id: customerId, first_name: 'Customer' }, text },
+        message: {
+          message_id: id,
+          date: 0,
+          chat: { id: customerId, type: 'private' },
+          from: { id: customerId, first_name: 'Customer' },
+          text,
+        },
       });
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body,
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
       return id;
@@ -121,7 +131,6 @@ async function benchRelay(): Promise<RelayFigures> {
     tmp.remove();
   }
 }
-
 
 async function waitForRelays(h: Bench, match: (text: string) => boolean, count: number): Promise<void> {
   await h.fake.waitFor(() => h.fake.sent(h.masterBotId).filter((s) => match((s.text ?? '').split('\n\n')[1] ?? '')).length >= count, {
@@ -271,8 +280,8 @@ function writeReport(relay: RelayFigures | null, rebuild: RebuildFigures | null)
     `| idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`,
     `| burst drained at Telegram's limits | ≥ 95 % | not measured yet (issue 3) |`,
     '',
-    'Latency is measured from just before the webhook POST to the moment the fake receives the MasterBot\'s',
-    'sendMessage call (the fake stamps it on arrival), so it includes recording the update, the relay reactor\'s',
+    "Latency is measured from just before the webhook POST to the moment the fake receives the MasterBot's",
+    "sendMessage call (the fake stamps it on arrival), so it includes recording the update, the relay reactor's",
     'catch-up read, opening the sealed content and the HTTP hop. Timer resolution is 1 ms.',
     '',
     ...rebuildSection,
@@ -302,7 +311,9 @@ function rebuildDetails(r: RebuildFigures, thousands: (n: number) => string): st
     `| swap (\`RENAME TABLE\`, checkpoints) | ${seconds(r.result.phases.swap)} |`,
     `| total (incl. preparing the shadows) | ${seconds(r.result.ms)} — **${thousands(r.result.eventsPerSecond)} events/s** |`,
     '',
-    `Rows built: ${Object.entries(r.rows).map(([t, n]) => `${t} ${thousands(n)}`).join(', ')}.`,
+    `Rows built: ${Object.entries(r.rows)
+      .map(([t, n]) => `${t} ${thousands(n)}`)
+      .join(', ')}.`,
     '',
   ];
 }

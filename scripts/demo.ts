@@ -63,21 +63,29 @@ async function main(): Promise<void> {
     botSays(delivered, shop.username, 'Bob');
     await fake.waitFor(() => fake.reactions(master.id, alice.id, relayed.messageId).length > 0);
     console.log(
-      dim(`  (delivered as a reply to Bob's message #${asked.messageId}; Alice's copy marked ${fake.reactions(master.id, alice.id, relayed.messageId).join('')})`),
+      dim(
+        `  (delivered as a reply to Bob's message #${asked.messageId}; Alice's copy marked ${fake.reactions(master.id, alice.id, relayed.messageId).join('')})`,
+      ),
     );
 
     // C2/M5: media travels both ways — downloaded with one bot, uploaded with the other (file ids are per bot).
     const photo = Buffer.from(PHOTO_PNG_BASE64, 'base64');
     user('Bob', shop.username, '[a photo] Is this the right cable?');
     fake.userSends(shop.id, bob.id, { photo: { bytes: photo, fileName: 'cable.png' }, caption: 'Is this the right cable?' });
-    const relayedPhoto = await fake.waitForSent((s) => s.botId === master.id && s.chatId === alice.id && s.method === 'sendPhoto', { timeoutMs: 10_000 });
-    console.log(`  ${dim(`@${master.username} → Alice:`)} [photo, ${fake.fileBytes(relayedPhoto.file!.fileId)!.length} bytes] ${indent(relayedPhoto.caption ?? '')}`);
+    const relayedPhoto = await fake.waitForSent((s) => s.botId === master.id && s.chatId === alice.id && s.method === 'sendPhoto', {
+      timeoutMs: 10_000,
+    });
+    console.log(
+      `  ${dim(`@${master.username} → Alice:`)} [photo, ${fake.fileBytes(relayedPhoto.file!.fileId)!.length} bytes] ${indent(relayedPhoto.caption ?? '')}`,
+    );
     user('Alice', master.username, '(replying with a document) cable-specs.pdf');
     fake.userSends(master.id, alice.id, {
       document: { bytes: Buffer.from('%PDF-1.4 cable specs'), fileName: 'cable-specs.pdf', mimeType: 'application/pdf' },
       replyToMessageId: relayedPhoto.messageId,
     });
-    const doc = await fake.waitForSent((s) => s.botId === shop.id && s.chatId === bob.id && s.method === 'sendDocument', { timeoutMs: 10_000 });
+    const doc = await fake.waitForSent((s) => s.botId === shop.id && s.chatId === bob.id && s.method === 'sendDocument', {
+      timeoutMs: 10_000,
+    });
     console.log(`  ${dim(`@${shop.username} → Bob:`)} [document ${fake.fileBytes(doc.file!.fileId)!.toString().slice(0, 20)}…]`);
 
     // M6/C4: a ban, and the banned customer's next message goes nowhere.

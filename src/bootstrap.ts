@@ -10,7 +10,10 @@ import { RedactingLogger } from './infrastructure/redacting-logger';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds and starts the HTTP app (Nest on Fastify). Used by `main.ts`, the demo, the bench and e2e tests. */
-export async function startApp(config: AppConfig, options: { logLevels?: LogLevel[]; clock?: Clock } = {}): Promise<NestFastifyApplication> {
+export async function startApp(
+  config: AppConfig,
+  options: { logLevels?: LogLevel[]; clock?: Clock } = {},
+): Promise<NestFastifyApplication> {
   const module = AppModule.forRoot(config);
   // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
   if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];

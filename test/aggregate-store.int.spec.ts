@@ -72,7 +72,10 @@ describe('command handling on the embedded event store', () => {
     const recorded = await store.readStream(stream);
     expect(recorded.map((e) => e.revision)).toEqual(recorded.map((_, i) => i));
     // Every command left its one event: nothing was overwritten by a writer that decided on stale state.
-    const causes = recorded.slice(1).map((e) => e.metadata.causationId).sort();
+    const causes = recorded
+      .slice(1)
+      .map((e) => e.metadata.causationId)
+      .sort();
     expect(causes).toEqual(commands.map((_, i) => `race-${i}`).sort());
     // Only the first /add to land leaves Main; every later one was decided on AwaitingBotToken.
     const transitions = recorded.filter((e) => e.type === 'StateChanged').map((e) => `${e.data.from}→${e.data.to}`);

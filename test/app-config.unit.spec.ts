@@ -152,7 +152,15 @@ describe('loadConfig', () => {
         AUDIT_TOKEN: 'letmein',
       });
       const named = (variable: string) => error.problems.filter((problem) => problem.startsWith(`${variable} `));
-      for (const variable of ['MASTER_BOT_TOKEN', 'PORT', 'EVENTSTORE_URL', 'DATABASE_URL', 'PUBLIC_URL', 'TOKEN_ENCRYPTION_KEY', 'AUDIT_TOKEN']) {
+      for (const variable of [
+        'MASTER_BOT_TOKEN',
+        'PORT',
+        'EVENTSTORE_URL',
+        'DATABASE_URL',
+        'PUBLIC_URL',
+        'TOKEN_ENCRYPTION_KEY',
+        'AUDIT_TOKEN',
+      ]) {
         expect(named(variable)).toHaveLength(1);
       }
       expect(error.problems).toHaveLength(7);

@@ -71,13 +71,26 @@ describe('the audit HTTP API', () => {
     const positions = entries.map((e) => BigInt(e.position));
     expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
     const types = entries.map((e) => e.type);
-    for (const type of ['MasterRegistered', 'StateChanged', 'ClientBotClaimed', 'ClientBotAttached', 'CustomerMessageReceived', 'MessageRelayed', 'ReplySent', 'ReplyDelivered']) {
+    for (const type of [
+      'MasterRegistered',
+      'StateChanged',
+      'ClientBotClaimed',
+      'ClientBotAttached',
+      'CustomerMessageReceived',
+      'MessageRelayed',
+      'ReplySent',
+      'ReplyDelivered',
+    ]) {
       expect(types).toContain(type);
     }
     expect(new Set(entries.map((e) => e.streamId.replace(/-\d.*$/, '')))).toEqual(new Set(['master', 'client-bot', 'conversation']));
 
     const moves = entries.filter((e) => e.type === 'StateChanged');
-    expect(moves[0]).toMatchObject({ trigger: 'RequestAddBot', transition: { from: 'Main', to: 'AwaitingBotToken' }, streamId: `master-${master.id}` });
+    expect(moves[0]).toMatchObject({
+      trigger: 'RequestAddBot',
+      transition: { from: 'Main', to: 'AwaitingBotToken' },
+      streamId: `master-${master.id}`,
+    });
     expect(moves[1]).toMatchObject({ trigger: 'SubmitBotToken', transition: { from: 'AwaitingBotToken', to: 'Main' } });
     const attached = entries.find((e) => e.type === 'ClientBotAttached')!;
     expect(attached.data).toMatchObject({ botId: bot.id, username: 'alice_audit_bot', encryptedToken: '[token redacted]' });
@@ -107,7 +120,9 @@ describe('the audit HTTP API', () => {
 
     // A time window: nothing before the master's registration, nothing after now.
     const registeredAt = all[0].recordedAt;
-    const windowed = await timeline(`?from=${encodeURIComponent(registeredAt)}&to=${encodeURIComponent(new Date().toISOString())}&limit=1000`);
+    const windowed = await timeline(
+      `?from=${encodeURIComponent(registeredAt)}&to=${encodeURIComponent(new Date().toISOString())}&limit=1000`,
+    );
     expect(windowed.entries.map((e) => e.eventId)).toEqual(all.map((e) => e.eventId));
     const future = await timeline(`?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(future).toMatchObject({ entries: [], next: null });
@@ -124,7 +139,9 @@ describe('the audit HTTP API', () => {
     expect(firstTwo.next).toBe(stream.entries[1].position);
 
     const report = await json<TransitionsReport>(`/audit/api/masters/${master.id}/transitions`);
-    expect(report.states).toEqual(expect.arrayContaining(['Main', 'AwaitingBotToken', 'ChoosingBot', 'AwaitingGreeting', 'AwaitingBroadcast', 'Responding']));
+    expect(report.states).toEqual(
+      expect.arrayContaining(['Main', 'AwaitingBotToken', 'ChoosingBot', 'AwaitingGreeting', 'AwaitingBroadcast', 'Responding']),
+    );
     expect(report.current).toBe('Main');
     expect(report.edges).toEqual(
       expect.arrayContaining([
@@ -171,7 +188,13 @@ describe('the audit HTTP API', () => {
   it('is off — every /audit route a 404 — when AUDIT_TOKEN is unset', async () => {
     const off = await AppHarness.start();
     try {
-      for (const path of ['/audit', '/audit/app.js', '/audit/api/verify', `/audit/api/masters/${master.id}/timeline`, '/audit/api/streams/master-1']) {
+      for (const path of [
+        '/audit',
+        '/audit/app.js',
+        '/audit/api/verify',
+        `/audit/api/masters/${master.id}/timeline`,
+        '/audit/api/streams/master-1',
+      ]) {
         for (const headers of [{}, { authorization: `Bearer ${AUDIT_TOKEN}` }] as Record<string, string>[]) {
           const response = await fetch(`${off.baseUrl}${path}`, { headers });
           expect({ path, status: response.status }).toEqual({ path, status: 404 });

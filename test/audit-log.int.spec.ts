@@ -105,20 +105,48 @@ describe('the audit log', () => {
     await master(alice, { type: 'UnknownCommand', masterId: alice, command: `/x ${strayToken}` });
     await master(alice, { type: 'Help', masterId: alice });
     // Pro, then /broadcast with the one bot: the master's BroadcastRequested names the broadcast stream.
-    await master(alice, { type: 'RecordPayment', masterId: alice, chargeId: 'ch-1', stars: 250, until: '2099-01-01T00:00:00.000Z', limits: { free: 1, pro: 10 } });
+    await master(alice, {
+      type: 'RecordPayment',
+      masterId: alice,
+      chargeId: 'ch-1',
+      stars: 250,
+      until: '2099-01-01T00:00:00.000Z',
+      limits: { free: 1, pro: 10 },
+    });
     await master(alice, { type: 'RequestBroadcast', masterId: alice });
     await master(alice, { type: 'SubmitBroadcast', masterId: alice, broadcastId: 'b-1', content: broadcastText });
     const broadcast = broadcastStreamId('b-1');
     const run = (command: Parameters<typeof broadcastDecider.decide>[0], n: number) =>
-      aggregates.handle(broadcast, broadcastDecider, command, { causationId: `bc-${n}`, correlationId: 'bc', occurredAt: new Date().toISOString() });
-    await run({ type: 'PlanBroadcast', broadcastId: 'b-1', masterId: alice, botId: aliceBot.id, username: aliceBot.username, customerIds: [customer] }, 1);
+      aggregates.handle(broadcast, broadcastDecider, command, {
+        causationId: `bc-${n}`,
+        correlationId: 'bc',
+        occurredAt: new Date().toISOString(),
+      });
+    await run(
+      {
+        type: 'PlanBroadcast',
+        broadcastId: 'b-1',
+        masterId: alice,
+        botId: aliceBot.id,
+        username: aliceBot.username,
+        customerIds: [customer],
+      },
+      1,
+    );
     await run({ type: 'RecordAttempts', broadcastId: 'b-1', customerIds: [customer] }, 2);
     // An event written in an older shape (v1) and lifted on read by an upcaster.
     upcasters.register({ type: 'AuditProbe', fromVersion: 1, upcast: (data) => ({ ...data, note: `upcast:${String(data.legacy)}` }) });
     const head = (await store.readStream(masterStreamId(alice))).length - 1;
     await store.appendToStream(
       masterStreamId(alice),
-      [{ id: 'a0c1e3f0-0000-4000-8000-000000000001', type: 'AuditProbe', data: { masterId: alice, legacy: 'old' }, metadata: { schemaVersion: 1, correlationId: 'probe', causationId: 'probe' } }],
+      [
+        {
+          id: 'a0c1e3f0-0000-4000-8000-000000000001',
+          type: 'AuditProbe',
+          data: { masterId: alice, legacy: 'old' },
+          metadata: { schemaVersion: 1, correlationId: 'probe', causationId: 'probe' },
+        },
+      ],
       head,
     );
   });
@@ -144,14 +172,26 @@ describe('the audit log', () => {
       ]),
     );
     expect(entries.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['MasterRegistered', 'ClientBotClaimed', 'ClientBotAttached', 'CustomerMessageReceived', 'BroadcastPlanned', 'BroadcastBatchAttempted']),
+      expect.arrayContaining([
+        'MasterRegistered',
+        'ClientBotClaimed',
+        'ClientBotAttached',
+        'CustomerMessageReceived',
+        'BroadcastPlanned',
+        'BroadcastBatchAttempted',
+      ]),
     );
     expect(entries.some((e) => e.data.masterId === bob)).toBe(false);
 
     // Everything Alice's streams hold is there, exactly once.
     const everything = await store.readAll({ maxCount: 10_000 });
     const aliceStreams = new Set(entries.map((e) => e.streamId));
-    expect(ids(entries).sort()).toEqual(everything.filter((e) => aliceStreams.has(e.streamId)).map((e) => e.id).sort());
+    expect(ids(entries).sort()).toEqual(
+      everything
+        .filter((e) => aliceStreams.has(e.streamId))
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it('tells what each event was, what caused it and how the state machine moved', async () => {
@@ -236,7 +276,13 @@ describe('the audit log', () => {
 
   it('filters by the time the store recorded each event', async () => {
     const { entries: batch2 } = await audit.timeline(alice, { from: t1, to: t2, limit: 1000 });
-    expect(batch2.map((e) => e.type)).toEqual(['ClientBotClaimed', 'ClientBotAttached', 'StateChanged', 'CustomerStarted', 'CustomerMessageReceived']);
+    expect(batch2.map((e) => e.type)).toEqual([
+      'ClientBotClaimed',
+      'ClientBotAttached',
+      'StateChanged',
+      'CustomerStarted',
+      'CustomerMessageReceived',
+    ]);
     for (const e of batch2) expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(t1.getTime());
     const { entries: before } = await audit.timeline(alice, { to: t1, limit: 1000 });
     expect(before.map((e) => e.type)).toEqual(['MasterRegistered', 'StateChanged', 'StateChanged']);
@@ -270,11 +316,21 @@ describe('the audit log', () => {
       await audit.stream(conversationStreamId(aliceBot.id, customer)),
       await audit.transitions(alice),
     ]);
-    const stored = JSON.stringify(await store.readAll({ maxCount: 10_000 }), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const stored = JSON.stringify(await store.readAll({ maxCount: 10_000 }), (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
     // The store does hold these (encrypted token, sealed box, the stray token typed as a command)…
     for (const secret of [encryptedToken, customerText.box, broadcastText.box, strayToken]) expect(stored).toContain(secret);
     // …the audit output does not, nor any part of a token's secret.
-    for (const secret of [encryptedToken, customerText.box, broadcastText.box, strayToken, aliceToken, strayToken.split(':')[1], aliceToken.split(':')[1]]) {
+    for (const secret of [
+      encryptedToken,
+      customerText.box,
+      broadcastText.box,
+      strayToken,
+      aliceToken,
+      strayToken.split(':')[1],
+      aliceToken.split(':')[1],
+    ]) {
       expect(outputs).not.toContain(secret);
     }
     const { entries } = await audit.timeline(alice, { limit: 1000 });

@@ -36,7 +36,15 @@ describe('the audit web page', () => {
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -65,7 +73,11 @@ describe('the audit web page', () => {
     }
     return value;
   }
-  const verdict = () => page.locator('#verify-verdict').innerText().catch(() => '');
+  const verdict = () =>
+    page
+      .locator('#verify-verdict')
+      .innerText()
+      .catch(() => '');
 
   it('is served by the app and shows nothing without the token', async () => {
     const response = await page.goto(`${h.baseUrl}/audit?pageSize=4`);
@@ -98,12 +110,21 @@ describe('the audit web page', () => {
     for (let i = 0; i < 20 && (await page.locator('#more').isVisible()); i++) {
       const before = await page.locator('#timeline tbody tr').count();
       await page.click('#more');
-      expect(await settled(() => page.locator('#timeline tbody tr').count(), (n) => n > before)).toBeGreaterThan(before);
-      await settled(() => page.locator('#more').isDisabled(), (disabled) => !disabled);
+      expect(
+        await settled(
+          () => page.locator('#timeline tbody tr').count(),
+          (n) => n > before,
+        ),
+      ).toBeGreaterThan(before);
+      await settled(
+        () => page.locator('#more').isDisabled(),
+        (disabled) => !disabled,
+      );
     }
     const types = await page.locator('#timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
     expect(types.slice(0, 2)).toEqual(['MasterRegistered', 'StateChanged']);
-    for (const type of ['ClientBotClaimed', 'ClientBotAttached', 'CustomerMessageReceived', 'MessageRelayed', 'ReplySent']) expect(types).toContain(type);
+    for (const type of ['ClientBotClaimed', 'ClientBotAttached', 'CustomerMessageReceived', 'MessageRelayed', 'ReplySent'])
+      expect(types).toContain(type);
     expect(new Set(await page.locator('#timeline tbody tr td:first-child').allInnerTexts()).size).toBeGreaterThan(0);
 
     const firstMove = page.locator('#timeline tbody tr[data-type="StateChanged"]').first();
@@ -137,16 +158,23 @@ describe('the audit web page', () => {
 
   it('verifies the hash chains and says OK', async () => {
     await page.click('#verify-all');
-    expect(await settled(verdict, (t) => t.startsWith('OK') || t.startsWith('BROKEN'))).toMatch(/^OK — all streams: \d+ event\(s\) in \d+ stream\(s\)/);
+    expect(await settled(verdict, (t) => t.startsWith('OK') || t.startsWith('BROKEN'))).toMatch(
+      /^OK — all streams: \d+ event\(s\) in \d+ stream\(s\)/,
+    );
     await page.click('#verify-master');
-    expect(await settled(verdict, (t) => t.includes('shown in the timeline'))).toMatch(/^OK — \d+ stream\(s\) shown in the timeline so far: \d+ event\(s\)/);
+    expect(await settled(verdict, (t) => t.includes('shown in the timeline'))).toMatch(
+      /^OK — \d+ stream\(s\) shown in the timeline so far: \d+ event\(s\)/,
+    );
   });
 
   it('never shows a token, an encrypted token or a sealed box', async () => {
     const store = h.app.get<EventStore>(EVENT_STORE);
     const events = await store.readAll({ maxCount: 10_000 });
     const encrypted = events.filter((e) => e.type === 'ClientBotAttached').map((e) => String(e.data.encryptedToken));
-    const boxes = events.flatMap((e) => Object.values(e.data)).filter((v): v is { box: string } => typeof v === 'object' && v !== null && 'box' in v).map((v) => v.box);
+    const boxes = events
+      .flatMap((e) => Object.values(e.data))
+      .filter((v): v is { box: string } => typeof v === 'object' && v !== null && 'box' in v)
+      .map((v) => v.box);
     expect(encrypted.length).toBeGreaterThan(0);
     expect(boxes.length).toBeGreaterThan(0);
 
@@ -154,7 +182,16 @@ describe('the audit web page', () => {
     const html = await page.content();
     expect(text).toContain('[token redacted]');
     expect(text).toContain('[sealed]');
-    for (const secret of [bot.token, bot.token.split(':')[1], h.masterBot.token, AUDIT_TOKEN, 'Can I return shoes?', 'Within 30 days', ...encrypted, ...boxes]) {
+    for (const secret of [
+      bot.token,
+      bot.token.split(':')[1],
+      h.masterBot.token,
+      AUDIT_TOKEN,
+      'Can I return shoes?',
+      'Within 30 days',
+      ...encrypted,
+      ...boxes,
+    ]) {
       expect(text).not.toContain(secret);
       expect(html).not.toContain(secret);
     }

@@ -60,7 +60,11 @@ describe('hash chain verification on a real SQLite event store', () => {
       ],
       0,
     );
-    await store.appendToStream('master-1', [event('ClientBotAttached', { botId: 7 }), event('StateChanged', { from: 'AwaitingBotToken', to: 'Main' })], 2);
+    await store.appendToStream(
+      'master-1',
+      [event('ClientBotAttached', { botId: 7 }), event('StateChanged', { from: 'AwaitingBotToken', to: 'Main' })],
+      2,
+    );
     await store.appendToStream('broadcast-b1', [event('RecipientsPlanned', { ids: [99] }), event('BroadcastCompleted')], 'no_stream');
   });
 
@@ -74,7 +78,14 @@ describe('hash chain verification on a real SQLite event store', () => {
     const all = await verifier.verifyAll((p) => progress.push(p));
     expect(all).toEqual({ ok: true, scope: 'all streams', streams: 3, events: 11, breaks: [], unchainedEvents: 0 });
     expect(progress[progress.length - 1]).toEqual({ events: 11, streams: 3 });
-    expect(await verifier.verifyStream('master-1')).toEqual({ ok: true, scope: 'stream master-1', streams: 1, events: 5, breaks: [], unchainedEvents: 0 });
+    expect(await verifier.verifyStream('master-1')).toEqual({
+      ok: true,
+      scope: 'stream master-1',
+      streams: 1,
+      events: 5,
+      breaks: [],
+      unchainedEvents: 0,
+    });
     expect(await verifier.verifyStream('master-404')).toMatchObject({ ok: true, streams: 0, events: 0 });
   });
 
@@ -181,7 +192,11 @@ describe('hash chain verification on a real SQLite event store', () => {
 
   it('an upgraded installation: events from before the chain are counted as not covered, and what follows them is checked', async () => {
     insertLegacy('master-2', [0, 1, 2]);
-    await store.appendToStream('master-2', [event('WelcomeShown'), event('StateChanged', { from: 'Main', to: 'Main' }), event('WelcomeShown')], 2);
+    await store.appendToStream(
+      'master-2',
+      [event('WelcomeShown'), event('StateChanged', { from: 'Main', to: 'Main' }), event('WelcomeShown')],
+      2,
+    );
     const all = await verifier.verifyAll();
     expect(all.ok).toBe(true);
     expect(all.unchainedEvents).toBe(3);
@@ -218,7 +233,11 @@ describe('hash chain verification on a real SQLite event store', () => {
   });
 
   it('reads a store bigger than one page and reports the first break of every broken stream', async () => {
-    await store.appendToStream('conversation-7-100', Array.from({ length: 1500 }, (_, i) => event('MessageDropped', { i })), 'no_stream');
+    await store.appendToStream(
+      'conversation-7-100',
+      Array.from({ length: 1500 }, (_, i) => event('MessageDropped', { i })),
+      'no_stream',
+    );
     tamper((db) => {
       db.prepare("UPDATE events SET data = '{\"i\":-1}' WHERE stream_id = 'conversation-7-100' AND revision = 1200").run();
       db.prepare("UPDATE events SET data = '{\"i\":-2}' WHERE stream_id = 'conversation-7-100' AND revision = 1300").run();

@@ -99,9 +99,7 @@ describe('BotToken', () => {
   describe('redacting a longer text', () => {
     it('replaces every token-shaped substring and keeps the rest', () => {
       const log = `getMe https://api.telegram.org/bot${tenDigitToken}/getMe failed; retrying with ${nineDigitToken}.`;
-      expect(BotToken.redact(log)).toBe(
-        'getMe https://api.telegram.org/bot7123456789:***/getMe failed; retrying with 712345678:***.',
-      );
+      expect(BotToken.redact(log)).toBe('getMe https://api.telegram.org/bot7123456789:***/getMe failed; retrying with 712345678:***.');
     });
 
     it('leaves a text without tokens untouched', () => {

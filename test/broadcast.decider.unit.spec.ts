@@ -20,7 +20,10 @@ const delivered = (customerId: number): DeliveryResult => ({ customerId, outcome
 const blocked = (customerId: number): DeliveryResult => ({ customerId, outcome: 'blocked' });
 const failed = (customerId: number): DeliveryResult => ({ customerId, outcome: 'failed', reason: 'telegram_400' });
 const record = (...results: DeliveryResult[]): BroadcastCommand => ({ type: 'RecordResults', broadcastId, results });
-const interrupted = (...customerIds: number[]): BroadcastEvent => ({ type: 'BroadcastDeliveriesInterrupted', data: { broadcastId, customerIds } });
+const interrupted = (...customerIds: number[]): BroadcastEvent => ({
+  type: 'BroadcastDeliveriesInterrupted',
+  data: { broadcastId, customerIds },
+});
 const markInterrupted: BroadcastCommand = { type: 'MarkInterrupted', broadcastId };
 const abandon: BroadcastCommand = { type: 'Abandon', broadcastId, reason: 'token_revoked' };
 const report = (messageId: number): BroadcastCommand => ({ type: 'RecordReport', broadcastId, messageId });
@@ -35,11 +38,17 @@ const completed = (counts: Counts, abandoned: 'token_revoked' | null = null): Br
 describe('a broadcast', () => {
   describe('plans its recipients once', () => {
     it('records the customers in plan order', () => {
-      spec.given().when(planFor([1, 2, 3])).then(...planned([1, 2, 3]));
+      spec
+        .given()
+        .when(planFor([1, 2, 3]))
+        .then(...planned([1, 2, 3]));
     });
 
     it('a second plan (the reactor re-run after a restart) changes nothing', () => {
-      spec.given(...planned([1, 2])).when(planFor([1, 2, 3])).thenNothing();
+      spec
+        .given(...planned([1, 2]))
+        .when(planFor([1, 2, 3]))
+        .thenNothing();
     });
 
     it(`splits a big audience into parts of at most ${PLAN_PART_SIZE} ids`, () => {
@@ -60,11 +69,17 @@ describe('a broadcast', () => {
 
   describe('attempts each customer at most once', () => {
     it('records a batch before it is sent', () => {
-      spec.given(...planned([1, 2, 3])).when(attempt(1, 2)).then(attempted(1, 2));
+      spec
+        .given(...planned([1, 2, 3]))
+        .when(attempt(1, 2))
+        .then(attempted(1, 2));
     });
 
     it('leaves out customers already attempted', () => {
-      spec.given(...planned([1, 2, 3]), attempted(1, 2)).when(attempt(2, 3)).then(attempted(3));
+      spec
+        .given(...planned([1, 2, 3]), attempted(1, 2))
+        .when(attempt(2, 3))
+        .then(attempted(3));
     });
 
     it('hands out the next customers in plan order, skipping the attempted ones', () => {
@@ -74,7 +89,10 @@ describe('a broadcast', () => {
     });
 
     it('refuses a customer who is not a recipient', () => {
-      spec.given(...planned([1, 2])).when(attempt(9)).thenThrows(BroadcastRuleError);
+      spec
+        .given(...planned([1, 2]))
+        .when(attempt(9))
+        .thenThrows(BroadcastRuleError);
     });
 
     it('refuses attempts before a plan', () => {
@@ -84,7 +102,10 @@ describe('a broadcast', () => {
 
   describe('records what Telegram answered', () => {
     it('settles a batch', () => {
-      spec.given(...planned([1, 2, 3]), attempted(1, 2)).when(record(delivered(1), blocked(2))).then(settled(delivered(1), blocked(2)));
+      spec
+        .given(...planned([1, 2, 3]), attempted(1, 2))
+        .when(record(delivered(1), blocked(2)))
+        .then(settled(delivered(1), blocked(2)));
     });
 
     it('keeps the first answer for a customer', () => {
@@ -95,7 +116,10 @@ describe('a broadcast', () => {
     });
 
     it('refuses an answer for a customer never attempted', () => {
-      spec.given(...planned([1, 2])).when(record(delivered(1))).thenThrows(BroadcastRuleError);
+      spec
+        .given(...planned([1, 2]))
+        .when(record(delivered(1)))
+        .thenThrows(BroadcastRuleError);
     });
 
     it('remembers the client bot’s file id after the first upload', () => {
@@ -119,14 +143,20 @@ describe('a broadcast', () => {
     const history = [...planned([1, 2, 3, 4]), attempted(1, 2), settled(delivered(1), delivered(2)), attempted(3)];
 
     it('counts the customers attempted without an answer as interrupted, and does not send to them again', () => {
-      const state = spec.given(...history).when(markInterrupted).thenState();
+      const state = spec
+        .given(...history)
+        .when(markInterrupted)
+        .thenState();
       expect(state.outcomes.get(3)).toBe('interrupted');
       expect(unsettled(state)).toEqual([]);
       expect(nextRecipients(state, 10)).toEqual([4]);
     });
 
     it('records the interruption once', () => {
-      spec.given(...history, interrupted(3)).when(markInterrupted).thenNothing();
+      spec
+        .given(...history, interrupted(3))
+        .when(markInterrupted)
+        .thenNothing();
     });
 
     it('completes if the interrupted customers were the last ones', () => {
@@ -149,7 +179,10 @@ describe('a broadcast', () => {
     });
 
     it('stops handing out recipients', () => {
-      const state = spec.given(...planned([1, 2])).when(abandon).thenState();
+      const state = spec
+        .given(...planned([1, 2]))
+        .when(abandon)
+        .thenState();
       expect(nextRecipients(state, 10)).toEqual([]);
       expect(countOutcomes(state)).toEqual({ delivered: 0, blocked: 0, failed: 2, interrupted: 0 });
     });
@@ -159,16 +192,28 @@ describe('a broadcast', () => {
     const done = [...planned([1]), attempted(1), settled(delivered(1)), completed({ delivered: 1 })];
 
     it('ignores late answers', () => {
-      spec.given(...done).when(record(failed(1))).thenNothing();
+      spec
+        .given(...done)
+        .when(record(failed(1)))
+        .thenNothing();
     });
 
     it('records the report to the master once', () => {
-      spec.given(...done).when(report(77)).then(reported(77));
-      spec.given(...done, reported(77)).when(report(78)).thenNothing();
+      spec
+        .given(...done)
+        .when(report(77))
+        .then(reported(77));
+      spec
+        .given(...done, reported(77))
+        .when(report(78))
+        .thenNothing();
     });
 
     it('cannot be reported before it completes', () => {
-      spec.given(...planned([1])).when(report(77)).thenThrows(BroadcastRuleError);
+      spec
+        .given(...planned([1]))
+        .when(report(77))
+        .thenThrows(BroadcastRuleError);
     });
   });
 });

@@ -15,7 +15,6 @@ describe('broadcasts to every customer of a client bot', () => {
   });
   afterAll(async () => h.stop());
 
-
   async function proMasterWithBot(name: string): Promise<{ master: FakeUser; bot: CreatedBot }> {
     const master = await registeredMaster(h, name);
     h.fake.userSends(h.masterBot.id, master.id, '/subscribe');
@@ -135,13 +134,19 @@ describe('a broadcast and a restart', () => {
 async function customersWriteTo(h: AppHarness, master: FakeUser, bot: CreatedBot, n: number): Promise<FakeUser[]> {
   const customers = Array.from({ length: n }, (_, i) => h.fake.createUser({ firstName: `${bot.username.split('_')[0]}Customer${i + 1}` }));
   for (const [i, customer] of customers.entries()) h.fake.userSends(bot.id, customer.id, `message ${i + 1} from ${customer.firstName}`);
-  await h.fake.waitFor(() => customers.every((c, i) => h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes(`message ${i + 1} from ${c.firstName}`))));
+  await h.fake.waitFor(() =>
+    customers.every((c, i) =>
+      h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes(`message ${i + 1} from ${c.firstName}`)),
+    ),
+  );
   return customers;
 }
 
 async function broadcast(h: AppHarness, master: FakeUser, bot: CreatedBot, text: string): Promise<void> {
   h.fake.userSends(h.masterBot.id, master.id, '/broadcast');
-  await h.fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes(`every customer of @${bot.username}`) && s.at >= Date.now() - 5000);
+  await h.fake.waitForSent(
+    (s) => s.chatId === master.id && (s.text ?? '').includes(`every customer of @${bot.username}`) && s.at >= Date.now() - 5000,
+  );
   h.fake.userSends(h.masterBot.id, master.id, text);
 }
 

@@ -54,7 +54,7 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     await h?.stop();
   });
 
-  it('prints a master\'s timeline with the state machine\'s transitions, triggers and correlation, and no token', async () => {
+  it("prints a master's timeline with the state machine's transitions, triggers and correlation, and no token", async () => {
     const run = await cli(h, ['audit', 'timeline', '--master', String(master.id)]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -73,8 +73,13 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
   it('exports the timeline as NDJSON, one parseable event per line, and filters by time', async () => {
     const run = await cli(h, ['audit', 'timeline', '--master', String(master.id), '--format', 'ndjson']);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; position: string; trigger: string | null });
-    expect(lines.map((l) => l.type)).toEqual(expect.arrayContaining(['MasterRegistered', 'ClientBotAttached', 'MessageRelayed', 'ReplyDelivered']));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; position: string; trigger: string | null });
+    expect(lines.map((l) => l.type)).toEqual(
+      expect.arrayContaining(['MasterRegistered', 'ClientBotAttached', 'MessageRelayed', 'ReplyDelivered']),
+    );
     const positions = lines.map((l) => BigInt(l.position));
     expect([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(positions);
     expect(run.stdout).not.toContain(bot.token);
@@ -131,7 +136,9 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     const run = await cli(h, ['projections', 'status', '--format', 'json']);
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as { name: string; checkpoint: string | null; head: string | null; lagEvents: number }[];
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['master_users', 'client_bots', 'message_refs', 'customers', 'scheduled_jobs']));
+    expect(rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['master_users', 'client_bots', 'message_refs', 'customers', 'scheduled_jobs']),
+    );
     for (const row of rows) {
       expect(row.lagEvents).toBe(0);
       expect(row.checkpoint).toBe(row.head);
@@ -174,7 +181,9 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
 
     // Someone with write access to the store edits a recorded event: the attach now names another bot.
     const db = new Database(join(h.dataDir, 'events.sqlite'));
-    const row = db.prepare("SELECT position, revision, data FROM events WHERE stream_id = ? AND type = 'ClientBotAttached'").get(`master-${master.id}`) as {
+    const row = db
+      .prepare("SELECT position, revision, data FROM events WHERE stream_id = ? AND type = 'ClientBotAttached'")
+      .get(`master-${master.id}`) as {
       position: number;
       revision: number;
       data: string;
@@ -188,7 +197,10 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     expect(broken.stdout).toContain(`master-${master.id} @ revision ${row.revision}`);
     expect(broken.stdout).toMatch(/content-altered/);
     expect((await cli(h, ['audit', 'verify', '--all'])).code).toBe(1);
-    const json = JSON.parse((await cli(h, ['audit', 'verify', '--all', '--format', 'json'])).stdout) as { ok: boolean; breaks: { streamId: string; revision: number }[] };
+    const json = JSON.parse((await cli(h, ['audit', 'verify', '--all', '--format', 'json'])).stdout) as {
+      ok: boolean;
+      breaks: { streamId: string; revision: number }[];
+    };
     expect(json.ok).toBe(false);
     expect(json.breaks).toEqual([expect.objectContaining({ streamId: `master-${master.id}`, revision: row.revision })]);
 
@@ -211,7 +223,10 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     expect(run.stdout).toMatch(/Erased: 1 key/);
 
     const timeline = await cli(h, ['audit', 'timeline', '--master', String(master.id), '--format', 'ndjson']);
-    const types = timeline.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = timeline.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(['CustomerMessageReceived', 'MessageRelayed', 'ReplyDelivered', 'CustomerContentErased']));
 
     const nothing = await cli(h, ['privacy', 'erase', '--customer', '424242', '--yes']);
@@ -224,8 +239,23 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
 function dumpReadModels(h: AppHarness): Record<string, unknown[]> {
   const db = new Database(join(h.dataDir, 'read-models.sqlite'), { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('migrations', 'projection_checkpoints') ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all().map((r) => JSON.stringify(r)).sort()]));
+    const tables = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('migrations', 'projection_checkpoints') ORDER BY name",
+        )
+        .all() as { name: string }[]
+    ).map((t) => t.name);
+    return Object.fromEntries(
+      tables.map((t) => [
+        t,
+        db
+          .prepare(`SELECT * FROM "${t}"`)
+          .all()
+          .map((r) => JSON.stringify(r))
+          .sort(),
+      ]),
+    );
   } finally {
     db.close();
   }

@@ -85,7 +85,7 @@ describe('the content-key vault (crypto-shredding)', () => {
     expect(reopened.wasErased('7001-43')).toBe(false);
   });
 
-  it('a key erased by another process is not used from this one\'s cache, to open or to seal', async () => {
+  it("a key erased by another process is not used from this one's cache, to open or to seal", async () => {
     const app = open();
     const cli = open();
     const old = await app.seal('7001-42', { text: 'before' });

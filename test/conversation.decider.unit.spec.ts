@@ -18,7 +18,10 @@ const at = (messageId: number) => T0 + messageId - 1;
 
 type Extra = { sentAt?: number; kind?: MessageKind; mediaGroupId?: string; floodLimit?: number };
 
-const receive = (messageId: number, { sentAt = at(messageId), kind = 'text', mediaGroupId, floodLimit = FLOOD_LIMIT }: Extra = {}): ConversationCommand => ({
+const receive = (
+  messageId: number,
+  { sentAt = at(messageId), kind = 'text', mediaGroupId, floodLimit = FLOOD_LIMIT }: Extra = {},
+): ConversationCommand => ({
   type: 'ReceiveMessage',
   ...who,
   messageId,
@@ -32,9 +35,17 @@ const received = (messageId: number, { sentAt = at(messageId), kind = 'text', me
   type: 'CustomerMessageReceived',
   data: { ...who, messageId, kind, sentAt, ...(mediaGroupId ? { mediaGroupId } : {}), content: sealedHello },
 });
-const throttled = (messageId: number, until: number): ConversationEvent => ({ type: 'CustomerThrottled', data: { ...who, messageId, until } });
+const throttled = (messageId: number, until: number): ConversationEvent => ({
+  type: 'CustomerThrottled',
+  data: { ...who, messageId, until },
+});
 const dropped = (messageId: number): ConversationEvent => ({ type: 'MessageDropped', data: { ...who, messageId, reason: 'banned' } });
-const recordRelay = (messageId: number): ConversationCommand => ({ type: 'RecordRelay', ...who, messageId, relayedMessageId: 900 + messageId });
+const recordRelay = (messageId: number): ConversationCommand => ({
+  type: 'RecordRelay',
+  ...who,
+  messageId,
+  relayedMessageId: 900 + messageId,
+});
 const relayed = (messageId: number): ConversationEvent => ({
   type: 'MessageRelayed',
   data: { ...who, messageId, relayedMessageId: 900 + messageId, extraMessageIds: [], uploaded: [] },
@@ -124,7 +135,10 @@ describe('Conversation decider', () => {
 
   describe('a customer writing to a client bot', () => {
     it('a customer who sends /start to a client bot is recorded as started', () => {
-      spec.given().when({ type: 'CustomerStart', ...who }).then({ type: 'CustomerStarted', data: who });
+      spec
+        .given()
+        .when({ type: 'CustomerStart', ...who })
+        .then({ type: 'CustomerStarted', data: who });
     });
 
     it("a customer's message is received, with when Telegram says it was sent", () => {
@@ -139,9 +153,12 @@ describe('Conversation decider', () => {
       spec.given(received(1)).when(receive(2)).then(received(2));
     });
 
-    it.each<MessageKind>(['photo', 'voice', 'document', 'sticker', 'location', 'contact'])('a customer’s %s is received as such', (kind) => {
-      spec.given().when(receive(1, { kind })).then(received(1, { kind }));
-    });
+    it.each<MessageKind>(['photo', 'voice', 'document', 'sticker', 'location', 'contact'])(
+      'a customer’s %s is received as such',
+      (kind) => {
+        spec.given().when(receive(1, { kind })).then(received(1, { kind }));
+      },
+    );
 
     it('the photos of an album are received as one album', () => {
       spec
@@ -155,8 +172,14 @@ describe('Conversation decider', () => {
     const end = (throttledAt: number) => throttledAt + FLOOD_WINDOW_SECONDS;
 
     it('20 messages within a minute all pass', () => {
-      spec.given(...receivedInARow(19)).when(receive(20)).then(received(20));
-      spec.given(...receivedInARow(19).map((_, i) => received(i + 1, { sentAt: T0 }))).when(receive(20, { sentAt: T0 })).then(received(20, { sentAt: T0 }));
+      spec
+        .given(...receivedInARow(19))
+        .when(receive(20))
+        .then(received(20));
+      spec
+        .given(...receivedInARow(19).map((_, i) => received(i + 1, { sentAt: T0 })))
+        .when(receive(20, { sentAt: T0 }))
+        .then(received(20, { sentAt: T0 }));
     });
 
     it('the 21st message within a minute throttles the customer once, for a minute', () => {
@@ -197,12 +220,18 @@ describe('Conversation decider', () => {
     it('a customer writing steadily but less than 20 a minute is never throttled', () => {
       // 20 messages, 3 seconds apart: the 21st arrives 60 s after the first, which has left the window.
       const steady = Array.from({ length: 20 }, (_, i) => received(i + 1, { sentAt: T0 + 3 * i }));
-      spec.given(...steady).when(receive(21, { sentAt: T0 + 60 })).then(received(21, { sentAt: T0 + 60 }));
+      spec
+        .given(...steady)
+        .when(receive(21, { sentAt: T0 + 60 }))
+        .then(received(21, { sentAt: T0 + 60 }));
     });
 
     it('a message a second short of a minute after the first of 20 still throttles', () => {
       const steady = Array.from({ length: 20 }, (_, i) => received(i + 1, { sentAt: T0 + 3 * i }));
-      spec.given(...steady).when(receive(21, { sentAt: T0 + 59 })).then(throttled(21, T0 + 59 + FLOOD_WINDOW_SECONDS));
+      spec
+        .given(...steady)
+        .when(receive(21, { sentAt: T0 + 59 }))
+        .then(throttled(21, T0 + 59 + FLOOD_WINDOW_SECONDS));
     });
 
     it('the limit is the deployment’s: with 5 a minute, the 6th message throttles', () => {
@@ -215,7 +244,10 @@ describe('Conversation decider', () => {
     it('the window is measured in Telegram’s send time, so a backlog delivered late decides the same', () => {
       // Messages sent an hour apart but delivered in one burst are not a flood.
       const hourly = Array.from({ length: 20 }, (_, i) => received(i + 1, { sentAt: T0 + 3600 * i }));
-      spec.given(...hourly).when(receive(21, { sentAt: T0 + 3600 * 20 })).then(received(21, { sentAt: T0 + 3600 * 20 }));
+      spec
+        .given(...hourly)
+        .when(receive(21, { sentAt: T0 + 3600 * 20 }))
+        .then(received(21, { sentAt: T0 + 3600 * 20 }));
     });
 
     it('after a pause, a second flood throttles again', () => {
@@ -259,7 +291,10 @@ describe('Conversation decider', () => {
     });
 
     it('a banned customer cannot flood: every message is just dropped', () => {
-      spec.given(...receivedInARow(20), banned).when(receive(21)).then(dropped(21));
+      spec
+        .given(...receivedInARow(20), banned)
+        .when(receive(21))
+        .then(dropped(21));
     });
 
     it('a banned customer who is unbanned is recorded as unbanned', () => {
@@ -287,7 +322,10 @@ describe('Conversation decider', () => {
 
     it('an edit of a message never received (sent before the bot was attached, or throttled) is ignored', () => {
       spec.given(received(1)).when(edit(7)).thenNothing();
-      spec.given(...receivedInARow(20), throttled(21, at(21) + 60)).when(edit(21)).thenNothing();
+      spec
+        .given(...receivedInARow(20), throttled(21, at(21) + 60))
+        .when(edit(21))
+        .thenNothing();
     });
 
     it('the same edit delivered twice by Telegram is recorded once', () => {
@@ -300,7 +338,10 @@ describe('Conversation decider', () => {
     });
 
     it('a later edit of the same message is recorded even after the first one was', () => {
-      spec.given(received(1), edited(1, at(1) + 30)).when(edit(1, at(1) + 90)).then(edited(1, at(1) + 90));
+      spec
+        .given(received(1), edited(1, at(1) + 30))
+        .when(edit(1, at(1) + 90))
+        .then(edited(1, at(1) + 90));
     });
 
     it('the edit notice sent to the master is recorded', () => {
@@ -428,7 +469,7 @@ describe('Conversation decider', () => {
       spec.given(received(1), erased).when(erase(true)).then(erased);
     });
 
-    it("names the files uploaded for the conversation, so the upload cache forgets them (once)", () => {
+    it('names the files uploaded for the conversation, so the upload cache forgets them (once)', () => {
       const files = [{ botId: photo.botId, fileUniqueId: photo.fileUniqueId }];
       spec
         .given(received(1), relayedPhoto(1), received(2), relayedPhoto(2))
@@ -459,7 +500,10 @@ describe('Conversation decider', () => {
     });
 
     it('a customer who unblocks the bot is recorded as having unblocked it', () => {
-      spec.given(received(1), { type: 'CustomerBlockedBot', data: who }).when(blockedBot(false)).then({ type: 'CustomerUnblockedBot', data: who });
+      spec
+        .given(received(1), { type: 'CustomerBlockedBot', data: who })
+        .when(blockedBot(false))
+        .then({ type: 'CustomerUnblockedBot', data: who });
     });
 
     it('an unblock from a customer who never blocked the bot changes nothing', () => {
@@ -468,7 +512,10 @@ describe('Conversation decider', () => {
   });
 
   it('every history starts from a fresh state (outcomes of one conversation never leak into the next)', () => {
-    spec.given(...receivedInARow(20), throttled(21, at(21) + 60), relayed(1), delivered('1001:900'), banned, { type: 'CustomerBlockedBot', data: who });
+    spec.given(...receivedInARow(20), throttled(21, at(21) + 60), relayed(1), delivered('1001:900'), banned, {
+      type: 'CustomerBlockedBot',
+      data: who,
+    });
     spec.given().when(receive(1)).then(received(1));
     spec.given().when(recordRelay(1)).then(relayed(1));
     spec.given().when(recordDelivery('1001:900')).then(delivered('1001:900'));

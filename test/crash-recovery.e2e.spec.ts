@@ -4,7 +4,6 @@ import { TelegramBotApiFake } from './support/telegram-bot-api.fake';
 import { makeTempDir } from './support/temp-dir';
 import { freePort } from './support/free-port';
 
-
 describe('a crash between "recorded" and "sent"', () => {
   let fake: TelegramBotApiFake;
   let app: AppProcess;

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  EventStore,
-  NewEvent,
-  RecordedEvent,
-  WrongExpectedRevisionError,
-} from '../src/application/ports/event-store.port';
+import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { ChainVerifier } from '../src/audit/chain-verifier';
 import { CatchUpSubscription } from '../src/infrastructure/event-store/catch-up-subscription';
 import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
@@ -66,22 +61,15 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       await store.appendToStream(s, [event('A')], 'no_stream');
       await store.appendToStream(s, [event('B')], 0);
       await expect(store.appendToStream(s, [event('C')], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      await expect(store.appendToStream(s, [event('C')], 'no_stream')).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
-      await expect(store.appendToStream(stream('absent'), [event('C')], 3)).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
+      await expect(store.appendToStream(s, [event('C')], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.appendToStream(stream('absent'), [event('C')], 3)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B']);
     });
 
     it('lets exactly one of two concurrent writers at the same revision win', async () => {
       const s = stream('race');
       await store.appendToStream(s, [event('A')], 'no_stream');
-      const results = await Promise.allSettled([
-        store.appendToStream(s, [event('B1')], 0),
-        store.appendToStream(s, [event('B2')], 0),
-      ]);
+      const results = await Promise.allSettled([store.appendToStream(s, [event('B1')], 0), store.appendToStream(s, [event('B2')], 0)]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
       expect(await store.readStream(s)).toHaveLength(2);

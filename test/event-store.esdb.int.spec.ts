@@ -79,7 +79,11 @@ if (!url) {
     it('pages through $all without losing or repeating events', async () => {
       const s = stream('paging');
       const before = await store.headPosition();
-      await store.appendToStream(s, Array.from({ length: 7 }, (_, i) => event(`E${i}`)), 'no_stream');
+      await store.appendToStream(
+        s,
+        Array.from({ length: 7 }, (_, i) => event(`E${i}`)),
+        'no_stream',
+      );
       const seen: string[] = [];
       let after = before ?? undefined;
       for (;;) {
@@ -120,9 +124,9 @@ if (!url) {
       await expect(EsdbEventStore.connect('mysql://root:s3cret@localhost/db')).rejects.not.toThrow(/s3cret/);
       await expect(EsdbEventStore.connect('esdb://admin:s3cret@localhost:notaport')).rejects.not.toThrow(/s3cret/);
       // An unreachable node fails at start, with the address but not the password.
-      await expect(
-        EsdbEventStore.connect('esdb://admin:s3cret@127.0.0.1:1?tls=false', { verifyTimeoutMs: 3_000 }),
-      ).rejects.toThrow(/^Cannot use EventStoreDB at esdb:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1/);
+      await expect(EsdbEventStore.connect('esdb://admin:s3cret@127.0.0.1:1?tls=false', { verifyTimeoutMs: 3_000 })).rejects.toThrow(
+        /^Cannot use EventStoreDB at esdb:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1/,
+      );
     });
   });
 }

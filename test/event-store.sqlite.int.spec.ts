@@ -77,7 +77,12 @@ describe('embedded SQLite: two processes appending to one stream', () => {
         const writersInOrder = events.map((e) => (e.data as { writer: string }).writer);
         const turns = writersInOrder.filter((w, i) => i > 0 && w !== writersInOrder[i - 1]).length;
         expect(turns).toBeGreaterThanOrEqual(10);
-        expect(await new ChainVerifier(store).verifyStream('master-1')).toMatchObject({ ok: true, events: 2 * PER_WRITER, breaks: [], unchainedEvents: 0 });
+        expect(await new ChainVerifier(store).verifyStream('master-1')).toMatchObject({
+          ok: true,
+          events: 2 * PER_WRITER,
+          breaks: [],
+          unchainedEvents: 0,
+        });
       } finally {
         await store.close();
       }

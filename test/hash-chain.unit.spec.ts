@@ -14,9 +14,7 @@ const hashOf = (e: NewEvent, streamId = 'conversation-1-2', revision = 3, prev =
 
 describe('canonical JSON', () => {
   it('does not depend on key order, at any depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 'x' } })).toBe(
-      canonicalJson({ a: { c: 'x', d: [{ x: 2, y: 1 }] }, b: 1 }),
-    );
+    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 'x' } })).toBe(canonicalJson({ a: { c: 'x', d: [{ x: 2, y: 1 }] }, b: 1 }));
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
 
@@ -104,7 +102,7 @@ describe('sealChain', () => {
 });
 
 describe('linkHash', () => {
-  it("is the stored hash of a sealed event, or the content hash of an event from before the chain", () => {
+  it('is the stored hash of a sealed event, or the content hash of an event from before the chain', () => {
     const [sealed] = sealChain('s', 0, GENESIS('s'), [event()]);
     expect(linkHash({ ...sealed, streamId: 's', revision: 0 })).toBe(sealed.metadata.hash);
     const legacy = event();

@@ -11,7 +11,6 @@ describe('the MasterBot, as a master uses it', () => {
   });
   afterAll(async () => h.stop());
 
-
   async function attach(master: FakeUser, bot: CreatedBot): Promise<void> {
     h.fake.userSends(h.masterBot.id, master.id, '/add');
     await masterBotSays(h, master, 'send me the token');

@@ -19,7 +19,18 @@ describe('what a master does besides answering: bans, lists, QR codes, greetings
     const master = await registeredMaster(h, 'Hana');
     h.fake.userSends(h.masterBot.id, master.id, '/help');
     const help = await masterBotSays(h, master, 'reply /ban');
-    for (const command of ['/add', '/bots', '/remove', '/greeting', '/qr', '/banned', '/broadcast', '/reminders', '/subscribe', '/cancel']) {
+    for (const command of [
+      '/add',
+      '/bots',
+      '/remove',
+      '/greeting',
+      '/qr',
+      '/banned',
+      '/broadcast',
+      '/reminders',
+      '/subscribe',
+      '/cancel',
+    ]) {
       expect(help.text).toContain(command);
     }
   });
@@ -158,7 +169,9 @@ describe('what a master does besides answering: bans, lists, QR codes, greetings
     await masterBotSays(h, master, 'Customers of @iris_bot now get your greeting');
     const customer = h.fake.createUser({ firstName: 'Jo' });
     h.fake.userSends(bot.id, customer.id, '/start');
-    await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Hi! Iris Flowers here — what can we do for you?');
+    await h.fake.waitForSent(
+      (s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Hi! Iris Flowers here — what can we do for you?',
+    );
   });
 
   it('a customer over the rate limit gets one notice and the master is not flooded', async () => {

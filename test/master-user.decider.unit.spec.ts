@@ -44,7 +44,11 @@ const attached = (bot: Bot, tokenMessageId = 10, encryptedToken = `sealed-token-
 });
 const detached = (bot: Bot): MasterUserEvent => ({ type: 'ClientBotDetached', data: { masterId, ...bot } });
 const broken = (bot: Bot): MasterUserEvent => ({ type: 'ClientBotBroken', data: { masterId, ...bot, reason: 'token_revoked' } });
-const rejected = (command: string, reason: RejectionReason, extra: { messageId?: number; deleteMessage?: boolean } = {}): MasterUserEvent => ({
+const rejected = (
+  command: string,
+  reason: RejectionReason,
+  extra: { messageId?: number; deleteMessage?: boolean } = {},
+): MasterUserEvent => ({
   type: 'CommandRejected',
   data: { masterId, command, reason, ...extra },
 });
@@ -218,7 +222,10 @@ const statusOf = (bots: { botId: number; status: string }[], bot: Bot) => bots.f
 describe('MasterUser decider', () => {
   describe('/start', () => {
     it('a new master who sends /start is registered', () => {
-      spec.given().when(start).then({ type: 'MasterRegistered', data: { masterId, firstName: 'Alice' } });
+      spec
+        .given()
+        .when(start)
+        .then({ type: 'MasterRegistered', data: { masterId, firstName: 'Alice' } });
       const state = spec.given().when(start).thenState();
       expect(state).toEqual({
         registered: true,
@@ -235,7 +242,10 @@ describe('MasterUser decider', () => {
     });
 
     it('a registered master who sends /start again just sees the welcome again', () => {
-      spec.given(...inMain).when(start).then({ type: 'WelcomeShown', data: { masterId } });
+      spec
+        .given(...inMain)
+        .when(start)
+        .then({ type: 'WelcomeShown', data: { masterId } });
     });
 
     it.each(nonMainStates)('a master $where who sends /start returns to the main menu first, then sees the welcome', ({ state }) => {
@@ -246,7 +256,10 @@ describe('MasterUser decider', () => {
     });
 
     it('a master who sends /start while answering a customer is no longer answering that customer', () => {
-      const state = spec.given(...responding).when(start).thenState();
+      const state = spec
+        .given(...responding)
+        .when(start)
+        .thenState();
       expect(state.fsm).toBe('Main');
       expect(state.respondingTo).toBeNull();
     });
@@ -295,7 +308,10 @@ describe('MasterUser decider', () => {
 
   describe('/help', () => {
     it('a master who sends /help is shown the help', () => {
-      spec.given(...inMain).when(help).then({ type: 'HelpShown', data: { masterId } });
+      spec
+        .given(...inMain)
+        .when(help)
+        .then({ type: 'HelpShown', data: { masterId } });
     });
 
     it.each(nonMainStates)('a master $where who sends /help returns to the main menu first', ({ state }) => {
@@ -308,12 +324,23 @@ describe('MasterUser decider', () => {
 
   describe('/add', () => {
     it('a master who sends /add from the main menu is asked for a bot token', () => {
-      spec.given(...inMain).when(add).then(changed('Main', 'AwaitingBotToken', '/add'));
-      expect(spec.given(...inMain).when(add).thenState().fsm).toBe('AwaitingBotToken');
+      spec
+        .given(...inMain)
+        .when(add)
+        .then(changed('Main', 'AwaitingBotToken', '/add'));
+      expect(
+        spec
+          .given(...inMain)
+          .when(add)
+          .thenState().fsm,
+      ).toBe('AwaitingBotToken');
     });
 
     it('a master who sends /add again while asked for a token is asked again', () => {
-      spec.given(...awaitingToken).when(add).then(changed('AwaitingBotToken', 'AwaitingBotToken', '/add'));
+      spec
+        .given(...awaitingToken)
+        .when(add)
+        .then(changed('AwaitingBotToken', 'AwaitingBotToken', '/add'));
     });
 
     it('a master choosing one of their bots who sends /add leaves the choice and is asked for a token', () => {
@@ -321,7 +348,12 @@ describe('MasterUser decider', () => {
         .given(...choosingBot)
         .when(add)
         .then(changed('ChoosingBot', 'Main', '/add'), changed('Main', 'AwaitingBotToken', '/add'));
-      expect(spec.given(...choosingBot).when(add).thenState().picking).toBeNull();
+      expect(
+        spec
+          .given(...choosingBot)
+          .when(add)
+          .thenState().picking,
+      ).toBeNull();
     });
 
     it('a master answering a customer who sends /add stops answering and is asked for a token', () => {
@@ -329,12 +361,18 @@ describe('MasterUser decider', () => {
         .given(...responding)
         .when(add)
         .then(changed('Responding', 'Main', '/add'), changed('Main', 'AwaitingBotToken', '/add'));
-      const state = spec.given(...responding).when(add).thenState();
+      const state = spec
+        .given(...responding)
+        .when(add)
+        .thenState();
       expect(state).toMatchObject({ fsm: 'AwaitingBotToken', respondingTo: null });
     });
 
     it('a master asked for a greeting who sends /add forgets the bot the greeting was for', () => {
-      const state = spec.given(...awaitingGreeting).when(add).thenState();
+      const state = spec
+        .given(...awaitingGreeting)
+        .when(add)
+        .thenState();
       expect(state).toMatchObject({ fsm: 'AwaitingBotToken', chosenBot: null });
     });
   });
@@ -347,7 +385,10 @@ describe('MasterUser decider', () => {
         .given(...askedForToken)
         .when(pasteToken(validToken(shop), 77))
         .then(attached(shop, 77), changed('AwaitingBotToken', 'Main', 'bot token'));
-      const state = spec.given(...askedForToken).when(pasteToken(validToken(shop))).thenState();
+      const state = spec
+        .given(...askedForToken)
+        .when(pasteToken(validToken(shop)))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'Main', bots: [{ ...shop, status: 'active' }] });
     });
 
@@ -367,7 +408,10 @@ describe('MasterUser decider', () => {
           .given(...askedForToken)
           .when(pasteToken({ valid: false, reason }, 78))
           .then(rejected('token', reason, { messageId: 78, deleteMessage: true }));
-        const state = spec.given(...askedForToken).when(pasteToken({ valid: false, reason })).thenState();
+        const state = spec
+          .given(...askedForToken)
+          .when(pasteToken({ valid: false, reason }))
+          .thenState();
         expect(state).toMatchObject({ fsm: 'AwaitingBotToken', bots: [] });
       },
     );
@@ -384,7 +428,12 @@ describe('MasterUser decider', () => {
         .given(...awaitingToken)
         .when(pasteToken(validToken(cafe), 80))
         .then(rejected('token', 'bot_limit_reached', { messageId: 80, deleteMessage: true }));
-      expect(spec.given(...awaitingToken).when(pasteToken(validToken(cafe))).thenState().bots).toEqual([{ ...shop, status: 'active' }]);
+      expect(
+        spec
+          .given(...awaitingToken)
+          .when(pasteToken(validToken(cafe)))
+          .thenState().bots,
+      ).toEqual([{ ...shop, status: 'active' }]);
     });
 
     it('the Free limit is the deployment’s: with room for two, a Free master attaches a second bot', () => {
@@ -432,8 +481,16 @@ describe('MasterUser decider', () => {
     });
 
     it('a master with one bot who sends /remove gets that bot detached at once', () => {
-      spec.given(...inMain).when(remove).then(detached(shop));
-      expect(spec.given(...inMain).when(remove).thenState()).toMatchObject({ fsm: 'Main', bots: [] });
+      spec
+        .given(...inMain)
+        .when(remove)
+        .then(detached(shop));
+      expect(
+        spec
+          .given(...inMain)
+          .when(remove)
+          .thenState(),
+      ).toMatchObject({ fsm: 'Main', bots: [] });
     });
 
     it('a master with several bots who sends /remove is offered a button per bot', () => {
@@ -441,7 +498,12 @@ describe('MasterUser decider', () => {
         .given(...proWithTwoBots)
         .when(remove)
         .then(pickerOffered('remove', [shop, cafe]), changed('Main', 'ChoosingBot', '/remove'));
-      expect(spec.given(...proWithTwoBots).when(remove).thenState()).toMatchObject({
+      expect(
+        spec
+          .given(...proWithTwoBots)
+          .when(remove)
+          .thenState(),
+      ).toMatchObject({
         fsm: 'ChoosingBot',
         picking: { purpose: 'remove', startParameter: null },
       });
@@ -480,7 +542,10 @@ describe('MasterUser decider', () => {
         .given(...choosingBot)
         .when(pressRemoveButton(cafe.botId))
         .then(changed('ChoosingBot', 'Main', 'remove button'), detached(cafe));
-      const state = spec.given(...choosingBot).when(pressRemoveButton(cafe.botId)).thenState();
+      const state = spec
+        .given(...choosingBot)
+        .when(pressRemoveButton(cafe.botId))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'Main', bots: [{ ...shop, status: 'active' }], picking: null });
     });
 
@@ -499,15 +564,29 @@ describe('MasterUser decider', () => {
     });
 
     it('a master in the main menu who presses an old remove button keeps the bot and stays in the main menu', () => {
-      spec.given(...inMain).when(pressRemoveButton(shop.botId)).then(rejected('remove button', 'picker_expired'));
-      const state = spec.given(...inMain).when(pressRemoveButton(shop.botId)).thenState();
+      spec
+        .given(...inMain)
+        .when(pressRemoveButton(shop.botId))
+        .then(rejected('remove button', 'picker_expired'));
+      const state = spec
+        .given(...inMain)
+        .when(pressRemoveButton(shop.botId))
+        .thenState();
       expect(state).toEqual(spec.given(...inMain).state);
     });
 
     it('a remove button pressed again after the bot was removed is told the buttons are out of date', () => {
       const afterRemoval = [...choosingBot, changed('ChoosingBot', 'Main', 'remove button'), detached(cafe)];
-      spec.given(...afterRemoval).when(pressRemoveButton(shop.botId)).then(rejected('remove button', 'picker_expired'));
-      expect(spec.given(...afterRemoval).when(pressRemoveButton(shop.botId)).thenState().bots).toEqual([{ ...shop, status: 'active' }]);
+      spec
+        .given(...afterRemoval)
+        .when(pressRemoveButton(shop.botId))
+        .then(rejected('remove button', 'picker_expired'));
+      expect(
+        spec
+          .given(...afterRemoval)
+          .when(pressRemoveButton(shop.botId))
+          .thenState().bots,
+      ).toEqual([{ ...shop, status: 'active' }]);
     });
 
     it('a picker button can never reach a bot of another master', () => {
@@ -519,14 +598,23 @@ describe('MasterUser decider', () => {
 
     it('an old remove button pressed while choosing a bot for a QR code does not detach the bot', () => {
       const choosingForQr = [...proWithTwoBots, pickerOffered('qr', [shop, cafe], 'promo'), changed('Main', 'ChoosingBot', '/qr')];
-      spec.given(...choosingForQr).when(pressRemoveButton(cafe.botId)).then(rejected('remove button', 'picker_expired'));
-      const state = spec.given(...choosingForQr).when(pressRemoveButton(cafe.botId)).thenState();
+      spec
+        .given(...choosingForQr)
+        .when(pressRemoveButton(cafe.botId))
+        .then(rejected('remove button', 'picker_expired'));
+      const state = spec
+        .given(...choosingForQr)
+        .when(pressRemoveButton(cafe.botId))
+        .thenState();
       expect(state.bots.map((b) => b.botId)).toContain(cafe.botId);
     });
 
     it('a master choosing a bot for a QR code who presses an old remove button can still pick the bot for the QR code', () => {
       const choosingForQr = [...proWithTwoBots, pickerOffered('qr', [shop, cafe], 'promo'), changed('Main', 'ChoosingBot', '/qr')];
-      const state = spec.given(...choosingForQr).when(pressRemoveButton(cafe.botId)).thenState();
+      const state = spec
+        .given(...choosingForQr)
+        .when(pressRemoveButton(cafe.botId))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'ChoosingBot', picking: { purpose: 'qr', startParameter: 'promo' } });
       spec
         .given(...choosingForQr, rejected('remove button', 'picker_expired'))
@@ -541,7 +629,10 @@ describe('MasterUser decider', () => {
           .given(...historyIn[state])
           .when(pressRemoveButton(shop.botId))
           .then(rejected('remove button', 'picker_expired'));
-        const after = spec.given(...historyIn[state]).when(pressRemoveButton(shop.botId)).thenState();
+        const after = spec
+          .given(...historyIn[state])
+          .when(pressRemoveButton(shop.botId))
+          .thenState();
         expect(after).toEqual(spec.given(...historyIn[state]).state);
       },
     );
@@ -549,12 +640,23 @@ describe('MasterUser decider', () => {
 
   describe('/qr', () => {
     it('a master with one bot who sends /qr gets the QR code of that bot', () => {
-      spec.given(...inMain).when(qr()).then(qrRequested(shop, null));
-      expect(spec.given(...inMain).when(qr()).thenState().fsm).toBe('Main');
+      spec
+        .given(...inMain)
+        .when(qr())
+        .then(qrRequested(shop, null));
+      expect(
+        spec
+          .given(...inMain)
+          .when(qr())
+          .thenState().fsm,
+      ).toBe('Main');
     });
 
     it('a master who sends /qr with a start parameter gets a QR code that carries it', () => {
-      spec.given(...inMain).when(qr('spring_sale-2026')).then(qrRequested(shop, 'spring_sale-2026'));
+      spec
+        .given(...inMain)
+        .when(qr('spring_sale-2026'))
+        .then(qrRequested(shop, 'spring_sale-2026'));
     });
 
     it.each([
@@ -564,11 +666,17 @@ describe('MasterUser decider', () => {
       ['more than 64 characters', 'a'.repeat(65)],
       ['nothing after /qr but blanks', ''],
     ])('/qr with a bad start parameter is refused (%s)', (_what, parameter) => {
-      spec.given(...inMain).when(qr(parameter)).then(rejected('/qr', 'bad_start_parameter'));
+      spec
+        .given(...inMain)
+        .when(qr(parameter))
+        .then(rejected('/qr', 'bad_start_parameter'));
     });
 
     it('/qr with a start parameter of exactly 64 characters is accepted', () => {
-      spec.given(...inMain).when(qr('a'.repeat(64))).then(qrRequested(shop, 'a'.repeat(64)));
+      spec
+        .given(...inMain)
+        .when(qr('a'.repeat(64)))
+        .then(qrRequested(shop, 'a'.repeat(64)));
     });
 
     it('a master with no bots who sends /qr is told they have no bots', () => {
@@ -601,8 +709,16 @@ describe('MasterUser decider', () => {
 
   describe('/greeting', () => {
     it('a master with one bot who sends /greeting is asked for the greeting of that bot', () => {
-      spec.given(...inMain).when(greeting).then(chosen('greeting', shop), changed('Main', 'AwaitingGreeting', '/greeting'));
-      expect(spec.given(...inMain).when(greeting).thenState()).toMatchObject({ fsm: 'AwaitingGreeting', chosenBot: shop });
+      spec
+        .given(...inMain)
+        .when(greeting)
+        .then(chosen('greeting', shop), changed('Main', 'AwaitingGreeting', '/greeting'));
+      expect(
+        spec
+          .given(...inMain)
+          .when(greeting)
+          .thenState(),
+      ).toMatchObject({ fsm: 'AwaitingGreeting', chosenBot: shop });
     });
 
     it('a master with no bots who sends /greeting is told they have no bots', () => {
@@ -621,22 +737,43 @@ describe('MasterUser decider', () => {
       spec
         .given(...history)
         .when(pressPickButton('greeting', cafe.botId))
-        .then(changed('ChoosingBot', 'Main', 'greeting button'), chosen('greeting', cafe), changed('Main', 'AwaitingGreeting', '/greeting'));
-      expect(spec.given(...history).when(pressPickButton('greeting', cafe.botId)).thenState()).toMatchObject({
+        .then(
+          changed('ChoosingBot', 'Main', 'greeting button'),
+          chosen('greeting', cafe),
+          changed('Main', 'AwaitingGreeting', '/greeting'),
+        );
+      expect(
+        spec
+          .given(...history)
+          .when(pressPickButton('greeting', cafe.botId))
+          .thenState(),
+      ).toMatchObject({
         fsm: 'AwaitingGreeting',
         chosenBot: cafe,
       });
     });
 
     it('a master choosing a bot to remove who presses an old greeting button is told the buttons are out of date and is still choosing', () => {
-      spec.given(...choosingBot).when(pressPickButton('greeting', cafe.botId)).then(rejected('greeting button', 'picker_expired'));
-      const state = spec.given(...choosingBot).when(pressPickButton('greeting', cafe.botId)).thenState();
+      spec
+        .given(...choosingBot)
+        .when(pressPickButton('greeting', cafe.botId))
+        .then(rejected('greeting button', 'picker_expired'));
+      const state = spec
+        .given(...choosingBot)
+        .when(pressPickButton('greeting', cafe.botId))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'ChoosingBot', picking: { purpose: 'remove' }, chosenBot: null });
     });
 
     it('a master already asked for a greeting who presses the greeting button again keeps the bot they chose', () => {
-      spec.given(...awaitingGreeting).when(pressPickButton('greeting', cafe.botId)).then(rejected('greeting button', 'picker_expired'));
-      const state = spec.given(...awaitingGreeting).when(pressPickButton('greeting', cafe.botId)).thenState();
+      spec
+        .given(...awaitingGreeting)
+        .when(pressPickButton('greeting', cafe.botId))
+        .then(rejected('greeting button', 'picker_expired'));
+      const state = spec
+        .given(...awaitingGreeting)
+        .when(pressPickButton('greeting', cafe.botId))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'AwaitingGreeting', chosenBot: shop });
     });
 
@@ -648,11 +785,19 @@ describe('MasterUser decider', () => {
           { type: 'GreetingSet', data: { masterId, ...shop, greeting: sealedGreeting } },
           changed('AwaitingGreeting', 'Main', 'greeting text'),
         );
-      expect(spec.given(...awaitingGreeting).when(writeGreeting()).thenState()).toMatchObject({ fsm: 'Main', chosenBot: null });
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(writeGreeting())
+          .thenState(),
+      ).toMatchObject({ fsm: 'Main', chosenBot: null });
     });
 
     it('a greeting of exactly the maximum length is accepted', () => {
-      const state = spec.given(...awaitingGreeting).when(writeGreeting(sealedGreeting, GREETING_MAX_LENGTH)).thenState();
+      const state = spec
+        .given(...awaitingGreeting)
+        .when(writeGreeting(sealedGreeting, GREETING_MAX_LENGTH))
+        .thenState();
       expect(state.fsm).toBe('Main');
     });
 
@@ -661,21 +806,37 @@ describe('MasterUser decider', () => {
         .given(...awaitingGreeting)
         .when(writeGreeting(sealedGreeting, GREETING_MAX_LENGTH + 1))
         .then(rejected('greeting', 'greeting_too_long'));
-      expect(spec.given(...awaitingGreeting).when(writeGreeting(sealedGreeting, 5000)).thenState()).toMatchObject({
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(writeGreeting(sealedGreeting, 5000))
+          .thenState(),
+      ).toMatchObject({
         fsm: 'AwaitingGreeting',
         chosenBot: shop,
       });
     });
 
     it('a greeting that is not text (a photo) is refused and the master may try again', () => {
-      spec.given(...awaitingGreeting).when(writeGreeting(null, 0)).then(rejected('greeting', 'greeting_not_text'));
-      expect(spec.given(...awaitingGreeting).when(writeGreeting(null, 0)).thenState().fsm).toBe('AwaitingGreeting');
+      spec
+        .given(...awaitingGreeting)
+        .when(writeGreeting(null, 0))
+        .then(rejected('greeting', 'greeting_not_text'));
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(writeGreeting(null, 0))
+          .thenState().fsm,
+      ).toBe('AwaitingGreeting');
     });
 
     it.each(cases(['Main', 'AwaitingBotToken', 'ChoosingBot', 'AwaitingBroadcast', 'Responding']))(
       'a greeting text from a master $where (not asked for one) sets nothing',
       ({ state }) => {
-        spec.given(...historyIn[state]).when(writeGreeting()).then(rejected('message', 'not_a_reply'));
+        spec
+          .given(...historyIn[state])
+          .when(writeGreeting())
+          .then(rejected('message', 'not_a_reply'));
       },
     );
 
@@ -691,7 +852,10 @@ describe('MasterUser decider', () => {
     const proWithShop = [registered, proActivated(), attached(shop)];
 
     it('a broadcast needs Pro', () => {
-      spec.given(...inMain).when(broadcast).then(rejected('/broadcast', 'pro_required'));
+      spec
+        .given(...inMain)
+        .when(broadcast)
+        .then(rejected('/broadcast', 'pro_required'));
     });
 
     it('a Free master asked for a greeting who sends /broadcast leaves the prompt and is told it needs Pro', () => {
@@ -702,7 +866,10 @@ describe('MasterUser decider', () => {
     });
 
     it('a Pro master with one bot who sends /broadcast is asked for the message to broadcast through it', () => {
-      spec.given(...proWithShop).when(broadcast).then(chosen('broadcast', shop), changed('Main', 'AwaitingBroadcast', '/broadcast'));
+      spec
+        .given(...proWithShop)
+        .when(broadcast)
+        .then(chosen('broadcast', shop), changed('Main', 'AwaitingBroadcast', '/broadcast'));
     });
 
     it('a Pro master with several bots who sends /broadcast is offered a button per bot', () => {
@@ -736,11 +903,20 @@ describe('MasterUser decider', () => {
       spec
         .given(...history)
         .when(pressPickButton('broadcast', cafe.botId))
-        .then(changed('ChoosingBot', 'Main', 'broadcast button'), chosen('broadcast', cafe), changed('Main', 'AwaitingBroadcast', '/broadcast'));
+        .then(
+          changed('ChoosingBot', 'Main', 'broadcast button'),
+          chosen('broadcast', cafe),
+          changed('Main', 'AwaitingBroadcast', '/broadcast'),
+        );
     });
 
     it('a broadcast button for a bot whose token was revoked since is refused', () => {
-      const history = [...proWithTwoBots, pickerOffered('broadcast', [shop, cafe]), changed('Main', 'ChoosingBot', '/broadcast'), broken(cafe)];
+      const history = [
+        ...proWithTwoBots,
+        pickerOffered('broadcast', [shop, cafe]),
+        changed('Main', 'ChoosingBot', '/broadcast'),
+        broken(cafe),
+      ];
       spec
         .given(...history)
         .when(pressPickButton('broadcast', cafe.botId))
@@ -771,8 +947,16 @@ describe('MasterUser decider', () => {
     });
 
     it('a broadcast message of a kind that cannot be broadcast is refused and the master may try again', () => {
-      spec.given(...awaitingBroadcast).when(sendBroadcast(null)).then(rejected('broadcast', 'broadcast_unsupported_message'));
-      expect(spec.given(...awaitingBroadcast).when(sendBroadcast(null)).thenState()).toMatchObject({
+      spec
+        .given(...awaitingBroadcast)
+        .when(sendBroadcast(null))
+        .then(rejected('broadcast', 'broadcast_unsupported_message'));
+      expect(
+        spec
+          .given(...awaitingBroadcast)
+          .when(sendBroadcast(null))
+          .thenState(),
+      ).toMatchObject({
         fsm: 'AwaitingBroadcast',
         chosenBot: shop,
       });
@@ -795,18 +979,27 @@ describe('MasterUser decider', () => {
     it.each(cases(['Main', 'AwaitingBotToken', 'ChoosingBot', 'AwaitingGreeting', 'Responding']))(
       'a broadcast message from a master $where (not asked for one) broadcasts nothing',
       ({ state }) => {
-        spec.given(...historyIn[state]).when(sendBroadcast()).then(rejected('message', 'not_a_reply'));
+        spec
+          .given(...historyIn[state])
+          .when(sendBroadcast())
+          .then(rejected('message', 'not_a_reply'));
       },
     );
   });
 
   describe('/bots, /banned, /reminders', () => {
     it('a master who sends /bots gets the list of their bots', () => {
-      spec.given(...inMain).when(listBots).then({ type: 'BotListRequested', data: { masterId } });
+      spec
+        .given(...inMain)
+        .when(listBots)
+        .then({ type: 'BotListRequested', data: { masterId } });
     });
 
     it('a master who sends /banned gets the list of banned customers', () => {
-      spec.given(...inMain).when(listBanned).then({ type: 'BannedListRequested', data: { masterId } });
+      spec
+        .given(...inMain)
+        .when(listBanned)
+        .then({ type: 'BannedListRequested', data: { masterId } });
     });
 
     it.each(nonMainStates)('a master $where who sends /bots or /banned returns to the main menu first', ({ state }) => {
@@ -821,8 +1014,16 @@ describe('MasterUser decider', () => {
     });
 
     it('a master who sets reminders to 2 hours gets reminders after 2 hours', () => {
-      spec.given(...inMain).when(reminders(2)).then({ type: 'RemindersConfigured', data: { masterId, hours: 2 } });
-      expect(spec.given(...inMain).when(reminders(2)).thenState().reminderHours).toBe(2);
+      spec
+        .given(...inMain)
+        .when(reminders(2))
+        .then({ type: 'RemindersConfigured', data: { masterId, hours: 2 } });
+      expect(
+        spec
+          .given(...inMain)
+          .when(reminders(2))
+          .thenState().reminderHours,
+      ).toBe(2);
     });
 
     it('a master who turns reminders off gets none', () => {
@@ -830,12 +1031,18 @@ describe('MasterUser decider', () => {
         .given(...inMain, { type: 'RemindersConfigured', data: { masterId, hours: 2 } })
         .when(reminders(null))
         .then({ type: 'RemindersConfigured', data: { masterId, hours: null } });
-      const state = spec.given(...inMain, { type: 'RemindersConfigured', data: { masterId, hours: 2 } }).when(reminders(null)).thenState();
+      const state = spec
+        .given(...inMain, { type: 'RemindersConfigured', data: { masterId, hours: 2 } })
+        .when(reminders(null))
+        .thenState();
       expect(state.reminderHours).toBeNull();
     });
 
     it.each([0.25, 168])('a reminder delay at the bound (%s hours) is accepted', (hours) => {
-      spec.given(...inMain).when(reminders(hours)).then({ type: 'RemindersConfigured', data: { masterId, hours } });
+      spec
+        .given(...inMain)
+        .when(reminders(hours))
+        .then({ type: 'RemindersConfigured', data: { masterId, hours } });
     });
 
     it.each([
@@ -846,8 +1053,16 @@ describe('MasterUser decider', () => {
       ['longer than a week', 169],
     ])('a reminder delay that is %s is refused and the old setting stays', (_what, hours) => {
       const history = [...inMain, { type: 'RemindersConfigured', data: { masterId, hours: 2 } } as MasterUserEvent];
-      spec.given(...history).when(reminders(hours)).then(rejected('/reminders', 'bad_reminder_hours'));
-      expect(spec.given(...history).when(reminders(hours)).thenState().reminderHours).toBe(2);
+      spec
+        .given(...history)
+        .when(reminders(hours))
+        .then(rejected('/reminders', 'bad_reminder_hours'));
+      expect(
+        spec
+          .given(...history)
+          .when(reminders(hours))
+          .thenState().reminderHours,
+      ).toBe(2);
     });
 
     it('a master asked for a token who configures reminders leaves the token prompt first', () => {
@@ -888,7 +1103,10 @@ describe('MasterUser decider', () => {
     });
 
     it("a checkout for the master's own, current invoice is approved", () => {
-      spec.given(...inMain).when(checkout()).then({ type: 'CheckoutAnswered', data: { masterId, queryId: 'q-1', ok: true } });
+      spec
+        .given(...inMain)
+        .when(checkout())
+        .then({ type: 'CheckoutAnswered', data: { masterId, queryId: 'q-1', ok: true } });
     });
 
     it("a checkout for another master's invoice is declined", () => {
@@ -912,12 +1130,25 @@ describe('MasterUser decider', () => {
     });
 
     it('a checkout is answered without moving the master out of the prompt they are in', () => {
-      expect(spec.given(...awaitingGreeting).when(checkout()).thenState().fsm).toBe('AwaitingGreeting');
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(checkout())
+          .thenState().fsm,
+      ).toBe('AwaitingGreeting');
     });
 
     it('a payment makes a Free master Pro until the end of the paid period', () => {
-      spec.given(...inMain).when(pay()).then(proActivated('charge-1'));
-      expect(spec.given(...inMain).when(pay()).thenState().plan).toEqual({
+      spec
+        .given(...inMain)
+        .when(pay())
+        .then(proActivated('charge-1'));
+      expect(
+        spec
+          .given(...inMain)
+          .when(pay())
+          .thenState().plan,
+      ).toEqual({
         kind: 'pro',
         until: PAID_UNTIL,
         chargeId: 'charge-1',
@@ -926,7 +1157,10 @@ describe('MasterUser decider', () => {
     });
 
     it('a payment delivered twice activates Pro once', () => {
-      spec.given(...inMain, proActivated('charge-1')).when(pay('charge-1')).thenNothing();
+      spec
+        .given(...inMain, proActivated('charge-1'))
+        .when(pay('charge-1'))
+        .thenNothing();
     });
 
     it('a renewal payment extends Pro and is marked as a renewal', () => {
@@ -937,8 +1171,16 @@ describe('MasterUser decider', () => {
     });
 
     it('a Pro master who sends /unsubscribe stops the renewal but stays Pro until the paid period ends', () => {
-      spec.given(...inMain, proActivated()).when(unsubscribe).then(renewalCancelled);
-      expect(spec.given(...inMain, proActivated()).when(unsubscribe).thenState().plan).toEqual({
+      spec
+        .given(...inMain, proActivated())
+        .when(unsubscribe)
+        .then(renewalCancelled);
+      expect(
+        spec
+          .given(...inMain, proActivated())
+          .when(unsubscribe)
+          .thenState().plan,
+      ).toEqual({
         kind: 'pro',
         until: PAID_UNTIL,
         chargeId: 'charge-1',
@@ -947,11 +1189,17 @@ describe('MasterUser decider', () => {
     });
 
     it('a Pro master who already cancelled the renewal is told so', () => {
-      spec.given(...inMain, proActivated(), renewalCancelled).when(unsubscribe).then(rejected('/unsubscribe', 'renewal_already_cancelled'));
+      spec
+        .given(...inMain, proActivated(), renewalCancelled)
+        .when(unsubscribe)
+        .then(rejected('/unsubscribe', 'renewal_already_cancelled'));
     });
 
     it('a Free master who sends /unsubscribe is told they are not on Pro', () => {
-      spec.given(...inMain).when(unsubscribe).then(rejected('/unsubscribe', 'not_on_pro'));
+      spec
+        .given(...inMain)
+        .when(unsubscribe)
+        .then(rejected('/unsubscribe', 'not_on_pro'));
     });
 
     it('a Pro master answering a customer who sends /unsubscribe stops answering first', () => {
@@ -962,13 +1210,22 @@ describe('MasterUser decider', () => {
     });
 
     it('Pro does not end before the paid period is over', () => {
-      spec.given(...proWithTwoBots).when(expirePro(BEFORE_THE_END)).thenNothing();
+      spec
+        .given(...proWithTwoBots)
+        .when(expirePro(BEFORE_THE_END))
+        .thenNothing();
     });
 
     it('a Pro master whose paid period ended keeps the first bot running and the others paused', () => {
       const history = [registered, proActivated(), attached(shop), attached(cafe), attached(florist)];
-      spec.given(...history).when(expirePro(AFTER_THE_END)).then(proExpired([cafe.botId, florist.botId]));
-      const state = spec.given(...history).when(expirePro(AFTER_THE_END)).thenState();
+      spec
+        .given(...history)
+        .when(expirePro(AFTER_THE_END))
+        .then(proExpired([cafe.botId, florist.botId]));
+      const state = spec
+        .given(...history)
+        .when(expirePro(AFTER_THE_END))
+        .thenState();
       expect(state.plan).toEqual({ kind: 'free' });
       expect(state.bots).toEqual([
         { ...shop, status: 'active' },
@@ -978,7 +1235,10 @@ describe('MasterUser decider', () => {
     });
 
     it('Pro ends exactly at the end of the paid period', () => {
-      spec.given(...proWithTwoBots).when(expirePro(PAID_UNTIL)).then(proExpired([cafe.botId]));
+      spec
+        .given(...proWithTwoBots)
+        .when(expirePro(PAID_UNTIL))
+        .then(proExpired([cafe.botId]));
     });
 
     it('a Pro master within the Free limit loses no bot when Pro ends', () => {
@@ -986,7 +1246,10 @@ describe('MasterUser decider', () => {
     });
 
     it('a Pro master whose first bot was broken keeps the next running bot when Pro ends', () => {
-      spec.given(...proWithTwoBots, attached(florist), broken(shop)).when(expirePro(AFTER_THE_END)).then(proExpired([florist.botId]));
+      spec
+        .given(...proWithTwoBots, attached(florist), broken(shop))
+        .when(expirePro(AFTER_THE_END))
+        .then(proExpired([florist.botId]));
     });
 
     it('a Pro master who renewed in time is not downgraded by the old end date', () => {
@@ -997,12 +1260,23 @@ describe('MasterUser decider', () => {
     });
 
     it('the end of Pro is decided once: a Free master is not downgraded again', () => {
-      spec.given(...proEndedWithThreeBots).when(expirePro(AFTER_THE_END)).thenNothing();
-      spec.given(...inMain).when(expirePro(AFTER_THE_END)).thenNothing();
+      spec
+        .given(...proEndedWithThreeBots)
+        .when(expirePro(AFTER_THE_END))
+        .thenNothing();
+      spec
+        .given(...inMain)
+        .when(expirePro(AFTER_THE_END))
+        .thenNothing();
     });
 
     it('the end of Pro does not move the master out of the prompt they are in', () => {
-      expect(spec.given(...choosingBot).when(expirePro(AFTER_THE_END)).thenState().fsm).toBe('ChoosingBot');
+      expect(
+        spec
+          .given(...choosingBot)
+          .when(expirePro(AFTER_THE_END))
+          .thenState().fsm,
+      ).toBe('ChoosingBot');
     });
 
     it('replies through a paused bot are refused', () => {
@@ -1013,11 +1287,17 @@ describe('MasterUser decider', () => {
     });
 
     it('the Reply button under a message from a paused bot is refused', () => {
-      spec.given(...proEndedWithThreeBots).when(pressReplyButton(cafeCustomer)).then(rejected('reply', 'bot_paused'));
+      spec
+        .given(...proEndedWithThreeBots)
+        .when(pressReplyButton(cafeCustomer))
+        .then(rejected('reply', 'bot_paused'));
     });
 
     it('the bot that keeps running on Free still carries replies', () => {
-      spec.given(...proEndedWithThreeBots).when(reply(customerMessage)).then(replySent(customerMessage));
+      spec
+        .given(...proEndedWithThreeBots)
+        .when(reply(customerMessage))
+        .then(replySent(customerMessage));
     });
 
     it('a new payment resumes the paused bots', () => {
@@ -1025,17 +1305,26 @@ describe('MasterUser decider', () => {
         .given(...proEndedWithThreeBots)
         .when(pay('charge-2', NEXT_PAID_UNTIL))
         .then(proActivated('charge-2', { until: NEXT_PAID_UNTIL, resumedBotIds: [cafe.botId, florist.botId] }));
-      const state = spec.given(...proEndedWithThreeBots).when(pay('charge-2', NEXT_PAID_UNTIL)).thenState();
+      const state = spec
+        .given(...proEndedWithThreeBots)
+        .when(pay('charge-2', NEXT_PAID_UNTIL))
+        .thenState();
       expect(state.bots.map((b) => b.status)).toEqual(['active', 'active', 'active']);
       expect(state.plan).toMatchObject({ kind: 'pro', until: NEXT_PAID_UNTIL });
     });
 
     it('after a new payment, replies through a formerly paused bot go out again', () => {
-      const resumed = [...proEndedWithThreeBots, proActivated('charge-2', { until: NEXT_PAID_UNTIL, resumedBotIds: [cafe.botId, florist.botId] })];
-      spec.given(...resumed).when(reply(cafeCustomer)).then({
-        type: 'ReplySent',
-        data: { masterId, replyId: '1001:900', target: cafeCustomer, masterMessageId: 88, content: sealedText },
-      });
+      const resumed = [
+        ...proEndedWithThreeBots,
+        proActivated('charge-2', { until: NEXT_PAID_UNTIL, resumedBotIds: [cafe.botId, florist.botId] }),
+      ];
+      spec
+        .given(...resumed)
+        .when(reply(cafeCustomer))
+        .then({
+          type: 'ReplySent',
+          data: { masterId, replyId: '1001:900', target: cafeCustomer, masterMessageId: 88, content: sealedText },
+        });
     });
 
     it('a new payment does not bring back a bot whose token was revoked', () => {
@@ -1057,22 +1346,48 @@ describe('MasterUser decider', () => {
 
   describe('bots whose token was revoked (Telegram answers 401)', () => {
     it('a bot whose token was revoked is marked broken and the master told', () => {
-      spec.given(...inMain).when(tokenRevoked(shop)).then(broken(shop));
-      expect(statusOf(spec.given(...inMain).when(tokenRevoked(shop)).thenState().bots, shop)).toBe('broken');
+      spec
+        .given(...inMain)
+        .when(tokenRevoked(shop))
+        .then(broken(shop));
+      expect(
+        statusOf(
+          spec
+            .given(...inMain)
+            .when(tokenRevoked(shop))
+            .thenState().bots,
+          shop,
+        ),
+      ).toBe('broken');
     });
 
     it('a bot reported broken twice is marked broken once', () => {
-      spec.given(...inMain, broken(shop)).when(tokenRevoked(shop)).thenNothing();
+      spec
+        .given(...inMain, broken(shop))
+        .when(tokenRevoked(shop))
+        .thenNothing();
     });
 
     it('a 401 for a bot the master no longer has changes nothing', () => {
-      spec.given(...inMain, detached(shop)).when(tokenRevoked(shop)).thenNothing();
-      spec.given(...inMain).when(tokenRevoked(strangersBot)).thenNothing();
+      spec
+        .given(...inMain, detached(shop))
+        .when(tokenRevoked(shop))
+        .thenNothing();
+      spec
+        .given(...inMain)
+        .when(tokenRevoked(strangersBot))
+        .thenNothing();
     });
 
     it('replies through a broken bot are refused', () => {
-      spec.given(...inMain, broken(shop)).when(reply(customerMessage)).then(rejected('reply', 'bot_broken', { messageId: 88 }));
-      spec.given(...inMain, broken(shop)).when(pressReplyButton(customerMessage)).then(rejected('reply', 'bot_broken'));
+      spec
+        .given(...inMain, broken(shop))
+        .when(reply(customerMessage))
+        .then(rejected('reply', 'bot_broken', { messageId: 88 }));
+      spec
+        .given(...inMain, broken(shop))
+        .when(pressReplyButton(customerMessage))
+        .then(rejected('reply', 'bot_broken'));
     });
 
     it('a broken bot can be attached again with its new token, even on Free with no room for another bot', () => {
@@ -1081,9 +1396,12 @@ describe('MasterUser decider', () => {
         .given(...history)
         .when(pasteToken(validToken(shop, 'sealed-new-token'), 90))
         .then(attached(shop, 90, 'sealed-new-token'), changed('AwaitingBotToken', 'Main', 'bot token'));
-      expect(spec.given(...history).when(pasteToken(validToken(shop, 'sealed-new-token'), 90)).thenState().bots).toEqual([
-        { ...shop, status: 'active' },
-      ]);
+      expect(
+        spec
+          .given(...history)
+          .when(pasteToken(validToken(shop, 'sealed-new-token'), 90))
+          .thenState().bots,
+      ).toEqual([{ ...shop, status: 'active' }]);
     });
 
     it('a broken bot attached again keeps its place in the list (it stays the one that runs on Free)', () => {
@@ -1092,7 +1410,10 @@ describe('MasterUser decider', () => {
     });
 
     it('replies go out again through a broken bot once it is attached again', () => {
-      spec.given(...inMain, broken(shop), attached(shop, 91, 'sealed-new-token')).when(reply(customerMessage)).then(replySent(customerMessage));
+      spec
+        .given(...inMain, broken(shop), attached(shop, 91, 'sealed-new-token'))
+        .when(reply(customerMessage))
+        .then(replySent(customerMessage));
     });
 
     it('a paused bot whose token was revoked and then renewed does not run on Free', () => {
@@ -1101,7 +1422,10 @@ describe('MasterUser decider', () => {
         .given(...history)
         .when(pasteToken(validToken(cafe, 'sealed-new-token'), 92))
         .then(rejected('token', 'bot_limit_reached', { messageId: 92, deleteMessage: true }));
-      const state = spec.given(...history).when(pasteToken(validToken(cafe, 'sealed-new-token'), 92)).thenState();
+      const state = spec
+        .given(...history)
+        .when(pasteToken(validToken(cafe, 'sealed-new-token'), 92))
+        .thenState();
       expect(state.bots.filter((b) => b.status === 'active')).toHaveLength(LIMITS.free);
       expect(statusOf(state.bots, cafe)).toBe('broken');
     });
@@ -1132,13 +1456,21 @@ describe('MasterUser decider', () => {
     });
 
     it('a revoked token does not move the master out of the prompt they are in', () => {
-      expect(spec.given(...awaitingGreeting).when(tokenRevoked(shop)).thenState().fsm).toBe('AwaitingGreeting');
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(tokenRevoked(shop))
+          .thenState().fsm,
+      ).toBe('AwaitingGreeting');
     });
   });
 
   describe('/cancel', () => {
     it('a master in the main menu who sends /cancel is told there is nothing to cancel', () => {
-      spec.given(...inMain).when(cancel).then(rejected('/cancel', 'nothing_to_cancel'));
+      spec
+        .given(...inMain)
+        .when(cancel)
+        .then(rejected('/cancel', 'nothing_to_cancel'));
     });
 
     it.each(nonMainStates)('a master $where who sends /cancel returns to the main menu', ({ state }) => {
@@ -1146,18 +1478,43 @@ describe('MasterUser decider', () => {
         .given(...historyIn[state])
         .when(cancel)
         .then(changed(state, 'Main', '/cancel'));
-      expect(spec.given(...historyIn[state]).when(cancel).thenState().fsm).toBe('Main');
+      expect(
+        spec
+          .given(...historyIn[state])
+          .when(cancel)
+          .thenState().fsm,
+      ).toBe('Main');
     });
 
     it('a master answering a customer who sends /cancel is no longer answering anyone', () => {
       expect(spec.given(...responding).state.respondingTo).toEqual(customerMessage);
-      expect(spec.given(...responding).when(cancel).thenState().respondingTo).toBeNull();
+      expect(
+        spec
+          .given(...responding)
+          .when(cancel)
+          .thenState().respondingTo,
+      ).toBeNull();
     });
 
     it('a master choosing a bot or asked for a greeting who sends /cancel leaves nothing half-chosen', () => {
-      expect(spec.given(...choosingBot).when(cancel).thenState()).toMatchObject({ picking: null, chosenBot: null });
-      expect(spec.given(...awaitingGreeting).when(cancel).thenState()).toMatchObject({ picking: null, chosenBot: null });
-      expect(spec.given(...awaitingBroadcast).when(cancel).thenState()).toMatchObject({ picking: null, chosenBot: null });
+      expect(
+        spec
+          .given(...choosingBot)
+          .when(cancel)
+          .thenState(),
+      ).toMatchObject({ picking: null, chosenBot: null });
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(cancel)
+          .thenState(),
+      ).toMatchObject({ picking: null, chosenBot: null });
+      expect(
+        spec
+          .given(...awaitingBroadcast)
+          .when(cancel)
+          .thenState(),
+      ).toMatchObject({ picking: null, chosenBot: null });
     });
   });
 
@@ -1168,7 +1525,12 @@ describe('MasterUser decider', () => {
         .given(...historyIn[state])
         .when(command)
         .then(rejected('/frobnicate', 'unknown_command'));
-      expect(spec.given(...historyIn[state]).when(command).thenState().fsm).toBe(state);
+      expect(
+        spec
+          .given(...historyIn[state])
+          .when(command)
+          .thenState().fsm,
+      ).toBe(state);
     });
 
     it('a command the application could not even form (/ban on a message that is not relayed) is refused with its reason', () => {
@@ -1209,8 +1571,16 @@ describe('MasterUser decider', () => {
     });
 
     it('a master who replies to a relayed message from the main menu sends the answer to that customer', () => {
-      spec.given(...inMain).when(reply(customerMessage)).then(replySent(customerMessage));
-      expect(spec.given(...inMain).when(reply(customerMessage)).thenState().fsm).toBe('Main');
+      spec
+        .given(...inMain)
+        .when(reply(customerMessage))
+        .then(replySent(customerMessage));
+      expect(
+        spec
+          .given(...inMain)
+          .when(reply(customerMessage))
+          .thenState().fsm,
+      ).toBe('Main');
     });
 
     it('a master who answers after pressing Reply sends the answer and returns to the main menu', () => {
@@ -1218,7 +1588,10 @@ describe('MasterUser decider', () => {
         .given(...responding)
         .when(reply(customerMessage))
         .then(replySent(customerMessage), changed('Responding', 'Main', 'reply sent'));
-      const state = spec.given(...responding).when(reply(customerMessage)).thenState();
+      const state = spec
+        .given(...responding)
+        .when(reply(customerMessage))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'Main', respondingTo: null });
     });
 
@@ -1227,7 +1600,10 @@ describe('MasterUser decider', () => {
         .given(...responding)
         .when(reply(customerMessage, null))
         .then(rejected('reply', 'unsupported_message', { messageId: 88 }));
-      const state = spec.given(...responding).when(reply(customerMessage, null)).thenState();
+      const state = spec
+        .given(...responding)
+        .when(reply(customerMessage, null))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'Responding', respondingTo: customerMessage });
     });
 
@@ -1241,8 +1617,16 @@ describe('MasterUser decider', () => {
         changed('Main', 'Responding', 'reply button'),
         proExpired([cafe.botId]),
       ];
-      spec.given(...history).when(reply(cafeCustomer)).then(rejected('reply', 'bot_paused', { messageId: 88 }));
-      expect(spec.given(...history).when(reply(cafeCustomer)).thenState().fsm).toBe('Responding');
+      spec
+        .given(...history)
+        .when(reply(cafeCustomer))
+        .then(rejected('reply', 'bot_paused', { messageId: 88 }));
+      expect(
+        spec
+          .given(...history)
+          .when(reply(cafeCustomer))
+          .thenState().fsm,
+      ).toBe('Responding');
     });
   });
 
@@ -1252,7 +1636,10 @@ describe('MasterUser decider', () => {
         .given(...inMain)
         .when(pressReplyButton(customerMessage))
         .then(replyStarted(customerMessage), changed('Main', 'Responding', 'reply button'));
-      const state = spec.given(...inMain).when(pressReplyButton(customerMessage)).thenState();
+      const state = spec
+        .given(...inMain)
+        .when(pressReplyButton(customerMessage))
+        .thenState();
       expect(state).toMatchObject({ fsm: 'Responding', respondingTo: customerMessage });
     });
 
@@ -1260,7 +1647,11 @@ describe('MasterUser decider', () => {
       spec
         .given(...awaitingToken)
         .when(pressReplyButton(customerMessage))
-        .then(changed('AwaitingBotToken', 'Main', 'reply button'), replyStarted(customerMessage), changed('Main', 'Responding', 'reply button'));
+        .then(
+          changed('AwaitingBotToken', 'Main', 'reply button'),
+          replyStarted(customerMessage),
+          changed('Main', 'Responding', 'reply button'),
+        );
     });
 
     it('a master answering one customer who presses Reply under another message switches to that customer', () => {
@@ -1269,25 +1660,44 @@ describe('MasterUser decider', () => {
         .given(...responding)
         .when(pressReplyButton(other))
         .then(changed('Responding', 'Main', 'reply button'), replyStarted(other), changed('Main', 'Responding', 'reply button'));
-      expect(spec.given(...responding).when(pressReplyButton(other)).thenState().respondingTo).toEqual(other);
+      expect(
+        spec
+          .given(...responding)
+          .when(pressReplyButton(other))
+          .thenState().respondingTo,
+      ).toEqual(other);
     });
 
     it('a master who presses Reply under a message that is no longer known is told so', () => {
-      spec.given(...inMain).when(pressReplyButton(null)).then(rejected('reply', 'reply_target_unknown'));
+      spec
+        .given(...inMain)
+        .when(pressReplyButton(null))
+        .then(rejected('reply', 'reply_target_unknown'));
     });
 
     it('a master who presses Reply for a bot not attached to them is refused (tenant isolation)', () => {
-      spec.given(...inMain).when(pressReplyButton(strangersCustomer)).then(rejected('reply', 'bot_not_attached'));
+      spec
+        .given(...inMain)
+        .when(pressReplyButton(strangersCustomer))
+        .then(rejected('reply', 'bot_not_attached'));
     });
 
     it('a refused Reply button leaves the master where they were', () => {
-      expect(spec.given(...awaitingGreeting).when(pressReplyButton(strangersCustomer)).thenState().fsm).toBe('AwaitingGreeting');
+      expect(
+        spec
+          .given(...awaitingGreeting)
+          .when(pressReplyButton(strangersCustomer))
+          .thenState().fsm,
+      ).toBe('AwaitingGreeting');
     });
   });
 
   describe('plain messages that are neither commands nor replies', () => {
     it('a master in the main menu who just writes something is told to reply to a customer message', () => {
-      spec.given(...inMain).when(plainMessage).then(rejected('message', 'not_a_reply'));
+      spec
+        .given(...inMain)
+        .when(plainMessage)
+        .then(rejected('message', 'not_a_reply'));
     });
 
     it('a master asked for a token who sends something that is not text is told it is not a token, and the message is deleted in case it held one', () => {
@@ -1295,17 +1705,38 @@ describe('MasterUser decider', () => {
         .given(...awaitingToken)
         .when(plainMessage)
         .then(rejected('token', 'token_malformed', { messageId: 66, deleteMessage: true }));
-      expect(spec.given(...awaitingToken).when(plainMessage).thenState().fsm).toBe('AwaitingBotToken');
+      expect(
+        spec
+          .given(...awaitingToken)
+          .when(plainMessage)
+          .thenState().fsm,
+      ).toBe('AwaitingBotToken');
     });
 
     it('a master choosing one of their bots who just writes something is told to reply to a customer message', () => {
-      spec.given(...choosingBot).when(plainMessage).then(rejected('message', 'not_a_reply'));
-      expect(spec.given(...choosingBot).when(plainMessage).thenState().fsm).toBe('ChoosingBot');
+      spec
+        .given(...choosingBot)
+        .when(plainMessage)
+        .then(rejected('message', 'not_a_reply'));
+      expect(
+        spec
+          .given(...choosingBot)
+          .when(plainMessage)
+          .thenState().fsm,
+      ).toBe('ChoosingBot');
     });
 
     it('a master answering a customer whose message cannot be sent is told it is not supported', () => {
-      spec.given(...responding).when(plainMessage).then(rejected('message', 'unsupported_message'));
-      expect(spec.given(...responding).when(plainMessage).thenState().fsm).toBe('Responding');
+      spec
+        .given(...responding)
+        .when(plainMessage)
+        .then(rejected('message', 'unsupported_message'));
+      expect(
+        spec
+          .given(...responding)
+          .when(plainMessage)
+          .thenState().fsm,
+      ).toBe('Responding');
     });
   });
 
@@ -1339,7 +1770,11 @@ describe('MasterUser decider', () => {
       ['presses Reply under a customer message', pressReplyButton(customerMessage), all('Responding')],
       ['replies to a customer message', reply(customerMessage), { ...stays, Responding: 'Main' }],
       ['writes something that is not a command', plainMessage, stays],
-      ['pastes a valid token (with room for more bots)', pasteToken(validToken(florist), 77, ROOMY), { ...stays, AwaitingBotToken: 'Main' }],
+      [
+        'pastes a valid token (with room for more bots)',
+        pasteToken(validToken(florist), 77, ROOMY),
+        { ...stays, AwaitingBotToken: 'Main' },
+      ],
       ['writes a greeting', writeGreeting(), { ...stays, AwaitingGreeting: 'Main' }],
       ['sends a broadcast message', sendBroadcast(), { ...stays, AwaitingBroadcast: 'Main' }],
       // A picker button only acts on the picker the master is looking at (ChoosingBot is a /remove picker);
@@ -1357,7 +1792,10 @@ describe('MasterUser decider', () => {
     );
 
     it.each(rows)('a master $where who $does ends up $whereTo', ({ from, command, to }) => {
-      const state = spec.given(...historyIn[from]).when(command).thenState();
+      const state = spec
+        .given(...historyIn[from])
+        .when(command)
+        .thenState();
       expect(state.fsm).toBe(to);
     });
 

@@ -37,7 +37,8 @@ describe('media relay, end to end over webhooks', () => {
   const customerGets = (match: (s: SentRecord) => boolean) =>
     h.fake.waitForSent(next((s) => s.botId === clientBot.id && s.chatId === customer.id && match(s)));
   const bytes = (label: string, size = 2048) => Buffer.concat([Buffer.from(label), randomBytes(size)]);
-  const replyFromMaster = (to: number, content: UserContent) => h.fake.userSends(h.masterBot.id, master.id, { ...content, replyToMessageId: to });
+  const replyFromMaster = (to: number, content: UserContent) =>
+    h.fake.userSends(h.masterBot.id, master.id, { ...content, replyToMessageId: to });
   const buttonsOf = (s: SentRecord) => JSON.stringify(s.replyMarkup ?? null);
 
   it('a photo from a customer reaches the master with a header', async () => {
@@ -105,13 +106,17 @@ describe('media relay, end to end over webhooks', () => {
   });
 
   it('a file over 20 MB is not relayed and the master is told why', async () => {
-    h.fake.userSends(clientBot.id, customer.id, { video: { bytes: Buffer.alloc(Math.round(23.4 * 1024 * 1024), 1), fileName: 'unboxing.mp4' } });
+    h.fake.userSends(clientBot.id, customer.id, {
+      video: { bytes: Buffer.alloc(Math.round(23.4 * 1024 * 1024), 1), fileName: 'unboxing.mp4' },
+    });
     const notice = await masterGets((s) => (s.text ?? '').includes('could not be relayed'));
     expect(notice.text).toContain('📎 Bob (@bob) sent a video of 23.4 MB; Telegram lets bots download at most 20 MB');
 
     replyFromMaster(notice.messageId, { document: { bytes: Buffer.alloc(21 * 1024 * 1024, 2), fileName: 'manual.pdf' } });
     await masterGets((s) => (s.text ?? '').includes('not delivered'));
-    expect(h.fake.sent(clientBot.id, customer.id).some((s) => s.method === 'sendDocument' && s.file?.size === 21 * 1024 * 1024)).toBe(false);
+    expect(h.fake.sent(clientBot.id, customer.id).some((s) => s.method === 'sendDocument' && s.file?.size === 21 * 1024 * 1024)).toBe(
+      false,
+    );
   });
 
   it('a repeated file is uploaded once', async () => {
@@ -123,16 +128,26 @@ describe('media relay, end to end over webhooks', () => {
     expect(second.file!.fileId).toBe(first.file!.fileId);
     // The second relay named the file by the MasterBot's own file id instead of uploading it again.
     await h.fake.waitForCall('sendDocument', (c) => c.botId === h.masterBot.id && c.params.document === first.file!.fileId);
-    const uploads = h.fake.calls.filter((c) => c.method === 'sendDocument' && JSON.stringify(c.params.document ?? null).includes('"upload":"prices.pdf"'));
+    const uploads = h.fake.calls.filter(
+      (c) => c.method === 'sendDocument' && JSON.stringify(c.params.document ?? null).includes('"upload":"prices.pdf"'),
+    );
     expect(uploads).toHaveLength(1);
   });
 
   it('a 5000-character message arrives in parts and a reply to the second part reaches the customer', async () => {
     const paragraph = (n: number) => `Paragraph ${n}: ${'lorem ipsum '.repeat(40).trim()}`;
-    const text = Array.from({ length: 10 }, (_, i) => paragraph(i + 1)).join('\n\n').slice(0, 5000);
+    const text = Array.from({ length: 10 }, (_, i) => paragraph(i + 1))
+      .join('\n\n')
+      .slice(0, 5000);
     const update = {
       update_id: 900001,
-      message: { message_id: 90001, date: Math.floor(Date.now() / 1000), chat: { id: customer.id, type: 'private' }, from: { id: customer.id, is_bot: false, first_name: 'Bob', username: 'bob' }, text },
+      message: {
+        message_id: 90001,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: customer.id, type: 'private' },
+        from: { id: customer.id, is_bot: false, first_name: 'Bob', username: 'bob' },
+        text,
+      },
     };
     const res = await h.postWebhook(`/telegram/client/${clientBot.id}`, update, h.secretFor(String(clientBot.id)));
     expect(res.status).toBeLessThan(300);

@@ -13,7 +13,9 @@ describe('long-polling mode (no PUBLIC_URL)', () => {
     const customer = h.fake.createUser({ firstName: 'Vic' });
     const bot = h.fake.createBot({ username: 'uma_polled_bot' });
     const says = (fragment: string) =>
-      h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(fragment), { timeoutMs: 10_000 });
+      h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(fragment), {
+        timeoutMs: 10_000,
+      });
 
     h.fake.userSends(h.masterBot.id, master.id, '/start');
     await says('Welcome');

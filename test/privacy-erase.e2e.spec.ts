@@ -56,7 +56,9 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
   const bobsEvents = async () => [
     ...(await appStore().readStream(bobsStream())),
     ...(await appStore().readStream(masterStreamId(master.id))).filter(
-      (e) => e.type === 'ReplySent' && (e.data as { target: { conversationId: string } }).target.conversationId === conversationId(bot.id, bob.id),
+      (e) =>
+        e.type === 'ReplySent' &&
+        (e.data as { target: { conversationId: string } }).target.conversationId === conversationId(bot.id, bob.id),
     ),
   ];
   const cachedUploads = async () => (await readModels().query('SELECT file_unique_id FROM media_cache')) as unknown[];
@@ -103,11 +105,11 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     expect(sealedIn(await bobsEvents()).every((s) => erasure.vault.open(s) !== null)).toBe(true);
   });
 
-  it('refuses a DATA_DIR without the app\'s key vault, before opening anything', async () => {
+  it("refuses a DATA_DIR without the app's key vault, before opening anything", async () => {
     const elsewhere = join(h.dataDir, 'not-the-app');
-    await expect(openCustomerErasure({ dataDir: elsewhere, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: h.tokenKey })).rejects.toThrow(
-      /no content-keys\.sqlite in .*not-the-app: set DATA_DIR to the app's data directory/,
-    );
+    await expect(
+      openCustomerErasure({ dataDir: elsewhere, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: h.tokenKey }),
+    ).rejects.toThrow(/no content-keys\.sqlite in .*not-the-app: set DATA_DIR to the app's data directory/);
     expect(existsSync(elsewhere)).toBe(false);
   });
 
@@ -153,7 +155,11 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
       expect(sealedBefore).toHaveLength(3); // the text, the photo with its caption, the master's reply
       expect(sealedBefore.every((s) => erasure.vault.open(s) !== null && appVault().open(s) !== null)).toBe(true);
 
-      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 1, missingKeys: [] });
+      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({
+        conversations: [bobsStream()],
+        keysDeleted: 1,
+        missingKeys: [],
+      });
     });
 
     it('every sealed value of the customer — messages, photo caption, the master’s reply — opens to nothing', () => {
@@ -180,7 +186,10 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
         files: [{ botId: h.masterBot.id, fileUniqueId: expect.any(String) }],
       });
       expect(Date.now() - Date.parse(String(erased.data.erasedAt))).toBeLessThan(60_000);
-      expect(erased.metadata).toMatchObject({ correlationId: expect.stringMatching(/^cli:privacy-erase:[0-9a-f-]{36}$/), command: 'EraseCustomerContent' });
+      expect(erased.metadata).toMatchObject({
+        correlationId: expect.stringMatching(/^cli:privacy-erase:[0-9a-f-]{36}$/),
+        command: 'EraseCustomerContent',
+      });
       const replies = (await appStore().readStream(masterStreamId(master.id))).filter((e) => e.type === 'ReplySent');
       expect(replies).toHaveLength(1);
     });
@@ -198,7 +207,11 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     });
 
     it('running it again changes nothing and records nothing more', async () => {
-      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({ conversations: [bobsStream()], keysDeleted: 0, missingKeys: [] });
+      expect(await erasure.service.erase({ customerId: bob.id })).toEqual({
+        conversations: [bobsStream()],
+        keysDeleted: 0,
+        missingKeys: [],
+      });
       const types = (await appStore().readStream(bobsStream())).map((e) => e.type);
       expect(types.filter((t) => t === 'CustomerContentErased')).toHaveLength(1);
     });
@@ -212,7 +225,9 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
 
     it('the master can still answer the old message: the conversation goes on, only its stored past is gone', async () => {
       h.fake.userSends(h.masterBot.id, master.id, { text: 'Noted, we updated the label.', replyToMessageId: firstRelay.messageId });
-      const answer = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === bob.id && s.text === 'Noted, we updated the label.');
+      const answer = await h.fake.waitForSent(
+        (s) => s.botId === bot.id && s.chatId === bob.id && s.text === 'Noted, we updated the label.',
+      );
       expect(answer.replyToMessageId).toBe(bobsFirst);
     });
 
@@ -245,13 +260,21 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     expect((await appStore().readStream(carolsStream)).map((e) => e.type)).not.toContain('CustomerContentErased');
 
     // Run again: nothing left to delete, but the vault knows it erased the key — the erasure is recorded.
-    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({ conversations: [carolsStream], keysDeleted: 0, missingKeys: [] });
+    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({
+      conversations: [carolsStream],
+      keysDeleted: 0,
+      missingKeys: [],
+    });
     const erased = (await appStore().readStream(carolsStream)).filter((e) => e.type === 'CustomerContentErased');
     expect(erased).toHaveLength(1);
     expect(erased[0].metadata).toMatchObject({ correlationId: expect.stringMatching(/^cli:privacy-erase:/) });
 
     // And once more: a no-op.
-    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({ conversations: [carolsStream], keysDeleted: 0, missingKeys: [] });
+    expect(await erasure.service.erase({ customerId: carol.id })).toEqual({
+      conversations: [carolsStream],
+      keysDeleted: 0,
+      missingKeys: [],
+    });
     expect((await appStore().readStream(carolsStream)).filter((e) => e.type === 'CustomerContentErased')).toHaveLength(1);
   });
 });
@@ -266,8 +289,21 @@ describe('the plaintext check every harness run ends with', () => {
     // Deliberately stored in clear, once in an event and once in a read-model row.
     await h.app
       .get<EventStore>(EVENT_STORE)
-      .appendToStream('leak-1', [{ id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01', type: 'Leaked', data: { text: 'My card number is 4111 1111' }, metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' } }], 'no_stream');
-    await h.app.get<DataSource>(READ_MODEL_DATA_SOURCE).query("INSERT INTO media_cache (bot_id, file_unique_id, file_id, cached_at) VALUES (1, 'x', ?, '')", [bot.token]);
+      .appendToStream(
+        'leak-1',
+        [
+          {
+            id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01',
+            type: 'Leaked',
+            data: { text: 'My card number is 4111 1111' },
+            metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+          },
+        ],
+        'no_stream',
+      );
+    await h.app
+      .get<DataSource>(READ_MODEL_DATA_SOURCE)
+      .query("INSERT INTO media_cache (bot_id, file_unique_id, file_id, cached_at) VALUES (1, 'x', ?, '')", [bot.token]);
 
     const stopped = h.stop();
     await expect(stopped).rejects.toThrow(/the text "My card number is 4111 1111" in event leak-1@0 \(Leaked\)/);

@@ -19,7 +19,6 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   });
   afterAll(async () => h.stop());
 
-
   async function tryToAttach(master: FakeUser, bot: CreatedBot, answer: string): Promise<void> {
     // One chat's updates arrive in order, so the token follows /add without waiting for the prompt.
     h.fake.userSends(h.masterBot.id, master.id, '/add');
@@ -50,7 +49,9 @@ describe('the Pro plan, paid with Telegram Stars', () => {
   it('/subscribe sends a Stars subscription invoice for the configured price', async () => {
     const master = await registeredMaster(h, 'Ana');
     h.fake.userSends(h.masterBot.id, master.id, '/subscribe');
-    const offer = await h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && payButton(s.replyMarkup) !== undefined);
+    const offer = await h.fake.waitForSent(
+      (s) => s.botId === h.masterBot.id && s.chatId === master.id && payButton(s.replyMarkup) !== undefined,
+    );
     expect(payButton(offer.replyMarkup)?.text).toBe(`⭐ Subscribe for ${PRICE} Stars / 30 days`);
     expect(payButton(offer.replyMarkup)?.url).toMatch(/^https:\/\/t\.me\/\$/);
 
@@ -84,7 +85,10 @@ describe('the Pro plan, paid with Telegram Stars', () => {
     const intruder = await registeredMaster(h, 'Dot');
     await subscribe(other);
     const checkout = h.fake.userPays(h.masterBot.id, intruder.id, `pro:${other.id}`);
-    const answer = await h.fake.waitForCall('answerPreCheckoutQuery', (c) => c.params.pre_checkout_query_id === checkout.preCheckoutQueryId);
+    const answer = await h.fake.waitForCall(
+      'answerPreCheckoutQuery',
+      (c) => c.params.pre_checkout_query_id === checkout.preCheckoutQueryId,
+    );
     expect(answer.params).toMatchObject({ ok: false, error_message: 'This invoice is not for your account.' });
     expect(h.fake.starCharges(h.masterBot.id).filter((c) => c.userId === intruder.id)).toEqual([]);
   });

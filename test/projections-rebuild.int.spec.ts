@@ -46,7 +46,10 @@ async function schema(dataSource: DataSource): Promise<string[]> {
       const [row]: Record<string, string>[] = await dataSource.query(`SHOW CREATE TABLE \`${table}\``);
       out.push(row['Create Table']);
     } else {
-      const rows: { sql: string }[] = await dataSource.query("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC, name", [table]);
+      const rows: { sql: string }[] = await dataSource.query(
+        'SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC, name',
+        [table],
+      );
       out.push(...rows.map((r) => r.sql));
     }
   }
@@ -183,8 +186,16 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
 
       const abort = new AbortController();
       // Without the in-memory copy of the shadows: the projectors read them back from the database.
-      const interrupted = rebuilder.rebuild('all', { pageSize: 211, memoryRowLimit: 0, signal: abort.signal, onProgress: (p) => p.events >= 1000 && abort.abort() });
-      await expect(interrupted).rejects.toMatchObject({ name: 'AbortError', message: expect.stringMatching(/interrupted at position \d+/) });
+      const interrupted = rebuilder.rebuild('all', {
+        pageSize: 211,
+        memoryRowLimit: 0,
+        signal: abort.signal,
+        onProgress: (p) => p.events >= 1000 && abort.abort(),
+      });
+      await expect(interrupted).rejects.toMatchObject({
+        name: 'AbortError',
+        message: expect.stringMatching(/interrupted at position \d+/),
+      });
 
       expect(await dump(dataSource)).toEqual(built);
       const status = await projectionStatus(store, dataSource);
@@ -249,14 +260,28 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       const before = await projectionStatus(store, dataSource);
       expect(before.map((r) => r.name)).toEqual([...PROJECTION_NAMES]);
       for (const row of before) {
-        expect(row).toMatchObject({ checkpoint: null, lagEvents: history.appended, lagEventsCapped: false, frozen: false, rebuild: null, updatedAt: null });
+        expect(row).toMatchObject({
+          checkpoint: null,
+          lagEvents: history.appended,
+          lagEventsCapped: false,
+          frozen: false,
+          rebuild: null,
+          updatedAt: null,
+        });
         expect(row.lagSeconds).toBeGreaterThanOrEqual(0);
       }
 
       await projectLive(dataSource);
       const caughtUp = (await store.headPosition())!;
       for (const row of await projectionStatus(store, dataSource)) {
-        expect(row).toMatchObject({ checkpoint: caughtUp.toString(), head: caughtUp.toString(), lagEvents: 0, lagSeconds: 0, frozen: false, rebuild: null });
+        expect(row).toMatchObject({
+          checkpoint: caughtUp.toString(),
+          head: caughtUp.toString(),
+          lagEvents: 0,
+          lagSeconds: 0,
+          frozen: false,
+          rebuild: null,
+        });
         expect(Date.parse(row.updatedAt!)).not.toBeNaN();
       }
 
@@ -296,7 +321,9 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       const before = (await store.headPosition())!;
       const rebuilder = new ProjectionRebuilder(store, dataSource);
       const abort = new AbortController();
-      await expect(rebuilder.rebuild('all', { pageSize: 500, signal: abort.signal, onProgress: () => abort.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(
+        rebuilder.rebuild('all', { pageSize: 500, signal: abort.signal, onProgress: () => abort.abort() }),
+      ).rejects.toMatchObject({ name: 'AbortError' });
       // What a rebuild process killed right after freezing leaves behind.
       for (const name of PROJECTION_NAMES) {
         await dataSource.query('UPDATE projection_checkpoints SET position = ? WHERE name = ?', [`frozen:${before}`, name]);
@@ -305,7 +332,8 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       await history.run(200);
       await new Promise((resolve) => setTimeout(resolve, 700));
       for (const runner of projections.runners.values()) expect(runner.checkpoint).toBe(before);
-      for (const row of await projectionStatus(store, dataSource)) expect(row).toMatchObject({ frozen: true, checkpoint: before.toString(), lagEvents: history.appended - HISTORY_EVENTS });
+      for (const row of await projectionStatus(store, dataSource))
+        expect(row).toMatchObject({ frozen: true, checkpoint: before.toString(), lagEvents: history.appended - HISTORY_EVENTS });
 
       await rebuilder.rebuild('all');
       const head = (await store.headPosition())!;
@@ -315,7 +343,8 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       const scratch = await open(await newDatabase());
       await projectLive(scratch);
       expect(await dump(dataSource)).toEqual(await dump(scratch));
-      for (const row of await projectionStatus(store, dataSource)) expect(row).toMatchObject({ frozen: false, rebuild: null, lagEvents: 0 });
+      for (const row of await projectionStatus(store, dataSource))
+        expect(row).toMatchObject({ frozen: false, rebuild: null, lagEvents: 0 });
     });
 
     if (engine === 'mysql') {
@@ -326,7 +355,9 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
         const built = await dump(dataSource);
         const rebuilder = new ProjectionRebuilder(store, dataSource);
         const abort = new AbortController();
-        await expect(rebuilder.rebuild(['customers'], { pageSize: 500, signal: abort.signal, onProgress: () => abort.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+        await expect(
+          rebuilder.rebuild(['customers'], { pageSize: 500, signal: abort.signal, onProgress: () => abort.abort() }),
+        ).rejects.toMatchObject({ name: 'AbortError' });
         // The state right after `RENAME TABLE` (frozen, shadow in place, old table parked), as a crash would leave it.
         // Finishing it leaves table and checkpoint consistent; the run then rebuilds in full.
         const head = (await store.headPosition())!;
@@ -349,7 +380,8 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
 
       expect(result).toMatchObject({ events: 0, resumedFrom: null });
       for (const rows of Object.values(await dump(dataSource))) expect(rows).toEqual([]);
-      for (const name of PROJECTION_NAMES) expect(await readCheckpointState(dataSource, name)).toMatchObject({ position: null, frozen: false });
+      for (const name of PROJECTION_NAMES)
+        expect(await readCheckpointState(dataSource, name)).toMatchObject({ position: null, frozen: false });
       expect(await rebuildTables(dataSource)).toEqual([]);
     });
 
@@ -386,7 +418,8 @@ function describeRebuild(engine: 'mysql' | 'sqlite'): void {
       // Every runner noticed the swap (its checkpoint was written by someone else) and restarted from it.
       for (const name of PROJECTION_NAMES) expect(restarts.get(name)).toBeGreaterThanOrEqual(1);
       expect(result.events).toBeGreaterThanOrEqual(HISTORY_EVENTS);
-      for (const name of PROJECTION_NAMES) expect(await readCheckpointState(dataSource, name)).toMatchObject({ position: head, frozen: false });
+      for (const name of PROJECTION_NAMES)
+        expect(await readCheckpointState(dataSource, name)).toMatchObject({ position: head, frozen: false });
     });
   });
 }

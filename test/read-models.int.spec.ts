@@ -189,21 +189,37 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
     it('migrations create the read-model schema on an empty database, and running them again changes nothing', async () => {
       const first = await open();
       const schema = first.createQueryRunner();
-      for (const table of ['projection_checkpoints', 'master_users', 'client_bots', 'message_refs', 'banned_customers', 'customers', 'media_cache', 'scheduled_jobs']) {
+      for (const table of [
+        'projection_checkpoints',
+        'master_users',
+        'client_bots',
+        'message_refs',
+        'banned_customers',
+        'customers',
+        'media_cache',
+        'scheduled_jobs',
+      ]) {
         expect(await schema.hasTable(table)).toBe(true);
       }
       // Replies are found by (master chat, relayed message id), never by the message id alone.
-      expect((await schema.getTable('message_refs'))!.primaryColumns.map((c) => c.name).sort()).toEqual(['master_chat_id', 'relayed_message_id']);
+      expect((await schema.getTable('message_refs'))!.primaryColumns.map((c) => c.name).sort()).toEqual([
+        'master_chat_id',
+        'relayed_message_id',
+      ]);
       expect((await schema.getTable('client_bots'))!.indices.map((i) => i.name)).toContain('ix_client_bots_master');
       await schema.release();
-      await first.getRepository(MasterUserRow).save({ masterId: ALICE, firstName: 'Alice', state: 'Main', registeredAt: new Date().toISOString(), clientBotCount: 0 });
+      await first
+        .getRepository(MasterUserRow)
+        .save({ masterId: ALICE, firstName: 'Alice', state: 'Main', registeredAt: new Date().toISOString(), clientBotCount: 0 });
       await first.destroy();
 
       const again = await open();
 
       expect(await again.showMigrations()).toBe(false);
       expect(await again.runMigrations()).toEqual([]);
-      expect((await again.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name)).toEqual(READ_MODEL_MIGRATIONS.map((m) => m.name));
+      expect((await again.query('SELECT name FROM migrations')).map((r: { name: string }) => r.name)).toEqual(
+        READ_MODEL_MIGRATIONS.map((m) => m.name),
+      );
       expect(await again.getRepository(MasterUserRow).findOneByOrFail({ masterId: ALICE })).toMatchObject({ firstName: 'Alice' });
     });
 

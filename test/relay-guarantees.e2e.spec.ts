@@ -84,7 +84,10 @@ describe('relay guarantees', () => {
     afterEach(async () => {
       expect(await store.headPosition()).toBe(before);
     });
-    const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, from: { id: 5, first_name: 'X' }, text: 'hi' } };
+    const update = {
+      update_id: 1,
+      message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, from: { id: 5, first_name: 'X' }, text: 'hi' },
+    };
 
     it('malformed JSON → 400', async () => {
       const res = await h.postWebhook(`/telegram/client/${bot.id}`, '{"update_id": 1,', secretFor(String(bot.id)));

@@ -51,7 +51,9 @@ describe('the relay, end to end over webhooks', () => {
 
   it('keeps no message text and no token in clear in any event', async () => {
     const store = h.app.get<EventStore>(EVENT_STORE);
-    const everything = JSON.stringify(await store.readAll({ maxCount: 10_000 }), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const everything = JSON.stringify(await store.readAll({ maxCount: 10_000 }), (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
     expect(everything).toContain('CustomerMessageReceived');
     for (const secret of ['Do you ship to Lisbon?', 'Yes, in 3 days.', clientBot.token, clientBot.token.split(':')[1], 'Bob']) {
       expect(everything).not.toContain(secret);

@@ -22,7 +22,8 @@ describe('reminders of unanswered messages', () => {
   const says = (master: FakeUser, match: (s: SentRecord) => boolean) =>
     h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && match(s));
   const saysText = (master: FakeUser, fragment: string) => says(master, (s) => (s.text ?? '').includes(fragment));
-  const reminderOf = (relayed: SentRecord) => (s: SentRecord) => s.replyToMessageId === relayed.messageId && (s.text ?? '').startsWith('⏰ This message');
+  const reminderOf = (relayed: SentRecord) => (s: SentRecord) =>
+    s.replyToMessageId === relayed.messageId && (s.text ?? '').startsWith('⏰ This message');
   const remindersOf = (master: FakeUser, relayed: SentRecord) => h.fake.sent(h.masterBot.id, master.id).filter(reminderOf(relayed));
 
   /** A registered master with one client bot and a customer of it. */
@@ -37,10 +38,9 @@ describe('reminders of unanswered messages', () => {
     await saysText(master, answer);
   }
 
-
   it('a message left unanswered for the configured hours gets one reminder', async () => {
     const { master, bot, customer } = await masterWithCustomer('Ann');
-    await configure(master, '2', 'I\'ll remind you of messages unanswered for 2 hours');
+    await configure(master, '2', "I'll remind you of messages unanswered for 2 hours");
     const relayed = await customerWrites(h, bot, customer, master, 'Where is my order?');
 
     clock.advance(2 * HOUR + MINUTE);
@@ -100,7 +100,9 @@ describe('reminders of unanswered messages', () => {
     const { master } = await masterWithCustomer('Gus');
     await configure(master, 'soon', 'Usage: /reminders <hours>');
     h.fake.userSends(h.masterBot.id, master.id, '/reminders 500');
-    await h.fake.waitFor(() => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').startsWith('Usage: /reminders')).length === 2);
-    expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes('I\'ll remind you'))).toBe(false);
+    await h.fake.waitFor(
+      () => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').startsWith('Usage: /reminders')).length === 2,
+    );
+    expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes("I'll remind you"))).toBe(false);
   });
 });

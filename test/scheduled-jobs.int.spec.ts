@@ -43,12 +43,24 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
 
   async function project(at: number, ...events: (MasterUserEvent | ConversationEvent)[]): Promise<void> {
     const recorded = events.map(
-      (e) => ({ ...e, id: `e${++position}`, streamId: 's', revision: 0, position, recordedAt: new Date(at), metadata: {} }) as unknown as RecordedEvent,
+      (e) =>
+        ({
+          ...e,
+          id: `e${++position}`,
+          streamId: 's',
+          revision: 0,
+          position,
+          recordedAt: new Date(at),
+          metadata: {},
+        }) as unknown as RecordedEvent,
     );
     await dataSource.transaction((em) => projector.apply(recorded, ProjectionContext.live(em, projector)));
   }
   const who = { botId: BOT, customerId: CUSTOMER, masterId: MASTER };
-  const relayed = (messageId: number): ConversationEvent => ({ type: 'MessageRelayed', data: { ...who, messageId, relayedMessageId: messageId + 100, extraMessageIds: [], uploaded: [] } });
+  const relayed = (messageId: number): ConversationEvent => ({
+    type: 'MessageRelayed',
+    data: { ...who, messageId, relayedMessageId: messageId + 100, extraMessageIds: [], uploaded: [] },
+  });
   const dueIds = async (at: number) => (await jobs.due(new Date(at), 100)).map((j) => j.id).sort();
 
   it('times a relayed message by the delay set at the time, and a reply cancels it', async () => {
@@ -63,7 +75,10 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
     await project(T0, { type: 'RemindersConfigured', data: { masterId: MASTER, hours: 0.5 } });
     expect(await dueIds(T0 + HOUR / 2)).toEqual([`reminder:${BOT}-${CUSTOMER}:2`]);
 
-    await project(T0 + HOUR, { type: 'ReplyDelivered', data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9, uploaded: [] } });
+    await project(T0 + HOUR, {
+      type: 'ReplyDelivered',
+      data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9, uploaded: [] },
+    });
     expect(await dueIds(T0 + 10 * HOUR)).toEqual([]);
   });
 
@@ -76,7 +91,10 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
 
   it('Pro expires an hour after a renewing period, at the end of a cancelled one, and the expiry clears it', async () => {
     const until = new Date(T0 + 720 * HOUR).toISOString();
-    await project(T0, { type: 'ProActivated', data: { masterId: MASTER, chargeId: 'c1', stars: 250, until, renewal: false, resumedBotIds: [] } });
+    await project(T0, {
+      type: 'ProActivated',
+      data: { masterId: MASTER, chargeId: 'c1', stars: 250, until, renewal: false, resumedBotIds: [] },
+    });
     expect(await dueIds(T0 + 720 * HOUR)).toEqual([]);
     expect(await dueIds(T0 + 721 * HOUR)).toEqual([`pro-expiry:${MASTER}`]);
 

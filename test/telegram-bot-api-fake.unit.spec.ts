@@ -54,7 +54,10 @@ describe('TelegramBotApiFake', () => {
       fake.userSends(bot.token, alice.id, '/start');
       const blocked = fake.userBlocksBot(bot.id, alice.id);
       expect(blocked.update.my_chat_member).toMatchObject({ new_chat_member: { status: 'kicked' } });
-      expect(await error(bot.token, 'sendMessage', { chat_id: alice.id, text: 'hello' })).toEqual([403, 'Forbidden: bot was blocked by the user']);
+      expect(await error(bot.token, 'sendMessage', { chat_id: alice.id, text: 'hello' })).toEqual([
+        403,
+        'Forbidden: bot was blocked by the user',
+      ]);
       fake.userUnblocksBot(bot.id, alice.id);
       await ok(bot.token, 'sendMessage', { chat_id: alice.id, text: 'hello again' });
     });
@@ -65,7 +68,9 @@ describe('TelegramBotApiFake', () => {
       expect(await send({ text: '  ' })).toEqual([400, 'Bad Request: message text is empty']);
       expect(await send({ text: 'x'.repeat(4097) })).toEqual([400, 'Bad Request: message is too long']);
       expect(await send({ text: 'hi', reply_to_message_id: 99 })).toEqual([400, 'Bad Request: message to be replied not found']);
-      expect((await send({ text: 'Hi <Bob>', parse_mode: 'HTML' }))[1]).toMatch(/^Bad Request: can't parse entities: Unsupported start tag "bob"/);
+      expect((await send({ text: 'Hi <Bob>', parse_mode: 'HTML' }))[1]).toMatch(
+        /^Bad Request: can't parse entities: Unsupported start tag "bob"/,
+      );
       expect((await send({ text: 'v1.0', parse_mode: 'MarkdownV2' }))[1]).toContain("Character '.' is reserved");
       expect(await send({ text: 'x', reply_markup: { inline_keyboard: [[{ text: 'b', callback_data: 'd'.repeat(65) }]] } })).toEqual([
         400,
@@ -80,7 +85,10 @@ describe('TelegramBotApiFake', () => {
       expect(sent).toMatchObject({ text: 'Bob <bob>', entities: [{ type: 'bold', offset: 0, length: 3 }] });
       expect(sent.reply_to_message).toBeUndefined();
       const photo = { chat_id: alice.id, photo: fake.userSends(bot.id, alice.id, { photo: png(10, 10) }).message.photo![0].file_id };
-      expect(await error(bot.token, 'sendPhoto', { ...photo, caption: 'c'.repeat(1025) })).toEqual([400, 'Bad Request: message caption is too long']);
+      expect(await error(bot.token, 'sendPhoto', { ...photo, caption: 'c'.repeat(1025) })).toEqual([
+        400,
+        'Bad Request: message caption is too long',
+      ]);
     });
 
     it('edits, deletes and reacts to messages of the right chat only', async () => {
@@ -90,14 +98,21 @@ describe('TelegramBotApiFake', () => {
       const edit = { chat_id: alice.id, message_id, text: 'v1', reply_markup: keyboard };
       expect((await error(bot.token, 'editMessageText', edit))[1]).toMatch(/^Bad Request: message is not modified/);
       expect((await ok(bot.token, 'editMessageText', { ...edit, text: 'v2' })).edit_date).toEqual(expect.any(Number));
-      expect(await error(bot.token, 'editMessageText', { ...edit, message_id: 1, text: 'x' })).toEqual([400, "Bad Request: message can't be edited"]);
-      const react = (id: number, emoji: string) => api(bot.token, 'setMessageReaction', { chat_id: alice.id, message_id: id, reaction: [{ type: 'emoji', emoji }] });
+      expect(await error(bot.token, 'editMessageText', { ...edit, message_id: 1, text: 'x' })).toEqual([
+        400,
+        "Bad Request: message can't be edited",
+      ]);
+      const react = (id: number, emoji: string) =>
+        api(bot.token, 'setMessageReaction', { chat_id: alice.id, message_id: id, reaction: [{ type: 'emoji', emoji }] });
       expect((await react(1, '✅')).body.description).toBe('Bad Request: REACTION_INVALID');
       expect((await react(77, '👍')).body.description).toBe('Bad Request: message to react not found');
       expect((await react(1, '👍')).body.ok).toBe(true);
       expect(fake.reactions(bot.id, alice.id, 1)).toEqual(['👍']);
       await ok(bot.token, 'deleteMessage', { chat_id: alice.id, message_id: 1 });
-      expect(await error(bot.token, 'deleteMessage', { chat_id: alice.id, message_id: 1 })).toEqual([400, 'Bad Request: message to delete not found']);
+      expect(await error(bot.token, 'deleteMessage', { chat_id: alice.id, message_id: 1 })).toEqual([
+        400,
+        'Bad Request: message to delete not found',
+      ]);
       expect(fake.messagesInChat(bot.id, alice.id).map((m) => [m.messageId, m.deleted, m.message.text])).toEqual([
         [1, true, 'question'],
         [2, false, 'v2'],
@@ -107,8 +122,16 @@ describe('TelegramBotApiFake', () => {
     it('copies and forwards between chats of one bot', async () => {
       const bob = fake.createUser({ firstName: 'Bob' });
       fake.userSends(bot.id, bob.id, 'hello');
-      const { messageId } = fake.userSends(bot.id, alice.id, { document: { bytes: Buffer.from('pdf'), fileName: 'a.pdf', mimeType: 'application/pdf' }, caption: 'doc' });
-      const copy = await ok(bot.token, 'copyMessage', { chat_id: bob.id, from_chat_id: alice.id, message_id: messageId, caption: 'from Alice' });
+      const { messageId } = fake.userSends(bot.id, alice.id, {
+        document: { bytes: Buffer.from('pdf'), fileName: 'a.pdf', mimeType: 'application/pdf' },
+        caption: 'doc',
+      });
+      const copy = await ok(bot.token, 'copyMessage', {
+        chat_id: bob.id,
+        from_chat_id: alice.id,
+        message_id: messageId,
+        caption: 'from Alice',
+      });
       expect(copy).toEqual({ message_id: 2 });
       const forwarded = await ok(bot.token, 'forwardMessage', { chat_id: bob.id, from_chat_id: alice.id, message_id: messageId });
       expect(forwarded.forward_origin).toMatchObject({ type: 'user', sender_user: { id: alice.id } });
@@ -116,7 +139,10 @@ describe('TelegramBotApiFake', () => {
         ['copyMessage', 'from Alice', 'document'],
         ['forwardMessage', 'doc', 'document'],
       ]);
-      expect(await error(bot.token, 'copyMessage', { chat_id: bob.id, from_chat_id: alice.id, message_id: 9 })).toEqual([400, 'Bad Request: message to copy not found']);
+      expect(await error(bot.token, 'copyMessage', { chat_id: bob.id, from_chat_id: alice.id, message_id: 9 })).toEqual([
+        400,
+        'Bad Request: message to copy not found',
+      ]);
     });
   });
 
@@ -139,7 +165,10 @@ describe('TelegramBotApiFake', () => {
       const bytes = Buffer.concat([png(640, 480), Buffer.from('\r\n--binary\r\n\x00\xff tail', 'latin1')]);
       const photo = await telegram.sendPhoto(alice.id, { source: bytes }, { caption: 'a *picture*', parse_mode: 'Markdown' });
       expect(photo.caption).toBe('a picture');
-      expect(photo.photo.map((p) => [p.width, p.height])).toEqual([[90, 68], [640, 480]]);
+      expect(photo.photo.map((p) => [p.width, p.height])).toEqual([
+        [90, 68],
+        [640, 480],
+      ]);
       const link = await telegram.getFileLink(photo.photo[1].file_id);
       expect(Buffer.from(await (await fetch(link)).arrayBuffer())).toEqual(bytes);
       const doc = await telegram.sendDocument(alice.id, { source: Buffer.from('%PDF-1.4'), filename: 'report.pdf' });
@@ -156,7 +185,11 @@ describe('TelegramBotApiFake', () => {
       fake.userSends(bot.id, alice.id, 'reply to me');
       const lost = await telegram.sendPhoto(alice.id, { source: png(10, 10) }, { reply_parameters: { message_id: 1 } });
       expect(lost.reply_to_message).toBeUndefined();
-      const kept = await telegram.sendPhoto(alice.id, { source: png(10, 10) }, { reply_parameters: JSON.stringify({ message_id: 1 }) as never });
+      const kept = await telegram.sendPhoto(
+        alice.id,
+        { source: png(10, 10) },
+        { reply_parameters: JSON.stringify({ message_id: 1 }) as never },
+      );
       expect(kept.reply_to_message?.message_id).toBe(1);
     });
 

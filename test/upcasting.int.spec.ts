@@ -123,12 +123,14 @@ describe('events written by the first release, read by this one', () => {
       expect(state.recent).toEqual(receivedAt);
     });
 
-    it("a reply that failed (the customer blocked the bot) leaves the message unanswered: it still gets its reminder", async () => {
+    it('a reply that failed (the customer blocked the bot) leaves the message unanswered: it still gets its reminder', async () => {
       const stream = conversationStreamId(DESK_BOT, CY);
       const { state } = await aggregates.load(stream, conversationDecider);
       expect(state.answered.size).toBe(0);
       expect(state.deliveryOutcomes.size).toBe(1);
-      expect(conversationDecider.decide({ type: 'IssueReminder', botId: DESK_BOT, customerId: CY, masterId: MASTER, messageId: 1 }, state)).toEqual([
+      expect(
+        conversationDecider.decide({ type: 'IssueReminder', botId: DESK_BOT, customerId: CY, masterId: MASTER, messageId: 1 }, state),
+      ).toEqual([
         { type: 'ReminderIssued', data: { botId: DESK_BOT, customerId: CY, masterId: MASTER, messageId: 1, relayedMessageId: 16 } },
       ]);
     });
@@ -162,14 +164,16 @@ describe('events written by the first release, read by this one', () => {
       }
 
       const rows = await readModels.getRepository(MessageRefRow).find({ order: { relayedMessageId: 'ASC' } });
-      expect(rows.map(({ masterChatId, relayedMessageId, botId, customerId, customerMessageId, answeredAt }) => ({
-        masterChatId,
-        relayedMessageId,
-        botId,
-        customerId,
-        customerMessageId,
-        answered: answeredAt !== null,
-      }))).toEqual([
+      expect(
+        rows.map(({ masterChatId, relayedMessageId, botId, customerId, customerMessageId, answeredAt }) => ({
+          masterChatId,
+          relayedMessageId,
+          botId,
+          customerId,
+          customerMessageId,
+          answered: answeredAt !== null,
+        })),
+      ).toEqual([
         { masterChatId: MASTER, relayedMessageId: 11, botId: SHOP_BOT, customerId: BOB, customerMessageId: 3, answered: true },
         { masterChatId: MASTER, relayedMessageId: 13, botId: SHOP_BOT, customerId: BOB, customerMessageId: 5, answered: true },
         { masterChatId: MASTER, relayedMessageId: 16, botId: DESK_BOT, customerId: CY, customerMessageId: 1, answered: false },

@@ -147,7 +147,9 @@ describe("the app's event schemas", () => {
   });
 
   it('a v1 received message without one is dated by its decision time (or, lacking that, its recording time)', () => {
-    expect(upcast(stored('CustomerMessageReceived', { ...who, messageId: 1 })).data.sentAt).toBe(Date.parse('2026-01-02T03:04:05.000Z') / 1000);
+    expect(upcast(stored('CustomerMessageReceived', { ...who, messageId: 1 })).data.sentAt).toBe(
+      Date.parse('2026-01-02T03:04:05.000Z') / 1000,
+    );
     const undated = stored('CustomerMessageReceived', { ...who, messageId: 1 }, { schemaVersion: 1, occurredAt: undefined });
     expect(upcast(undated).data.sentAt).toBe(Date.parse('2026-01-02T03:04:06.000Z') / 1000);
   });

@@ -197,7 +197,7 @@ export class AuditLog {
       checkMasterId(target);
       const query = checkQuery({ ...q, limit: undefined });
       const scope = await this.scopeOf(target, tracker);
-      for (let after = query.after; ; ) {
+      for (let after = query.after; ;) {
         const page = await this.scan(scope, checkQuery({ ...query, after, limit: 1000 }), tracker);
         yield* page.entries;
         if (page.next === null) return;
@@ -230,7 +230,11 @@ export class AuditLog {
       if (!edge) edges.set(key, (edge = { from, to, count: 0, triggers: {} }));
       edge.count += 1;
       const trigger = scrubText(
-        typeof event.data.trigger === 'string' ? event.data.trigger : typeof event.metadata.command === 'string' ? event.metadata.command : event.type,
+        typeof event.data.trigger === 'string'
+          ? event.data.trigger
+          : typeof event.metadata.command === 'string'
+            ? event.metadata.command
+            : event.type,
       );
       edge.triggers[trigger] = (edge.triggers[trigger] ?? 0) + 1;
     }

@@ -55,7 +55,10 @@ export function checkQuery(q: AuditQuery = {}): Required<Pick<AuditQuery, 'limit
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new AuditQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${describe(limit)}`);
   }
-  for (const [name, value] of [['from', q.from], ['to', q.to]] as const) {
+  for (const [name, value] of [
+    ['from', q.from],
+    ['to', q.to],
+  ] as const) {
     if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
       throw new AuditQueryError(`${name} must be a valid time`);
     }
@@ -85,11 +88,13 @@ export function parseHttpQuery(raw: Record<string, unknown>): AuditQuery {
     const value = one(name);
     if (value === undefined) return undefined;
     const date = ISO_TIME.test(value) ? new Date(value) : null;
-    if (!date || Number.isNaN(date.getTime())) throw new AuditQueryError(`${name} must be an ISO 8601 time (e.g. 2025-01-31T12:00:00Z), got ${describe(value)}`);
+    if (!date || Number.isNaN(date.getTime()))
+      throw new AuditQueryError(`${name} must be an ISO 8601 time (e.g. 2025-01-31T12:00:00Z), got ${describe(value)}`);
     return date;
   };
   const limitText = one('limit');
-  if (limitText !== undefined && !/^\d{1,7}$/.test(limitText)) throw new AuditQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${describe(limitText)}`);
+  if (limitText !== undefined && !/^\d{1,7}$/.test(limitText))
+    throw new AuditQueryError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${describe(limitText)}`);
   const query: AuditQuery = {
     from: time('from'),
     to: time('to'),
@@ -102,7 +107,8 @@ export function parseHttpQuery(raw: Record<string, unknown>): AuditQuery {
 
 /** A master id from a URL segment: digits only, so `12abc` or `1e3` is refused rather than half-read. */
 export function parseMasterId(text: string): number {
-  if (!/^\d{1,16}$/.test(text)) throw new AuditQueryError(`master id must be a positive integer (a Telegram user id), got ${describe(text)}`);
+  if (!/^\d{1,16}$/.test(text))
+    throw new AuditQueryError(`master id must be a positive integer (a Telegram user id), got ${describe(text)}`);
   return checkMasterId(Number(text));
 }
 

@@ -190,7 +190,9 @@ export class ChainVerifier {
     }
     // The file sits with the data it vouches for; only a root kept elsewhere proves the file is the original.
     if (options.expectedRoot !== undefined && options.expectedRoot !== root) {
-      problems.push(`the anchor's heads hash to ${root}, not to the root you kept (${options.expectedRoot}): this is not the anchor you stored`);
+      problems.push(
+        `the anchor's heads hash to ${root}, not to the root you kept (${options.expectedRoot}): this is not the anchor you stored`,
+      );
     }
     const headProblems: string[] = [];
     let next = 0;
@@ -324,11 +326,13 @@ function validateAnchor(anchor: Anchor): void {
   anchor.heads.forEach((head: unknown, i) => {
     const h = head as Partial<AnchorHead> | null;
     if (!h || typeof h !== 'object') throw new InvalidAnchorError(`heads[${i}] must be an object`);
-    if (typeof h.streamId !== 'string' || h.streamId === '') throw new InvalidAnchorError(`heads[${i}].streamId must be a non-empty string`);
+    if (typeof h.streamId !== 'string' || h.streamId === '')
+      throw new InvalidAnchorError(`heads[${i}].streamId must be a non-empty string`);
     if (typeof h.revision !== 'number' || !Number.isSafeInteger(h.revision) || h.revision < 0) {
       throw new InvalidAnchorError(`heads[${i}].revision must be a non-negative integer`);
     }
-    if (typeof h.hash !== 'string' || !HASH_PATTERN.test(h.hash)) throw new InvalidAnchorError(`heads[${i}].hash must be a sha256 hex string`);
+    if (typeof h.hash !== 'string' || !HASH_PATTERN.test(h.hash))
+      throw new InvalidAnchorError(`heads[${i}].hash must be a sha256 hex string`);
   });
 }
 

@@ -97,7 +97,8 @@ export class AuditTimelineCommand extends HistoryCommand {
 @SubCommand({ name: 'stream', arguments: '<streamId>', description: 'every event of one stream (e.g. master-42, conversation-7-99)' })
 export class AuditStreamCommand extends HistoryCommand {
   async run([streamId]: string[], options: HistoryOptions): Promise<void> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,199}$/.test(streamId ?? '')) throw new CliUsageError(`not a stream id: ${JSON.stringify(streamId)}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,199}$/.test(streamId ?? ''))
+      throw new CliUsageError(`not a stream id: ${JSON.stringify(streamId)}`);
     await this.print({ streamId }, options);
   }
 }
@@ -105,7 +106,7 @@ export class AuditStreamCommand extends HistoryCommand {
 @SubCommand({
   name: 'verify',
   arguments: '[streamId]',
-  description: "check the hash chain of one stream, or of every stream with --all; exit code 1 when a link is broken",
+  description: 'check the hash chain of one stream, or of every stream with --all; exit code 1 when a link is broken',
 })
 export class AuditVerifyCommand extends CommandRunner {
   constructor(private readonly resources: CliResources) {
@@ -151,13 +152,17 @@ function printReport(report: VerifyReport): void {
     );
   }
   if (report.ok) {
-    writeLine(`OK — ${report.scope}: ${thousands(report.events)} event(s) in ${thousands(report.streams)} stream(s); every hash and every link checks out.`);
+    writeLine(
+      `OK — ${report.scope}: ${thousands(report.events)} event(s) in ${thousands(report.streams)} stream(s); every hash and every link checks out.`,
+    );
     return;
   }
   const broken = report.breaks.length + (report.omittedBreaks ?? 0);
   writeLine(`BROKEN — ${report.scope}: ${broken} stream(s) with a broken chain (${thousands(report.events)} event(s) read).`);
   for (const b of report.breaks) {
-    writeLine(`  ${b.streamId} @ revision ${b.revision} (position ${b.position}, ${b.type}, event ${b.eventId}): ${b.reason} — ${b.message}`);
+    writeLine(
+      `  ${b.streamId} @ revision ${b.revision} (position ${b.position}, ${b.type}, event ${b.eventId}): ${b.reason} — ${b.message}`,
+    );
   }
   if (report.omittedBreaks) writeLine(`  … and ${report.omittedBreaks} more stream(s) (use --format json, or verify them one by one).`);
   writeLine('The first break of each stream is shown; everything after it in that stream cannot be trusted.');
@@ -165,7 +170,8 @@ function printReport(report: VerifyReport): void {
 
 @SubCommand({
   name: 'anchor',
-  description: 'print the current chain heads and their root hash (store it outside the system); --check <file> compares with a stored anchor',
+  description:
+    'print the current chain heads and their root hash (store it outside the system); --check <file> compares with a stored anchor',
 })
 export class AuditAnchorCommand extends CommandRunner {
   constructor(private readonly resources: CliResources) {
@@ -184,7 +190,8 @@ export class AuditAnchorCommand extends CommandRunner {
 
   async run(_params: string[], options: { check?: string; root?: string }): Promise<void> {
     if (options.root !== undefined && options.check === undefined) throw new CliUsageError('--root goes with --check <file>');
-    if (options.root !== undefined && !/^[0-9a-f]{64}$/i.test(options.root)) throw new CliUsageError('--root must be the 64 hex characters `audit anchor` printed as "root"');
+    if (options.root !== undefined && !/^[0-9a-f]{64}$/i.test(options.root))
+      throw new CliUsageError('--root must be the 64 hex characters `audit anchor` printed as "root"');
     const verifier = new ChainVerifier(await this.resources.eventStore());
     if (options.check === undefined) return writeJson(await verifier.anchor());
     let anchor: Anchor;
@@ -204,7 +211,9 @@ export class AuditAnchorCommand extends CommandRunner {
       throw error;
     }
     if (result.ok) {
-      writeLine(`OK — all ${thousands(anchor.heads.length)} chain head(s) anchored at ${anchor.takenAt} are still in place (root ${anchor.root}).`);
+      writeLine(
+        `OK — all ${thousands(anchor.heads.length)} chain head(s) anchored at ${anchor.takenAt} are still in place (root ${anchor.root}).`,
+      );
       if (options.root === undefined) writeLine('Pass --root <the root you kept elsewhere> to also prove this file was not edited.');
       return;
     }

@@ -45,7 +45,9 @@ export class CliResources implements OnModuleDestroy {
    */
   private mustExist(file: string, alternative: string): void {
     if (!existsSync(file)) {
-      throw new CliUsageError(`no ${basename(file)} in ${dirname(file)}: set DATA_DIR to the app's data directory (or ${alternative} to the server it uses)`);
+      throw new CliUsageError(
+        `no ${basename(file)} in ${dirname(file)}: set DATA_DIR to the app's data directory (or ${alternative} to the server it uses)`,
+      );
     }
   }
 

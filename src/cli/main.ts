@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   // override set on the program is not inherited by sub-commands built before it: set it on every one.
   const program = app.get<Command>(Commander);
   const exitOnUsageError = (error: CommanderError): never => {
-    process.exit(error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage);
+    process.exit(
+      error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage,
+    );
   };
   const overrideAll = (command: Command): void => {
     command.exitOverride(exitOnUsageError);
@@ -54,4 +56,3 @@ function reportError(error: Error): void {
 }
 
 main().catch((error: unknown) => reportError(error instanceof Error ? error : new Error(String(error))));
-

@@ -30,7 +30,13 @@ export class ProjectionsStatusCommand extends CommandRunner {
           r.checkpoint ?? '(not started)',
           `${r.lagEventsCapped ? '≥ ' : ''}${thousands(r.lagEvents)}`,
           r.lagSeconds === null ? '—' : r.lagSeconds.toFixed(1),
-          r.frozen ? 'frozen (swap in progress)' : r.rebuild ? `rebuild pending at ${r.rebuild.position ?? 'start'}` : r.lagEvents === 0 ? 'caught up' : 'catching up',
+          r.frozen
+            ? 'frozen (swap in progress)'
+            : r.rebuild
+              ? `rebuild pending at ${r.rebuild.position ?? 'start'}`
+              : r.lagEvents === 0
+                ? 'caught up'
+                : 'catching up',
           r.updatedAt ?? '—',
         ]),
       ),
@@ -59,7 +65,8 @@ export class ProjectionsRebuildCommand extends CommandRunner {
   }
 
   async run([name]: string[], options: { all?: boolean; restart?: boolean }): Promise<void> {
-    if (!name === !options.all) throw new CliUsageError('give either one projection name or --all (see `projections status` for the names)');
+    if (!name === !options.all)
+      throw new CliUsageError('give either one projection name or --all (see `projections status` for the names)');
     const rebuilder = new ProjectionRebuilder(await this.resources.eventStore(), await this.resources.readModelDatabase());
     const abort = new AbortController();
     const onSignal = () => abort.abort();

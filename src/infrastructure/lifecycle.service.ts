@@ -14,7 +14,6 @@ import { ClientBotSupervisor } from './telegram/client-bot-supervisor';
 import { UpdatePoller } from './telegram/update-poller';
 import { UpdateRouter } from './telegram/update-router';
 
-
 /**
  * Start order: projections (so queries work), reactors (so recorded work is done), then Telegram
  * intake — the MasterBot's webhook or polling loop, and the client bots' pollers. Stop in reverse.

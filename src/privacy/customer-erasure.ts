@@ -83,7 +83,11 @@ export class CustomerErasure {
     const runId = randomUUID();
     const at = this.now().toISOString();
     // One id per run: the audit trail ties every conversation erased by it together.
-    const origin: CommandOrigin = { causationId: `cli:privacy-erase:${runId}`, correlationId: `cli:privacy-erase:${runId}`, occurredAt: at };
+    const origin: CommandOrigin = {
+      causationId: `cli:privacy-erase:${runId}`,
+      correlationId: `cli:privacy-erase:${runId}`,
+      occurredAt: at,
+    };
     let keysDeleted = 0;
     const missingKeys: string[] = [];
     for (const conversation of found) {
@@ -129,13 +133,12 @@ export class CustomerErasure {
     }
     return found;
   }
-
-
 }
 
 function validated(target: ErasureTarget): { customerId: number; botId?: number } {
   const id = (name: string, value: unknown) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new ErasureInputError(`${name} must be a positive Telegram id, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+      throw new ErasureInputError(`${name} must be a positive Telegram id, got ${String(value)}`);
     return value;
   };
   return { customerId: id('customerId', target.customerId), ...(target.botId !== undefined ? { botId: id('botId', target.botId) } : {}) };
@@ -145,11 +148,15 @@ function validated(target: ErasureTarget): { customerId: number; botId?: number 
  * The erasure as an operator's process runs it, beside the running app, from the storage settings
  * alone (EVENTSTORE_URL or DATA_DIR, DATABASE_URL, TOKEN_ENCRYPTION_KEY). `close()` releases everything.
  */
-export async function openCustomerErasure(config: StorageConfig): Promise<{ service: CustomerErasure; vault: SqliteContentVault; vaultFile: string; close: () => Promise<void> }> {
+export async function openCustomerErasure(
+  config: StorageConfig,
+): Promise<{ service: CustomerErasure; vault: SqliteContentVault; vaultFile: string; close: () => Promise<void> }> {
   // A DATA_DIR that is not the app's would get a fresh, empty vault: every key "missing", nothing erased.
   const vaultFile = join(config.dataDir, 'content-keys.sqlite');
   if (!existsSync(vaultFile)) {
-    throw new ErasureInputError(`no content-keys.sqlite in ${config.dataDir}: set DATA_DIR to the app's data directory (the keys live there, also with EVENTSTORE_URL)`);
+    throw new ErasureInputError(
+      `no content-keys.sqlite in ${config.dataDir}: set DATA_DIR to the app's data directory (the keys live there, also with EVENTSTORE_URL)`,
+    );
   }
   const store = await openEventStore(config);
   let readModels: DataSource | undefined;
@@ -178,7 +185,8 @@ export async function openCustomerErasure(config: StorageConfig): Promise<{ serv
  * throwaway key stands in — generating one into DATA_DIR here would be a side effect of an erasure.
  */
 function masterKeyFor(config: StorageConfig): Buffer {
-  if (config.tokenEncryptionKey || existsSync(join(config.dataDir, 'token-encryption.key'))) return loadMasterKey(config.tokenEncryptionKey, config.dataDir);
+  if (config.tokenEncryptionKey || existsSync(join(config.dataDir, 'token-encryption.key')))
+    return loadMasterKey(config.tokenEncryptionKey, config.dataDir);
   return randomBytes(32);
 }
 

@@ -14,8 +14,24 @@ import { Customers1732190000003 } from './migrations/1732190000003-customers';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-jobs/scheduled-job.entity';
 import { ScheduledJobs1732190000004 } from './migrations/1732190000004-scheduled-jobs';
 
-export const READ_MODEL_ENTITIES = [ProjectionCheckpoint, MasterUserRow, ClientBotRow, MessageRefRow, BannedCustomerRow, MediaCacheRow, ScheduledJobRow, MasterReminderSettingRow, CustomerRow];
-export const READ_MODEL_MIGRATIONS = [InitialReadModels1732190000000, MediaCache1732190000001, BotStatusAndBans1732190000002, Customers1732190000003, ScheduledJobs1732190000004];
+export const READ_MODEL_ENTITIES = [
+  ProjectionCheckpoint,
+  MasterUserRow,
+  ClientBotRow,
+  MessageRefRow,
+  BannedCustomerRow,
+  MediaCacheRow,
+  ScheduledJobRow,
+  MasterReminderSettingRow,
+  CustomerRow,
+];
+export const READ_MODEL_MIGRATIONS = [
+  InitialReadModels1732190000000,
+  MediaCache1732190000001,
+  BotStatusAndBans1732190000002,
+  Customers1732190000003,
+  ScheduledJobs1732190000004,
+];
 
 /**
  * MySQL when DATABASE_URL is set, otherwise an embedded SQLite file in DATA_DIR. The schema comes only
@@ -24,7 +40,14 @@ export const READ_MODEL_MIGRATIONS = [InitialReadModels1732190000000, MediaCache
 export function createReadModelDataSource(options: { databaseUrl: string | null; dataDir: string }): DataSource {
   const common = { entities: READ_MODEL_ENTITIES, migrations: READ_MODEL_MIGRATIONS, synchronize: false, logging: false } as const;
   if (options.databaseUrl) {
-    return new DataSource({ ...common, type: 'mysql', url: options.databaseUrl, supportBigNumbers: true, bigNumberStrings: true, charset: 'utf8mb4' });
+    return new DataSource({
+      ...common,
+      type: 'mysql',
+      url: options.databaseUrl,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      charset: 'utf8mb4',
+    });
   }
   return new DataSource({
     ...common,

@@ -113,11 +113,12 @@ export class AppHarness {
     const findings: PlaintextFinding[] = [];
     const search = (value: unknown, where: string) => {
       const texts = leaves(value);
-      for (const s of secrets) if (texts.some((t) => (s.whole ? t === s.needle : t.includes(s.needle)))) findings.push({ secret: s.label, where });
+      for (const s of secrets)
+        if (texts.some((t) => (s.whole ? t === s.needle : t.includes(s.needle)))) findings.push({ secret: s.label, where });
     };
     const store = await openEventStore(this.config);
     try {
-      for (let after: bigint | undefined; ; ) {
+      for (let after: bigint | undefined; ;) {
         const page = await store.readAll({ after, maxCount: 1000 });
         for (const e of page) search([e.data, e.metadata], `event ${e.streamId}@${e.revision} (${e.type})`);
         if (page.length < 1000) break;
@@ -199,7 +200,9 @@ function leaves(value: unknown, out: string[] = []): string[] {
 
 async function tablesOf(db: DataSource): Promise<string[]> {
   if (db.options.type === 'mysql') return ((await db.query('SHOW TABLES')) as Record<string, string>[]).map((row) => Object.values(row)[0]);
-  return ((await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map((r) => r.name);
+  return ((await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map(
+    (r) => r.name,
+  );
 }
 
 function quoted(db: DataSource, table: string): string {

@@ -22,19 +22,28 @@ export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
 
-  constructor(private readonly env: Record<string, string>, private readonly port: number) {
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly port: number,
+  ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [...nodeArgs(), MAIN], { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs(), MAIN], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => this.output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => this.output.push(d.toString()));
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${this.output.join('')}`);
-      const ok = await fetch(`http://127.0.0.1:${this.port}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${this.port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

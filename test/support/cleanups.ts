@@ -11,7 +11,10 @@ export class Cleanups {
 
   readonly runAll = async (): Promise<void> => {
     const errors: unknown[] = [];
-    for (let undo = this.undos.pop(); undo; undo = this.undos.pop()) await Promise.resolve().then(undo).catch((e) => errors.push(e));
+    for (let undo = this.undos.pop(); undo; undo = this.undos.pop())
+      await Promise.resolve()
+        .then(undo)
+        .catch((e) => errors.push(e));
     if (errors.length > 0) throw errors[0];
   };
 }

@@ -100,18 +100,35 @@ export class HistoryGenerator {
     const master: Master = { masterId: this.nextMasterId++, bots: [], remindersOn: false, pro: false, chatMessageId: 1 };
     this.masters.push(master);
     const { masterId } = master;
-    this.emit(masterStreamId(masterId), { type: 'MasterRegistered', data: { masterId, firstName: `Master ${masterId}` } }, { type: 'WelcomeShown', data: { masterId } });
+    this.emit(
+      masterStreamId(masterId),
+      { type: 'MasterRegistered', data: { masterId, firstName: `Master ${masterId}` } },
+      { type: 'WelcomeShown', data: { masterId } },
+    );
     const bots = 1 + Math.floor(this.random() * 3);
-    for (let i = 0; i < bots; i++) this.attach(master, { botId: this.nextBotId++, username: `shop_${masterId}_${i}_bot`, attached: false, paused: false });
+    for (let i = 0; i < bots; i++)
+      this.attach(master, { botId: this.nextBotId++, username: `shop_${masterId}_${i}_bot`, attached: false, paused: false });
     if (this.random() < 0.5) this.remindersConfigured(master);
   }
 
   private attach(master: Master, bot: Bot): void {
     const { masterId } = master;
-    this.emit(masterStreamId(masterId), { type: 'StateChanged', data: { masterId, from: 'Main', to: 'AwaitingBotToken', trigger: '/add' } });
+    this.emit(masterStreamId(masterId), {
+      type: 'StateChanged',
+      data: { masterId, from: 'Main', to: 'AwaitingBotToken', trigger: '/add' },
+    });
     this.emit(
       masterStreamId(masterId),
-      { type: 'ClientBotAttached', data: { masterId, botId: bot.botId, username: bot.username, encryptedToken: `v1:${randomUUID()}`, tokenMessageId: master.chatMessageId++ } },
+      {
+        type: 'ClientBotAttached',
+        data: {
+          masterId,
+          botId: bot.botId,
+          username: bot.username,
+          encryptedToken: `v1:${randomUUID()}`,
+          tokenMessageId: master.chatMessageId++,
+        },
+      },
       { type: 'StateChanged', data: { masterId, from: 'AwaitingBotToken', to: 'Main', trigger: 'bot token' } },
     );
     bot.attached = true;
@@ -121,9 +138,21 @@ export class HistoryGenerator {
   private customerStarts(): void {
     const master = this.pick(this.masters);
     const bot = this.pick(master.bots);
-    const conversation: Conversation = { master, bot, customerId: this.nextCustomerId++, nextMessageId: 1, banned: false, blocked: false, unanswered: new Map(), relayed: [] };
+    const conversation: Conversation = {
+      master,
+      bot,
+      customerId: this.nextCustomerId++,
+      nextMessageId: 1,
+      banned: false,
+      blocked: false,
+      unanswered: new Map(),
+      relayed: [],
+    };
     this.conversations.push(conversation);
-    this.emitTo(conversation, { type: 'CustomerStarted', data: { ...this.who(conversation), ...(this.random() < 0.2 ? { startParameter: 'qr' } : {}) } });
+    this.emitTo(conversation, {
+      type: 'CustomerStarted',
+      data: { ...this.who(conversation), ...(this.random() < 0.2 ? { startParameter: 'qr' } : {}) },
+    });
   }
 
   private customerWrites(): void {
@@ -132,13 +161,19 @@ export class HistoryGenerator {
     const who = this.who(c);
     if (c.banned) return this.emitTo(c, { type: 'MessageDropped', data: { ...who, messageId, reason: 'banned' } });
     const kind = this.random() < 0.8 ? 'text' : this.pick(['photo', 'document', 'voice', 'sticker'] as const);
-    const received: DomainEvent = { type: 'CustomerMessageReceived', data: { ...who, messageId, kind, sentAt: 1_700_000_000 + messageId, content: sealed(`conversation-${c.bot.botId}-${c.customerId}`) } };
+    const received: DomainEvent = {
+      type: 'CustomerMessageReceived',
+      data: { ...who, messageId, kind, sentAt: 1_700_000_000 + messageId, content: sealed(`conversation-${c.bot.botId}-${c.customerId}`) },
+    };
     if (!c.bot.attached || c.bot.paused || this.random() < 0.02) {
       return this.emitTo(c, received, { type: 'RelayFailed', data: { ...who, messageId, reason: 'bot_paused' } });
     }
     const relayedMessageId = c.master.chatMessageId++;
     const extraMessageIds = this.random() < 0.1 ? [c.master.chatMessageId++, c.master.chatMessageId++] : [];
-    const uploaded = kind !== 'text' && this.random() < 0.7 ? [{ botId: MASTER_BOT_ID, fileUniqueId: `u${Math.floor(this.random() * 5000)}`, fileId: `master-file-${randomUUID()}` }] : [];
+    const uploaded =
+      kind !== 'text' && this.random() < 0.7
+        ? [{ botId: MASTER_BOT_ID, fileUniqueId: `u${Math.floor(this.random() * 5000)}`, fileId: `master-file-${randomUUID()}` }]
+        : [];
     c.unanswered.set(messageId, relayedMessageId);
     c.relayed.push({ messageId, relayedMessageId });
     // Outcome in its own append, as the relay reactor records it after the send.
@@ -151,9 +186,17 @@ export class HistoryGenerator {
     if (c.relayed.length === 0) return this.customerWrites();
     // Usually the oldest unanswered message; sometimes an older, answered one again.
     const [messageId, relayedMessageId] =
-      c.unanswered.size > 0 && this.random() < 0.8 ? [...c.unanswered][0] : ((r) => [r.messageId, r.relayedMessageId])(this.pick(c.relayed));
+      c.unanswered.size > 0 && this.random() < 0.8
+        ? [...c.unanswered][0]
+        : ((r) => [r.messageId, r.relayedMessageId])(this.pick(c.relayed));
     const { masterId } = c.master;
-    const target: ReplyTarget = { botId: c.bot.botId, customerId: c.customerId, conversationId: `${c.bot.botId}-${c.customerId}`, customerMessageId: messageId, relayedMessageId };
+    const target: ReplyTarget = {
+      botId: c.bot.botId,
+      customerId: c.customerId,
+      conversationId: `${c.bot.botId}-${c.customerId}`,
+      customerMessageId: messageId,
+      relayedMessageId,
+    };
     const replyId = randomUUID();
     this.emit(
       masterStreamId(masterId),
@@ -162,7 +205,16 @@ export class HistoryGenerator {
     );
     this.emit(
       masterStreamId(masterId),
-      { type: 'ReplySent', data: { masterId, replyId, target, masterMessageId: c.master.chatMessageId++, content: sealed(`conversation-${c.bot.botId}-${c.customerId}`) } },
+      {
+        type: 'ReplySent',
+        data: {
+          masterId,
+          replyId,
+          target,
+          masterMessageId: c.master.chatMessageId++,
+          content: sealed(`conversation-${c.bot.botId}-${c.customerId}`),
+        },
+      },
       { type: 'StateChanged', data: { masterId, from: 'Responding', to: 'Main', trigger: 'reply sent' } },
     );
     const who = this.who(c);
@@ -170,8 +222,14 @@ export class HistoryGenerator {
       this.emitTo(c, { type: 'ReplyDeliveryFailed', data: { ...who, replyId, reason: 'customer_blocked_bot' } });
       return;
     }
-    const uploaded = this.random() < 0.1 ? [{ botId: c.bot.botId, fileUniqueId: `u${Math.floor(this.random() * 5000)}`, fileId: `client-file-${randomUUID()}` }] : [];
-    this.emitTo(c, { type: 'ReplyDelivered', data: { ...who, replyId, relayedMessageId, deliveredMessageId: 10_000 + c.nextMessageId, uploaded } });
+    const uploaded =
+      this.random() < 0.1
+        ? [{ botId: c.bot.botId, fileUniqueId: `u${Math.floor(this.random() * 5000)}`, fileId: `client-file-${randomUUID()}` }]
+        : [];
+    this.emitTo(c, {
+      type: 'ReplyDelivered',
+      data: { ...who, replyId, relayedMessageId, deliveredMessageId: 10_000 + c.nextMessageId, uploaded },
+    });
     c.unanswered.clear();
   }
 
@@ -180,14 +238,25 @@ export class HistoryGenerator {
     if (c.relayed.length === 0) return this.customerWrites();
     const { messageId } = this.pick(c.relayed);
     const who = this.who(c);
-    this.emitTo(c, { type: 'CustomerMessageEdited', data: { ...who, messageId, editedAt: 1_700_100_000 + messageId, content: sealed(`conversation-${c.bot.botId}-${c.customerId}`) } });
-    this.emitTo(c, { type: 'EditRelayed', data: { ...who, messageId, editedAt: 1_700_100_000 + messageId, noticeMessageId: c.master.chatMessageId++ } });
+    this.emitTo(c, {
+      type: 'CustomerMessageEdited',
+      data: { ...who, messageId, editedAt: 1_700_100_000 + messageId, content: sealed(`conversation-${c.bot.botId}-${c.customerId}`) },
+    });
+    this.emitTo(c, {
+      type: 'EditRelayed',
+      data: { ...who, messageId, editedAt: 1_700_100_000 + messageId, noticeMessageId: c.master.chatMessageId++ },
+    });
   }
 
   private banOrUnban(): void {
     const c = this.pick(this.conversations);
     c.banned = !c.banned;
-    this.emitTo(c, c.banned ? { type: 'CustomerBanned', data: { ...this.who(c), name: sealed(`conversation-${c.bot.botId}-${c.customerId}`) } } : { type: 'CustomerUnbanned', data: this.who(c) });
+    this.emitTo(
+      c,
+      c.banned
+        ? { type: 'CustomerBanned', data: { ...this.who(c), name: sealed(`conversation-${c.bot.botId}-${c.customerId}`) } }
+        : { type: 'CustomerUnbanned', data: this.who(c) },
+    );
   }
 
   private blockOrUnblock(): void {
@@ -212,7 +281,10 @@ export class HistoryGenerator {
   private greetingSet(): void {
     const master = this.pick(this.masters);
     const bot = this.pick(master.bots);
-    this.emit(masterStreamId(master.masterId), { type: 'GreetingSet', data: { masterId: master.masterId, botId: bot.botId, username: bot.username, greeting: sealed(`bot-${bot.botId}`) } });
+    this.emit(masterStreamId(master.masterId), {
+      type: 'GreetingSet',
+      data: { masterId: master.masterId, botId: bot.botId, username: bot.username, greeting: sealed(`bot-${bot.botId}`) },
+    });
   }
 
   private proChange(): void {
@@ -223,11 +295,17 @@ export class HistoryGenerator {
       const resumedBotIds = master.bots.filter((b) => b.paused).map((b) => b.botId);
       for (const bot of master.bots) bot.paused = false;
       master.pro = true;
-      this.emit(masterStreamId(masterId), { type: 'ProActivated', data: { masterId, chargeId: randomUUID(), stars: 250, until, renewal: false, resumedBotIds } });
+      this.emit(masterStreamId(masterId), {
+        type: 'ProActivated',
+        data: { masterId, chargeId: randomUUID(), stars: 250, until, renewal: false, resumedBotIds },
+      });
     } else if (this.random() < 0.5) {
       this.emit(masterStreamId(masterId), { type: 'ProRenewalCancelled', data: { masterId, chargeId: randomUUID(), until } });
     } else {
-      const pausedBotIds = master.bots.filter((b) => b.attached).slice(1).map((b) => b.botId);
+      const pausedBotIds = master.bots
+        .filter((b) => b.attached)
+        .slice(1)
+        .map((b) => b.botId);
       for (const bot of master.bots) if (pausedBotIds.includes(bot.botId)) bot.paused = true;
       master.pro = false;
       this.emit(masterStreamId(masterId), { type: 'ProExpired', data: { masterId, pausedBotIds } });
@@ -239,7 +317,10 @@ export class HistoryGenerator {
     const bot = this.pick(master.bots);
     if (bot.attached) {
       bot.attached = false;
-      this.emit(masterStreamId(master.masterId), { type: 'ClientBotDetached', data: { masterId: master.masterId, botId: bot.botId, username: bot.username } });
+      this.emit(masterStreamId(master.masterId), {
+        type: 'ClientBotDetached',
+        data: { masterId: master.masterId, botId: bot.botId, username: bot.username },
+      });
     } else {
       this.attach(master, bot);
     }
@@ -272,7 +353,13 @@ export class HistoryGenerator {
       id: randomUUID(),
       type: e.type,
       data: e.data as unknown as Record<string, unknown>,
-      metadata: { schemaVersion: schemaVersionOf(e.type), correlationId, causationId: i === 0 ? correlationId : `${correlationId}#${i - 1}`, occurredAt: new Date().toISOString(), command: 'Generated' },
+      metadata: {
+        schemaVersion: schemaVersionOf(e.type),
+        correlationId,
+        causationId: i === 0 ? correlationId : `${correlationId}#${i - 1}`,
+        occurredAt: new Date().toISOString(),
+        command: 'Generated',
+      },
     }));
     this.pending.push(this.store.appendToStream(streamId, newEvents, expected));
     this.appended += events.length;

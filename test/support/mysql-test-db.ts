@@ -28,9 +28,7 @@ async function admin<T>(work: (conn: Awaited<ReturnType<typeof createConnection>
     conn = await createConnection({ uri: server.toString(), connectTimeout: 3000 });
   } catch (error) {
     // The MySQL path is part of CI: a missing server is a failure, never a silent skip.
-    throw new Error(
-      `MariaDB/MySQL not reachable at ${printable(MYSQL_TEST_URL)} — start it, or set MYSQL_TEST_URL (${String(error)})`,
-    );
+    throw new Error(`MariaDB/MySQL not reachable at ${printable(MYSQL_TEST_URL)} — start it, or set MYSQL_TEST_URL (${String(error)})`);
   }
   try {
     return await work(conn);

@@ -113,7 +113,14 @@ export class TelegramBotApiFake {
     return this.users.typed;
   }
 
-  createUser(options: { id?: number; firstName: string; lastName?: string; username?: string; isBot?: boolean; languageCode?: string }): FakeUser {
+  createUser(options: {
+    id?: number;
+    firstName: string;
+    lastName?: string;
+    username?: string;
+    isBot?: boolean;
+    languageCode?: string;
+  }): FakeUser {
     return this.registry.createUser(options);
   }
 
@@ -142,7 +149,12 @@ export class TelegramBotApiFake {
   }
 
   /** Starts a checkout for an invoice the bot issued (terms come from it, or from `options`). */
-  userPays(botRef: T.BotRef, userId: number, invoicePayload: string, options?: PaymentOptions): T.UserAction & { preCheckoutQueryId: string } {
+  userPays(
+    botRef: T.BotRef,
+    userId: number,
+    invoicePayload: string,
+    options?: PaymentOptions,
+  ): T.UserAction & { preCheckoutQueryId: string } {
     return this.users.pays(this.registry.bot(botRef), userId, invoicePayload, options);
   }
 

@@ -3,14 +3,23 @@ import { TelegramCommand } from '../shared/telegram-origin';
 
 /** M6: `/ban` as a reply to a relayed message, or the 🚫 button under it. null: /ban replied to nothing. */
 export class BanCustomerCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly relayedMessageId: number | null) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly relayedMessageId: number | null,
+  ) {
     super(origin);
   }
 }
 
 /** M6: an unban button in the /banned list. */
 export class UnbanCustomerCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly botId: number, readonly customerId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly botId: number,
+    readonly customerId: number,
+  ) {
     super(origin);
   }
 }

@@ -64,6 +64,11 @@ export class UnbanCustomerHandler implements ICommandHandler<UnbanCustomerComman
     if (!bot || bot.masterId !== masterId || bot.status !== 'attached') {
       return refuse(this.aggregates, masterId, 'unban button', 'bot_not_attached', origin);
     }
-    return this.aggregates.handle(conversationStreamId(botId, customerId), conversationDecider, { type: 'Unban', botId, customerId, masterId }, origin);
+    return this.aggregates.handle(
+      conversationStreamId(botId, customerId),
+      conversationDecider,
+      { type: 'Unban', botId, customerId, masterId },
+      origin,
+    );
   }
 }

@@ -49,9 +49,13 @@ export class BroadcastCopies {
     try {
       const sent = await this.sender.send({ botId: from }, { botId, chatId: customerId }, content);
       const uploaded = sent.uploaded.find((u) => u.botId === botId);
-      return { result: { customerId, outcome: 'delivered' }, ...(uploaded ? { upload: { fileUniqueId: uploaded.fileUniqueId, fileId: uploaded.fileId } } : {}) };
+      return {
+        result: { customerId, outcome: 'delivered' },
+        ...(uploaded ? { upload: { fileUniqueId: uploaded.fileUniqueId, fileId: uploaded.fileId } } : {}),
+      };
     } catch (error) {
-      if (error instanceof FileTooBigError) return { result: { customerId, outcome: 'failed', reason: 'file_too_big' }, stop: 'file_too_big' };
+      if (error instanceof FileTooBigError)
+        return { result: { customerId, outcome: 'failed', reason: 'file_too_big' }, stop: 'file_too_big' };
       if (!(error instanceof TelegramApiError)) {
         this.logger.warn(`broadcast ${broadcast.broadcastId} to ${customerId}: ${String(error)}`);
         return { result: { customerId, outcome: 'failed', reason: 'error' } };
@@ -69,7 +73,12 @@ export class BroadcastCopies {
   private async recordBlocked({ broadcastId, masterId, botId, correlationId }: Broadcaster, customerId: number): Promise<void> {
     const origin = { causationId: `broadcast-${broadcastId}:blocked`, correlationId, occurredAt: new Date().toISOString() };
     await this.aggregates
-      .handle(conversationStreamId(botId, customerId), conversationDecider, { type: 'RecordBlocked', botId, customerId, masterId, blocked: true }, origin)
+      .handle(
+        conversationStreamId(botId, customerId),
+        conversationDecider,
+        { type: 'RecordBlocked', botId, customerId, masterId, blocked: true },
+        origin,
+      )
       .catch((error: unknown) => this.logger.warn(`could not record that ${customerId} blocked bot ${botId}: ${String(error)}`));
   }
 }

@@ -77,7 +77,11 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
     const { broadcastId, masterId, botId, username } = request;
     const broadcaster: Broadcaster = { broadcastId, masterId, botId, correlationId: event.metadata.correlationId };
     const handle = async (command: BroadcastCommand, step: string): Promise<BroadcastState> => {
-      const origin = { causationId: `${event.id}:${step}`, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
+      const origin = {
+        causationId: `${event.id}:${step}`,
+        correlationId: event.metadata.correlationId,
+        occurredAt: new Date().toISOString(),
+      };
       return (await this.aggregates.handle(broadcastStreamId(broadcastId), broadcastDecider, command, origin)).state;
     };
 
@@ -92,7 +96,10 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
       state = await this.sendAll(request, broadcaster, state, handle);
     }
     if (!state.reported) {
-      const text = state.planned.length === 0 ? broadcastTexts.nobodyToSendTo(username) : broadcastTexts.finished(username, countOutcomes(state), state.abandoned);
+      const text =
+        state.planned.length === 0
+          ? broadcastTexts.nobodyToSendTo(username)
+          : broadcastTexts.finished(username, countOutcomes(state), state.abandoned);
       await handle({ type: 'RecordReport', broadcastId, messageId: await this.tellMaster(masterId, text) }, 'report');
     }
   }
@@ -114,7 +121,8 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
     const content = this.vault.open<{ content: MessageContent }>(request.content)?.content;
     if (!content) return handle({ type: 'Abandon', broadcastId, reason: 'content_erased' }, 'abandon');
     const bot = await this.directory.get(botId);
-    if (!bot || bot.status !== 'attached' || bot.broken === true) return handle({ type: 'Abandon', broadcastId, reason: 'client_bot_unavailable' }, 'abandon');
+    if (!bot || bot.status !== 'attached' || bot.broken === true)
+      return handle({ type: 'Abandon', broadcastId, reason: 'client_bot_unavailable' }, 'abandon');
 
     let anyDelivered = [...state.outcomes.values()].includes('delivered');
     while (!state.completed) {
@@ -132,7 +140,10 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
         }),
       );
       const upload = outcomes.find((o) => o.upload)?.upload;
-      state = await handle({ type: 'RecordResults', broadcastId, results: outcomes.map((o) => o.result), ...(upload ? { upload } : {}) }, `results:${batch[0]}`);
+      state = await handle(
+        { type: 'RecordResults', broadcastId, results: outcomes.map((o) => o.result), ...(upload ? { upload } : {}) },
+        `results:${batch[0]}`,
+      );
       anyDelivered ||= outcomes.some((o) => o.result.outcome === 'delivered');
       const stop = outcomes.find((o) => o.stop)?.stop;
       if (stop && !state.completed) state = await handle({ type: 'Abandon', broadcastId, reason: stop }, 'abandon');

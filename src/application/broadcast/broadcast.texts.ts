@@ -13,8 +13,7 @@ const abandoned: Record<AbandonReason, (bot: string) => string> = {
 /** What the MasterBot says about a broadcast (M10), in the product's words. */
 export const broadcastTexts = {
   sending: (recipients: number, bot: string) => `📣 Sending to ${customers(recipients)} of @${bot}…`,
-  nobodyToSendTo: (bot: string) =>
-    `📣 @${bot} has no customers to send to yet (customers who blocked the bot or are banned are left out).`,
+  nobodyToSendTo: (bot: string) => `📣 @${bot} has no customers to send to yet (customers who blocked the bot or are banned are left out).`,
   /** "📣 Broadcast via @bot finished: 120 delivered, 3 blocked the bot, 1 failed". */
   finished(bot: string, counts: BroadcastCounts, reason: AbandonReason | null): string {
     let text = `📣 Broadcast via @${bot} finished: ${counts.delivered} delivered, ${counts.blocked} blocked the bot, ${counts.failed} failed`;

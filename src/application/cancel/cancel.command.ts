@@ -3,7 +3,10 @@ import { TelegramCommand } from '../shared/telegram-origin';
 
 /** /cancel: leave whatever the master was doing and go back to the main menu. */
 export class CancelCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+  ) {
     super(origin);
   }
 }

@@ -31,7 +31,10 @@ export class AggregateStore {
 
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
     const recorded = (await this.store.readStream(streamId)).map(upcast);
-    const state = fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E));
+    const state = fold(
+      decider,
+      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
+    );
     return { recorded, state };
   }
 
@@ -56,14 +59,19 @@ export class AggregateStore {
   ): Promise<HandleResult<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const { recorded, state } = await this.load(streamId, decider);
-      if (recorded.some((e) => e.metadata.causationId === origin.causationId)) return { state, events: [], duplicate: true, position: null };
+      if (recorded.some((e) => e.metadata.causationId === origin.causationId))
+        return { state, events: [], duplicate: true, position: null };
       const resolved = typeof command === 'function' ? await (command as (s: S) => Promise<C | null>)(state) : command;
       if (resolved === null) return { state, events: [], duplicate: false, position: null };
       const events = decider.decide(resolved, state);
       if (events.length === 0) return { state, events, duplicate: false, position: null };
       const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision;
       try {
-        const result = await this.store.appendToStream(streamId, events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))), expected);
+        const result = await this.store.appendToStream(
+          streamId,
+          events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))),
+          expected,
+        );
         const next = events.reduce((s, e) => decider.evolve(s, e), state);
         return { state: next, events, duplicate: false, position: result.position };
       } catch (error) {

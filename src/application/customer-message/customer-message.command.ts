@@ -41,14 +41,24 @@ export class EditCustomerMessageCommand extends TelegramCommand {
 
 /** C1: a customer sends /start (optionally with a deep-link parameter) and gets the greeting. */
 export class CustomerStartCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly botId: number, readonly customerId: number, readonly startParameter: string | null) {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly customerId: number,
+    readonly startParameter: string | null,
+  ) {
     super(origin);
   }
 }
 
 /** A customer blocked (or unblocked) the client bot: Telegram's my_chat_member update. */
 export class CustomerBlockedBotCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly botId: number, readonly customerId: number, readonly blocked: boolean) {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly customerId: number,
+    readonly blocked: boolean,
+  ) {
     super(origin);
   }
 }

@@ -3,7 +3,10 @@ import { TelegramCommand } from '../shared/telegram-origin';
 
 /** M8: /help — what the MasterBot does and its commands. */
 export class HelpCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+  ) {
     super(origin);
   }
 }

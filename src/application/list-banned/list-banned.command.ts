@@ -3,7 +3,10 @@ import { TelegramCommand } from '../shared/telegram-origin';
 
 /** M6: /banned — the banned customers, each with an unban button. */
 export class ListBannedCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+  ) {
     super(origin);
   }
 }

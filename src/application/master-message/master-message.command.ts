@@ -7,7 +7,12 @@ import { TelegramCommand } from '../shared/telegram-origin';
  * master's state: a bot token while adding a bot, an answer after pressing "Reply", otherwise nothing.
  */
 export class MasterMessageCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly messageId: number, readonly content: MessageContent | null) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly messageId: number,
+    readonly content: MessageContent | null,
+  ) {
     super(origin);
   }
 }

@@ -50,7 +50,12 @@ export class AlbumRelay {
 
     let sent: { messageIds: number[]; uploaded: UploadedFile[] };
     try {
-      sent = await this.sender.sendAlbum({ botId: job.data.botId }, { botId: 'master', chatId: job.data.masterId }, items as MediaContent[], { header });
+      sent = await this.sender.sendAlbum(
+        { botId: job.data.botId },
+        { botId: 'master', chatId: job.data.masterId },
+        items as MediaContent[],
+        { header },
+      );
     } catch (error) {
       // The group as a whole was refused (a file too big, a mix Telegram would not take): one by one, then.
       if (error instanceof FileTooBigError || isTelegramRefusal(error)) return false;

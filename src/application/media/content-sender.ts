@@ -49,7 +49,12 @@ export class ContentSender {
     this.transfer = new FileTransfer(cache ?? null);
   }
 
-  async send(from: { botId: BotRef }, to: { botId: BotRef; chatId: number }, content: MessageContent, options: SendContentOptions = {}): Promise<SendResult> {
+  async send(
+    from: { botId: BotRef },
+    to: { botId: BotRef; chatId: number },
+    content: MessageContent,
+    options: SendContentOptions = {},
+  ): Promise<SendResult> {
     const api = await this.api(to.botId);
     const { header, replyToMessageId, buttons } = options;
     const sent: number[] = [];
@@ -58,7 +63,10 @@ export class ContentSender {
       const parts = splitText(text, TELEGRAM_LIMITS.text);
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
-        const message = await api.sendText(to.chatId, part, { replyToMessageId: i === 0 ? first.replyTo : undefined, buttons: last ? lastButtons : undefined });
+        const message = await api.sendText(to.chatId, part, {
+          replyToMessageId: i === 0 ? first.replyTo : undefined,
+          buttons: last ? lastButtons : undefined,
+        });
         sent.push(message.messageId);
       }
     };
@@ -68,8 +76,10 @@ export class ContentSender {
     } else if (UNCAPTIONED.has(content.kind)) {
       if (header) await texts(header, { replyTo: replyToMessageId });
       const replyTo = header ? undefined : replyToMessageId;
-      if (content.kind === 'location') sent.push((await api.sendLocation(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
-      else if (content.kind === 'contact') sent.push((await api.sendContact(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
+      if (content.kind === 'location')
+        sent.push((await api.sendLocation(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
+      else if (content.kind === 'contact')
+        sent.push((await api.sendContact(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
       else uploaded = await this.sendFile(from, to, api, content as MediaContent, { replyToMessageId: replyTo, buttons }, sent);
     } else {
       const media = content as MediaContent;
@@ -97,7 +107,12 @@ export class ContentSender {
   }
 
   /** One media group; the header is the first item's caption. Check `canSendAsAlbum` first. */
-  async sendAlbum(from: { botId: BotRef }, to: { botId: BotRef; chatId: number }, items: MediaContent[], options: { header?: string } = {}) {
+  async sendAlbum(
+    from: { botId: BotRef },
+    to: { botId: BotRef; chatId: number },
+    items: MediaContent[],
+    options: { header?: string } = {},
+  ) {
     const api = await this.api(to.botId);
     const route = await this.route(from.botId, to.botId);
     const files = items.map((item) => ({ file: item.file, kind: item.kind }));

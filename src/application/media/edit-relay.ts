@@ -30,7 +30,9 @@ export class EditRelay {
     const edit = readReplyContent(this.vault.open(data.content));
     // Erased content leaves nothing to tell. A live location "edits" itself every few seconds: no notices.
     if (!edit || edit.content.kind === 'location') return;
-    const original = recorded.find((e) => e.type === 'CustomerMessageReceived' && (e.data as { messageId: number }).messageId === data.messageId);
+    const original = recorded.find(
+      (e) => e.type === 'CustomerMessageReceived' && (e.data as { messageId: number }).messageId === data.messageId,
+    );
     const customer = original ? readRelayContent(this.vault.open((original.data as { content: never }).content))?.customer : undefined;
     const name = customer?.firstName ?? 'The customer';
     const body = textOf(edit.content);

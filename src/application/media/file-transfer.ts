@@ -38,14 +38,16 @@ export class FileTransfer {
     const cached = useCache && this.cache ? await this.cache.find(route.targetBotId, file.fileUniqueId) : null;
     if (cached) return { file, media: { fileId: cached }, fromCache: true };
     // Telegram would refuse anyway: do not spend a getFile on it.
-    if (file.fileSize !== undefined && file.fileSize > TELEGRAM_LIMITS.downloadBytes) throw new FileTooBigError(kind, file.fileSize, 'download');
+    if (file.fileSize !== undefined && file.fileSize > TELEGRAM_LIMITS.downloadBytes)
+      throw new FileTooBigError(kind, file.fileSize, 'download');
     const located = await route.source.getFile(file.fileId).catch((error: unknown) => {
       if (error instanceof TelegramApiError && error.code === 400 && /too big/i.test(error.description)) {
         throw new FileTooBigError(kind, file.fileSize, 'download');
       }
       throw error;
     });
-    if (located.fileSize !== undefined && located.fileSize > TELEGRAM_LIMITS.downloadBytes) throw new FileTooBigError(kind, located.fileSize, 'download');
+    if (located.fileSize !== undefined && located.fileSize > TELEGRAM_LIMITS.downloadBytes)
+      throw new FileTooBigError(kind, located.fileSize, 'download');
     const fileName = file.fileName ?? basename(located.filePath);
     const source = async () => (await route.source.downloadFile(located.filePath)).stream;
     return { file, media: { source, fileName }, fromCache: false };
@@ -74,7 +76,8 @@ export class FileTransfer {
         const sent = await send(prepared);
         return { sent, uploaded: uploadsOf(prepared, sent, route.targetBotId) };
       } catch (error) {
-        if (error instanceof TelegramApiError && error.code === 413) throw new FileTooBigError(files[0].kind, files[0].file.fileSize, 'upload');
+        if (error instanceof TelegramApiError && error.code === 413)
+          throw new FileTooBigError(files[0].kind, files[0].file.fileSize, 'upload');
         // A cached id Telegram no longer accepts (400): transfer instead. Without one, a retry would fail alike.
         const staleCache = error instanceof TelegramApiError && error.code === 400 && prepared.some((p) => p.fromCache);
         if (staleCache) throw new StaleCacheError(error as TelegramApiError);

@@ -32,7 +32,10 @@ export function readRelayContent(opened: unknown): RelayContent | null {
   if (!isObject(opened)) return null;
   const content = contentOf(opened);
   if (!content) return null;
-  const customer = isObject(opened.customer) && typeof opened.customer.firstName === 'string' ? (opened.customer as unknown as CustomerName) : { firstName: 'A customer' };
+  const customer =
+    isObject(opened.customer) && typeof opened.customer.firstName === 'string'
+      ? (opened.customer as unknown as CustomerName)
+      : { firstName: 'A customer' };
   return { content, customer };
 }
 

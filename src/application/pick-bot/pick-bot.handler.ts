@@ -13,7 +13,12 @@ export class PickBotHandler implements ICommandHandler<PickBotCommand> {
   ) {}
 
   async execute({ origin, masterId, purpose, botId }: PickBotCommand) {
-    const result = await this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'PickBot', masterId, purpose, botId }, origin);
+    const result = await this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'PickBot', masterId, purpose, botId },
+      origin,
+    );
     await this.verifier.releaseDetached(result.events, masterId, origin);
     return result;
   }

@@ -94,7 +94,10 @@ export class WrongExpectedRevisionError extends Error {
 
 /** An append reused some event ids but not as the same batch at the same place: a programming error. */
 export class DuplicateEventIdError extends Error {
-  constructor(readonly streamId: string, readonly eventId: string) {
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
     super(`Event id ${eventId} already exists elsewhere than this append to ${streamId}`);
     this.name = 'DuplicateEventIdError';
   }

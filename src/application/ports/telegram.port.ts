@@ -80,7 +80,11 @@ export interface BotApi {
   /** 2–10 items; media groups cannot carry inline buttons. One SentMessage per item, in order. */
   sendMediaGroup(chatId: number, items: AlbumItem[], options?: { replyToMessageId?: number }): Promise<SentMessage[]>;
   sendLocation(chatId: number, location: { latitude: number; longitude: number }, options?: SendTextOptions): Promise<SentMessage>;
-  sendContact(chatId: number, contact: { phoneNumber: string; firstName: string; lastName?: string }, options?: SendTextOptions): Promise<SentMessage>;
+  sendContact(
+    chatId: number,
+    contact: { phoneNumber: string; firstName: string; lastName?: string },
+    options?: SendTextOptions,
+  ): Promise<SentMessage>;
   /** Where this bot may download one of its files (Telegram serves bots files up to 20 MB). */
   getFile(fileId: string): Promise<{ filePath: string; fileSize?: number }>;
   /** The file's bytes as a stream (never buffered whole); `size` from Content-Length when known. */

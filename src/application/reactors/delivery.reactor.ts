@@ -45,7 +45,8 @@ export class DeliveryReactor implements Reactor {
 
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
     const base = { botId: target.botId, customerId: target.customerId, masterId, replyId };
-    const fail = (reason: string) => this.aggregates.handle(stream, conversationDecider, { type: 'RecordDeliveryFailure', ...base, reason }, origin);
+    const fail = (reason: string) =>
+      this.aggregates.handle(stream, conversationDecider, { type: 'RecordDeliveryFailure', ...base, reason }, origin);
 
     const reply = readReplyContent(this.vault.open(content));
     const api = await this.bots.client(target.botId, event.position);
@@ -58,7 +59,13 @@ export class DeliveryReactor implements Reactor {
       await this.aggregates.handle(
         stream,
         conversationDecider,
-        { type: 'RecordDelivery', ...base, relayedMessageId: target.relayedMessageId, deliveredMessageId: sent.messageId, uploaded: sent.uploaded },
+        {
+          type: 'RecordDelivery',
+          ...base,
+          relayedMessageId: target.relayedMessageId,
+          deliveredMessageId: sent.messageId,
+          uploaded: sent.uploaded,
+        },
         origin,
       );
     } catch (error) {

@@ -15,7 +15,8 @@ import { texts } from './texts';
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-type Conversation<T extends 'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'> = ConversationEventOf<T>['data'];
+type Conversation<T extends 'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'> =
+  ConversationEventOf<T>['data'];
 
 /**
  * Everything the MasterBot says in answer to the master, rendered from the recorded events: welcome,
@@ -94,12 +95,16 @@ export class MasterNotifierReactor implements Reactor {
         await this.deleteQuietly(master, masterId, event.data.tokenMessageId);
         await say(texts.attached(event.data.username));
         const client = await this.bots.client(event.data.botId, recorded.position);
-        await client?.setCommands(CLIENT_BOT_COMMANDS).catch((error: unknown) => this.logger.warn(`setMyCommands for ${event.data.botId}: ${String(error)}`));
+        await client
+          ?.setCommands(CLIENT_BOT_COMMANDS)
+          .catch((error: unknown) => this.logger.warn(`setMyCommands for ${event.data.botId}: ${String(error)}`));
         return;
       }
       case 'ClientBotDetached': {
         const client = await this.bots.client(event.data.botId, recorded.position);
-        await client?.deleteWebhook().catch((error: unknown) => this.logger.warn(`deleteWebhook for ${event.data.botId}: ${String(error)}`));
+        await client
+          ?.deleteWebhook()
+          .catch((error: unknown) => this.logger.warn(`deleteWebhook for ${event.data.botId}: ${String(error)}`));
         await say(texts.detached(event.data.username));
         return;
       }
@@ -127,7 +132,9 @@ export class MasterNotifierReactor implements Reactor {
         if (list.length === 0) return void (await say(texts.noneBanned));
         const name = (sealed: (typeof list)[number]['name']) => this.vault.open<{ name: string }>(sealed)?.name ?? 'an erased customer';
         // Telegram allows 100 buttons per keyboard; the oldest bans come first.
-        const buttons = list.slice(0, 100).map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
+        const buttons = list
+          .slice(0, 100)
+          .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
         await say(texts.bannedList(list.length), buttons);
         return;
       }
@@ -155,7 +162,11 @@ export class MasterNotifierReactor implements Reactor {
         const { recorded: history } = await this.aggregates.load(conversationStreamId(data.botId, data.customerId), conversationDecider);
         const ban = history.filter((e) => e.type === 'CustomerBanned' && e.position <= recorded.position).pop();
         const name = ban ? this.vault.open<{ name: string }>((ban.data as Conversation<'CustomerBanned'>).name)?.name : undefined;
-        await say(recorded.type === 'CustomerBanned' ? texts.banned(name ?? 'The customer', username) : texts.unbanned(name ?? 'The customer', username));
+        await say(
+          recorded.type === 'CustomerBanned'
+            ? texts.banned(name ?? 'The customer', username)
+            : texts.unbanned(name ?? 'The customer', username),
+        );
         return true;
       }
       case 'CustomerStarted': {

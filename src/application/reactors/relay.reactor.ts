@@ -64,7 +64,8 @@ export class RelayReactor implements Reactor {
 
   async react(event: RecordedEvent): Promise<void> {
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-    if (event.type === 'CustomerMessageEdited') return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
+    if (event.type === 'CustomerMessageEdited')
+      return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
     const data = event.data as unknown as Received;
     const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
@@ -91,7 +92,12 @@ export class RelayReactor implements Reactor {
           // Nothing to relay but the fact: the master can still reply to the notice and ask for less.
           const caption = 'caption' in content.content ? content.content.caption : undefined;
           const notice = tooBigNotice(content, error);
-          return this.sender.send({ botId: 'master' }, to, { kind: 'text', text: caption ? `${notice}\n\n${caption}` : notice }, { header, buttons: RELAY_BUTTONS });
+          return this.sender.send(
+            { botId: 'master' },
+            to,
+            { kind: 'text', text: caption ? `${notice}\n\n${caption}` : notice },
+            { header, buttons: RELAY_BUTTONS },
+          );
         });
       await this.recordRelay(job, sent);
     } catch (error) {
@@ -104,7 +110,16 @@ export class RelayReactor implements Reactor {
     return this.aggregates.handle(
       job.stream,
       conversationDecider,
-      { type: 'RecordRelay', botId, customerId, masterId, messageId, relayedMessageId: sent.messageId, extraMessageIds: sent.extraMessageIds, uploaded: sent.uploaded },
+      {
+        type: 'RecordRelay',
+        botId,
+        customerId,
+        masterId,
+        messageId,
+        relayedMessageId: sent.messageId,
+        extraMessageIds: sent.extraMessageIds,
+        uploaded: sent.uploaded,
+      },
       job.origin,
     );
   }
@@ -118,7 +133,12 @@ export class RelayReactor implements Reactor {
 
   private async recordFailure(job: RelayJob, reason: string): Promise<void> {
     const { botId, customerId, masterId, messageId } = job.data;
-    await this.aggregates.handle(job.stream, conversationDecider, { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason }, job.origin);
+    await this.aggregates.handle(
+      job.stream,
+      conversationDecider,
+      { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason },
+      job.origin,
+    );
   }
 }
 

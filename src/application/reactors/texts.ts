@@ -41,7 +41,8 @@ export const texts = {
   askForBroadcast: (username: string) =>
     `Send the message for every customer of @${username} — text, a photo, a file, anything. /cancel to stop.`,
   qrCaption: (link: string) => `Scan to write to ${link}`,
-  newCustomerVia: (username: string, startParameter: string) => `👋 A new customer started @${username} through your link “${startParameter}”.`,
+  newCustomerVia: (username: string, startParameter: string) =>
+    `👋 A new customer started @${username} through your link “${startParameter}”.`,
   botList: (bots: BotStats[]) =>
     bots.length === 0
       ? 'You have no client bots attached. /add attaches one.'
@@ -54,7 +55,8 @@ export const texts = {
           .join('\n'),
   noneBanned: 'Nobody is banned.',
   bannedList: (n: number) => `Banned customers (${n}). Press one to lift the ban:`,
-  banned: (name: string, username: string) => `🚫 ${name} is banned from @${username}: their messages no longer reach you. /banned to lift it.`,
+  banned: (name: string, username: string) =>
+    `🚫 ${name} is banned from @${username}: their messages no longer reach you. /banned to lift it.`,
   unbanned: (name: string, username: string) => `✅ ${name} may write to @${username} again.`,
   throttled: 'You are sending messages too fast. Please wait a minute; messages sent meanwhile are not delivered.',
   defaultGreeting: 'Hello! Send us your message and we will answer here as soon as we can.',

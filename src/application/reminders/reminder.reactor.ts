@@ -58,8 +58,9 @@ export class ReminderReactor implements Reactor {
 
   private async remind(recorded: RecordedEvent): Promise<void> {
     const issued = recorded.data as unknown as Issued;
-    const history = (await this.store.readStream(conversationStreamId(issued.botId, issued.customerId))).map(upcast) as unknown as (RecordedEvent &
-      ConversationEvent)[];
+    const history = (await this.store.readStream(conversationStreamId(issued.botId, issued.customerId))).map(
+      upcast,
+    ) as unknown as (RecordedEvent & ConversationEvent)[];
     const answered = history.some((e) => e.type === 'ReplyDelivered' && e.data.relayedMessageId === issued.relayedMessageId);
     if (answered) return;
     const relayed = history.find((e) => e.type === 'MessageRelayed' && e.data.messageId === issued.messageId);

@@ -13,7 +13,12 @@ export class RemoveClientBotHandler implements ICommandHandler<RemoveClientBotCo
   ) {}
 
   async execute({ origin, masterId }: RemoveClientBotCommand) {
-    const result = await this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'RequestRemoveBot', masterId }, origin);
+    const result = await this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'RequestRemoveBot', masterId },
+      origin,
+    );
     await this.verifier.releaseDetached(result.events, masterId, origin);
     return result;
   }

@@ -18,7 +18,11 @@ export class ReplyToCustomerCommand extends TelegramCommand {
 
 /** The "✍ Reply" button under a relayed message: the master's next message answers that customer. */
 export class StartRespondingCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number, readonly relayedMessageId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly relayedMessageId: number,
+  ) {
     super(origin);
   }
 }

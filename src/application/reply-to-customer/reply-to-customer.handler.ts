@@ -18,7 +18,12 @@ export class ReplyToCustomerHandler implements ICommandHandler<ReplyToCustomerCo
   async execute({ origin, masterId, messageId, replyToMessageId, content }: ReplyToCustomerCommand) {
     // The lookup is keyed by this master's chat: another master's relayed message with the same id is invisible here.
     const target = await this.targets.find(masterId, replyToMessageId);
-    return this.aggregates.handle(masterStreamId(masterId), masterUserDecider, await this.composer.compose(origin, masterId, messageId, target, content), origin);
+    return this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      await this.composer.compose(origin, masterId, messageId, target, content),
+      origin,
+    );
   }
 }
 

@@ -34,7 +34,9 @@ export class QrCodeReactor implements Reactor {
     const link = clientBotLink(username, startParameter);
     const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
     try {
-      await this.bots.master().sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
+      await this.bots
+        .master()
+        .sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
     } catch (error) {
       if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`QR code for master ${masterId}: ${error.message}`);

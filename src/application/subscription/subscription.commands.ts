@@ -3,14 +3,20 @@ import { TelegramCommand } from '../shared/telegram-origin';
 
 /** M7: /subscribe — a Telegram Stars subscription invoice for Pro. */
 export class SubscribeCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+  ) {
     super(origin);
   }
 }
 
 /** M7: /unsubscribe — cancel the renewal; Pro lasts to the end of the paid period. */
 export class UnsubscribeCommand extends TelegramCommand {
-  constructor(origin: CommandOrigin, readonly masterId: number) {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+  ) {
     super(origin);
   }
 }

@@ -11,7 +11,10 @@ export const STARS_SUBSCRIPTION_PERIOD_SECONDS = 30 * 24 * 60 * 60;
 
 @CommandHandler(SubscribeCommand)
 export class SubscribeHandler extends MasterCommandHandler<SubscribeCommand> {
-  constructor(aggregates: AggregateStore, @Inject(APP_SETTINGS) private readonly settings: AppSettings) {
+  constructor(
+    aggregates: AggregateStore,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {
     super(aggregates);
   }
 
@@ -29,7 +32,10 @@ export class UnsubscribeHandler extends MasterCommandHandler<UnsubscribeCommand>
 
 @CommandHandler(AnswerCheckoutCommand)
 export class AnswerCheckoutHandler extends MasterCommandHandler<AnswerCheckoutCommand> {
-  constructor(aggregates: AggregateStore, @Inject(APP_SETTINGS) private readonly settings: AppSettings) {
+  constructor(
+    aggregates: AggregateStore,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {
     super(aggregates);
   }
 
@@ -40,7 +46,10 @@ export class AnswerCheckoutHandler extends MasterCommandHandler<AnswerCheckoutCo
 
 @CommandHandler(RecordPaymentCommand)
 export class RecordPaymentHandler extends MasterCommandHandler<RecordPaymentCommand> {
-  constructor(aggregates: AggregateStore, @Inject(APP_SETTINGS) private readonly settings: AppSettings) {
+  constructor(
+    aggregates: AggregateStore,
+    @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+  ) {
     super(aggregates);
   }
 

@@ -38,6 +38,8 @@ export class AuditBearerGuard implements CanActivate {
     const expected = this.settings.token;
     if (expected !== null && secretsMatch(given, expected)) return true;
     http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="audit"');
-    throw new UnauthorizedException(given === undefined ? 'audit token required: send Authorization: Bearer <AUDIT_TOKEN>' : 'wrong audit token');
+    throw new UnauthorizedException(
+      given === undefined ? 'audit token required: send Authorization: Bearer <AUDIT_TOKEN>' : 'wrong audit token',
+    );
   }
 }

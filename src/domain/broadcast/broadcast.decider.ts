@@ -34,7 +34,9 @@ export function decideBroadcast(command: BroadcastCommand, state: BroadcastState
   if (!state.ref) throw new BroadcastRuleError(`broadcast ${broadcastId} is not planned`);
   if (command.type === 'RecordReport') {
     if (!state.completed) throw new BroadcastRuleError(`broadcast ${broadcastId} is not completed`);
-    return state.reported ? [] : [{ type: 'BroadcastReported', data: { broadcastId, masterId: state.ref.masterId, messageId: command.messageId } }];
+    return state.reported
+      ? []
+      : [{ type: 'BroadcastReported', data: { broadcastId, masterId: state.ref.masterId, messageId: command.messageId } }];
   }
   if (state.completed) return [];
   switch (command.type) {
@@ -51,13 +53,30 @@ export function decideBroadcast(command: BroadcastCommand, state: BroadcastState
       const fresh = command.results.filter((r) => !state.outcomes.has(r.customerId) && !seen.has(r.customerId) && seen.add(r.customerId));
       const upload = command.upload && !state.upload ? command.upload : undefined;
       if (fresh.length === 0 && !upload) return [];
-      const settled: BroadcastEvent = { type: 'BroadcastBatchSettled', data: { broadcastId, results: fresh, ...(upload ? { upload } : {}) } };
-      return [settled, ...completionIfDone(state, fresh.map((r) => r.outcome), null)];
+      const settled: BroadcastEvent = {
+        type: 'BroadcastBatchSettled',
+        data: { broadcastId, results: fresh, ...(upload ? { upload } : {}) },
+      };
+      return [
+        settled,
+        ...completionIfDone(
+          state,
+          fresh.map((r) => r.outcome),
+          null,
+        ),
+      ];
     }
     case 'MarkInterrupted': {
       const lost = unsettled(state);
       if (lost.length === 0) return [];
-      return [interrupted(broadcastId, lost), ...completionIfDone(state, lost.map(() => 'interrupted'), null)];
+      return [
+        interrupted(broadcastId, lost),
+        ...completionIfDone(
+          state,
+          lost.map(() => 'interrupted'),
+          null,
+        ),
+      ];
     }
     case 'Abandon': {
       const lost = unsettled(state);
@@ -65,7 +84,11 @@ export function decideBroadcast(command: BroadcastCommand, state: BroadcastState
       return [
         ...(lost.length ? [interrupted(broadcastId, lost)] : []),
         { type: 'BroadcastAbandoned', data: { broadcastId, reason: command.reason, unattempted } },
-        ...completionIfDone(state, lost.map(() => 'interrupted'), command.reason),
+        ...completionIfDone(
+          state,
+          lost.map(() => 'interrupted'),
+          command.reason,
+        ),
       ];
     }
   }
@@ -81,7 +104,10 @@ function plan(command: Extract<BroadcastCommand, { type: 'PlanBroadcast' }>): Br
     ...parts.map((customerIds, part): BroadcastEvent => ({ type: 'BroadcastRecipientsPlanned', data: { broadcastId, part, customerIds } })),
   ];
   if (ids.length === 0) {
-    events.push({ type: 'BroadcastCompleted', data: { broadcastId, masterId, botId, username, delivered: 0, blocked: 0, failed: 0, interrupted: 0, abandoned: null } });
+    events.push({
+      type: 'BroadcastCompleted',
+      data: { broadcastId, masterId, botId, username, delivered: 0, blocked: 0, failed: 0, interrupted: 0, abandoned: null },
+    });
   }
   return events;
 }

@@ -100,7 +100,9 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return [ev('RelayFailed', { ...who, messageId: command.messageId, reason: command.reason })];
     case 'RecordEditRelay':
       if (state.editOutcomes.has(`${command.messageId}:${command.editedAt}`)) return [];
-      return [ev('EditRelayed', { ...who, messageId: command.messageId, editedAt: command.editedAt, noticeMessageId: command.noticeMessageId })];
+      return [
+        ev('EditRelayed', { ...who, messageId: command.messageId, editedAt: command.editedAt, noticeMessageId: command.noticeMessageId }),
+      ];
     case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       const { replyId, relayedMessageId, deliveredMessageId } = command;
@@ -128,7 +130,11 @@ export function decideConversation(command: ConversationCommand, state: Conversa
   }
 }
 
-function receive(command: Extract<ConversationCommand, { type: 'ReceiveMessage' }>, state: ConversationState, who: Who): ConversationEvent[] {
+function receive(
+  command: Extract<ConversationCommand, { type: 'ReceiveMessage' }>,
+  state: ConversationState,
+  who: Who,
+): ConversationEvent[] {
   const { messageId, sentAt } = command;
   if (state.received.has(messageId) || state.dropped.has(messageId)) return [];
   if (state.banned) return [ev('MessageDropped', { ...who, messageId, reason: 'banned' })];

@@ -53,10 +53,7 @@ export type ConversationEvent =
     >
   | DomainEvent<'RelayFailed', Who & { messageId: number; reason: string }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
-  | DomainEvent<
-      'ReplyDelivered',
-      Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }
-    >
+  | DomainEvent<'ReplyDelivered', Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }>
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
   | DomainEvent<'CustomerUnbanned', Who>
@@ -82,5 +79,4 @@ export type ConversationEventType = ConversationEvent['type'];
 export type ConversationEventOf<T extends ConversationEventType> = Extract<ConversationEvent, { type: T }>;
 
 export const conversationId = (botId: number, customerId: number): string => `${botId}-${customerId}`;
-export const conversationStreamId = (botId: number, customerId: number): string =>
-  `conversation-${conversationId(botId, customerId)}`;
+export const conversationStreamId = (botId: number, customerId: number): string => `conversation-${conversationId(botId, customerId)}`;

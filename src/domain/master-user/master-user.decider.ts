@@ -101,7 +101,10 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       if (state.plan.kind === 'pro' && state.plan.renewing) return [reject(masterId, '/subscribe', 'already_pro')];
       return [
         ...backToMain(state, masterId, '/subscribe'),
-        { type: 'SubscriptionOffered', data: { masterId, payload: proPayload(masterId), stars: command.stars, periodSeconds: command.periodSeconds } },
+        {
+          type: 'SubscriptionOffered',
+          data: { masterId, payload: proPayload(masterId), stars: command.stars, periodSeconds: command.periodSeconds },
+        },
       ];
     case 'Unsubscribe':
       if (state.plan.kind !== 'pro') return [reject(masterId, '/unsubscribe', 'not_on_pro')];
@@ -145,7 +148,13 @@ function submitToken(command: Command<'SubmitBotToken'>, state: MasterUserState)
   return [
     {
       type: 'ClientBotAttached',
-      data: { masterId, botId: verdict.botId, username: verdict.username, encryptedToken: verdict.encryptedToken, tokenMessageId: messageId },
+      data: {
+        masterId,
+        botId: verdict.botId,
+        username: verdict.username,
+        encryptedToken: verdict.encryptedToken,
+        tokenMessageId: messageId,
+      },
     },
     transition(masterId, 'AwaitingBotToken', 'Main', 'bot token'),
   ];
@@ -169,7 +178,12 @@ function requestForBot(state: MasterUserState, masterId: number, purpose: BotPur
     ...leave,
     {
       type: 'BotPickerOffered',
-      data: { masterId, purpose, bots: bots.map(({ botId, username }) => ({ botId, username })), ...(purpose === 'qr' ? { startParameter } : {}) },
+      data: {
+        masterId,
+        purpose,
+        bots: bots.map(({ botId, username }) => ({ botId, username })),
+        ...(purpose === 'qr' ? { startParameter } : {}),
+      },
     },
     transition(masterId, 'Main', 'ChoosingBot', trigger),
   ];

@@ -62,10 +62,7 @@ export type MasterUserEvent =
   | DomainEvent<'WelcomeShown', { masterId: number }>
   | DomainEvent<'HelpShown', { masterId: number }>
   | DomainEvent<'StateChanged', { masterId: number; from: MasterFsmState; to: MasterFsmState; trigger: string }>
-  | DomainEvent<
-      'ClientBotAttached',
-      { masterId: number; botId: number; username: string; encryptedToken: string; tokenMessageId: number }
-    >
+  | DomainEvent<'ClientBotAttached', { masterId: number; botId: number; username: string; encryptedToken: string; tokenMessageId: number }>
   | DomainEvent<'ClientBotDetached', { masterId: number; botId: number; username: string }>
   /** Telegram answered 401 for the bot's token (revoked in @BotFather): no polling, no webhook, master told. */
   | DomainEvent<'ClientBotBroken', { masterId: number; botId: number; username: string; reason: 'token_revoked' }>
@@ -86,10 +83,7 @@ export type MasterUserEvent =
   /** M11: hours after which an unanswered relayed message gets one reminder; null turns reminders off. */
   | DomainEvent<'RemindersConfigured', { masterId: number; hours: number | null }>
   | DomainEvent<'ReplyStarted', { masterId: number; target: ReplyTarget }>
-  | DomainEvent<
-      'ReplySent',
-      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed }
-    >
+  | DomainEvent<'ReplySent', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -50,7 +50,8 @@ class EnvReader {
     if (value === null) return null;
     try {
       const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      if (!protocols.includes(parsed.protocol))
+        this.problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
     } catch {
       this.problems.push(`${name} is not a valid URL`);
     }

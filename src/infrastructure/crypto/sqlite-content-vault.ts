@@ -22,7 +22,10 @@ export class SqliteContentVault implements ContentVault {
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
   private readonly statements: Record<'select' | 'insert' | 'delete' | 'tombstone' | 'erased' | 'ofCustomer', Database.Statement>;
 
-  constructor(file: string, private readonly masterKey: Buffer) {
+  constructor(
+    file: string,
+    private readonly masterKey: Buffer,
+  ) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -63,11 +66,13 @@ export class SqliteContentVault implements ContentVault {
   }
 
   erase(conversationId: string): boolean {
-    const changes = this.db.transaction(() => {
-      const deleted = this.statements.delete.run(conversationId).changes;
-      if (deleted > 0) this.statements.tombstone.run(conversationId, new Date().toISOString());
-      return deleted;
-    }).immediate();
+    const changes = this.db
+      .transaction(() => {
+        const deleted = this.statements.delete.run(conversationId).changes;
+        if (deleted > 0) this.statements.tombstone.run(conversationId, new Date().toISOString());
+        return deleted;
+      })
+      .immediate();
     this.cache.delete(conversationId);
     // The write-ahead log still holds the page as it was before the delete: fold it into the (securely
     // overwritten) file and cut the log to zero bytes. SQLite waits (busy_timeout) for readers in other

@@ -583,11 +583,7 @@ function toActual(actual: unknown): number | 'no_stream' {
 function isUserEvent(resolved: AllStreamResolvedEvent): boolean {
   const event = resolved.event;
   return (
-    event !== undefined &&
-    resolved.link === undefined &&
-    event.isJson &&
-    !event.type.startsWith('$') &&
-    !event.streamId.startsWith('$')
+    event !== undefined && resolved.link === undefined && event.isJson && !event.type.startsWith('$') && !event.streamId.startsWith('$')
   );
 }
 

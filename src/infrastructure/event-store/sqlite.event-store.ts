@@ -53,7 +53,10 @@ export class SqliteEventStore implements EventStore {
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly statements: Record<'lastEvent' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
 
-  constructor(readonly file: string, private readonly pollIntervalMs = 500) {
+  constructor(
+    readonly file: string,
+    private readonly pollIntervalMs = 500,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -82,9 +85,7 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
          VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`,
       ),
-      readStream: this.db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
-      ),
+      readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
     };
@@ -201,9 +202,7 @@ export class SqliteEventStore implements EventStore {
    * real conflict or a reused id.
    */
   private findIdempotentReplay(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
-    const first = this.statements.findById.get(events[0].id) as
-      | { stream_id: string; revision: bigint; position: bigint }
-      | undefined;
+    const first = this.statements.findById.get(events[0].id) as { stream_id: string; revision: bigint; position: bigint } | undefined;
     if (!first) {
       for (const event of events.slice(1)) {
         if (this.statements.findById.get(event.id)) throw new DuplicateEventIdError(streamId, event.id);
@@ -228,9 +227,7 @@ export class SqliteEventStore implements EventStore {
 
   /** The stream's last revision and the hash its next event links to; `null` when the stream does not exist. */
   private lastLink(streamId: string): { revision: number; hash: string } | null {
-    const row = this.statements.lastEvent.get(streamId) as
-      | Pick<EventRow, 'revision' | 'id' | 'type' | 'data' | 'metadata'>
-      | undefined;
+    const row = this.statements.lastEvent.get(streamId) as Pick<EventRow, 'revision' | 'id' | 'type' | 'data' | 'metadata'> | undefined;
     if (!row) return null;
     const revision = Number(row.revision);
     const metadata = JSON.parse(row.metadata) as EventMetadata;

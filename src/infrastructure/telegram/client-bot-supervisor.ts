@@ -65,12 +65,18 @@ export class ClientBotSupervisor {
     const api = await this.bots.client(botId, atLeast);
     if (!api) return;
     await api.deleteWebhook().catch(() => undefined);
-    const poller = new UpdatePoller(`client-${botId}`, api, (u) => this.router.record({ kind: 'client', botId }, u), this.settings.pollingTimeoutSeconds, () => {
-      this.pollers.delete(botId);
-      void this.health
-        .reportTokenRevoked(botId, `polling:${Date.now()}`)
-        .catch((error: unknown) => this.logger.error(`could not mark bot ${botId} broken: ${String(error)}`));
-    });
+    const poller = new UpdatePoller(
+      `client-${botId}`,
+      api,
+      (u) => this.router.record({ kind: 'client', botId }, u),
+      this.settings.pollingTimeoutSeconds,
+      () => {
+        this.pollers.delete(botId);
+        void this.health
+          .reportTokenRevoked(botId, `polling:${Date.now()}`)
+          .catch((error: unknown) => this.logger.error(`could not mark bot ${botId} broken: ${String(error)}`));
+      },
+    );
     this.pollers.set(botId, poller.start());
   }
 }

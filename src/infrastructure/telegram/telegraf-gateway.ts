@@ -17,7 +17,17 @@ import {
 } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { MediaKind } from '../../domain/shared/message-content';
-import { albumPayload, downloadStream, inlineKeyboard, isUpload, MEDIA_METHOD, metaFields, openInput, replyFields, sentMessageOf } from './telegraf-media-payloads';
+import {
+  albumPayload,
+  downloadStream,
+  inlineKeyboard,
+  isUpload,
+  MEDIA_METHOD,
+  metaFields,
+  openInput,
+  replyFields,
+  sentMessageOf,
+} from './telegraf-media-payloads';
 
 /** The update kinds the product reads (others are not even sent to us). */
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
@@ -42,7 +52,8 @@ export class TelegrafGateway implements TelegramPort {
       const telegram = new Telegram(token, { apiRoot: this.apiRoot });
       // Telegraf drops its keep-alive agent for http:// roots (a self-hosted Bot API server, the test
       // fake), opening a new connection per call; give it a keep-alive agent of our own.
-      if (this.apiRoot.startsWith('http://')) (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
+      if (this.apiRoot.startsWith('http://'))
+        (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
       client = new TelegrafBotApi(telegram, this.apiRoot, token);
       this.clients.set(token, client);
     }
@@ -118,12 +129,17 @@ class TelegrafBotApi implements BotApi {
 
   async editStarSubscription(userId: number, chargeId: string, canceled: boolean): Promise<void> {
     await this.call('editUserStarSubscription', () =>
-      this.telegram.callApi('editUserStarSubscription' as never, { user_id: userId, telegram_payment_charge_id: chargeId, is_canceled: canceled } as never),
+      this.telegram.callApi(
+        'editUserStarSubscription' as never,
+        { user_id: userId, telegram_payment_charge_id: chargeId, is_canceled: canceled } as never,
+      ),
     );
   }
 
   async setWebhook(url: string, secretToken: string): Promise<void> {
-    await this.call('setWebhook', () => this.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }));
+    await this.call('setWebhook', () =>
+      this.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }),
+    );
   }
 
   async deleteWebhook(): Promise<void> {
@@ -143,14 +159,17 @@ class TelegrafBotApi implements BotApi {
   async sendMedia(chatId: number, kind: MediaKind, media: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     const method = MEDIA_METHOD[kind];
     const message = await this.callWithStreams(method, async (opened) =>
-      this.telegram.callApi(method as never, {
-        chat_id: chatId,
-        [kind]: await openInput(media, opened),
-        ...(options.caption ? { caption: options.caption } : {}),
-        ...metaFields(kind, options.meta),
-        ...replyFields(options.replyToMessageId, isUpload(media)),
-        ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
-      } as never),
+      this.telegram.callApi(
+        method as never,
+        {
+          chat_id: chatId,
+          [kind]: await openInput(media, opened),
+          ...(options.caption ? { caption: options.caption } : {}),
+          ...metaFields(kind, options.meta),
+          ...replyFields(options.replyToMessageId, isUpload(media)),
+          ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
+        } as never,
+      ),
     );
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
@@ -160,20 +179,31 @@ class TelegrafBotApi implements BotApi {
       this.telegram.callApi('sendMediaGroup', {
         chat_id: chatId,
         media: await albumPayload(items, opened),
-        ...replyFields(options.replyToMessageId, items.some((item) => isUpload(item.media))),
+        ...replyFields(
+          options.replyToMessageId,
+          items.some((item) => isUpload(item.media)),
+        ),
       } as never),
     );
     return (messages as unknown as Record<string, unknown>[]).map(sentMessageOf);
   }
 
-  async sendLocation(chatId: number, location: { latitude: number; longitude: number }, options: SendTextOptions = {}): Promise<SentMessage> {
+  async sendLocation(
+    chatId: number,
+    location: { latitude: number; longitude: number },
+    options: SendTextOptions = {},
+  ): Promise<SentMessage> {
     const message = await this.call('sendLocation', () =>
       this.telegram.callApi('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) } as never),
     );
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
 
-  async sendContact(chatId: number, contact: { phoneNumber: string; firstName: string; lastName?: string }, options: SendTextOptions = {}): Promise<SentMessage> {
+  async sendContact(
+    chatId: number,
+    contact: { phoneNumber: string; firstName: string; lastName?: string },
+    options: SendTextOptions = {},
+  ): Promise<SentMessage> {
     const fields = { phone_number: contact.phoneNumber, first_name: contact.firstName, last_name: contact.lastName };
     const message = await this.call('sendContact', () =>
       this.telegram.callApi('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) } as never),

@@ -57,7 +57,11 @@ export function metaFields(kind: MediaKind, meta: MediaMeta = {}): Record<string
 
 export async function albumPayload(items: AlbumItem[], opened: Readable[]): Promise<Record<string, unknown>[]> {
   return Promise.all(
-    items.map(async (item) => ({ type: item.kind, media: await openInput(item.media, opened), ...(item.caption ? { caption: item.caption } : {}) })),
+    items.map(async (item) => ({
+      type: item.kind,
+      media: await openInput(item.media, opened),
+      ...(item.caption ? { caption: item.caption } : {}),
+    })),
   );
 }
 
@@ -71,17 +75,27 @@ export function sentMessageOf(message: Record<string, unknown>): SentMessage {
   const photo = message.photo as TgFile[] | undefined;
   const kinds = ['animation', 'video', 'document', 'voice', 'audio', 'sticker', 'video_note'];
   const file = photo?.[photo.length - 1] ?? kinds.map((k) => message[k] as TgFile | undefined).find(Boolean);
-  return { messageId: message.message_id as number, ...(file ? { file: { fileId: file.file_id, fileUniqueId: file.file_unique_id } } : {}) };
+  return {
+    messageId: message.message_id as number,
+    ...(file ? { file: { fileId: file.file_id, fileUniqueId: file.file_unique_id } } : {}),
+  };
 }
 
 /** Streams a file from `${apiRoot}/file/bot<token>/<path>`; the URL holds the token, so it never reaches an error. */
 export async function downloadStream(apiRoot: string, token: string, filePath: string): Promise<{ stream: Readable; size?: number }> {
-  const url = new URL(`./file/bot${token}/${filePath.split('/').map(encodeURIComponent).join('/')}`, apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`);
+  const url = new URL(
+    `./file/bot${token}/${filePath.split('/').map(encodeURIComponent).join('/')}`,
+    apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`,
+  );
   const response = await fetch(url);
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     // 4xx here means the file is gone or too big to serve; report it as a refusal, not as a revoked token.
-    throw new TelegramApiError('downloadFile', response.status >= 500 ? response.status : 400, `file download failed: HTTP ${response.status}`);
+    throw new TelegramApiError(
+      'downloadFile',
+      response.status >= 500 ? response.status : 400,
+      `file download failed: HTTP ${response.status}`,
+    );
   }
   const length = Number(response.headers.get('content-length'));
   return { stream: Readable.fromWeb(response.body as never), ...(Number.isFinite(length) && length > 0 ? { size: length } : {}) };

@@ -77,7 +77,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isId = (v: unknown): v is number => Number.isSafeInteger(v);
 
 function checkUser(v: unknown, where: string): void {
-  if (!isObject(v) || !isId(v.id) || typeof v.first_name !== 'string') throw new BadUpdateError(`${where} must be a user with id and first_name`);
+  if (!isObject(v) || !isId(v.id) || typeof v.first_name !== 'string')
+    throw new BadUpdateError(`${where} must be a user with id and first_name`);
 }
 
 function checkMessage(v: unknown, where: string): void {
@@ -91,7 +92,8 @@ function checkMessage(v: unknown, where: string): void {
   for (const field of ['date', 'edit_date']) {
     if (v[field] !== undefined && !isId(v[field])) throw new BadUpdateError(`${where}.${field} must be an integer`);
   }
-  if (v.media_group_id !== undefined && typeof v.media_group_id !== 'string') throw new BadUpdateError(`${where}.media_group_id must be a string`);
+  if (v.media_group_id !== undefined && typeof v.media_group_id !== 'string')
+    throw new BadUpdateError(`${where}.media_group_id must be a string`);
   if (v.successful_payment !== undefined) checkPayment(v.successful_payment, `${where}.successful_payment`);
 }
 
@@ -121,14 +123,26 @@ export function parseUpdate(body: unknown): TgUpdate {
   }
   if (body.pre_checkout_query !== undefined) {
     const q = body.pre_checkout_query;
-    if (!isObject(q) || typeof q.id !== 'string' || typeof q.currency !== 'string' || !isId(q.total_amount) || typeof q.invoice_payload !== 'string') {
+    if (
+      !isObject(q) ||
+      typeof q.id !== 'string' ||
+      typeof q.currency !== 'string' ||
+      !isId(q.total_amount) ||
+      typeof q.invoice_payload !== 'string'
+    ) {
       throw new BadUpdateError('pre_checkout_query is malformed');
     }
     checkUser(q.from, 'pre_checkout_query.from');
   }
   if (body.my_chat_member !== undefined) {
     const m = body.my_chat_member;
-    if (!isObject(m) || !isObject(m.chat) || !isId(m.chat.id) || !isObject(m.new_chat_member) || typeof m.new_chat_member.status !== 'string') {
+    if (
+      !isObject(m) ||
+      !isObject(m.chat) ||
+      !isId(m.chat.id) ||
+      !isObject(m.new_chat_member) ||
+      typeof m.new_chat_member.status !== 'string'
+    ) {
       throw new BadUpdateError('my_chat_member is malformed');
     }
     checkUser(m.from, 'my_chat_member.from');

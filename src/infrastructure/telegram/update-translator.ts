@@ -50,7 +50,14 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
   if (update.callback_query) return translateButton(origin, update.callback_query);
   const checkout = update.pre_checkout_query;
   if (checkout) {
-    return new AnswerCheckoutCommand(origin, checkout.from.id, checkout.id, checkout.invoice_payload, checkout.currency, checkout.total_amount);
+    return new AnswerCheckoutCommand(
+      origin,
+      checkout.from.id,
+      checkout.id,
+      checkout.invoice_payload,
+      checkout.currency,
+      checkout.total_amount,
+    );
   }
   const message = update.message;
   // The MasterBot serves its master in a private chat only; groups and channels are ignored.
@@ -58,12 +65,19 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
   const masterId = message.from.id;
   const payment = message.successful_payment;
   if (payment) {
-    return new RecordPaymentCommand(origin, masterId, payment.telegram_payment_charge_id, payment.total_amount, payment.subscription_expiration_date);
+    return new RecordPaymentCommand(
+      origin,
+      masterId,
+      payment.telegram_payment_charge_id,
+      payment.total_amount,
+      payment.subscription_expiration_date,
+    );
   }
   const command = slashCommand(message.text);
   if (command) return translateMasterCommand(origin, message, command.name, command.argument);
   const content = messageContentOf(message);
-  if (message.reply_to_message) return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content);
+  if (message.reply_to_message)
+    return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content);
   return new MasterMessageCommand(origin, masterId, message.message_id, content);
 }
 
@@ -113,7 +127,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   const masterId = query.from.id;
   const data = query.data ?? '';
   const pick = /^pick:([a-z]+):(\d+)$/.exec(data);
-  if (pick && (PURPOSES as readonly string[]).includes(pick[1])) return new PickBotCommand(origin, masterId, pick[1] as BotPurpose, Number(pick[2]));
+  if (pick && (PURPOSES as readonly string[]).includes(pick[1]))
+    return new PickBotCommand(origin, masterId, pick[1] as BotPurpose, Number(pick[2]));
   // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
   const legacyRemove = /^remove:(\d+)$/.exec(data);
   if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));

@@ -8,7 +8,13 @@ type Event = MasterUserEvent | ConversationEvent;
 
 /** The bots an event touches: its own, or the ones a Pro change pauses or resumes. */
 const botsOf = (event: Event): number[] =>
-  event.type === 'ProExpired' ? event.data.pausedBotIds : event.type === 'ProActivated' ? event.data.resumedBotIds : 'botId' in event.data ? [event.data.botId] : [];
+  event.type === 'ProExpired'
+    ? event.data.pausedBotIds
+    : event.type === 'ProActivated'
+      ? event.data.resumedBotIds
+      : 'botId' in event.data
+        ? [event.data.botId]
+        : [];
 
 /** Client bots with their owner, encrypted token, status (attached, paused, broken), greeting and counters. */
 export class ClientBotsProjector implements Projector {

@@ -32,7 +32,15 @@ export class CustomersProjector implements Projector {
       const event = recorded as unknown as ConversationEvent;
       const { botId, customerId, masterId } = event.data;
       const at = recorded.recordedAt.toISOString();
-      const row = customers.get({ botId, customerId }) ?? { botId, customerId, masterId, firstSeenAt: at, lastMessageAt: null, blocked: false, banned: false };
+      const row = customers.get({ botId, customerId }) ?? {
+        botId,
+        customerId,
+        masterId,
+        firstSeenAt: at,
+        lastMessageAt: null,
+        blocked: false,
+        banned: false,
+      };
       row.masterId = masterId;
       switch (event.type) {
         case 'CustomerMessageReceived':

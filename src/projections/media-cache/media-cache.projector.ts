@@ -19,7 +19,12 @@ export class MediaCacheProjector implements Projector {
         for (const file of event.data.files) cache.delete({ botId: file.botId, fileUniqueId: file.fileUniqueId });
       } else if (event.type === 'MessageRelayed' || event.type === 'ReplyDelivered') {
         for (const file of event.data.uploaded) {
-          cache.put({ botId: file.botId, fileUniqueId: file.fileUniqueId, fileId: file.fileId, cachedAt: recorded.recordedAt.toISOString() });
+          cache.put({
+            botId: file.botId,
+            fileUniqueId: file.fileUniqueId,
+            fileId: file.fileId,
+            cachedAt: recorded.recordedAt.toISOString(),
+          });
         }
       }
     }

@@ -42,16 +42,25 @@ export class MessageRefsProjector implements Projector {
     const written = new Map<string, Group[]>();
     for (const event of typed) {
       if (event.type !== 'MessageRelayed' && event.type !== 'EditRelayed') continue;
-      for (const row of rowsOf(event, new Date(0))) written.set(refs.table.keyOf(row), [...(written.get(refs.table.keyOf(row)) ?? []), row]);
+      for (const row of rowsOf(event, new Date(0)))
+        written.set(refs.table.keyOf(row), [...(written.get(refs.table.keyOf(row)) ?? []), row]);
     }
     // An answer marks every part of the answered message: load the answered rows, then all parts of
     // their messages (stored ones; parts this batch writes are in memory anyway).
-    const answered = typed.flatMap((e) => (e.type === 'ReplyDelivered' ? [{ masterChatId: e.data.masterId, relayedMessageId: e.data.relayedMessageId }] : []));
+    const answered = typed.flatMap((e) =>
+      e.type === 'ReplyDelivered' ? [{ masterChatId: e.data.masterId, relayedMessageId: e.data.relayedMessageId }] : [],
+    );
     await refs.load(answered);
     const groups = new Map<string, Group>();
     for (const key of answered) {
       const candidates = [refs.get(key), ...(written.get(refs.table.keyOf(key)) ?? [])];
-      for (const c of candidates) if (c) groups.set(groupKey(c), { masterChatId: c.masterChatId, conversationId: c.conversationId, customerMessageId: c.customerMessageId });
+      for (const c of candidates)
+        if (c)
+          groups.set(groupKey(c), {
+            masterChatId: c.masterChatId,
+            conversationId: c.conversationId,
+            customerMessageId: c.customerMessageId,
+          });
     }
     await refs.load([...groups.values()]);
     const parts = new Map<string, Set<MessageRefRow>>();

@@ -38,6 +38,8 @@ export class ReplyTargetQuery implements ReplyTargetLookup {
   }
 
   private load(masterChatId: number, relayedMessageId: number): Promise<MessageRefRow | null> {
-    return exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(MessageRefRow).findOneBy({ masterChatId, relayedMessageId }));
+    return exclusiveOnSqlite(this.dataSource, () =>
+      this.dataSource.getRepository(MessageRefRow).findOneBy({ masterChatId, relayedMessageId }),
+    );
   }
 }

@@ -128,13 +128,18 @@ export class ProjectionRebuilder {
       // Where the pass starts: the beginning as soon as one projection starts afresh.
       const resumedFrom = minPosition(lanes);
       const memory = new ShadowMemory(options.memoryRowLimit ?? DEFAULT_MEMORY_ROW_LIMIT);
-      await memory.load(this.dataSource, lanes.flatMap((l) => l.definition.tables));
+      await memory.load(
+        this.dataSource,
+        lanes.flatMap((l) => l.definition.tables),
+      );
 
       let mark = performance.now();
       // To the head as of now, then once more to the head as of then: under steady traffic this stays
       // bounded, and leaves only a moment's worth of events for the frozen catch-up.
       for (let round = 0; round < 2; round++) {
-        await this.replay(lanes, await this.store.headPosition(), pageSize, memory, counter, options, (head) => progress('replay', lanes, head));
+        await this.replay(lanes, await this.store.headPosition(), pageSize, memory, counter, options, (head) =>
+          progress('replay', lanes, head),
+        );
       }
       phases.replay = performance.now() - mark;
 
@@ -158,7 +163,14 @@ export class ProjectionRebuilder {
 
       const ms = performance.now() - started;
       progress('done', lanes, minPosition(lanes));
-      return { projections: names, events: counter.events, ms, eventsPerSecond: rate(counter.events, ms), resumedFrom: resumedFrom === null ? null : resumedFrom.toString(), phases };
+      return {
+        projections: names,
+        events: counter.events,
+        ms,
+        eventsPerSecond: rate(counter.events, ms),
+        resumedFrom: resumedFrom === null ? null : resumedFrom.toString(),
+        phases,
+      };
     });
   }
 
@@ -191,9 +203,16 @@ export class ProjectionRebuilder {
         const checkpoints: ProjectionCheckpoint[] = [];
         for (const lane of lanes) {
           if (lane.position !== null && lane.position >= last) continue;
-          const relevant = events.filter((e) => lane.projector.handles.has(e.type) && (lane.position === null || e.position > lane.position));
-          if (relevant.length > 0) await lane.projector.apply(relevant, new ProjectionContext(em, lane.definition.tables, SHADOW_PREFIX, memory.tables));
-          checkpoints.push({ name: rebuildCheckpointName(lane.definition.name), position: last.toString(), updatedAt: new Date().toISOString() });
+          const relevant = events.filter(
+            (e) => lane.projector.handles.has(e.type) && (lane.position === null || e.position > lane.position),
+          );
+          if (relevant.length > 0)
+            await lane.projector.apply(relevant, new ProjectionContext(em, lane.definition.tables, SHADOW_PREFIX, memory.tables));
+          checkpoints.push({
+            name: rebuildCheckpointName(lane.definition.name),
+            position: last.toString(),
+            updatedAt: new Date().toISOString(),
+          });
         }
         await checkpointTable(em).upsert(checkpoints);
       });
@@ -385,7 +404,9 @@ class ShadowMemory {
       const metadata = dataSource.entityMetadatas.find((m) => m.tableName === table);
       if (!metadata) throw new Error(`no entity maps the table ${table}`);
       const shadow = new RowTable<object>(dataSource.manager, metadata, shadowOf(table), dialectOf(dataSource));
-      const [{ n }]: { n: number | string }[] = await exclusiveOnSqlite(dataSource, () => dataSource.query(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(dialectOf(dataSource), shadow.name)}`));
+      const [{ n }]: { n: number | string }[] = await exclusiveOnSqlite(dataSource, () =>
+        dataSource.query(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(dialectOf(dataSource), shadow.name)}`),
+      );
       rows += Number(n);
       if (rows > this.limit) return;
       const copy = new TableMemory<object>();
@@ -417,7 +438,8 @@ function takeLockFile(path: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(path, 'utf8'));
-      if (pid > 0 && pid !== process.pid && alive(pid)) throw new Error(`another projection rebuild is running on this database (pid ${pid})`);
+      if (pid > 0 && pid !== process.pid && alive(pid))
+        throw new Error(`another projection rebuild is running on this database (pid ${pid})`);
       if (pid === process.pid) throw new Error('a projection rebuild is already running in this process');
       unlinkSync(path);
     }
@@ -441,4 +463,3 @@ function minPosition(lanes: Lane[]): bigint | null {
 }
 
 const rate = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
-

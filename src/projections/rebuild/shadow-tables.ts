@@ -142,7 +142,10 @@ class SqliteShadowTables implements ShadowTables {
   }
 
   private objects(table: string, source: { query: DataSource['query'] } = this.dataSource): Promise<SqliteObject[]> {
-    const read = () => source.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') ORDER BY type DESC, name", [table]);
+    const read = () =>
+      source.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') ORDER BY type DESC, name", [
+        table,
+      ]);
     return source === this.dataSource ? exclusiveOnSqlite(this.dataSource, read) : read();
   }
 

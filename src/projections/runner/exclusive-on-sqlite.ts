@@ -13,6 +13,9 @@ export function exclusiveOnSqlite<T>(dataSource: DataSource, work: () => Promise
   if (dataSource.options.type !== 'better-sqlite3') return work();
   const previous = tails.get(dataSource) ?? Promise.resolve();
   const next = previous.then(work, work);
-  tails.set(dataSource, next.catch(() => undefined));
+  tails.set(
+    dataSource,
+    next.catch(() => undefined),
+  );
   return next;
 }

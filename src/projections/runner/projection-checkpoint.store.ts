@@ -54,5 +54,10 @@ export async function writeCheckpoint(em: EntityManager, name: string, stored: s
 }
 
 export function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
-  return new RowTable<ProjectionCheckpoint>(em, em.connection.getMetadata(ProjectionCheckpoint), 'projection_checkpoints', dialectOf(em.connection));
+  return new RowTable<ProjectionCheckpoint>(
+    em,
+    em.connection.getMetadata(ProjectionCheckpoint),
+    'projection_checkpoints',
+    dialectOf(em.connection),
+  );
 }

@@ -168,7 +168,9 @@ export class ProjectionRunner {
       }
       if (!warned && Date.now() - since > FROZEN_WARN_MS) {
         warned = true;
-        this.logger.warn(`frozen for over ${FROZEN_WARN_MS / 1000} s: if no rebuild is running, run \`projections rebuild ${this.projector.name}\` to finish the interrupted one`);
+        this.logger.warn(
+          `frozen for over ${FROZEN_WARN_MS / 1000} s: if no rebuild is running, run \`projections rebuild ${this.projector.name}\` to finish the interrupted one`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

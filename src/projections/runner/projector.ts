@@ -41,7 +41,8 @@ export class ProjectionContext {
   table<T extends object>(entity: EntityClass<T>): RowTable<T> {
     const metadata = this.em.connection.getMetadata(entity);
     // A projector writing a table it does not declare would escape rebuilds: refuse it loudly.
-    if (!this.owned.includes(metadata.tableName)) throw new Error(`${metadata.tableName} is not among this projection's tables (${this.owned.join(', ')})`);
+    if (!this.owned.includes(metadata.tableName))
+      throw new Error(`${metadata.tableName} is not among this projection's tables (${this.owned.join(', ')})`);
     const name = this.prefix + metadata.tableName;
     return new RowTable<T>(this.em, metadata, name, dialectOf(this.em.connection), this.memory?.get(name) as TableMemory<T> | undefined);
   }

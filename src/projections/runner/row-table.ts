@@ -64,7 +64,11 @@ export class RowTable<T extends object> {
 
   /** Rows matching any of `conditions` (each an AND of equalities). */
   async find(conditions: Where<T>[]): Promise<T[]> {
-    if (this.memory) return this.memory.find(this, conditions.map((c) => this.normalized(c)));
+    if (this.memory)
+      return this.memory.find(
+        this,
+        conditions.map((c) => this.normalized(c)),
+      );
     const rows: T[] = [];
     for (const where of this.compile(conditions)) {
       const raw: Record<string, unknown>[] = await this.em.query(`SELECT * FROM ${this.quoted} WHERE ${where.sql}`, where.params);
@@ -74,7 +78,10 @@ export class RowTable<T extends object> {
   }
 
   async delete(conditions: Where<T>[]): Promise<void> {
-    this.memory?.delete(this, conditions.map((c) => this.normalized(c)));
+    this.memory?.delete(
+      this,
+      conditions.map((c) => this.normalized(c)),
+    );
     for (const where of this.compile(conditions)) await this.em.query(`DELETE FROM ${this.quoted} WHERE ${where.sql}`, where.params);
   }
 
@@ -180,7 +187,14 @@ export class RowTable<T extends object> {
     for (const c of this.columns) {
       const value = raw[c.sql];
       // MySQL hands BIGINT back as a string (bigNumberStrings): Telegram ids fit a double exactly.
-      row[c.prop] = value === null || value === undefined ? null : c.kind === 'number' ? Number(value) : c.kind === 'bool' ? Boolean(Number(value)) : value;
+      row[c.prop] =
+        value === null || value === undefined
+          ? null
+          : c.kind === 'number'
+            ? Number(value)
+            : c.kind === 'bool'
+              ? Boolean(Number(value))
+              : value;
     }
     return row as T;
   }

@@ -63,8 +63,11 @@ export class ScheduledJobsProjector implements Projector {
         return [];
       }),
     );
-    await settings.load(typed.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])));
-    const reminders = (match: (job: ScheduledJobRow) => boolean): ScheduledJobRow[] => jobs.where((job) => job.kind === 'reminder' && match(job));
+    await settings.load(
+      typed.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])),
+    );
+    const reminders = (match: (job: ScheduledJobRow) => boolean): ScheduledJobRow[] =>
+      jobs.where((job) => job.kind === 'reminder' && match(job));
 
     for (const recorded of events) {
       const event = recorded as unknown as Event;

@@ -31,13 +31,19 @@ export interface ProjectionStatus {
  * `projections status` (P2): each projection's checkpoint, the head of the history and how far behind
  * it is. One read of the history from the lowest checkpoint serves every projection's count.
  */
-export async function projectionStatus(store: EventStore, dataSource: DataSource, now: () => Date = () => new Date()): Promise<ProjectionStatus[]> {
+export async function projectionStatus(
+  store: EventStore,
+  dataSource: DataSource,
+  now: () => Date = () => new Date(),
+): Promise<ProjectionStatus[]> {
   const rows = await exclusiveOnSqlite(dataSource, () => dataSource.getRepository(ProjectionCheckpoint).find());
   const stored = new Map<string, CheckpointState>(rows.map((r) => [r.name, parseCheckpoint(r)]));
   const head = await store.headPosition();
 
   const checkpoints = PROJECTIONS.map((p) => stored.get(p.name)?.position ?? null);
-  const lowest = checkpoints.some((c) => c === null) ? null : checkpoints.reduce<bigint | null>((min, c) => (min === null || c! < min ? c : min), null);
+  const lowest = checkpoints.some((c) => c === null)
+    ? null
+    : checkpoints.reduce<bigint | null>((min, c) => (min === null || c! < min ? c : min), null);
   // Positions and recording times of the events past the lowest checkpoint, up to the cap.
   const positions: bigint[] = [];
   const recordedAt: Date[] = [];

@@ -80,7 +80,10 @@ export const botMethods: MethodTable = {
         throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
       }
     }
-    bot.commands.set(commandsKey(params), commands.map(({ command, description }) => ({ command, description })));
+    bot.commands.set(
+      commandsKey(params),
+      commands.map(({ command, description }) => ({ command, description })),
+    );
     return true;
   },
 

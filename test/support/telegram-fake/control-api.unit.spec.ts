@@ -39,23 +39,44 @@ describe('TelegramBotApiFake control API, payments and limits', () => {
 
   it('sells a Telegram Stars subscription: invoice link, pre-checkout, successful payment, cancellation', async () => {
     const { fake, bot, alice } = world;
-    const invoice = { title: 'Pro', description: '10 bots', payload: 'pro:alice', currency: 'XTR', prices: [{ label: 'Pro', amount: 250 }] };
-    expect(await error('createInvoiceLink', { ...invoice, subscription_period: 3600 })).toEqual([400, 'Bad Request: SUBSCRIPTION_PERIOD_INVALID']);
+    const invoice = {
+      title: 'Pro',
+      description: '10 bots',
+      payload: 'pro:alice',
+      currency: 'XTR',
+      prices: [{ label: 'Pro', amount: 250 }],
+    };
+    expect(await error('createInvoiceLink', { ...invoice, subscription_period: 3600 })).toEqual([
+      400,
+      'Bad Request: SUBSCRIPTION_PERIOD_INVALID',
+    ]);
     expect(await ok('createInvoiceLink', { ...invoice, subscription_period: STAR_SUBSCRIPTION_PERIOD })).toMatch(/^https:\/\/t\.me\/\$/);
     const checkout = fake.userPays(bot.id, alice.id, 'pro:alice');
     expect(checkout.update.pre_checkout_query).toMatchObject({ currency: 'XTR', total_amount: 250, invoice_payload: 'pro:alice' });
     expect(await ok('answerPreCheckoutQuery', { pre_checkout_query_id: checkout.preCheckoutQueryId, ok: true })).toBe(true);
     const [, paid] = (await ok('getUpdates', { offset: checkout.updateId })) as Json[];
     const payment = (paid.message as Json).successful_payment as Json;
-    expect(payment).toMatchObject({ currency: 'XTR', total_amount: 250, invoice_payload: 'pro:alice', is_recurring: true, is_first_recurring: true });
+    expect(payment).toMatchObject({
+      currency: 'XTR',
+      total_amount: 250,
+      invoice_payload: 'pro:alice',
+      is_recurring: true,
+      is_first_recurring: true,
+    });
     expect(payment.subscription_expiration_date).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + STAR_SUBSCRIPTION_PERIOD - 5);
     const charge = { user_id: alice.id, telegram_payment_charge_id: payment.telegram_payment_charge_id, is_canceled: true };
     expect(await ok('editUserStarSubscription', charge)).toBe(true);
     expect(fake.starCharges(bot.id)).toEqual([expect.objectContaining({ canceled: true, totalAmount: 250 })]);
-    expect(await error('sendInvoice', { ...invoice, chat_id: alice.id, prices: [{ label: 'a', amount: 1 }, { label: 'b', amount: 2 }] })).toEqual([
-      400,
-      'Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID',
-    ]);
+    expect(
+      await error('sendInvoice', {
+        ...invoice,
+        chat_id: alice.id,
+        prices: [
+          { label: 'a', amount: 1 },
+          { label: 'b', amount: 2 },
+        ],
+      }),
+    ).toEqual([400, 'Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID']);
     expect((await ok('sendInvoice', { ...invoice, chat_id: alice.id })).invoice).toMatchObject({ currency: 'XTR', total_amount: 250 });
   });
 
@@ -65,7 +86,10 @@ describe('TelegramBotApiFake control API, payments and limits', () => {
     await ok('setMyCommands', { commands: [{ command: 'help', description: 'Help' }], scope: { type: 'chat', chat_id: alice.id } });
     expect(await ok('getMyCommands')).toEqual([{ command: 'add', description: 'Attach a bot' }]);
     expect(fake.commands(bot.id, { type: 'chat', chat_id: alice.id })).toEqual([{ command: 'help', description: 'Help' }]);
-    expect(await error('setMyCommands', { commands: [{ command: 'Add', description: 'x' }] })).toEqual([400, 'Bad Request: BOT_COMMAND_INVALID']);
+    expect(await error('setMyCommands', { commands: [{ command: 'Add', description: 'x' }] })).toEqual([
+      400,
+      'Bad Request: BOT_COMMAND_INVALID',
+    ]);
     expect(await ok('setChatMenuButton', { menu_button: { type: 'commands' } })).toBe(true);
   });
 
@@ -73,15 +97,28 @@ describe('TelegramBotApiFake control API, payments and limits', () => {
     const { fake, alice } = world;
     const form = new FormData();
     form.append('chat_id', String(alice.id));
-    form.append('media', JSON.stringify([{ type: 'photo', media: 'attach://a', caption: 'first' }, { type: 'document', media: 'attach://b' }]));
+    form.append(
+      'media',
+      JSON.stringify([
+        { type: 'photo', media: 'attach://a', caption: 'first' },
+        { type: 'document', media: 'attach://b' },
+      ]),
+    );
     form.append('a', new Blob([Buffer.from('photo-bytes')]), 'a.jpg');
     form.append('b', new Blob([Buffer.from('doc-bytes')]), 'b.txt');
-    const res = (await (await fetch(`${fake.apiRoot}/bot${world.bot.token}/sendMediaGroup`, { method: 'POST', body: form })).json()) as Json;
+    const res = (await (
+      await fetch(`${fake.apiRoot}/bot${world.bot.token}/sendMediaGroup`, { method: 'POST', body: form })
+    ).json()) as Json;
     const album = res.result as Json[];
     expect(album.map((m) => m.media_group_id)).toEqual([album[0].media_group_id, album[0].media_group_id]);
     expect(album[1].document).toMatchObject({ file_name: 'b.txt', mime_type: 'text/plain' });
-    expect((await ok('sendLocation', { chat_id: alice.id, latitude: 51.5, longitude: -0.12 })).location).toEqual({ latitude: 51.5, longitude: -0.12 });
-    expect((await ok('sendContact', { chat_id: alice.id, phone_number: '+1', first_name: 'Al' })).contact).toMatchObject({ phone_number: '+1' });
+    expect((await ok('sendLocation', { chat_id: alice.id, latitude: 51.5, longitude: -0.12 })).location).toEqual({
+      latitude: 51.5,
+      longitude: -0.12,
+    });
+    expect((await ok('sendContact', { chat_id: alice.id, phone_number: '+1', first_name: 'Al' })).contact).toMatchObject({
+      phone_number: '+1',
+    });
     expect(await ok('sendChatAction', { chat_id: alice.id, action: 'typing' })).toBe(true);
   });
 
@@ -113,6 +150,8 @@ describe('TelegramBotApiFake control API, payments and limits', () => {
     const { fake, alice } = world;
     await ok('sendMessage', { chat_id: alice.id, text: 'visible in the report' });
     const waiting = fake.waitForCall('deleteMessage', () => true, { timeoutMs: 50 });
-    await expect(waiting).rejects.toThrow(/waitFor \(a deleteMessage call\) timed out after 50 ms[\s\S]*sendMessage -> 200[\s\S]*visible in the report/);
+    await expect(waiting).rejects.toThrow(
+      /waitFor \(a deleteMessage call\) timed out after 50 ms[\s\S]*sendMessage -> 200[\s\S]*visible in the report/,
+    );
   });
 });

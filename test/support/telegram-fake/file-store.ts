@@ -42,14 +42,22 @@ export class FileStore {
   private readonly paths = new Map<string, StoredFile>();
   private counter = 0;
 
-  mint(ownerBotId: number, kind: FileKind, bytes: Buffer, meta: { fileName?: string; mimeType?: string; variant?: string } = {}): StoredFile {
+  mint(
+    ownerBotId: number,
+    kind: FileKind,
+    bytes: Buffer,
+    meta: { fileName?: string; mimeType?: string; variant?: string } = {},
+  ): StoredFile {
     const info = KINDS[kind];
     this.counter += 1;
     const serial = Buffer.alloc(12);
     serial.writeBigUInt64BE(BigInt(ownerBotId));
     serial.writeUInt32BE(this.counter, 8);
     const fileId = info.prefix + Buffer.concat([serial, randomBytes(9)]).toString('base64url');
-    const digest = createHash('sha256').update(bytes).update(meta.variant ?? '').digest('base64url');
+    const digest = createHash('sha256')
+      .update(bytes)
+      .update(meta.variant ?? '')
+      .digest('base64url');
     const extension = /\.([A-Za-z0-9]{1,8})$/.exec(meta.fileName ?? '')?.[1] ?? info.extension;
     const file: StoredFile = {
       fileId,
@@ -95,7 +103,7 @@ export function imageSize(bytes: Buffer): { width: number; height: number } {
   const png = bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47;
   if (png) return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
   if (bytes.length > 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
-    for (let at = 2; at + 9 < bytes.length; ) {
+    for (let at = 2; at + 9 < bytes.length;) {
       if (bytes[at] !== 0xff) break;
       const marker = bytes[at + 1];
       const isFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);

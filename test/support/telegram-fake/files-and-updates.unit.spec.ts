@@ -20,7 +20,13 @@ describe('TelegramBotApiFake files and getUpdates', () => {
       expect(message).toMatchObject({ caption: 'look', from: { id: alice.id, first_name: 'Alice', is_bot: false } });
       expect(message.photo).toEqual([
         expect.objectContaining({ width: 90, height: 51 }),
-        expect.objectContaining({ width: 1280, height: 720, file_size: 33, file_id: expect.any(String), file_unique_id: expect.any(String) }),
+        expect.objectContaining({
+          width: 1280,
+          height: 720,
+          file_size: 33,
+          file_id: expect.any(String),
+          file_unique_id: expect.any(String),
+        }),
       ]);
       const largest = message.photo![1].file_id as string;
       const file = await ok(bot.token, 'getFile', { file_id: largest });
@@ -49,7 +55,10 @@ describe('TelegramBotApiFake files and getUpdates', () => {
       });
       expect(send({ videoNote: Buffer.from('mp4') }).video_note).toMatchObject({ length: 240 });
       expect(send({ location: { latitude: 1.5, longitude: 2.5 } }).location).toEqual({ latitude: 1.5, longitude: 2.5 });
-      expect(send({ contact: { phoneNumber: '+100', firstName: 'Bob' } }).contact).toMatchObject({ phone_number: '+100', first_name: 'Bob' });
+      expect(send({ contact: { phoneNumber: '+100', firstName: 'Bob' } }).contact).toMatchObject({
+        phone_number: '+100',
+        first_name: 'Bob',
+      });
       expect(send({ sticker: { bytes: Buffer.from('webp'), emoji: '🙂' }, replyToMessageId: 1 })).toMatchObject({
         sticker: { emoji: '🙂', type: 'regular' },
         reply_to_message: { message_id: 1 },
@@ -102,7 +111,9 @@ describe('TelegramBotApiFake files and getUpdates', () => {
       const first = ok(bot.token, 'getUpdates', { timeout: 30 }).catch((e: Error) => e.message);
       await new Promise((resolve) => setTimeout(resolve, 30));
       await ok(bot.token, 'getUpdates');
-      expect(await first).toBe('getUpdates failed: Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      expect(await first).toBe(
+        'getUpdates failed: Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      );
       expect(await ok(bot.token, 'setWebhook', { url: 'http://127.0.0.1:9/hook' })).toBe(true);
       expect(await error(bot.token, 'getUpdates')).toEqual([
         409,

@@ -78,8 +78,13 @@ export class Journal implements JournalView {
   private timeoutMessage(description: string | undefined, timeoutMs: number): string {
     const recentCalls = this.calls
       .slice(-15)
-      .map((c) => `  ${new Date(c.at).toISOString()} bot ${c.botId} ${c.method} -> ${c.status}${c.description ? ` (${c.description})` : ''} ${brief(c.params)}`);
-    const recentSent = this.sent.slice(-5).map((s) => `  bot ${s.botId} -> chat ${s.chatId} #${s.messageId} ${s.method} ${brief(s.text ?? s.caption ?? '')}`);
+      .map(
+        (c) =>
+          `  ${new Date(c.at).toISOString()} bot ${c.botId} ${c.method} -> ${c.status}${c.description ? ` (${c.description})` : ''} ${brief(c.params)}`,
+      );
+    const recentSent = this.sent
+      .slice(-5)
+      .map((s) => `  bot ${s.botId} -> chat ${s.chatId} #${s.messageId} ${s.method} ${brief(s.text ?? s.caption ?? '')}`);
     const recentDeliveries = this.deliveries.slice(-5).map((d) => `  bot ${d.botId} update ${d.updateId} -> ${d.status || d.error}`);
     return [
       `waitFor${description ? ` (${description})` : ''} timed out after ${timeoutMs} ms.`,

@@ -49,7 +49,9 @@ describe('parse_mode', () => {
         { type: 'code', offset: 17, length: 2 },
       ],
     });
-    expect(parseError('Hello!', 'MarkdownV2')).toBe(`Bad Request: can't parse entities: Character '!' is reserved and must be escaped with the preceding '\\'`);
+    expect(parseError('Hello!', 'MarkdownV2')).toBe(
+      `Bad Request: can't parse entities: Character '!' is reserved and must be escaped with the preceding '\\'`,
+    );
     expect(parseError('*open', 'MarkdownV2')).toBe(`Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0`);
     expect(formatText('```js\nlet a;\n```', 'MarkdownV2').entities).toEqual([{ type: 'pre', offset: 0, length: 7, language: 'js' }]);
   });
@@ -62,7 +64,9 @@ describe('parse_mode', () => {
         { type: 'text_link', offset: 4, length: 1, url: 'http://u' },
       ],
     });
-    expect(parseError('snake_case', 'Markdown')).toBe(`Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 5`);
+    expect(parseError('snake_case', 'Markdown')).toBe(
+      `Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 5`,
+    );
   });
 
   it('marks every /command in user text as a bot_command entity', () => {
@@ -80,7 +84,9 @@ describe('multipart/form-data', () => {
     const binary = Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x2d, 0x2d, 0x58, 0x79, 0x0d, 0x0a, 0x80]);
     const body = Buffer.concat([
       Buffer.from(`--${boundary}\r\ncontent-disposition:form-data; name="chat_id"\r\n\r\n42\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="my \\"pic\\".jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="my \\"pic\\".jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
       binary,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);

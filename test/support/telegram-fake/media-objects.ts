@@ -73,7 +73,9 @@ export function toFileInput(value: Buffer | FileInput): FileInput {
   return Buffer.isBuffer(value) ? { bytes: value } : value;
 }
 
-export const USER_MEDIA_FIELDS: Array<[FileKind, 'photo' | 'document' | 'video' | 'audio' | 'voice' | 'sticker' | 'animation' | 'videoNote']> = [
+export const USER_MEDIA_FIELDS: Array<
+  [FileKind, 'photo' | 'document' | 'video' | 'audio' | 'voice' | 'sticker' | 'animation' | 'videoNote']
+> = [
   ['photo', 'photo'],
   ['document', 'document'],
   ['video', 'video'],

@@ -10,8 +10,20 @@ import type { Json, TgEntity, TgMessage, TgUpdate } from './types';
 
 /** Fields of a message that are its content (what copyMessage copies), as opposed to its envelope. */
 export const CONTENT_FIELDS = [
-  'text', 'entities', 'photo', 'document', 'video', 'audio', 'voice', 'sticker', 'animation', 'video_note',
-  'location', 'contact', 'caption', 'caption_entities',
+  'text',
+  'entities',
+  'photo',
+  'document',
+  'video',
+  'audio',
+  'voice',
+  'sticker',
+  'animation',
+  'video_note',
+  'location',
+  'contact',
+  'caption',
+  'caption_entities',
 ] as const;
 
 export function postBotMessage(call: MethodCall, chat: ChatState, method: string, content: Json, file?: StoredFile): TgMessage {
@@ -33,7 +45,15 @@ export function postBotMessage(call: MethodCall, chat: ChatState, method: string
   return entry.message;
 }
 
-export function recordSent(state: FakeState, bot: BotRecord, chat: ChatState, entry: ChatEntry, method: string, file?: StoredFile, replyMarkup?: unknown): void {
+export function recordSent(
+  state: FakeState,
+  bot: BotRecord,
+  chat: ChatState,
+  entry: ChatEntry,
+  method: string,
+  file?: StoredFile,
+  replyMarkup?: unknown,
+): void {
   const { message } = entry;
   state.journal.recordSent({
     botId: bot.id,
@@ -68,8 +88,16 @@ function replyTarget(chat: ChatState, params: ParamReader): TgMessage | undefine
 }
 
 const BUTTON_ACTIONS = [
-  'url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat',
-  'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay',
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
 ];
 
 /** Only inline keyboards are part of the returned Message; reply keyboards are invisible in it. */

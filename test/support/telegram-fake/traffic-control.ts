@@ -3,9 +3,21 @@ import type { Fault, RateLimits } from './types';
 
 /** Methods that put a message into a chat; Telegram's flood limits count these. */
 export const SENDING_METHODS = new Set([
-  'sendMessage', 'sendPhoto', 'sendDocument', 'sendVideo', 'sendAudio', 'sendVoice', 'sendSticker',
-  'sendAnimation', 'sendVideoNote', 'sendLocation', 'sendContact', 'sendMediaGroup', 'sendInvoice',
-  'copyMessage', 'forwardMessage',
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAudio',
+  'sendVoice',
+  'sendSticker',
+  'sendAnimation',
+  'sendVideoNote',
+  'sendLocation',
+  'sendContact',
+  'sendMediaGroup',
+  'sendInvoice',
+  'copyMessage',
+  'forwardMessage',
 ]);
 
 const WINDOW_MS = 1000;

@@ -55,7 +55,9 @@ export class UserSimulator {
     const entry = chat.live(messageId);
     const buttons = ((entry?.message.reply_markup?.inline_keyboard ?? []) as Json[][]).flat();
     if (!entry || !buttons.some((button) => button.callback_data === data)) {
-      throw new Error(`message #${messageId} in chat ${userId} of @${bot.username} has no button with callback_data ${JSON.stringify(data)}`);
+      throw new Error(
+        `message #${messageId} in chat ${userId} of @${bot.username} has no button with callback_data ${JSON.stringify(data)}`,
+      );
     }
     const id = queryId();
     this.state.callbackQueries.set(id, { id, botId: bot.id, userId, messageId, data });

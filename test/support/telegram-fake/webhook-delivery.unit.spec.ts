@@ -55,12 +55,20 @@ describe('TelegramBotApiFake webhook delivery', () => {
   it('POSTs updates one at a time, in order, with the secret token header', async () => {
     const { fake, bot, alice } = world;
     receiver = await startReceiver(() => 200);
-    expect(await ok('setWebhook', { url: receiver.url, secret_token: 's3cr3t_-' })).toEqual({ ok: true, result: true, description: 'Webhook was set' });
+    expect(await ok('setWebhook', { url: receiver.url, secret_token: 's3cr3t_-' })).toEqual({
+      ok: true,
+      result: true,
+      description: 'Webhook was set',
+    });
     const ids = ['one', 'two', 'three'].map((text) => fake.userSends(bot.id, alice.id, text).updateId);
     await fake.waitForWebhookIdle(bot.id);
     expect(receiver.received.map((r) => [r.update.update_id, r.secret])).toEqual(ids.map((id) => [id, 's3cr3t_-']));
     expect(receiver.maxInFlight).toBe(1);
-    expect((await ok('getWebhookInfo')).result).toMatchObject({ url: receiver.url, pending_update_count: 0, has_custom_certificate: false });
+    expect((await ok('getWebhookInfo')).result).toMatchObject({
+      url: receiver.url,
+      pending_update_count: 0,
+      has_custom_certificate: false,
+    });
     expect((await ok('setWebhook', { url: receiver.url, secret_token: 's3cr3t_-' })).description).toBe('Webhook is already set');
     expect((await ok('setWebhook', { url: receiver.url, secret_token: 'not allowed!' })).description).toBe(
       'Bad Request: secret token contains unallowed characters',
@@ -76,8 +84,13 @@ describe('TelegramBotApiFake webhook delivery', () => {
     await fake.waitForWebhookIdle(bot.id);
     expect(receiver.received.map((r) => r.update.update_id)).toEqual([first, first, first, second]);
     expect(fake.deliveries.map((d) => d.status)).toEqual([500, 500, 200, 200]);
-    expect(fake.webhookInfo(bot.id)).toMatchObject({ pendingUpdateCount: 0, lastErrorMessage: 'Wrong response from the webhook: 500 Internal Server Error' });
-    expect((await ok('getWebhookInfo')).result).toMatchObject({ last_error_message: 'Wrong response from the webhook: 500 Internal Server Error' });
+    expect(fake.webhookInfo(bot.id)).toMatchObject({
+      pendingUpdateCount: 0,
+      lastErrorMessage: 'Wrong response from the webhook: 500 Internal Server Error',
+    });
+    expect((await ok('getWebhookInfo')).result).toMatchObject({
+      last_error_message: 'Wrong response from the webhook: 500 Internal Server Error',
+    });
   });
 
   it('keeps updates while the endpoint is unreachable and delivers them once it is back', async () => {
@@ -113,7 +126,11 @@ describe('TelegramBotApiFake webhook delivery', () => {
     const { fake, bot, alice } = world;
     await ok('setWebhook', { url: 'http://127.0.0.1:9/unreachable' });
     fake.userSends(bot.id, alice.id, 'lost');
-    expect(await ok('deleteWebhook', { drop_pending_updates: true })).toEqual({ ok: true, result: true, description: 'Webhook was deleted' });
+    expect(await ok('deleteWebhook', { drop_pending_updates: true })).toEqual({
+      ok: true,
+      result: true,
+      description: 'Webhook was deleted',
+    });
     expect((await ok('deleteWebhook')).description).toBe('Webhook is already deleted');
     const { updateId } = fake.userSends(bot.id, alice.id, 'kept');
     expect((await ok('getUpdates')).result).toEqual([expect.objectContaining({ update_id: updateId })]);
