@@ -126,7 +126,7 @@ async function printTimeline(store: EventStore, streamId: string, title: string)
 }
 
 function describe(e: RecordedEvent): string {
-  const d = e.data as Record<string, unknown>;
+  const d = e.data;
   const time = e.recordedAt.toISOString().slice(11, 23);
   const detail =
     e.type === 'StateChanged'

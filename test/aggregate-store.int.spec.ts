@@ -78,7 +78,7 @@ describe('command handling on the embedded event store', () => {
       .sort();
     expect(causes).toEqual(commands.map((_, i) => `race-${i}`).sort());
     // Only the first /add to land leaves Main; every later one was decided on AwaitingBotToken.
-    const transitions = recorded.filter((e) => e.type === 'StateChanged').map((e) => `${e.data.from}→${e.data.to}`);
+    const transitions = recorded.filter((e) => e.type === 'StateChanged').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
     expect(transitions.filter((t) => t === 'Main→AwaitingBotToken')).toHaveLength(1);
     expect(transitions.filter((t) => t === 'AwaitingBotToken→AwaitingBotToken')).toHaveLength(9);
   });

@@ -30,7 +30,7 @@ describe('embedded SQLite: two processes appending to one stream', () => {
     if (!existsSync(moduleFile)) throw new Error(`${moduleFile} is missing: run \`npm run build\` first (npm test does)`);
     const tmp = makeTempDir();
     const file = join(tmp.dir, 'events.sqlite');
-    new SqliteEventStore(file).close();
+    void new SqliteEventStore(file).close();
     const PER_WRITER = 150;
     // Each writer opens the store, says "ready", waits for "go", then appends one event at a time with no
     // expected revision. The short pause after each append releases the write lock, so the other process

@@ -61,7 +61,7 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
         (e.data as { target: { conversationId: string } }).target.conversationId === conversationId(bot.id, bob.id),
     ),
   ];
-  const cachedUploads = async () => (await readModels().query('SELECT file_unique_id FROM media_cache')) as unknown[];
+  const cachedUploads = async () => await readModels().query<unknown[]>('SELECT file_unique_id FROM media_cache');
 
   beforeAll(async () => {
     h = await AppHarness.start();
@@ -287,20 +287,18 @@ describe('the plaintext check every harness run ends with', () => {
     const customer = h.fake.createUser({ firstName: 'Carl' });
     await customerWrites(h, bot, customer, master, 'My card number is 4111 1111');
     // Deliberately stored in clear, once in an event and once in a read-model row.
-    await h.app
-      .get<EventStore>(EVENT_STORE)
-      .appendToStream(
-        'leak-1',
-        [
-          {
-            id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01',
-            type: 'Leaked',
-            data: { text: 'My card number is 4111 1111' },
-            metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
-          },
-        ],
-        'no_stream',
-      );
+    await h.app.get<EventStore>(EVENT_STORE).appendToStream(
+      'leak-1',
+      [
+        {
+          id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01',
+          type: 'Leaked',
+          data: { text: 'My card number is 4111 1111' },
+          metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+        },
+      ],
+      'no_stream',
+    );
     await h.app
       .get<DataSource>(READ_MODEL_DATA_SOURCE)
       .query("INSERT INTO media_cache (bot_id, file_unique_id, file_id, cached_at) VALUES (1, 'x', ?, '')", [bot.token]);

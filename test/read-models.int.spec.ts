@@ -44,7 +44,7 @@ class History {
     const newEvents = events.map((e, i) => ({
       id: randomUUID(),
       type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
+      data: e.data,
       metadata: { schemaVersion: 1, correlationId, causationId: i === 0 ? correlationId : `${correlationId}#${i - 1}` },
     }));
     const result = await this.store.appendToStream(streamId, newEvents, this.revisions.get(streamId) ?? 'no_stream');

@@ -48,7 +48,7 @@ describe('events written by the first release, read by this one', () => {
   beforeEach(() => {
     tmp = makeTempDir();
     const file = join(tmp.dir, 'events.sqlite');
-    new SqliteEventStore(file).close(); // the current schema, then the old rows into it as they were stored
+    void new SqliteEventStore(file).close(); // the current schema, then the old rows into it as they were stored
     const db = new Database(file);
     const insert = db.prepare(
       'INSERT INTO events (position, id, stream_id, revision, type, data, metadata, recorded_at) VALUES (@position, @id, @stream_id, @revision, @type, @data, @metadata, @recorded_at)',

@@ -39,7 +39,8 @@ function redactValue(value: unknown, key: string | null, depth: number): unknown
   if (key !== null && SECRET_KEY.test(key)) return TOKEN_REDACTED;
   if (key !== null && FILE_KEY.test(key) && typeof value === 'string') return FILE_REDACTED;
   if (typeof value === 'string') return scrubText(value);
-  if (typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return `[${typeof value}]`; // a symbol or function never comes out of JSON
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (Array.isArray(value)) return value.map((item) => redactValue(item, null, depth + 1));
   if (isSealed(value)) return SEALED;

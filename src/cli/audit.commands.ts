@@ -77,7 +77,7 @@ abstract class HistoryCommand extends CommandRunner {
 function details(data: Record<string, unknown>): string {
   const text = Object.entries(data)
     .filter(([key, value]) => key !== 'masterId' && value !== null && value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)}`)
     .join(' ');
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 }

@@ -20,7 +20,7 @@ export class CliUsageError extends Error {
 }
 
 export function positiveId(name: string, raw: unknown): number {
-  const text = typeof raw === 'string' ? raw.trim() : raw === undefined ? '' : String(raw);
+  const text = typeof raw === 'string' ? raw.trim() : raw === undefined ? '' : JSON.stringify(raw);
   if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) <= 0) {
     throw new CliUsageError(
       `${name} must be a positive whole number (a Telegram id), got ${text === '' ? 'nothing' : JSON.stringify(text)}`,
@@ -31,7 +31,7 @@ export function positiveId(name: string, raw: unknown): number {
 
 export function optionalDate(name: string, raw: unknown): Date | undefined {
   if (raw === undefined) return undefined;
-  const text = String(raw).trim();
+  const text = (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
   const date = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(NaN);
   if (Number.isNaN(date.getTime()))
     throw new CliUsageError(`${name} must be an ISO date or time (e.g. 2026-11-21 or 2026-11-21T09:30:00Z), got ${JSON.stringify(text)}`);

@@ -131,7 +131,7 @@ export class AppHarness {
     await readModels.initialize();
     try {
       for (const table of await tablesOf(readModels)) {
-        const rows = (await readModels.query(`SELECT * FROM ${quoted(readModels, table)}`)) as Record<string, unknown>[];
+        const rows = await readModels.query<Record<string, unknown>[]>(`SELECT * FROM ${quoted(readModels, table)}`);
         rows.forEach((row, i) => search(row, `read model ${table}, row ${i + 1}`));
       }
     } finally {
@@ -199,8 +199,8 @@ function leaves(value: unknown, out: string[] = []): string[] {
 }
 
 async function tablesOf(db: DataSource): Promise<string[]> {
-  if (db.options.type === 'mysql') return ((await db.query('SHOW TABLES')) as Record<string, string>[]).map((row) => Object.values(row)[0]);
-  return ((await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map(
+  if (db.options.type === 'mysql') return (await db.query<Record<string, string>[]>('SHOW TABLES')).map((row) => Object.values(row)[0]);
+  return (await db.query<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map(
     (r) => r.name,
   );
 }

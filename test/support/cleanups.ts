@@ -3,9 +3,9 @@
  * `beforeAll` left). Every undo runs even if an earlier one throws; the first error is rethrown.
  */
 export class Cleanups {
-  private readonly undos: (() => Promise<unknown> | unknown)[] = [];
+  private readonly undos: (() => unknown)[] = [];
 
-  push(undo: () => Promise<unknown> | unknown): void {
+  push(undo: () => unknown): void {
     this.undos.push(undo);
   }
 

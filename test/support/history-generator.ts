@@ -352,7 +352,7 @@ export class HistoryGenerator {
     const newEvents: NewEvent[] = events.map((e, i) => ({
       id: randomUUID(),
       type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
+      data: e.data,
       metadata: {
         schemaVersion: schemaVersionOf(e.type),
         correlationId,

@@ -58,6 +58,9 @@ export class MasterMessageHandler implements ICommandHandler<MasterMessageComman
               greeting: text === null ? null : await this.vault.seal(greetingKeyId(state.chosenBot.botId), { text }),
               length: text?.length ?? 0,
             };
+          case 'Main':
+          case 'ChoosingBot':
+            break; // a plain message: nothing is being asked for (a picker waits for a button)
           case 'AwaitingBroadcast': {
             const broadcastId = uuidV5(`broadcast|${origin.causationId}`);
             return {

@@ -4,7 +4,7 @@ import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
 import { isTelegramRefusal } from '../ports/telegram.port';
 import type { RelayJob, RelayReactor } from '../reactors/relay.reactor';
-import { ContentSender, MediaContent } from './content-sender';
+import { ContentSender } from './content-sender';
 import { FileTooBigError } from './file-too-big.error';
 import { UploadedFile } from './file-transfer';
 import { readRelayContent } from './relay-content';
@@ -50,19 +50,14 @@ export class AlbumRelay {
 
     let sent: { messageIds: number[]; uploaded: UploadedFile[] };
     try {
-      sent = await this.sender.sendAlbum(
-        { botId: job.data.botId },
-        { botId: 'master', chatId: job.data.masterId },
-        items as MediaContent[],
-        { header },
-      );
+      sent = await this.sender.sendAlbum({ botId: job.data.botId }, { botId: 'master', chatId: job.data.masterId }, items, { header });
     } catch (error) {
       // The group as a whole was refused (a file too big, a mix Telegram would not take): one by one, then.
       if (error instanceof FileTooBigError || isTelegramRefusal(error)) return false;
       throw error;
     }
     for (const [i, { event, data }] of pending.entries()) {
-      const file = (items[i] as MediaContent).file;
+      const file = items[i].file;
       const origin = { ...job.origin, causationId: event.id };
       await this.reactor.recordRelay(
         { ...job, data, origin },

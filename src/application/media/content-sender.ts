@@ -80,7 +80,7 @@ export class ContentSender {
         sent.push((await api.sendLocation(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
       else if (content.kind === 'contact')
         sent.push((await api.sendContact(to.chatId, content, { replyToMessageId: replyTo, buttons })).messageId);
-      else uploaded = await this.sendFile(from, to, api, content as MediaContent, { replyToMessageId: replyTo, buttons }, sent);
+      else uploaded = await this.sendFile(from, to, api, content, { replyToMessageId: replyTo, buttons }, sent);
     } else {
       const media = content as MediaContent;
       const full = joinBlocks(header, media.caption);

@@ -80,7 +80,7 @@ export class FileTransfer {
           throw new FileTooBigError(files[0].kind, files[0].file.fileSize, 'upload');
         // A cached id Telegram no longer accepts (400): transfer instead. Without one, a retry would fail alike.
         const staleCache = error instanceof TelegramApiError && error.code === 400 && prepared.some((p) => p.fromCache);
-        if (staleCache) throw new StaleCacheError(error as TelegramApiError);
+        if (staleCache) throw new StaleCacheError(error);
         throw error;
       }
     };

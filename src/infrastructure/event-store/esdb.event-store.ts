@@ -12,7 +12,6 @@ import {
   type AllStreamSubscription,
   type AppendExpectedRevision,
   type AppendResult as EsdbAppendResult,
-  type JSONType,
   type Position,
   type ReadPosition,
 } from '@eventstore/db-client';
@@ -264,8 +263,8 @@ export class EsdbEventStore implements EventStore {
           jsonEvent({
             id: event.id,
             type: event.type,
-            data: event.data as JSONType,
-            metadata: event.metadata as JSONType,
+            data: event.data,
+            metadata: event.metadata,
           }),
         ),
         { expectedRevision: toEsdbExpected(sendAs) },

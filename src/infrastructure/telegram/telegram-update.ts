@@ -112,7 +112,7 @@ function checkPayment(v: unknown, where: string): void {
 
 export function parseUpdate(body: unknown): TgUpdate {
   if (!isObject(body)) throw new BadUpdateError('body must be a JSON object');
-  if (!isId(body.update_id) || (body.update_id as number) < 0) throw new BadUpdateError('update_id must be a non-negative integer');
+  if (!isId(body.update_id) || body.update_id < 0) throw new BadUpdateError('update_id must be a non-negative integer');
   if (body.message !== undefined) checkMessage(body.message, 'message');
   if (body.edited_message !== undefined) checkMessage(body.edited_message, 'edited_message');
   if (body.callback_query !== undefined) {

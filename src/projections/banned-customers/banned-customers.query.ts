@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BannedCustomer, BannedCustomers } from '../../application/ports/read-models.port';
+import { Sealed } from '../../domain/shared/sealed';
 import { ClientBotRow } from '../client-bots/client-bot.entity';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
@@ -24,7 +25,7 @@ export class BannedCustomersQuery implements BannedCustomers {
         botId: row.botId,
         botUsername: username.get(row.botId) ?? String(row.botId),
         customerId: row.customerId,
-        name: JSON.parse(row.name),
+        name: JSON.parse(row.name) as Sealed,
         bannedAt: row.bannedAt,
       }));
     });

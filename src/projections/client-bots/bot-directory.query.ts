@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BotDirectory, BotStats, ClientBotRecord } from '../../application/ports/read-models.port';
+import { Sealed } from '../../domain/shared/sealed';
 import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { ClientBotRow } from './client-bot.entity';
@@ -73,7 +74,7 @@ const toRecord = (row: ClientBotRow): ClientBotRecord => ({
   status: row.status,
   paused: Boolean(row.paused),
   broken: Boolean(row.broken),
-  greeting: row.greeting ? JSON.parse(row.greeting) : null,
+  greeting: row.greeting ? (JSON.parse(row.greeting) as Sealed) : null,
 });
 
 /** Events after which a cached bot record is stale. */

@@ -219,7 +219,7 @@ export class ProjectionRebuilder {
       if (page.length === pageSize && last < until) {
         // Read the next page while the database works on this one (the embedded store reads
         // synchronously: deferred to the first moment this page's transaction waits on the database).
-        next = new Promise<RecordedEvent[]>((resolve, reject) => setImmediate(() => read(last).then(resolve, reject)));
+        next = new Promise<RecordedEvent[]>((resolve, reject) => setImmediate(() => void read(last).then(resolve, reject)));
         next.catch(() => undefined); // awaited on the next turn; a failed write must not leave it unhandled
       }
       try {
@@ -363,9 +363,9 @@ export class ProjectionRebuilder {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       try {
-        const [{ db }]: { db: string }[] = await runner.query('SELECT DATABASE() AS db');
+        const [{ db }] = (await runner.query('SELECT DATABASE() AS db')) as { db: string }[];
         const lock = `feedbackbots-rebuild:${db}`.slice(0, 64);
-        const [{ got }]: { got: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, 0) AS got', [lock]);
+        const [{ got }] = (await runner.query('SELECT GET_LOCK(?, 0) AS got', [lock])) as { got: number | string | null }[];
         if (Number(got) !== 1) throw new Error('another projection rebuild is running on this database');
         try {
           return await work();

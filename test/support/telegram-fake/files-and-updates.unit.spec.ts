@@ -28,7 +28,7 @@ describe('TelegramBotApiFake files and getUpdates', () => {
           file_unique_id: expect.any(String),
         }),
       ]);
-      const largest = message.photo![1].file_id as string;
+      const largest = message.photo![1].file_id;
       const file = await ok(bot.token, 'getFile', { file_id: largest });
       const download = await fetch(`${fake.apiRoot}/file/bot${bot.token}/${file.file_path}`);
       expect(Buffer.from(await download.arrayBuffer())).toEqual(png(1280, 720));

@@ -53,7 +53,7 @@ export class Journal implements JournalView {
           result = probe(this);
         } catch (error) {
           finish();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
           return true;
         }
         if (result === undefined || result === null || result === false) return false;
