@@ -97,6 +97,8 @@ describe("the README's CLI commands, run as written", () => {
         HOME: process.env.HOME ?? out.dir,
         DATA_DIR: h.dataDir,
         TOKEN_ENCRYPTION_KEY: h.tokenKey,
+        // A developer's .env in the checkout must not point these commands (a rebuild!) at real stores.
+        DOTENV_CONFIG_PATH: join(out.dir, 'no.env'),
       };
       exec(command, { cwd: ROOT, env, shell: '/bin/sh' }, (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
