@@ -12,8 +12,11 @@ import { SentRecord } from '../test/support/telegram-bot-api.fake';
 /** A 1×1 PNG: what Bob photographs does not matter, only that bytes travel. */
 const PHOTO_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
-const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+// Colour only for a terminal: piped into a file or another program, escape codes are noise
+// (NO_COLOR, https://no-color.org, turns it off on a terminal too).
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const dim = (s: string) => (colour ? `\x1b[2m${s}\x1b[0m` : s);
+const bold = (s: string) => (colour ? `\x1b[1m${s}\x1b[0m` : s);
 const indent = (s: string) => s.replace(/\n/g, '\n      ');
 
 async function main(): Promise<void> {
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     const report = await new ChainVerifier(store).verifyAll();
     console.log(
       `${bold('Hash chains')}: ${report.ok ? 'intact' : 'BROKEN'} — ${report.events} events in ${report.streams} streams ` +
-        dim(`(what \`npm run cli -- audit verify --all\` checks on a real installation)\n`),
+        dim(`(what \`npm run --silent cli -- audit verify --all\` checks on a real installation)\n`),
     );
   } finally {
     await h.stop();

@@ -9,13 +9,13 @@ import { CliModule } from './cli.module';
 import { CliUsageError, EXIT } from './cli-errors';
 
 /**
- * `npm run cli -- <command>`. Exit codes: 0 done, 1 a check failed (verify, anchor), 2 bad input or
+ * `npm run --silent cli -- <command>`. Exit codes: 0 done, 1 a check failed (verify, anchor), 2 bad input or
  * settings (nothing changed), 3 any other error (the check did not run), 130 interrupted (re-run resumes).
  * Errors are one line on stderr.
  */
 async function main(): Promise<void> {
   // Commander names the program after the script file; show what people actually type.
-  process.argv[1] = 'npm run cli --';
+  process.argv[1] = 'npm run --silent cli --';
   const app = await CommandFactory.createWithoutRunning(CliModule, {
     cliName: 'feedbackbots',
     logger: ['error'],
