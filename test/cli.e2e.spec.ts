@@ -21,7 +21,14 @@ interface CliRun {
 function cli(h: AppHarness, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: h.dataDir, TOKEN_ENCRYPTION_KEY: h.tokenKey, ...env },
+      // A developer's .env in the checkout must not point these runs at real stores (the CLI reads .env).
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: h.dataDir,
+        TOKEN_ENCRYPTION_KEY: h.tokenKey,
+        DOTENV_CONFIG_PATH: join(h.dataDir, 'no.env'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -122,6 +129,10 @@ describe('the operator CLI (audit, projections, privacy) on a live installation'
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no_such_projection/);
     expect(unknown.stderr).toMatch(/message_refs/);
+    // A misspelt sub-command is an error, not a help page that exits 0 as if the command had run.
+    const typo = await cli(h, ['audit', 'verfy']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown command 'verfy' for 'audit'/);
   });
 
   it('lists its commands with --help', async () => {

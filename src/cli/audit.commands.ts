@@ -4,7 +4,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { AuditEntry, AuditLog } from '../audit/audit-log';
 import { Anchor, ChainVerifier, InvalidAnchorError, VerifyReport } from '../audit/chain-verifier';
 import { CliResources } from './cli-resources';
-import { CliUsageError, EXIT, oneOf, optionalDate, positiveId } from './cli-errors';
+import { CliUsageError, EXIT, oneOf, optionalDate, positiveId, runCommandGroup } from './cli-errors';
 import { ProgressLine, table, thousands, writeJson, writeLine } from './output';
 
 const FORMATS = ['table', 'json', 'ndjson'] as const;
@@ -229,8 +229,8 @@ export class AuditAnchorCommand extends CommandRunner {
   subCommands: [AuditTimelineCommand, AuditStreamCommand, AuditVerifyCommand, AuditAnchorCommand],
 })
 export class AuditCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
+  async run(params: string[]): Promise<void> {
+    runCommandGroup(this.command, params);
   }
 }
 

@@ -43,3 +43,12 @@ export function oneOf<T extends string>(name: string, raw: unknown, allowed: rea
   if (!allowed.includes(raw as T)) throw new CliUsageError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
   return raw as T;
 }
+
+/**
+ * What a command group (`audit`, `projections`, `privacy`) does when run by itself: its help. Commander hands an
+ * unknown sub-command to the group as an argument, so a typo would otherwise print help and exit 0 as if it worked.
+ */
+export function runCommandGroup(group: { name(): string; help(): never }, params: string[]): void {
+  if (params.length > 0) throw new CliUsageError(`unknown command '${params[0]}' for '${group.name()}' (see --help)`);
+  group.help();
+}

@@ -1,7 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { ErasureInputError, openCustomerErasure } from '../privacy/customer-erasure';
 import { CliResources } from './cli-resources';
-import { CliUsageError, EXIT, positiveId } from './cli-errors';
+import { CliUsageError, EXIT, positiveId, runCommandGroup } from './cli-errors';
 import { writeLine } from './output';
 
 @SubCommand({
@@ -70,8 +70,8 @@ export class PrivacyEraseCommand extends CommandRunner {
 
 @Command({ name: 'privacy', description: "customers' data: erasure by crypto-shredding", subCommands: [PrivacyEraseCommand] })
 export class PrivacyCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
+  async run(params: string[]): Promise<void> {
+    runCommandGroup(this.command, params);
   }
 }
 

@@ -2,7 +2,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { ProjectionRebuilder } from '../projections/rebuild/projection-rebuilder';
 import { projectionStatus } from '../projections/status/projection-status';
 import { CliResources } from './cli-resources';
-import { CliUsageError, EXIT, oneOf } from './cli-errors';
+import { CliUsageError, EXIT, oneOf, runCommandGroup } from './cli-errors';
 import { bar, duration, ProgressLine, table, thousands, writeJson, writeLine } from './output';
 
 @SubCommand({ name: 'status', description: "each projection's checkpoint, the head of the history, and how far behind it is" })
@@ -113,8 +113,8 @@ export class ProjectionsRebuildCommand extends CommandRunner {
   subCommands: [ProjectionsStatusCommand, ProjectionsRebuildCommand],
 })
 export class ProjectionsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
+  async run(params: string[]): Promise<void> {
+    runCommandGroup(this.command, params);
   }
 }
 
