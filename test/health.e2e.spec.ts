@@ -34,10 +34,11 @@ describe('health tells the truth (MySQL read models)', () => {
     return { status: response.status, body: (await response.json()) as HealthBody };
   };
   /** Polls readiness until it answers `status` (what a load balancer or Docker would see next); resolves with that answer. */
-  const readinessBecomes = (status: number, token?: string) => eventually(async () => {
-    const answer = await get('/health/ready', token);
-    return answer.status === status ? answer.body : undefined;
-  });
+  const readinessBecomes = (status: number, token?: string) =>
+    eventually(async () => {
+      const answer = await get('/health/ready', token);
+      return answer.status === status ? answer.body : undefined;
+    });
 
   it('is ready when everything works, and shows the internet only up or down per component', async () => {
     for (const path of ['/health', '/health/ready']) {
@@ -57,7 +58,10 @@ describe('health tells the truth (MySQL read models)', () => {
       return typeof body.details['projection:master_users']?.position === 'string' ? body : undefined;
     });
     expect(shown.details.eventStore).toEqual({ status: 'up', head: expect.any(String) as string });
-    expect(shown.details['reactor:relay']).toMatchObject({ position: expect.any(String) as string, lagEvents: expect.any(Number) as number });
+    expect(shown.details['reactor:relay']).toMatchObject({
+      position: expect.any(String) as string,
+      lagEvents: expect.any(Number) as number,
+    });
     const wrong = await get('/health', 'not-the-health-token-at-all');
     expect(JSON.stringify(wrong.body)).not.toMatch(/head|position|lag/);
   });

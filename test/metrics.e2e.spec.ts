@@ -41,7 +41,9 @@ describe('metrics for Prometheus (webhook mode)', () => {
 
     const m = await scrapeUntil(
       h,
-      (s) => s.get('feedbackbots_deliveries_total{outcome="delivered"}') === 1 && s.get('feedbackbots_consumer_lag_events{consumer="reactor:delivery"}') === 0,
+      (s) =>
+        s.get('feedbackbots_deliveries_total{outcome="delivered"}') === 1 &&
+        s.get('feedbackbots_consumer_lag_events{consumer="reactor:delivery"}') === 0,
     );
     expect(m.get('feedbackbots_relays_total{outcome="relayed"}')).toBe(1);
     expect(m.get('feedbackbots_deliveries_total{outcome="delivered"}')).toBe(1);

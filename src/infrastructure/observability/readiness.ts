@@ -59,7 +59,12 @@ export class Readiness {
     } catch {
       return {};
     }
-    const frozen = new Set(this.consumers.consumers().filter((c) => c.frozen).map((c) => c.name));
+    const frozen = new Set(
+      this.consumers
+        .consumers()
+        .filter((c) => c.frozen)
+        .map((c) => c.name),
+    );
     return Object.assign(
       {},
       ...snapshots.map((s) => {

@@ -178,7 +178,7 @@ class TelegrafBotApi implements BotApi {
         } as never,
       ),
     );
-    return sentMessageOf(message as unknown as Record<string, unknown>);
+    return sentMessageOf(message);
   }
 
   async sendMediaGroup(chatId: number, items: AlbumItem[], options: { replyToMessageId?: number } = {}): Promise<SentMessage[]> {
@@ -201,7 +201,7 @@ class TelegrafBotApi implements BotApi {
     options: SendTextOptions = {},
   ): Promise<SentMessage> {
     const message = await this.call('sendLocation', () =>
-      this.telegram.callApi('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) } as never),
+      this.telegram.callApi('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) }),
     );
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
@@ -213,7 +213,7 @@ class TelegrafBotApi implements BotApi {
   ): Promise<SentMessage> {
     const fields = { phone_number: contact.phoneNumber, first_name: contact.firstName, last_name: contact.lastName };
     const message = await this.call('sendContact', () =>
-      this.telegram.callApi('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) } as never),
+      this.telegram.callApi('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) }),
     );
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
