@@ -1,4 +1,3 @@
-import { loadConfig } from '../src/infrastructure/config/app-config';
 import { logLevelsFrom, RedactingLogger } from '../src/infrastructure/redacting-logger';
 
 const TOKEN = '1234567890:AAHk8vJ3c7YQw0n2Zx9LrT5uPq1sXy4Bc_d';
@@ -76,18 +75,5 @@ describe('logs an operator can ship', () => {
       logger.error('broken');
     });
     expect(lines.map((l) => /(LOG|WARN|ERROR)/.exec(l)?.[1])).toEqual(['WARN', 'ERROR']);
-  });
-
-  describe('settings', () => {
-    const base = { MASTER_BOT_TOKEN: TOKEN };
-
-    it('defaults to readable text at the log level', () => {
-      expect(loadConfig(base).observability).toMatchObject({ logFormat: 'text', logLevel: 'log' });
-    });
-
-    it('refuses an unknown LOG_FORMAT or LOG_LEVEL with a message naming the variable', () => {
-      expect(() => loadConfig({ ...base, LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of text, json');
-      expect(() => loadConfig({ ...base, LOG_LEVEL: 'info' })).toThrow('LOG_LEVEL must be one of error, warn, log, debug, verbose');
-    });
   });
 });
