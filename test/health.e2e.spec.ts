@@ -103,6 +103,22 @@ describe('health tells the truth (MySQL read models)', () => {
     await readinessBecomes(200);
   });
 
+  it('answers 503 when the relay is stuck behind without failing (waiting out a long 429) longer than the setting, and 200 after', async () => {
+    const master = await registeredMaster(h, 'Jon');
+    const bot = await attachNewBot(h, master, 'jon_health_bot');
+    const customer = h.fake.createUser({ firstName: 'Kai' });
+    h.fake.failNext(h.masterBot.id, 'sendMessage', { errorCode: 429, description: 'Too Many Requests: retry after 3', retryAfter: 3 });
+    const relayed = customerWrites(h, bot, customer, master, 'Anyone there?');
+    relayed.catch(() => undefined);
+
+    const down = await readinessBecomes(503, HEALTH_TOKEN);
+    expect(Object.keys(down.error ?? {})).toEqual(['reactor:relay']);
+    expect(down.details['reactor:relay']).toMatchObject({ status: 'down', failingSeconds: 0, lagEvents: 1 });
+
+    await relayed;
+    await readinessBecomes(200);
+  });
+
   it('answers 503 when the read-model database is dropped, and 200 again once it is back', async () => {
     await db.drop();
     await readinessBecomes(503);

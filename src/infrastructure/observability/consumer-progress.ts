@@ -16,6 +16,8 @@ export class ConsumerProgress {
   lastError: string | null = null;
   /** Held still on purpose by a projection rebuild (resumes at its swap): not counted as stuck. */
   frozen = false;
+  /** Its batches may legitimately take minutes (a broadcast reactor): counted as down only when failing. */
+  longRunning = false;
 
   constructor(
     /** `projection:<name>` or `reactor:<name>`. */

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '../../application/ports/event-store.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { READ_MODEL_DATA_SOURCE } from '../../projections/projections.service';
+import { ConsumerProgress } from './consumer-progress';
 import { ConsumerSnapshot, ConsumerStatus } from './consumer-status';
 
 /** A storage probe that has not answered by then counts as unreachable. */
@@ -17,8 +18,9 @@ export const HEALTH_FAILING_AFTER_SECONDS = Symbol('HEALTH_FAILING_AFTER_SECONDS
  *
  * A projection or reactor is down when its batches have failed for longer than
  * HEALTH_FAILING_AFTER_SECONDS, or when it has an event older than that still unhandled and has not
- * moved for that long (a hung call, a 429 wait longer than the threshold). A projection held by a
- * rebuild is up: it resumes at the swap.
+ * moved for that long (a hung call, 429 waits longer than the threshold). A projection held by a
+ * rebuild, and a reactor whose work legitimately takes minutes (a paced broadcast), count as stuck
+ * never, only as failing.
  */
 @Injectable()
 export class Readiness {
@@ -59,12 +61,7 @@ export class Readiness {
     } catch {
       return {};
     }
-    const frozen = new Set(
-      this.consumers
-        .consumers()
-        .filter((c) => c.frozen)
-        .map((c) => c.name),
-    );
+    const progress = new Map(this.consumers.consumers().map((c) => [c.name, c]));
     return Object.assign(
       {},
       ...snapshots.map((s) => {
@@ -76,17 +73,18 @@ export class Readiness {
           lagSeconds: round(s.lagSeconds),
           failingSeconds: round(s.failingSeconds),
           ...(s.lastError ? { lastError: s.lastError } : {}),
-          ...(frozen.has(s.name) ? { frozenByRebuild: true } : {}),
+          ...(progress.get(s.name)?.frozen ? { frozenByRebuild: true } : {}),
         };
-        return this.isDown(s, frozen.has(s.name)) ? check.down(details) : check.up(details);
+        return this.isDown(s, progress.get(s.name)) ? check.down(details) : check.up(details);
       }),
     ) as HealthIndicatorResult;
   }
 
-  private isDown(s: ConsumerSnapshot, frozen: boolean): boolean {
+  private isDown(s: ConsumerSnapshot, progress: ConsumerProgress | undefined): boolean {
     const limit = this.failingAfterSeconds;
     if (s.failingSeconds > limit) return true;
-    return !frozen && s.lagSeconds > limit && s.stillSeconds > limit;
+    if (progress?.frozen || progress?.longRunning) return false;
+    return s.lagSeconds > limit && s.stillSeconds > limit;
   }
 }
 

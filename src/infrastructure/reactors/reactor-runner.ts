@@ -31,6 +31,7 @@ export class ReactorRunner {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
+    this.progress.longRunning = reactor.longRunning ?? false;
   }
 
   async start(): Promise<void> {
