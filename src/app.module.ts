@@ -55,7 +55,10 @@ import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
-import { HealthController } from './infrastructure/http/health.controller';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppMetrics } from './infrastructure/observability/app-metrics';
+import { MeteredEventStore } from './infrastructure/observability/metered-event-store';
+import { OBSERVABILITY_CONTROLLERS, observabilityProviders } from './infrastructure/observability/observability.providers';
 import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
@@ -143,11 +146,16 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [TelegramWebhookController, HealthController, ...AUDIT_CONTROLLERS],
+      // Terminus logs nothing itself: the health controller logs each change of readiness once.
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      controllers: [TelegramWebhookController, ...OBSERVABILITY_CONTROLLERS, ...AUDIT_CONTROLLERS],
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        {
+          provide: EVENT_STORE,
+          useFactory: async (metrics: AppMetrics) => new MeteredEventStore(await openEventStore(config), metrics),
+          inject: [AppMetrics],
+        },
         { provide: READ_MODEL_DATA_SOURCE, useFactory: () => openReadModels(config) },
         { provide: MASTER_KEY, useFactory: () => loadMasterKey(config.tokenEncryptionKey, config.dataDir) },
         { provide: TOKEN_CIPHER, useFactory: (key: Buffer) => new AesTokenCipher(key), inject: [MASTER_KEY] },
@@ -156,7 +164,12 @@ export class AppModule {
           useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
           inject: [MASTER_KEY],
         },
-        { provide: TELEGRAM, useValue: new TelegrafGateway(config.telegramApiRoot) },
+        {
+          provide: TELEGRAM,
+          useFactory: (metrics: AppMetrics) =>
+            new TelegrafGateway(config.telegramApiRoot, (method, status) => metrics.telegramCalls.inc({ method, status })),
+          inject: [AppMetrics],
+        },
         AggregateStore,
         ProjectionsService,
         BotDirectoryQuery,
@@ -181,6 +194,7 @@ export class AppModule {
         Scheduler,
         LifecycleService,
         ...auditProviders(config.auditToken),
+        ...observabilityProviders(config),
         ...COMMAND_HANDLERS,
       ],
     };

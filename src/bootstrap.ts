@@ -18,7 +18,7 @@ export async function startApp(
   // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
   if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-    logger: new RedactingLogger(options.logLevels ?? ['log', 'warn', 'error']),
+    logger: RedactingLogger.fromConfig(config.observability, options.logLevels),
   });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');

@@ -21,7 +21,8 @@ import { UpdateRouter } from './telegram/update-router';
 @Injectable()
 export class LifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
-  private readonly reactors: ReactorRunner[];
+  /** Public for readiness and the lag metrics (each runner's `progress`). */
+  readonly reactors: ReactorRunner[];
   private masterPoller?: UpdatePoller;
 
   constructor(

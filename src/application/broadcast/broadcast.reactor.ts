@@ -44,6 +44,7 @@ class BroadcastPausedError extends Error {
 export class BroadcastReactor implements Reactor, OnModuleDestroy {
   readonly name = 'broadcast';
   readonly handles = new Set(['BroadcastRequested']);
+  readonly longRunning = true;
   private readonly logger = new Logger('Broadcast');
   private readonly pacer: SendPacer;
   private readonly copies: BroadcastCopies;

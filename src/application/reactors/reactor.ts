@@ -14,6 +14,8 @@ export const REACTORS = Symbol('REACTORS');
 export interface Reactor {
   readonly name: string;
   readonly handles: ReadonlySet<string>;
+  /** `react` may legitimately run for minutes (a paced broadcast): readiness does not call it stuck, only failing. */
+  readonly longRunning?: boolean;
   /** Events with the same key are handled strictly in order; different keys may run concurrently. */
   key(event: RecordedEvent): string;
   react(event: RecordedEvent): Promise<void>;

@@ -23,6 +23,24 @@ export interface AppConfig {
   schedulerIntervalMs: number;
   /** Long-polling timeout (seconds) for getUpdates. */
   pollingTimeoutSeconds: number;
+  /** Operability: log format and level, readiness threshold, tokens for health details and metrics. */
+  observability: ObservabilityConfig;
+}
+
+export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number];
+
+export interface ObservabilityConfig {
+  /** `LOG_FORMAT`: `text` (readable; colour only on a TTY) or `json` (one object per line). */
+  logFormat: 'text' | 'json';
+  /** `LOG_LEVEL`: the least severe level printed. */
+  logLevel: LogLevelName;
+  /** `HEALTH_FAILING_AFTER_SECONDS`: a projection or reactor failing (or stuck behind) this long makes readiness 503. */
+  healthFailingAfterSeconds: number;
+  /** `HEALTH_TOKEN`: a bearer of it sees positions and errors in the health routes; unset: nobody does. */
+  healthToken: string | null;
+  /** `METRICS_TOKEN`: when set, `/metrics` requires it as a bearer; unset: `/metrics` is open. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +87,31 @@ class EnvReader {
     return n;
   }
 
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.text(name);
+    if (value === null) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  /** A bearer secret: unset, or long enough not to be guessed. */
+  secret(name: string): string | null {
+    const value = this.text(name);
+    if (value !== null && value.length < 16) this.problems.push(`${name} must be at least 16 characters`);
+    return value;
+  }
+
+  observability(): ObservabilityConfig {
+    return {
+      logFormat: this.oneOf('LOG_FORMAT', ['text', 'json'], 'text'),
+      logLevel: this.oneOf('LOG_LEVEL', LOG_LEVEL_NAMES, 'log'),
+      healthFailingAfterSeconds: this.int('HEALTH_FAILING_AFTER_SECONDS', 60, 1, 86_400),
+      healthToken: this.secret('HEALTH_TOKEN'),
+      metricsToken: this.secret('METRICS_TOKEN'),
+    };
+  }
+
   storage(): StorageConfig {
     const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
     if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
@@ -111,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     broadcastRatePerSecond: read.int('BROADCAST_RATE_PER_SECOND', 25, 1, 30),
     schedulerIntervalMs: read.int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
     pollingTimeoutSeconds: read.int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
+    observability: read.observability(),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);

@@ -5,6 +5,7 @@ import { EventStore, RecordedEvent } from '../../application/ports/event-store.p
 import { Reactor } from '../../application/reactors/reactor';
 import { readCheckpoint, saveCheckpoint } from '../../projections/runner/projection-checkpoint.store';
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
+import { ConsumerProgress } from '../observability/consumer-progress';
 
 /**
  * Drives a reactor from a checkpointed catch-up subscription. Within a batch, events with the same key
@@ -19,6 +20,8 @@ export class ReactorRunner {
   private subscription?: CatchUpSubscription;
   readonly checkpointName: string;
   private checkpointWrites: Promise<void> = Promise.resolve();
+  /** Read by readiness and the lag metrics. */
+  readonly progress: ConsumerProgress;
 
   constructor(
     private readonly reactor: Reactor,
@@ -27,6 +30,8 @@ export class ReactorRunner {
   ) {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
+    this.progress = new ConsumerProgress(this.checkpointName);
+    this.progress.longRunning = reactor.longRunning ?? false;
   }
 
   async start(): Promise<void> {
@@ -35,10 +40,14 @@ export class ReactorRunner {
       after = await this.store.headPosition();
       await saveCheckpoint(this.dataSource, this.checkpointName, after);
     }
+    this.progress.started(after);
     this.subscription = new CatchUpSubscription(this.store, (events) => this.handleBatch(events), {
       after,
       batchSize: 200,
-      onError: (error, attempt) => this.logger.error(`batch failed (attempt ${attempt}), retrying: ${String(error)}`),
+      onError: (error, attempt) => {
+        this.progress.failed(error);
+        this.logger.error(`batch failed (attempt ${attempt}), retrying: ${String(error)}`);
+      },
     }).start();
   }
 
@@ -63,6 +72,7 @@ export class ReactorRunner {
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    this.progress.advanced(events[events.length - 1].position);
     this.persistCheckpoint(events[events.length - 1].position);
   }
 

@@ -35,6 +35,9 @@ const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_che
 /** How many times one call waits out a `429 retry_after` before giving up to its caller. */
 const MAX_RATE_LIMIT_WAITS = 5;
 
+/** Told of every attempt of every call: the method and Telegram's status code (or `network_error`). */
+export type TelegramCallObserver = (method: string, status: string) => void;
+
 /**
  * The Bot API through telegraf's `Telegram` client (its `apiRoot` from TELEGRAM_API_ROOT). Every call
  * waits out `429 Too Many Requests` (`retry_after`) and retries the same call, so a chat's messages are
@@ -44,7 +47,10 @@ export class TelegrafGateway implements TelegramPort {
   private readonly clients = new Map<string, TelegrafBotApi>();
   private readonly plainHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-  constructor(private readonly apiRoot: string) {}
+  constructor(
+    private readonly apiRoot: string,
+    private readonly observe: TelegramCallObserver = () => undefined,
+  ) {}
 
   bot(token: string): BotApi {
     let client = this.clients.get(token);
@@ -54,7 +60,7 @@ export class TelegrafGateway implements TelegramPort {
       // fake), opening a new connection per call; give it a keep-alive agent of our own.
       if (this.apiRoot.startsWith('http://'))
         (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
-      client = new TelegrafBotApi(telegram, this.apiRoot, token);
+      client = new TelegrafBotApi(telegram, this.apiRoot, token, this.observe);
       this.clients.set(token, client);
     }
     return client;
@@ -68,6 +74,7 @@ class TelegrafBotApi implements BotApi {
     private readonly telegram: Telegram,
     private readonly apiRoot: string,
     private readonly token: string,
+    private readonly observe: TelegramCallObserver,
   ) {}
 
   async getMe(): Promise<BotIdentity> {
@@ -243,8 +250,11 @@ class TelegrafBotApi implements BotApi {
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
     for (let waits = 0; ; waits++) {
       try {
-        return await run();
+        const result = await run();
+        this.observe(method, '200');
+        return result;
       } catch (error) {
+        this.observe(method, error instanceof TelegramError ? String(error.code) : 'network_error');
         if (!(error instanceof TelegramError)) throw error;
         const retryAfter = error.parameters?.retry_after;
         if (error.code === 429 && retryAfter !== undefined && waits < MAX_RATE_LIMIT_WAITS) {

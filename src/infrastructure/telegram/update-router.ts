@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_SETTINGS, AppSettings } from '../../application/ports/app-settings.port';
 import { BotApis } from '../../application/reactors/client-bot-apis';
+import { AppMetrics } from '../observability/app-metrics';
+import { countPolledUpdate } from '../observability/update-metrics';
 import { parseUpdate, TgUpdate } from './telegram-update';
 import { translateClientUpdate, translateMasterUpdate } from './update-translator';
 
@@ -20,9 +22,19 @@ export class UpdateRouter {
     private readonly commandBus: CommandBus,
     private readonly bots: BotApis,
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+    private readonly metrics: AppMetrics,
   ) {}
 
+  /**
+   * Without PUBLIC_URL every update arrives by polling and is counted here; with it, webhooks are
+   * counted at the HTTP response (see update-metrics.ts), rejections before this router included.
+   */
   async record(source: UpdateSource, body: unknown): Promise<void> {
+    if (this.settings.publicUrl) return this.recordUpdate(source, body);
+    return countPolledUpdate(this.metrics, source.kind, () => this.recordUpdate(source, body));
+  }
+
+  private async recordUpdate(source: UpdateSource, body: unknown): Promise<void> {
     const update = parseUpdate(body);
     const command =
       source.kind === 'master' ? translateMasterUpdate(this.settings.masterBotId, update) : translateClientUpdate(source.botId, update);

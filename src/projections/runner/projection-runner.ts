@@ -8,6 +8,7 @@ import { ProjectionContext, Projector } from './projector';
 import { CheckpointState, parseCheckpoint, readCheckpointState, writeCheckpoint } from './projection-checkpoint.store';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
 import { dialectOf } from './row-table';
+import { ConsumerProgress } from '../../infrastructure/observability/consumer-progress';
 
 /** How often a frozen projection looks whether the rebuild has swapped its tables in. */
 const FROZEN_POLL_MS = 100;
@@ -48,6 +49,8 @@ export class ProjectionRunner {
   private waiters: { position: bigint; resolve: () => void }[] = [];
   private readonly listeners = new Set<(events: RecordedEvent[]) => void>();
   private readonly restartListeners = new Set<() => void>();
+  /** Read by readiness and the lag metrics. */
+  readonly progress: ConsumerProgress;
 
   constructor(
     readonly projector: Projector,
@@ -56,6 +59,7 @@ export class ProjectionRunner {
     private readonly checkpointName = projector.name,
   ) {
     this.logger = new Logger(`Projection:${projector.name}`);
+    this.progress = new ConsumerProgress(`projection:${projector.name}`);
   }
 
   /** Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap). */
@@ -107,13 +111,15 @@ export class ProjectionRunner {
   private subscribe(state: CheckpointState | undefined): void {
     const after = state?.position ?? null;
     this.position = after;
+    this.progress.started(after);
     this.stamp = state?.updatedAt;
     const generation = ++this.generation;
     this.subscription = new CatchUpSubscription(this.store, (events) => this.applyBatch(events, generation), {
       after,
       onError: (error, attempt) => {
-        if (error instanceof CheckpointMovedError) this.logger.log(error.message);
-        else this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`);
+        if (error instanceof CheckpointMovedError) return this.logger.log(error.message);
+        this.progress.failed(error);
+        this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`);
       },
     }).start();
   }
@@ -136,6 +142,7 @@ export class ProjectionRunner {
       throw new CheckpointMovedError(outcome.stored);
     }
     this.position = last;
+    this.progress.advanced(last);
     this.stamp = outcome.written;
     if (relevant.length > 0) for (const listener of this.listeners) listener(relevant);
     this.resolveWaiters();
@@ -162,7 +169,9 @@ export class ProjectionRunner {
       try {
         state = await this.readState();
         if (!state?.frozen) break;
+        this.progress.frozen = true;
       } catch (error) {
+        this.progress.failed(error);
         this.logger.error(`cannot read the checkpoint, will retry: ${String(error)}`);
         wait = 1000;
       }
