@@ -59,6 +59,7 @@ import { HealthController } from './infrastructure/http/health.controller';
 import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
+import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
@@ -177,6 +178,7 @@ export class AppModule {
         { provide: REACTORS, useFactory: (...reactors: Reactor[]) => reactors, inject: REACTOR_CLASSES },
         UpdateRouter,
         ClientBotSupervisor,
+        ClientBotWebhooks,
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
         LifecycleService,
