@@ -38,7 +38,11 @@ export async function startApp(
       logger,
       abortOnError: false,
     });
-    await app.listen(config.port, '0.0.0.0').catch((error: unknown) => Promise.reject(explainListenFailure(error, config.port)));
+    try {
+      await app.listen(config.port, '0.0.0.0');
+    } catch (error) {
+      throw explainListenFailure(error, config.port);
+    }
     await app.get(LifecycleService).startIntake();
   } catch (error) {
     await app?.close().catch(() => undefined);

@@ -67,7 +67,9 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
       await this.webhooks.registerAll();
     } else {
       // If this fails, the poller deletes the webhook when Telegram answers its getUpdates with 409.
-      await master.deleteWebhook().catch((error: unknown) => this.logger.warn(`deleteWebhook (MasterBot): ${describeTelegramFailure(error)}`));
+      await master
+        .deleteWebhook()
+        .catch((error: unknown) => this.logger.warn(`deleteWebhook (MasterBot): ${describeTelegramFailure(error)}`));
       const record = (update: unknown) => this.router.record({ kind: 'master' }, update);
       this.masterPoller = new UpdatePoller('master', master, record, this.settings.pollingTimeoutSeconds).start();
       await this.supervisor.start();

@@ -8,7 +8,9 @@ import { describeDatabaseUrl } from './read-model-database-lock';
  * which intake, which port — and no credentials (user names and passwords are left out of URLs).
  */
 export function startedLine(config: AppConfig, identity: BotIdentity): string {
-  const events = config.eventStoreUrl ? `esdb ${withoutCredentials(config.eventStoreUrl)}` : `sqlite ${join(config.dataDir, 'events.sqlite')}`;
+  const events = config.eventStoreUrl
+    ? `esdb ${withoutCredentials(config.eventStoreUrl)}`
+    : `sqlite ${join(config.dataDir, 'events.sqlite')}`;
   const readModels = config.databaseUrl
     ? `mysql ${describeDatabaseUrl(config.databaseUrl)}`
     : `sqlite ${join(config.dataDir, 'read-models.sqlite')}`;
@@ -18,5 +20,8 @@ export function startedLine(config: AppConfig, identity: BotIdentity): string {
 
 /** `esdb://admin:pw@a:2113,b:2113?tls=false` → `a:2113,b:2113` (the options may carry credentials too). */
 function withoutCredentials(url: string): string {
-  return url.replace(/^[a-z+]+:\/\//i, '').replace(/^[^@/]*@/, '').replace(/[/?].*$/, '');
+  return url
+    .replace(/^[a-z+]+:\/\//i, '')
+    .replace(/^[^@/]*@/, '')
+    .replace(/[/?].*$/, '');
 }

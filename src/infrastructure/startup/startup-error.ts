@@ -22,9 +22,14 @@ export const errorCode = (error: unknown): string | undefined => {
 };
 
 /** The HTTP port could not be bound: turned into a StartupError naming PORT; other errors are returned as they are. */
-export function explainListenFailure(error: unknown, port: number): unknown {
+export function explainListenFailure(error: unknown, port: number): Error {
   const code = errorCode(error);
-  if (code === 'EADDRINUSE') return new StartupError('PORT', `port ${port} is already in use by another process: stop it, or set PORT to a free port`);
-  if (code === 'EACCES') return new StartupError('PORT', `port ${port} may not be opened by this user (ports below 1024 need privileges): set PORT to 1024 or above`);
-  return error;
+  if (code === 'EADDRINUSE')
+    return new StartupError('PORT', `port ${port} is already in use by another process: stop it, or set PORT to a free port`);
+  if (code === 'EACCES')
+    return new StartupError(
+      'PORT',
+      `port ${port} may not be opened by this user (ports below 1024 need privileges): set PORT to 1024 or above`,
+    );
+  return error instanceof Error ? error : new Error(String(error));
 }

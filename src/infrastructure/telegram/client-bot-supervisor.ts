@@ -37,7 +37,9 @@ export class ClientBotSupervisor {
     // Bounded parallel: each start is a DB read and a deleteWebhook call; 1,000 bots one by one took minutes.
     const bots = (await this.directory.listAttached()).filter((bot) => !bot.broken);
     await forEachBounded(bots, STARTUP_CONCURRENCY, (bot) =>
-      this.startPolling(bot.botId).catch((error: unknown) => this.logger.error(`client bot ${bot.botId}: polling not started: ${String(error)}`)),
+      this.startPolling(bot.botId).catch((error: unknown) =>
+        this.logger.error(`client bot ${bot.botId}: polling not started: ${String(error)}`),
+      ),
     );
     this.subscription = new CatchUpSubscription(this.store, (events) => this.follow(events), { after: head, idleWaitMs: 1000 }).start();
     this.logger.log(`polling ${this.pollers.size} client bot(s)`);
