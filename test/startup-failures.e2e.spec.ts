@@ -93,6 +93,20 @@ describe('start-up failures', () => {
     expect(intake).toEqual([]);
   });
 
+  it('a PUBLIC_URL Telegram refuses for webhooks: names PUBLIC_URL instead of retrying forever', async () => {
+    fake.failNext(masterBot.id, 'setWebhook', {
+      errorCode: 400,
+      description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook',
+    });
+    const env = await settings();
+    const result = await runUntilExit({ ...env, PUBLIC_URL: `http://127.0.0.1:${env.PORT}` });
+    expectRefused(
+      result,
+      'PUBLIC_URL',
+      /Telegram refuses http:\/\/127\.0\.0\.1:\d+\/telegram\/master as a webhook .*use a public HTTPS URL/,
+    );
+  });
+
   it('Telegram unreachable at boot: waits with back-off, logging each attempt, and starts once it is back', async () => {
     const proxy = new LateProxy(await freePort(), Number(new URL(fake.apiRoot).port));
     cleanups.push(() => proxy.close());

@@ -4,6 +4,7 @@ import { APP_SETTINGS, AppSettings } from '../application/ports/app-settings.por
 import { CONTENT_VAULT, TOKEN_CIPHER, TokenCipher } from '../application/ports/crypto.port';
 import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
 import { BotApis } from '../application/reactors/client-bot-apis';
+import { TelegramApiError } from '../application/ports/telegram.port';
 import { MASTER_COMMANDS } from '../application/help/master-commands';
 import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
@@ -12,6 +13,7 @@ import { ReactorRunner } from './reactors/reactor-runner';
 import { Scheduler } from './scheduling/scheduler';
 import { INSTANCE_LOCKS, Preflight } from './startup/preflight';
 import { retryTelegram } from './startup/retry-telegram';
+import { StartupError } from './startup/startup-error';
 import { ClientBotSupervisor } from './telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './telegram/client-bot-webhooks';
 import { describeTelegramFailure } from './telegram/telegram-failure';
@@ -63,7 +65,15 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     await master.setCommands([...MASTER_COMMANDS]).catch((error: unknown) => this.logger.warn(`setMyCommands: ${String(error)}`));
     if (this.settings.publicUrl) {
       const url = `${this.settings.publicUrl}/telegram/master`;
-      await retryTelegram('setWebhook (MasterBot)', () => master.setWebhook(url, this.cipher.webhookSecret('master')));
+      await retryTelegram('setWebhook (MasterBot)', () => master.setWebhook(url, this.cipher.webhookSecret('master'))).catch(
+        (error: unknown) => {
+          if (!(error instanceof TelegramApiError) || error.code !== 400) throw error;
+          throw new StartupError(
+            'PUBLIC_URL',
+            `Telegram refuses ${url} as a webhook (${error.description}): use a public HTTPS URL (port 443, 80, 88 or 8443)`,
+          );
+        },
+      );
       await this.webhooks.registerAll();
     } else {
       // If this fails, the poller deletes the webhook when Telegram answers its getUpdates with 409.
