@@ -62,6 +62,7 @@ import { OBSERVABILITY_CONTROLLERS, observabilityProviders } from './infrastruct
 import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
+import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
@@ -190,6 +191,7 @@ export class AppModule {
         { provide: REACTORS, useFactory: (...reactors: Reactor[]) => reactors, inject: REACTOR_CLASSES },
         UpdateRouter,
         ClientBotSupervisor,
+        ClientBotWebhooks,
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
         LifecycleService,

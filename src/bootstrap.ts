@@ -4,24 +4,51 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule } from './app.module';
 import { Clock, CLOCK } from './application/ports/clock.port';
 import { AppConfig } from './infrastructure/config/app-config';
+import { LifecycleService } from './infrastructure/lifecycle.service';
 import { RedactingLogger } from './infrastructure/redacting-logger';
+import { INSTANCE_LOCKS, runPreflight } from './infrastructure/startup/preflight';
+import { startedLine } from './infrastructure/startup/started-line';
+import { explainListenFailure } from './infrastructure/startup/startup-error';
 
 /** Largest webhook body accepted; Telegram updates are a few KB. Bigger gets 413 and writes nothing. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Builds and starts the HTTP app (Nest on Fastify). Used by `main.ts`, the demo, the bench and e2e tests. */
+/**
+ * Builds and starts the HTTP app (Nest on Fastify). Used by `main.ts`, the demo, the bench and e2e tests.
+ * Order: checks and instance locks (runPreflight), stores, projections and reactors, the HTTP port,
+ * and only then Telegram intake — so a start refused for a setting has taken no update. Settings
+ * problems are thrown as StartupError (main prints one line, exit 2). Signals are main's to handle.
+ */
 export async function startApp(
   config: AppConfig,
   options: { logLevels?: LogLevel[]; clock?: Clock } = {},
 ): Promise<NestFastifyApplication> {
-  const module = AppModule.forRoot(config);
-  // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
-  if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-    logger: RedactingLogger.fromConfig(config.observability, options.logLevels),
-  });
-  app.enableShutdownHooks();
-  await app.listen(config.port, '0.0.0.0');
-  new Logger('FeedbackBots').log(`listening on port ${config.port}`);
+  const logger = RedactingLogger.fromConfig(config.observability, options.logLevels);
+  Logger.overrideLogger(logger); // the checks before Nest starts log like everything after
+  const preflight = await runPreflight(config);
+  let app: NestFastifyApplication | undefined;
+  try {
+    const module = AppModule.forRoot(config);
+    // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
+    if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];
+    // Released by LifecycleService after it closed the stores.
+    module.providers = [...(module.providers ?? []), { provide: INSTANCE_LOCKS, useValue: preflight }];
+    // abortOnError off: a failure is thrown to the caller (main decides the exit code), not exit(1) here.
+    app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
+      logger,
+      abortOnError: false,
+    });
+    try {
+      await app.listen(config.port, '0.0.0.0');
+    } catch (error) {
+      throw explainListenFailure(error, config.port);
+    }
+    await app.get(LifecycleService).startIntake();
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await preflight.release();
+    throw error;
+  }
+  new Logger('FeedbackBots').log(startedLine(config, preflight.identity));
   return app;
 }

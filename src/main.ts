@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import 'dotenv/config';
+import { Logger } from '@nestjs/common';
 import { startApp } from './bootstrap';
 import { ConfigError, loadConfig } from './infrastructure/config/app-config';
+import { stopOnSignals } from './infrastructure/startup/shutdown-signals';
+import { STARTUP_FAILURE_EXIT_CODE, StartupError } from './infrastructure/startup/startup-error';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +17,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await startApp(config);
+  const signals = stopOnSignals();
+  try {
+    signals.attach(await startApp(config));
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    // One line naming the setting, no stack trace: the operator's fix is in the message.
+    new Logger('FeedbackBots').error(error.message);
+    process.exit(STARTUP_FAILURE_EXIT_CODE);
+  }
 }
 
 main().catch((error: unknown) => {

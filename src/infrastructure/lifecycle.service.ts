@@ -1,22 +1,29 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_SETTINGS, AppSettings } from '../application/ports/app-settings.port';
 import { CONTENT_VAULT, TOKEN_CIPHER, TokenCipher } from '../application/ports/crypto.port';
 import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
 import { BotApis } from '../application/reactors/client-bot-apis';
+import { TelegramApiError } from '../application/ports/telegram.port';
 import { MASTER_COMMANDS } from '../application/help/master-commands';
 import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
 import { SqliteContentVault } from './crypto/sqlite-content-vault';
 import { ReactorRunner } from './reactors/reactor-runner';
 import { Scheduler } from './scheduling/scheduler';
+import { INSTANCE_LOCKS, Preflight } from './startup/preflight';
+import { retryTelegram } from './startup/retry-telegram';
+import { StartupError } from './startup/startup-error';
 import { ClientBotSupervisor } from './telegram/client-bot-supervisor';
+import { ClientBotWebhooks } from './telegram/client-bot-webhooks';
+import { describeTelegramFailure } from './telegram/telegram-failure';
 import { UpdatePoller } from './telegram/update-poller';
 import { UpdateRouter } from './telegram/update-router';
 
 /**
- * Start order: projections (so queries work), reactors (so recorded work is done), then Telegram
- * intake — the MasterBot's webhook or polling loop, and the client bots' pollers. Stop in reverse.
+ * Start order: projections (so queries work), reactors (so recorded work is done), then — once the
+ * HTTP port is bound — Telegram intake: the webhooks, or the MasterBot's and client bots' pollers.
+ * Stop in reverse.
  */
 @Injectable()
 export class LifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +44,8 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly bots: BotApis,
     @Inject(REACTORS) reactors: Reactor[],
     private readonly scheduler: Scheduler,
+    private readonly webhooks: ClientBotWebhooks,
+    @Optional() @Inject(INSTANCE_LOCKS) private readonly locks?: Pick<Preflight, 'release'>,
   ) {
     this.reactors = reactors.map((r) => new ReactorRunner(r, store, dataSource));
   }
@@ -45,22 +54,42 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     await this.projections.start();
     for (const reactor of this.reactors) await reactor.start();
     this.scheduler.start(); // after the reactors: what a due job records is acted on at once
+  }
+
+  /**
+   * Telegram intake, called by startApp only once the HTTP port is bound: a start that fails (port in
+   * use) never took an update from Telegram. Every attached client bot is reconciled with the mode,
+   * whatever mode it was attached in.
+   */
+  async startIntake(): Promise<void> {
     const master = this.bots.master();
     await master.setCommands([...MASTER_COMMANDS]).catch((error: unknown) => this.logger.warn(`setMyCommands: ${String(error)}`));
     if (this.settings.publicUrl) {
-      await master.setWebhook(`${this.settings.publicUrl}/telegram/master`, this.cipher.webhookSecret('master'));
-      this.logger.log(`webhook mode: ${this.settings.publicUrl}/telegram/…`);
+      const url = `${this.settings.publicUrl}/telegram/master`;
+      await retryTelegram('setWebhook (MasterBot)', () => master.setWebhook(url, this.cipher.webhookSecret('master'))).catch(
+        (error: unknown) => {
+          if (!(error instanceof TelegramApiError) || error.code !== 400) throw error;
+          throw new StartupError(
+            'PUBLIC_URL',
+            `Telegram refuses ${url} as a webhook (${error.description}): use a public HTTPS URL (port 443, 80, 88 or 8443)`,
+          );
+        },
+      );
+      await this.webhooks.registerAll();
     } else {
-      await master.deleteWebhook();
+      // If this fails, the poller deletes the webhook when Telegram answers its getUpdates with 409.
+      await master
+        .deleteWebhook()
+        .catch((error: unknown) => this.logger.warn(`deleteWebhook (MasterBot): ${describeTelegramFailure(error)}`));
       const record = (update: unknown) => this.router.record({ kind: 'master' }, update);
       this.masterPoller = new UpdatePoller('master', master, record, this.settings.pollingTimeoutSeconds).start();
       await this.supervisor.start();
-      this.logger.log('long-polling mode (PUBLIC_URL is not set)');
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.scheduler.stop();
+    this.webhooks.stop();
     await this.masterPoller?.stop();
     await this.supervisor.stop();
     for (const reactor of this.reactors) await reactor.stop();
@@ -68,5 +97,6 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.vault.close();
+    await this.locks?.release(); // last: another instance may start on this data only once all is closed
   }
 }

@@ -43,7 +43,7 @@ export class AppHarness {
     readonly masterBot: CreatedBot,
     readonly dataDir: string,
     private readonly removeDir: () => void,
-    private readonly options: HarnessOptions,
+    private options: HarnessOptions,
     readonly port: number,
     readonly tokenKey: string,
   ) {}
@@ -80,6 +80,13 @@ export class AppHarness {
 
   async shutdown(): Promise<void> {
     await this.app.close();
+  }
+
+  /** Stops the app and starts it again over the same data with changed settings (e.g. polling → webhooks). */
+  async restartWith(change: Pick<HarnessOptions, 'mode' | 'env'>): Promise<void> {
+    await this.shutdown();
+    this.options = { ...this.options, ...change, env: { ...this.options.env, ...change.env } };
+    await this.boot();
   }
 
   /**

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The project root, whether this file runs from test/support (jest) or dist/test/support (node). */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
 }
 
-const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
+export const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
 
 /** Extra node flags for the app process, e.g. APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench. */
 const nodeArgs = (): string[] => (process.env.APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -68,7 +68,7 @@ export class AppProcess {
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return; // already ended (a signal leaves exitCode null)
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;

@@ -6,6 +6,8 @@ import { ClientBotHealth } from '../../application/client-bot-health/client-bot-
 import { BotApis } from '../../application/reactors/client-bot-apis';
 import { ProjectionsService } from '../../projections/projections.service';
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
+import { forEachBounded, STARTUP_CONCURRENCY } from './bounded';
+import { describeTelegramFailure, isTokenRejected } from './telegram-failure';
 import { UpdatePoller } from './update-poller';
 import { UpdateRouter } from './update-router';
 
@@ -32,7 +34,13 @@ export class ClientBotSupervisor {
   async start(): Promise<void> {
     const head = await this.store.headPosition();
     await this.projections.catchUp('client_bots', 30_000);
-    for (const bot of await this.directory.listAttached()) if (!bot.broken) await this.startPolling(bot.botId);
+    // Bounded parallel: each start is a DB read and a deleteWebhook call; 1,000 bots one by one took minutes.
+    const bots = (await this.directory.listAttached()).filter((bot) => !bot.broken);
+    await forEachBounded(bots, STARTUP_CONCURRENCY, (bot) =>
+      this.startPolling(bot.botId).catch((error: unknown) =>
+        this.logger.error(`client bot ${bot.botId}: polling not started: ${String(error)}`),
+      ),
+    );
     this.subscription = new CatchUpSubscription(this.store, (events) => this.follow(events), { after: head, idleWaitMs: 1000 }).start();
     this.logger.log(`polling ${this.pollers.size} client bot(s)`);
   }
@@ -64,7 +72,15 @@ export class ClientBotSupervisor {
     if (this.pollers.has(botId)) return;
     const api = await this.bots.client(botId, atLeast);
     if (!api) return;
-    await api.deleteWebhook().catch(() => undefined);
+    // A bot that had a webhook (attached while PUBLIC_URL was set) refuses getUpdates (409) until it is
+    // deleted. If deleting fails now, the poller deletes it again when Telegram answers 409.
+    try {
+      await api.deleteWebhook();
+    } catch (error) {
+      if (isTokenRejected(error)) return this.reportRevoked(botId);
+      this.logger.warn(`client bot ${botId}: deleteWebhook failed (${describeTelegramFailure(error)}); the poller will retry`);
+    }
+    if (this.pollers.has(botId)) return;
     const poller = new UpdatePoller(
       `client-${botId}`,
       api,
@@ -72,11 +88,15 @@ export class ClientBotSupervisor {
       this.settings.pollingTimeoutSeconds,
       () => {
         this.pollers.delete(botId);
-        void this.health
-          .reportTokenRevoked(botId, `polling:${Date.now()}`)
-          .catch((error: unknown) => this.logger.error(`could not mark bot ${botId} broken: ${String(error)}`));
+        void this.reportRevoked(botId);
       },
     );
     this.pollers.set(botId, poller.start());
+  }
+
+  private async reportRevoked(botId: number): Promise<void> {
+    await this.health
+      .reportTokenRevoked(botId, `polling:${Date.now()}`)
+      .catch((error: unknown) => this.logger.error(`could not mark bot ${botId} broken: ${String(error)}`));
   }
 }

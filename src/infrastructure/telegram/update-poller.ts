@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BotApi, TelegramApiError } from '../../application/ports/telegram.port';
+import { describeTelegramFailure } from './telegram-failure';
 import { BadUpdateError } from './telegram-update';
 
 /**
@@ -51,9 +52,13 @@ export class UpdatePoller {
           this.onFatal(error);
           return;
         }
+        // 409: the bot still has a webhook (set while PUBLIC_URL was set) and Telegram refuses getUpdates
+        // until it is deleted; or another process polls the same bot.
+        if (error instanceof TelegramApiError && error.code === 409)
+          await this.api.deleteWebhook().catch((e: unknown) => this.logger.warn(`deleteWebhook: ${describeTelegramFailure(e)}`));
         failures += 1;
         const delay = Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
-        this.logger.warn(`${String(error)}; retrying in ${delay} ms`);
+        this.logger.warn(`${describeTelegramFailure(error)}; retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -1,0 +1,127 @@
+import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
+import { errorCode, StartupError } from './startup-error';
+
+/** How often the lock's connection is used, so the server's wait_timeout never closes it (and drops the lock). */
+const KEEPALIVE_MS = 60_000;
+const RECONNECT_MS = 15_000;
+
+/** `db@host:port` from a DATABASE_URL: what a message may show (never the user's password). */
+export function describeDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  return `${decodeURIComponent(u.pathname.replace(/^\//, '')) || '(no database)'}@${u.hostname}:${u.port || '3306'}`;
+}
+
+/**
+ * One app process per MySQL read-model database: a second one (with another DATA_DIR, so the file
+ * lock cannot see it) would move the projections' shared checkpoints past its own events. The process
+ * holds `GET_LOCK('feedbackbots:<database>', 0)` on a connection of its own for its whole life; the
+ * server releases it when that connection ends, so a killed process never blocks its restart. Opening
+ * that connection first is also the start-up check that the database exists and can be reached.
+ */
+export class ReadModelDatabaseLock {
+  private readonly logger = new Logger('InstanceLock');
+  private keepalive?: NodeJS.Timeout;
+  private released = false;
+
+  private constructor(
+    private connection: Connection,
+    private readonly url: string,
+  ) {
+    this.watch();
+  }
+
+  static async acquire(url: string): Promise<ReadModelDatabaseLock> {
+    const connection = await connect(url);
+    if (!(await takeLock(connection, url))) {
+      await connection.end().catch(() => undefined);
+      throw new StartupError(
+        'DATABASE_URL',
+        `another FeedbackBots process already uses the read-model database ${describeDatabaseUrl(url)}; stop it first, or give this one its own database — running several instances on the same data is not supported yet`,
+      );
+    }
+    return new ReadModelDatabaseLock(connection, url);
+  }
+
+  async release(): Promise<void> {
+    this.released = true;
+    clearInterval(this.keepalive);
+    await this.connection.end().catch(() => undefined);
+  }
+
+  private watch(): void {
+    this.connection.on('error', () => this.lost());
+    this.keepalive = setInterval(() => void this.connection.query('SELECT 1').catch(() => this.lost()), KEEPALIVE_MS).unref();
+  }
+
+  /** The connection died (server restart): the lock went with it, so it is taken again on a new one. */
+  private lost(): void {
+    if (this.released) return;
+    clearInterval(this.keepalive);
+    this.logger.warn(`lost the instance lock on ${describeDatabaseUrl(this.url)} (connection closed); taking it again`);
+    const retry = setTimeout(() => {
+      void (async () => {
+        if (this.released) return;
+        try {
+          const connection = await connect(this.url);
+          if (await takeLock(connection, this.url)) {
+            this.connection = connection;
+            this.watch();
+            return;
+          }
+          await connection.end();
+          this.logger.error(`another process took the instance lock on ${describeDatabaseUrl(this.url)}: two instances now share it`);
+        } catch (error) {
+          this.logger.warn(`instance lock not taken again yet: ${errorCode(error) ?? String(error)}`);
+        }
+        this.lost();
+      })();
+    }, RECONNECT_MS);
+    retry.unref();
+  }
+}
+
+/** A lock name per database: GET_LOCK names are server-wide and at most 64 characters. */
+function lockName(url: string): string {
+  const name = `feedbackbots:${decodeURIComponent(new URL(url).pathname.replace(/^\//, ''))}`;
+  return name.length <= 64 ? name : `feedbackbots:${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
+}
+
+async function takeLock(connection: Connection, url: string): Promise<boolean> {
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got', [lockName(url)]);
+  return Number(rows[0]?.got) === 1;
+}
+
+async function connect(url: string): Promise<Connection> {
+  try {
+    return await createConnection({ uri: url, connectTimeout: 10_000 });
+  } catch (error) {
+    throw explainConnectFailure(error, url);
+  }
+}
+
+function explainConnectFailure(error: unknown, url: string): StartupError {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const server = `${u.hostname}:${u.port || '3306'}`;
+  const code = errorCode(error) ?? 'unknown error';
+  switch (code) {
+    case 'ER_BAD_DB_ERROR':
+      return new StartupError(
+        'DATABASE_URL',
+        `the read-model database "${database}" does not exist on ${server}: create it (CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4;) or fix the database name in DATABASE_URL`,
+      );
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return new StartupError(
+        'DATABASE_URL',
+        `the database server ${server} refused user "${decodeURIComponent(u.username)}" for "${database}" (${code}): fix the user or password in DATABASE_URL, or GRANT it access`,
+      );
+    default:
+      return new StartupError(
+        'DATABASE_URL',
+        `the read-model database server ${server} is unreachable (${code}): start it, or fix the host and port in DATABASE_URL`,
+      );
+  }
+}
