@@ -78,6 +78,12 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === bob.id && s.text === 'Thanks, we ship there tomorrow.');
     h.fake.userSends(bot.id, bob.id, { photo: Buffer.from('a photo of the dented parcel'), caption: 'The box came dented' });
     await masterBotSays(h, master, 'The box came dented');
+    // A /start after the photo must not make the erasure forget the photo's upload.
+    h.fake.userSends(bot.id, bob.id, '/start');
+    await eventually(
+      async () => (await appStore().readStream(bobsStream())).some((e) => e.type === 'CustomerStarted'),
+      "Bob's /start recorded",
+    );
     await customerWrites(h, bot, eve, master, 'Is the blue teapot still in stock?');
     await eventually(async () => (await cachedUploads()).length > 0, "the photo's upload in the media cache");
 
@@ -287,20 +293,18 @@ describe('the plaintext check every harness run ends with', () => {
     const customer = h.fake.createUser({ firstName: 'Carl' });
     await customerWrites(h, bot, customer, master, 'My card number is 4111 1111');
     // Deliberately stored in clear, once in an event and once in a read-model row.
-    await h.app
-      .get<EventStore>(EVENT_STORE)
-      .appendToStream(
-        'leak-1',
-        [
-          {
-            id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01',
-            type: 'Leaked',
-            data: { text: 'My card number is 4111 1111' },
-            metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
-          },
-        ],
-        'no_stream',
-      );
+    await h.app.get<EventStore>(EVENT_STORE).appendToStream(
+      'leak-1',
+      [
+        {
+          id: '5f7c43c4-0f5e-4c38-9c62-3a1d2c8d9e01',
+          type: 'Leaked',
+          data: { text: 'My card number is 4111 1111' },
+          metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+        },
+      ],
+      'no_stream',
+    );
     await h.app
       .get<DataSource>(READ_MODEL_DATA_SOURCE)
       .query("INSERT INTO media_cache (bot_id, file_unique_id, file_id, cached_at) VALUES (1, 'x', ?, '')", [bot.token]);

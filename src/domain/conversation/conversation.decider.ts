@@ -1,4 +1,4 @@
-import { Decider, DomainEvent } from '../shared/decider';
+import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { ConversationEvent, UploadedFile } from './conversation.events';
@@ -213,9 +213,15 @@ export function evolveConversation(state: ConversationState, event: Conversation
       state.dropped.add(event.data.messageId);
       return state;
     case 'CustomerStarted':
+      // A /start changes nothing kept here: the uploads stay until an erasure names them.
+      return state;
     case 'CustomerContentErased':
       state.uploads.clear();
       return state;
+    default: {
+      const _exhaustive: never = event;
+      return unknownEvent(_exhaustive);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { unknownEvent } from '../shared/decider';
 import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
@@ -85,17 +86,32 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return state.plan.kind === 'pro' ? { ...state, plan: { ...state.plan, renewing: false } } : state;
     case 'ProExpired':
       return { ...state, plan: { kind: 'free' }, bots: setStatus(state.bots, event.data.pausedBotIds, 'paused') };
+    // Each of these only records what the master asked or was shown (reactors act on it); the state keeps nothing.
     case 'WelcomeShown':
+      return state;
     case 'HelpShown':
+      return state;
     case 'QrCodeRequested':
+      return state;
     case 'GreetingSet':
+      return state;
     case 'BroadcastRequested':
+      return state;
     case 'BotListRequested':
+      return state;
     case 'BannedListRequested':
+      return state;
     case 'ReplySent':
+      return state;
     case 'SubscriptionOffered':
+      return state;
     case 'CheckoutAnswered':
+      return state;
     case 'CommandRejected':
       return state;
+    default: {
+      const _exhaustive: never = event;
+      return unknownEvent(_exhaustive);
+    }
   }
 }
