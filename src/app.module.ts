@@ -62,6 +62,8 @@ import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-superv
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
+import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
+import { WebhookGate } from './infrastructure/telegram/webhook-gate';
 import { BotDirectoryQuery } from './projections/client-bots/bot-directory.query';
 import { ReplyTargetQuery } from './projections/message-refs/reply-target.query';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from './projections/projections.service';
@@ -176,6 +178,8 @@ export class AppModule {
         ...REACTOR_CLASSES,
         { provide: REACTORS, useFactory: (...reactors: Reactor[]) => reactors, inject: REACTOR_CLASSES },
         UpdateRouter,
+        WebhookAdmission,
+        WebhookGate,
         ClientBotSupervisor,
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
