@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule } from './app.module';
 import { Clock, CLOCK } from './application/ports/clock.port';
 import { AppConfig } from './infrastructure/config/app-config';
+import { serverTimeouts } from './infrastructure/http/server-timeouts';
 import { RedactingLogger } from './infrastructure/redacting-logger';
 
 /** Largest webhook body accepted; Telegram updates are a few KB. Bigger gets 413 and writes nothing. */
@@ -17,9 +18,13 @@ export async function startApp(
   const module = AppModule.forRoot(config);
   // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
   if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-    logger: new RedactingLogger(options.logLevels ?? ['log', 'warn', 'error']),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...serverTimeouts(config.httpIdleTimeoutMs) }),
+    {
+      logger: new RedactingLogger(options.logLevels ?? ['log', 'warn', 'error']),
+    },
+  );
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   new Logger('FeedbackBots').log(`listening on port ${config.port}`);

@@ -23,6 +23,8 @@ export interface AppConfig {
   schedulerIntervalMs: number;
   /** Long-polling timeout (seconds) for getUpdates. */
   pollingTimeoutSeconds: number;
+  /** A kept-alive HTTP connection idle this long is closed; new ones get min(this, 10 s) for their headers. */
+  httpIdleTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     broadcastRatePerSecond: read.int('BROADCAST_RATE_PER_SECOND', 25, 1, 30),
     schedulerIntervalMs: read.int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
     pollingTimeoutSeconds: read.int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
+    httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
