@@ -1,6 +1,7 @@
 import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
+import { TypedText } from '../shared/typed-text';
 import { ConversationEvent, UploadedFile } from './conversation.events';
 
 type Who = { botId: number; customerId: number; masterId: number };
@@ -9,7 +10,7 @@ type Who = { botId: number; customerId: number; masterId: number };
 export const FLOOD_WINDOW_SECONDS = 60;
 
 export type ConversationCommand =
-  | ({ type: 'CustomerStart'; startParameter?: string } & Who)
+  | ({ type: 'CustomerStart'; startParameter?: TypedText } & Who)
   | ({
       type: 'ReceiveMessage';
       messageId: number;

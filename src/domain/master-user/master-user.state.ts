@@ -1,4 +1,5 @@
 import { unknownEvent } from '../shared/decider';
+import { TypedText } from '../shared/typed-text';
 import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
@@ -19,7 +20,7 @@ export interface MasterUserState {
   bots: AttachedBot[];
   respondingTo: ReplyTarget | null;
   /** ChoosingBot: what the picker is for; AwaitingGreeting/AwaitingBroadcast: the bot chosen. */
-  picking: { purpose: BotPurpose; startParameter: string | null } | null;
+  picking: { purpose: BotPurpose; startParameter: TypedText | null } | null;
   chosenBot: { botId: number; username: string } | null;
   plan: Plan;
   /** Charge ids already recorded: a payment message delivered twice counts once. */
