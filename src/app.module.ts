@@ -66,6 +66,8 @@ import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
+import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
+import { WebhookGate } from './infrastructure/telegram/webhook-gate';
 import { BotDirectoryQuery } from './projections/client-bots/bot-directory.query';
 import { ReplyTargetQuery } from './projections/message-refs/reply-target.query';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from './projections/projections.service';
@@ -190,6 +192,8 @@ export class AppModule {
         ...REACTOR_CLASSES,
         { provide: REACTORS, useFactory: (...reactors: Reactor[]) => reactors, inject: REACTOR_CLASSES },
         UpdateRouter,
+        WebhookAdmission,
+        WebhookGate,
         ClientBotSupervisor,
         ClientBotWebhooks,
         { provide: CLOCK, useValue: systemClock },

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { Clock, CLOCK } from './application/ports/clock.port';
 import { AppConfig } from './infrastructure/config/app-config';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { serverTimeouts } from './infrastructure/http/server-timeouts';
 import { RedactingLogger } from './infrastructure/redacting-logger';
 import { INSTANCE_LOCKS, runPreflight } from './infrastructure/startup/preflight';
 import { startedLine } from './infrastructure/startup/started-line';
@@ -34,10 +35,14 @@ export async function startApp(
     // Released by LifecycleService after it closed the stores.
     module.providers = [...(module.providers ?? []), { provide: INSTANCE_LOCKS, useValue: preflight }];
     // abortOnError off: a failure is thrown to the caller (main decides the exit code), not exit(1) here.
-    app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
-      logger,
-      abortOnError: false,
-    });
+    app = await NestFactory.create<NestFastifyApplication>(
+      module,
+      new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...serverTimeouts(config.httpIdleTimeoutMs) }),
+      {
+        logger,
+        abortOnError: false,
+      },
+    );
     try {
       await app.listen(config.port, '0.0.0.0');
     } catch (error) {

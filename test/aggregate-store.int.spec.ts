@@ -10,6 +10,10 @@ import { MasterUserState } from '../src/domain/master-user/master-user.state';
 import { CommandOrigin, Decider } from '../src/domain/shared/decider';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { makeTempDir } from './support/temp-dir';
+import { Sealed } from '../src/domain/shared/sealed';
+
+/** An unknown command's word as the handler would seal it (a stand-in box: the decider never opens it). */
+const typed = (word: string): Sealed => ({ keyId: 'master-test', box: Buffer.from(word).toString('base64') });
 
 /**
  * The command side against a real SQLite event store file: load → decide → append at the revision read,
@@ -61,7 +65,7 @@ describe('command handling on the embedded event store', () => {
 
   it('twenty commands racing on one master are all recorded, each decided on the state it found', async () => {
     const commands: MasterUserCommand[] = Array.from({ length: 20 }, (_, i) =>
-      i % 2 === 0 ? { type: 'RequestAddBot', masterId } : { type: 'UnknownCommand', masterId, command: `/nope${i}` },
+      i % 2 === 0 ? { type: 'RequestAddBot', masterId } : { type: 'UnknownCommand', masterId, command: typed(`/nope${i}`) },
     );
 
     const results = await Promise.allSettled(
@@ -138,7 +142,7 @@ describe('command handling on the embedded event store', () => {
     const result = await aggregates.handle(
       stream,
       masterUserDecider,
-      { type: 'UnknownCommand', masterId, command: '/x' },
+      { type: 'UnknownCommand', masterId, command: typed('/x') },
       telegramOrigin(CLIENT_BOT, 1000),
     );
 
@@ -168,7 +172,7 @@ describe('command handling on the embedded event store', () => {
     const redelivery = deferred();
     const command = (gate: Promise<void>) => async () => {
       await gate;
-      return { type: 'UnknownCommand' as const, masterId, command: '/hello' };
+      return { type: 'UnknownCommand' as const, masterId, command: typed('/hello') };
     };
     // Given both deliveries (reaching two replicas) have read the stream at the same revision…
     const firstDelivery = aggregates.handle(stream, masterUserDecider, command(first.gate), origin);
@@ -178,7 +182,7 @@ describe('command handling on the embedded event store', () => {
     await new AggregateStore(store).handle(
       stream,
       masterUserDecider,
-      { type: 'UnknownCommand', masterId, command: '/other' },
+      { type: 'UnknownCommand', masterId, command: typed('/other') },
       internalOrigin('relay-outcome'),
     );
     first.open();

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         broadcastRatePerSecond: 25,
         schedulerIntervalMs: 15_000,
         pollingTimeoutSeconds: 25,
+        httpIdleTimeoutMs: 65_000,
       });
     });
 
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
       BROADCAST_RATE_PER_SECOND: '10',
       SCHEDULER_INTERVAL_MS: '1000',
       POLLING_TIMEOUT_SECONDS: '50',
+      HTTP_IDLE_TIMEOUT_MS: '5000',
     });
     expect(config).toEqual({
       masterBotToken: expect.anything(),
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
       broadcastRatePerSecond: 10,
       schedulerIntervalMs: 1000,
       pollingTimeoutSeconds: 50,
+      httpIdleTimeoutMs: 5000,
     });
     expect(config.masterBotToken.reveal()).toBe(MASTER_BOT_TOKEN);
   });

@@ -174,6 +174,10 @@ describe('the audit HTTP API', () => {
       [`/audit/api/masters/${master.id}/timeline?from=yesterday`, /from must be an ISO 8601 time/],
       [`/audit/api/masters/${master.id}/timeline?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z`, /from must not be after to/],
       [`/audit/api/masters/${master.id}/timeline?after=abc`, /after must be a cursor/],
+      // Past the largest position a store can hold (2^63 - 1): a cursor no page ever returned, not a server error.
+      [`/audit/api/masters/${master.id}/timeline?after=9223372036854775808`, /after must be a cursor/],
+      [`/audit/api/masters/${master.id}/timeline?after=${'9'.repeat(30)}`, /after must be a cursor/],
+      [`/audit/api/streams/master-${master.id}?after=18446744073709551616`, /after must be a cursor/],
       [`/audit/api/masters/${master.id}/timeline?limit=1&limit=2`, /limit must be given once/],
       ['/audit/api/streams/bad%20stream', /stream id/],
       ['/audit/api/verify?stream=..%2Fetc', /stream id/],
@@ -182,6 +186,13 @@ describe('the audit HTTP API', () => {
       const response = await get(path);
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
       expect(((await response.json()) as { message: string }).message).toMatch(message);
+    }
+  });
+
+  it('takes the largest cursor a store can hold and answers an empty last page', async () => {
+    for (const path of [`/audit/api/masters/${master.id}/timeline`, `/audit/api/streams/master-${master.id}`]) {
+      const page = await json<AuditPage>(`${path}?after=9223372036854775807`);
+      expect({ path, entries: page.entries, next: page.next }).toEqual({ path, entries: [], next: null });
     }
   });
 

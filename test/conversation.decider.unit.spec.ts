@@ -478,6 +478,15 @@ describe('Conversation decider', () => {
       spec.given(received(1), relayedPhoto(1), erased, received(2), relayed(2)).when(erase()).then(erased);
     });
 
+    it('a customer who sends /start after a photo is still erased with that photo, so the upload cache forgets it', () => {
+      const files = [{ botId: photo.botId, fileUniqueId: photo.fileUniqueId }];
+      const started: ConversationEvent = { type: 'CustomerStarted', data: { ...who } };
+      spec
+        .given(received(1), relayedPhoto(1), started)
+        .when(erase())
+        .then({ type: 'CustomerContentErased', data: { ...who, erasedAt: ERASED_AT, files } });
+    });
+
     it('a customer whose content was erased can write again, and is relayed as before', () => {
       spec.given(received(1), relayed(1), erased).when(receive(2)).then(received(2));
       spec.given(received(1), relayed(1), erased, received(2)).when(recordRelay(2)).then(relayed(2));

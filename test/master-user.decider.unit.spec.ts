@@ -52,14 +52,17 @@ const rejected = (
   type: 'CommandRejected',
   data: { masterId, command, reason, ...extra },
 });
+/** What the handler seals a typed text into (a stand-in box: the decider never opens it). */
+const typedBox = (text: string): Sealed => ({ keyId: `master-${masterId}`, box: Buffer.from(text).toString('base64') });
+const typedBoxOrNull = (text: string | null): Sealed | null => (text === null ? null : typedBox(text));
 const pickerOffered = (purpose: BotPurpose, bots: Bot[], startParameter?: string | null): MasterUserEvent => ({
   type: 'BotPickerOffered',
-  data: { masterId, purpose, bots, ...(startParameter !== undefined ? { startParameter } : {}) },
+  data: { masterId, purpose, bots, ...(startParameter !== undefined ? { startParameter: typedBoxOrNull(startParameter) } : {}) },
 });
 const chosen = (purpose: BotPurpose, bot: Bot): MasterUserEvent => ({ type: 'BotChosen', data: { masterId, purpose, ...bot } });
 const qrRequested = (bot: Bot, startParameter: string | null = null): MasterUserEvent => ({
   type: 'QrCodeRequested',
-  data: { masterId, ...bot, startParameter },
+  data: { masterId, ...bot, startParameter: typedBoxOrNull(startParameter) },
 });
 const proActivated = (
   chargeId = 'charge-1',
@@ -150,7 +153,12 @@ const start: MasterUserCommand = { type: 'Start', masterId, firstName: 'Alice' }
 const help: MasterUserCommand = { type: 'Help', masterId };
 const add: MasterUserCommand = { type: 'RequestAddBot', masterId };
 const remove: MasterUserCommand = { type: 'RequestRemoveBot', masterId };
-const qr = (startParameter: string | null = null): MasterUserCommand => ({ type: 'RequestQr', masterId, startParameter });
+const qr = (text: string | null = null): MasterUserCommand => ({
+  type: 'RequestQr',
+  masterId,
+  startParameter: text === null ? null : { text, sealed: typedBox(text) },
+});
+const unknownCommand: MasterUserCommand = { type: 'UnknownCommand', masterId, command: typedBox('/frobnicate') };
 const greeting: MasterUserCommand = { type: 'RequestGreeting', masterId };
 const broadcast: MasterUserCommand = { type: 'RequestBroadcast', masterId };
 const cancel: MasterUserCommand = { type: 'Cancel', masterId };
@@ -276,7 +284,7 @@ describe('MasterUser decider', () => {
       broadcast,
       pressRemoveButton(shop.botId),
       cancel,
-      { type: 'UnknownCommand', masterId, command: '/frobnicate' },
+      unknownCommand,
       pressReplyButton(customerMessage),
       reply(customerMessage),
       plainMessage,
@@ -615,7 +623,7 @@ describe('MasterUser decider', () => {
         .given(...choosingForQr)
         .when(pressRemoveButton(cafe.botId))
         .thenState();
-      expect(state).toMatchObject({ fsm: 'ChoosingBot', picking: { purpose: 'qr', startParameter: 'promo' } });
+      expect(state).toMatchObject({ fsm: 'ChoosingBot', picking: { purpose: 'qr', startParameter: typedBox('promo') } });
       spec
         .given(...choosingForQr, rejected('remove button', 'picker_expired'))
         .when(pressPickButton('qr', cafe.botId))
@@ -1520,11 +1528,15 @@ describe('MasterUser decider', () => {
 
   describe('unknown commands and refusals', () => {
     it.each(allStates)('a master $where who sends an unknown command is told so and stays where they were', ({ state }) => {
-      const command: MasterUserCommand = { type: 'UnknownCommand', masterId, command: '/frobnicate' };
+      const command = unknownCommand;
+      // The typed word is kept sealed: the event says only that an unknown command was refused.
       spec
         .given(...historyIn[state])
         .when(command)
-        .then(rejected('/frobnicate', 'unknown_command'));
+        .then({
+          type: 'CommandRejected',
+          data: { masterId, command: 'unknown', reason: 'unknown_command', typed: typedBox('/frobnicate') },
+        });
       expect(
         spec
           .given(...historyIn[state])
@@ -1766,7 +1778,7 @@ describe('MasterUser decider', () => {
       ['sends /subscribe', subscribe, { ...all('Main'), ChoosingBot: 'ChoosingBot', AwaitingBroadcast: 'AwaitingBroadcast' }],
       // Refused for Free masters (they stay).
       ['sends /unsubscribe', unsubscribe, { ...stays, ChoosingBot: 'Main', AwaitingBroadcast: 'Main' }],
-      ['sends an unknown command', { type: 'UnknownCommand', masterId, command: '/frobnicate' }, stays],
+      ['sends an unknown command', unknownCommand, stays],
       ['presses Reply under a customer message', pressReplyButton(customerMessage), all('Responding')],
       ['replies to a customer message', reply(customerMessage), { ...stays, Responding: 'Main' }],
       ['writes something that is not a command', plainMessage, stays],

@@ -78,6 +78,12 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === bob.id && s.text === 'Thanks, we ship there tomorrow.');
     h.fake.userSends(bot.id, bob.id, { photo: Buffer.from('a photo of the dented parcel'), caption: 'The box came dented' });
     await masterBotSays(h, master, 'The box came dented');
+    // A /start after the photo must not make the erasure forget the photo's upload.
+    h.fake.userSends(bot.id, bob.id, '/start');
+    await eventually(
+      async () => (await appStore().readStream(bobsStream())).some((e) => e.type === 'CustomerStarted'),
+      "Bob's /start recorded",
+    );
     await customerWrites(h, bot, eve, master, 'Is the blue teapot still in stock?');
     await eventually(async () => (await cachedUploads()).length > 0, "the photo's upload in the media cache");
 

@@ -223,7 +223,7 @@ describe('events written by the first release, read by this one', () => {
       const original = await stored('RemovalOptionsOffered');
       const event = upcast(original);
       expect(event).toMatchObject({ id: original.id, revision: original.revision, type: 'BotPickerOffered' });
-      expect(event.metadata).toMatchObject({ ...original.metadata, schemaVersion: 1 });
+      expect(event.metadata).toMatchObject({ ...original.metadata, schemaVersion: 2 });
       expect(event.data).toEqual({
         masterId: MASTER,
         purpose: 'remove',

@@ -122,7 +122,10 @@ describe("the app's event schemas", () => {
     expect(schemaVersionOf('MessageRelayed')).toBe(2);
     expect(schemaVersionOf('ReplyDelivered')).toBe(2);
     expect(schemaVersionOf('StateChanged')).toBe(2);
-    expect(schemaVersionOf('BotPickerOffered')).toBe(1);
+    expect(schemaVersionOf('BotPickerOffered')).toBe(2);
+    expect(schemaVersionOf('QrCodeRequested')).toBe(2);
+    expect(schemaVersionOf('CustomerStarted')).toBe(2);
+    expect(schemaVersionOf('CommandRejected')).toBe(2);
     expect(schemaVersionOf('CustomerContentErased')).toBe(1);
   });
 
@@ -157,5 +160,47 @@ describe("the app's event schemas", () => {
   it('a state change of the second release (already ChoosingBot) stays as it is', () => {
     const data = { masterId: 1001, from: 'Main', to: 'ChoosingBot', trigger: '/qr' };
     expect(upcast(stored('StateChanged', data)).data).toEqual(data);
+  });
+
+  describe('typed text held in clear by v1 (a /qr parameter, a deep-link parameter, an unknown command)', () => {
+    const box = { keyId: 'master-1001', box: 'aXYxMnRhZzE2cHJvbW8=' };
+    const bot = { botId: 7000000001, username: 'shop_bot' };
+
+    it('a v1 QR request or bot picker keeps its parameter readable as legacy text, and one without stays without', () => {
+      expect(upcast(stored('QrCodeRequested', { masterId: 1001, ...bot, startParameter: 'promo' })).data.startParameter).toEqual({
+        legacyPlaintext: 'promo',
+      });
+      expect(upcast(stored('QrCodeRequested', { masterId: 1001, ...bot, startParameter: null })).data.startParameter).toBeNull();
+      const picker = { masterId: 1001, purpose: 'qr', bots: [bot] };
+      expect(upcast(stored('BotPickerOffered', { ...picker, startParameter: 'promo' })).data).toEqual({
+        ...picker,
+        startParameter: { legacyPlaintext: 'promo' },
+      });
+      expect(upcast(stored('BotPickerOffered', { ...picker, purpose: 'remove' })).data).toEqual({ ...picker, purpose: 'remove' });
+    });
+
+    it('a v1 customer start keeps its link parameter as legacy text', () => {
+      expect(upcast(stored('CustomerStarted', { ...who, startParameter: 'flyer' })).data).toEqual({
+        ...who,
+        startParameter: { legacyPlaintext: 'flyer' },
+      });
+      expect(upcast(stored('CustomerStarted', { ...who })).data).toEqual(who);
+    });
+
+    it('a v1 unknown command becomes "unknown" with the word as legacy text; other refusals stay as they were', () => {
+      expect(upcast(stored('CommandRejected', { masterId: 1001, command: '/frobnicate', reason: 'unknown_command' })).data).toEqual({
+        masterId: 1001,
+        command: 'unknown',
+        reason: 'unknown_command',
+        typed: { legacyPlaintext: '/frobnicate' },
+      });
+      const refused = { masterId: 1001, command: '/qr', reason: 'no_bots' };
+      expect(upcast(stored('CommandRejected', refused)).data).toEqual(refused);
+    });
+
+    it('an event already holding sealed text is left as it is', () => {
+      expect(upcast(stored('QrCodeRequested', { masterId: 1001, ...bot, startParameter: box })).data.startParameter).toEqual(box);
+      expect(upcast(stored('CustomerStarted', { ...who, startParameter: box })).data.startParameter).toEqual(box);
+    });
   });
 });

@@ -29,7 +29,9 @@ export const MAX_LIMIT = 1000;
 
 /** Same rule as the CLI's `audit stream`: what stream ids this system writes, and nothing that needs escaping. */
 export const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,199}$/;
-const POSITION = /^\d{1,30}$/;
+const POSITION = /^\d{1,19}$/;
+/** The largest global position either store can hold (SQLite's signed 64-bit rowid; EventStoreDB's are far below). */
+export const MAX_POSITION = 2n ** 63n - 1n;
 /** ISO 8601 date or date-time (what `toISOString` and `<input type=datetime-local>` produce). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -64,7 +66,7 @@ export function checkQuery(q: AuditQuery = {}): Required<Pick<AuditQuery, 'limit
     }
   }
   if (q.from && q.to && q.from.getTime() > q.to.getTime()) throw new AuditQueryError('from must not be after to');
-  if (q.after !== undefined && !POSITION.test(q.after)) {
+  if (q.after !== undefined && (!POSITION.test(q.after) || BigInt(q.after) > MAX_POSITION)) {
     throw new AuditQueryError(`after must be a cursor returned as "next" by a previous page, got ${describe(q.after)}`);
   }
   if (q.maxScan !== undefined && (!Number.isInteger(q.maxScan) || q.maxScan < 1)) {

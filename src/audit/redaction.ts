@@ -27,10 +27,13 @@ export function scrubText(text: string): string {
   return text.replace(TOKEN_IN_TEXT, TOKEN_REDACTED);
 }
 
-/** A Sealed value (`{ keyId, box }`), or anything carrying a ciphertext `box`: its bytes tell an auditor nothing. */
+/**
+ * A Sealed value (`{ keyId, box }`), or anything carrying a ciphertext `box`: its bytes tell an auditor
+ * nothing. Typed text an old event held in clear, lifted to `{ legacyPlaintext }`, is shown as sealed too.
+ */
 function isSealed(value: object): boolean {
   const record = value as Record<string, unknown>;
-  return typeof record.box === 'string';
+  return typeof record.box === 'string' || typeof record.legacyPlaintext === 'string';
 }
 
 function redactValue(value: unknown, key: string | null, depth: number): unknown {

@@ -181,12 +181,37 @@ function plaintextSecrets(fake: TelegramBotApiFake): { label: string; needle: st
       { label: `${label} (its secret part)`, needle: secret, whole: false },
     ];
   });
-  const texts = [...new Set(fake.userTexts().filter(meaningful))].map((text) => ({
+  const typed = fake.userTexts();
+  const texts = [...new Set([...typed.filter(meaningful), ...typed.flatMap(commandSecrets)])].map((text) => ({
     label: `the text ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`,
     needle: text,
     whole: !/\s/.test(text.trim()) && text.trim().length < 12,
   }));
   return [...tokens, ...texts];
+}
+
+/** The product's own commands: their names are not secrets (they are recorded as what happened). */
+const KNOWN_COMMANDS = new Set(
+  ['start', 'help', 'add', 'remove', 'cancel', 'bots', 'qr', 'greeting', 'broadcast', 'banned', 'ban', 'unban']
+    .concat(['reminders', 'subscribe', 'unsubscribe', 'close', 'reopen', 'delete', 'note'])
+    .map((name) => `/${name}`),
+);
+
+/**
+ * What a command carries that is typed, not chosen from the menu: the name of a command the product does
+ * not have ("/frobnicate") and an argument ("/qr summer-sale" → "summer-sale") that is a word of 6+
+ * characters or a meaningful text.
+ */
+function commandSecrets(text: string): string[] {
+  const t = text.trim();
+  if (!t.startsWith('/')) return [];
+  const [head, ...rest] = t.split(/\s+/);
+  const name = head.split('@')[0].toLowerCase();
+  const argument = rest.join(' ');
+  return [
+    ...(KNOWN_COMMANDS.has(name) || name.length < 6 ? [] : [name]),
+    ...(meaningful(argument) && !/^[\d\s.,:+-]+$/.test(argument) ? [argument] : []),
+  ];
 }
 
 /** Every string in a value, at any depth; a string holding JSON (a row's JSON column) is opened too. */

@@ -151,7 +151,10 @@ export class HistoryGenerator {
     this.conversations.push(conversation);
     this.emitTo(conversation, {
       type: 'CustomerStarted',
-      data: { ...this.who(conversation), ...(this.random() < 0.2 ? { startParameter: 'qr' } : {}) },
+      data: {
+        ...this.who(conversation),
+        ...(this.random() < 0.2 ? { startParameter: sealed(`${conversation.bot.botId}-${conversation.customerId}`) } : {}),
+      },
     });
   }
 

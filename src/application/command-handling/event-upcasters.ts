@@ -27,6 +27,16 @@ function decidedAtSeconds(event: Readonly<RecordedEvent>): number {
 /** The master's states the first release had, by their current names. */
 const RENAMED_STATES: Record<string, string> = { ChoosingBotToRemove: 'ChoosingBot' };
 
+/**
+ * A start parameter as v1 held it (text in clear, or nothing) in the v2 shape: `{ legacyPlaintext }`
+ * (see TypedText; the stored event keeps its clear text, since rewriting it would break the hash chain).
+ */
+const legacyTyped = (value: unknown): { legacyPlaintext: string } | null =>
+  typeof value === 'string' && value !== '' ? { legacyPlaintext: value } : null;
+
+/** Already sealed (or lifted): a v1-numbered event written by a release that sealed it keeps it. */
+const isTypedText = (value: unknown): boolean => value !== null && typeof value === 'object';
+
 export const EVENT_UPCASTERS: readonly UpcasterDefinition[] = [
   {
     // v2: `sentAt` (Telegram's send time, the anti-flood clock) is required. The first release did not
@@ -68,5 +78,43 @@ export const EVENT_UPCASTERS: readonly UpcasterDefinition[] = [
       purpose: 'remove',
       bots: list<{ botId: number; username: string }>(data.bots).map(({ botId, username }) => ({ botId, username })),
     }),
+  },
+  {
+    // v2: the /qr link parameter is sealed under `master-<masterId>`; v1 held it in clear.
+    type: 'QrCodeRequested',
+    fromVersion: 1,
+    upcast: (data) => ({
+      ...data,
+      startParameter: isTypedText(data.startParameter) ? data.startParameter : legacyTyped(data.startParameter),
+    }),
+  },
+  {
+    // v2: as QrCodeRequested (a /qr that asked which bot carries the parameter until one is picked).
+    type: 'BotPickerOffered',
+    fromVersion: 1,
+    upcast: (data) =>
+      data.startParameter === undefined || isTypedText(data.startParameter)
+        ? data
+        : { ...data, startParameter: legacyTyped(data.startParameter) },
+  },
+  {
+    // v2: the deep-link parameter a customer came with is sealed under the conversation's key.
+    type: 'CustomerStarted',
+    fromVersion: 1,
+    upcast: (data) => {
+      if (data.startParameter === undefined || isTypedText(data.startParameter)) return data;
+      const { startParameter, ...rest } = data;
+      const lifted = legacyTyped(startParameter);
+      return lifted ? { ...rest, startParameter: lifted } : rest;
+    },
+  },
+  {
+    // v2: an unknown command is recorded as 'unknown' with the typed word sealed in `typed`; v1 held the word in clear.
+    type: 'CommandRejected',
+    fromVersion: 1,
+    upcast: (data) =>
+      data.reason === 'unknown_command' && data.typed === undefined
+        ? { ...data, command: 'unknown', ...(legacyTyped(data.command) ? { typed: legacyTyped(data.command) } : {}) }
+        : data,
   },
 ];

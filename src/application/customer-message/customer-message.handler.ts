@@ -97,13 +97,22 @@ export class EditCustomerMessageHandler extends ConversationHandler implements I
 
 @CommandHandler(CustomerStartCommand)
 export class CustomerStartHandler extends ConversationHandler implements ICommandHandler<CustomerStartCommand> {
+  constructor(
+    aggregates: AggregateStore,
+    @Inject(BOT_DIRECTORY) directory: BotDirectory,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+  ) {
+    super(aggregates, directory);
+  }
+
   execute({ origin, botId, customerId, startParameter }: CustomerStartCommand) {
     return this.decide(botId, customerId, origin, async (masterId) => ({
       type: 'CustomerStart',
       botId,
       customerId,
       masterId,
-      ...(startParameter ? { startParameter } : {}),
+      // The link's parameter is typed text (the master's, carried by the customer): sealed like content.
+      ...(startParameter ? { startParameter: await this.vault.seal(conversationId(botId, customerId), { text: startParameter }) } : {}),
     }));
   }
 }

@@ -16,6 +16,8 @@ import { MasterMessageCommand } from './master-message.command';
 export const greetingKeyId = (botId: number): string => `bot-${botId}`;
 /** The key a broadcast's content is sealed under: erasing it erases that broadcast's content only. */
 export const broadcastKeyId = (broadcastId: string): string => `broadcast-${broadcastId}`;
+/** The key for what a master types that is neither a reply nor a greeting: a /qr link parameter, an unknown command's name. */
+export const masterKeyId = (masterId: number): string => `master-${masterId}`;
 
 /**
  * A message to the MasterBot that is neither a command nor a reply. What it means depends on the

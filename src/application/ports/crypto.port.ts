@@ -16,7 +16,8 @@ export interface TokenCipher {
  * (crypto-shredding): the content is then gone for good, everywhere it was copied.
  *
  * Key ids: a conversation's id (`<botId>-<customerId>`, see `conversationId()`), `bot-<botId>` for a
- * greeting, `broadcast-<id>` for a broadcast.
+ * greeting, `broadcast-<id>` for a broadcast, `master-<masterId>` for what a master types outside those
+ * (a /qr link parameter, an unknown command's word).
  */
 export interface ContentVault {
   seal(conversationId: string, content: unknown): Promise<Sealed>;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
@@ -171,9 +172,10 @@ export class MasterNotifierReactor implements Reactor {
       }
       case 'CustomerStarted': {
         const { botId, startParameter } = recorded.data as Conversation<'CustomerStarted'>;
-        if (!startParameter) return true;
+        const link = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
+        if (!link) return true; // none, or erased since
         const bot = await this.directory.get(botId);
-        await say(texts.newCustomerVia(bot?.username ?? String(botId), startParameter));
+        await say(texts.newCustomerVia(bot?.username ?? String(botId), link));
         return true;
       }
       default:

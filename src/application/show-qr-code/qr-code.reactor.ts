@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { openTypedText } from '../../domain/shared/typed-text';
+import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
@@ -23,7 +25,10 @@ export class QrCodeReactor implements Reactor {
   readonly handles = new Set(['QrCodeRequested']);
   private readonly logger = new Logger('QrCode');
 
-  constructor(private readonly bots: BotApis) {}
+  constructor(
+    private readonly bots: BotApis,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+  ) {}
 
   key(event: RecordedEvent): string {
     return `master:${String(event.data.masterId)}`;
@@ -31,7 +36,8 @@ export class QrCodeReactor implements Reactor {
 
   async react(event: RecordedEvent): Promise<void> {
     const { masterId, username, startParameter } = event.data as unknown as QrCodeRequested;
-    const link = clientBotLink(username, startParameter);
+    const parameter = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
+    const link = clientBotLink(username, parameter);
     const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
     try {
       await this.bots

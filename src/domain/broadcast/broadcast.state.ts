@@ -1,3 +1,4 @@
+import { unknownEvent } from '../shared/decider';
 import { AbandonReason, BroadcastEvent, DeliveryOutcome } from './broadcast.events';
 
 export interface BroadcastState {
@@ -63,6 +64,10 @@ export function evolveBroadcast(state: BroadcastState, event: BroadcastEvent): B
     case 'BroadcastReported':
       state.reported = true;
       return state;
+    default: {
+      const _exhaustive: never = event;
+      return unknownEvent(_exhaustive);
+    }
   }
 }
 

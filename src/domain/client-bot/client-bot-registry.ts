@@ -1,4 +1,4 @@
-import { Decider, DomainEvent } from '../shared/decider';
+import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 
 /**
  * Who owns a client bot, across all masters: one small stream per bot (`client-bot-<botId>`). Claiming
@@ -36,8 +36,18 @@ export const clientBotRegistryStreamId = (botId: number): string => `client-bot-
 
 export const clientBotRegistryDecider: Decider<ClientBotRegistryCommand, ClientBotRegistryEvent, ClientBotRegistryState> = {
   initialState: () => ({ owner: null, claimedAt: null }),
-  evolve: (_state, event) =>
-    event.type === 'ClientBotClaimed' ? { owner: event.data.masterId, claimedAt: event.data.claimedAt } : { owner: null, claimedAt: null },
+  evolve: (_state, event) => {
+    switch (event.type) {
+      case 'ClientBotClaimed':
+        return { owner: event.data.masterId, claimedAt: event.data.claimedAt };
+      case 'ClientBotReleased':
+        return { owner: null, claimedAt: null };
+      default: {
+        const _exhaustive: never = event;
+        return unknownEvent(_exhaustive);
+      }
+    }
+  },
   decide: (command, state) => {
     const { botId, masterId } = command;
     if (command.type === 'Claim') {

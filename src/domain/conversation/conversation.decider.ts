@@ -1,6 +1,7 @@
-import { Decider, DomainEvent } from '../shared/decider';
+import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
+import { TypedText } from '../shared/typed-text';
 import { ConversationEvent, UploadedFile } from './conversation.events';
 
 type Who = { botId: number; customerId: number; masterId: number };
@@ -9,7 +10,7 @@ type Who = { botId: number; customerId: number; masterId: number };
 export const FLOOD_WINDOW_SECONDS = 60;
 
 export type ConversationCommand =
-  | ({ type: 'CustomerStart'; startParameter?: string } & Who)
+  | ({ type: 'CustomerStart'; startParameter?: TypedText } & Who)
   | ({
       type: 'ReceiveMessage';
       messageId: number;
@@ -213,9 +214,15 @@ export function evolveConversation(state: ConversationState, event: Conversation
       state.dropped.add(event.data.messageId);
       return state;
     case 'CustomerStarted':
+      // A /start changes nothing kept here: the uploads stay until an erasure names them.
+      return state;
     case 'CustomerContentErased':
       state.uploads.clear();
       return state;
+    default: {
+      const _exhaustive: never = event;
+      return unknownEvent(_exhaustive);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { DomainEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
+import { TypedText } from '../shared/typed-text';
 
 type Who = { botId: number; customerId: number; masterId: number };
 
@@ -25,8 +26,11 @@ export type DropReason = 'banned';
  * `{ content: MessageContent }`, for a ban `{ name: string }` (what `/banned` shows).
  */
 export type ConversationEvent =
-  /** C1: `/start`, with the deep-link parameter when the customer came through a t.me/<bot>?start=… link (M4). */
-  | DomainEvent<'CustomerStarted', Who & { startParameter?: string }>
+  /**
+   * C1: `/start`, with the deep-link parameter when the customer came through a t.me/<bot>?start=… link (M4),
+   * sealed `{ text }` under the conversation's key (v2; v1 held it in clear).
+   */
+  | DomainEvent<'CustomerStarted', Who & { startParameter?: TypedText }>
   | DomainEvent<
       'CustomerMessageReceived',
       Who & {

@@ -1,4 +1,5 @@
 import { Sealed } from '../shared/sealed';
+import { TypedText } from '../shared/typed-text';
 import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget } from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
@@ -12,14 +13,15 @@ export type MasterUserCommand =
   | { type: 'RequestAddBot'; masterId: number }
   | { type: 'SubmitBotToken'; masterId: number; messageId: number; verdict: TokenVerdict; limits: PlanLimits }
   | { type: 'RequestRemoveBot'; masterId: number }
-  /** `startParameter`: the raw text after /qr (validated here), or null. */
-  | { type: 'RequestQr'; masterId: number; startParameter: string | null }
+  /** `startParameter`: the text after /qr (validated here) and the same sealed (what events keep), or null. */
+  | { type: 'RequestQr'; masterId: number; startParameter: { text: string; sealed: TypedText } | null }
   | { type: 'RequestGreeting'; masterId: number }
   | { type: 'RequestBroadcast'; masterId: number }
   /** A press on a bot picker's button (`pick:<purpose>:<botId>`). */
   | { type: 'PickBot'; masterId: number; purpose: BotPurpose; botId: number }
   | { type: 'Cancel'; masterId: number }
-  | { type: 'UnknownCommand'; masterId: number; command: string }
+  /** `command`: the command word the master typed, sealed (it is typed text, not one of ours). */
+  | { type: 'UnknownCommand'; masterId: number; command: TypedText }
   | { type: 'StartResponding'; masterId: number; target: ReplyTarget | null }
   | {
       type: 'Reply';

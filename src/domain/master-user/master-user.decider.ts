@@ -1,4 +1,5 @@
 import { Decider } from '../shared/decider';
+import { TypedText } from '../shared/typed-text';
 import { GREETING_MAX_LENGTH, MasterUserCommand, REMINDER_HOURS, START_PARAMETER } from './master-user.commands';
 import { BotPurpose, MasterFsmState, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
 import { AttachedBot, evolveMasterUser, initialMasterUserState, MasterUserState } from './master-user.state';
@@ -49,8 +50,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return requestForBot(state, masterId, 'remove', null);
     case 'RequestQr': {
       const parameter = command.startParameter;
-      if (parameter !== null && !START_PARAMETER.test(parameter)) return [reject(masterId, '/qr', 'bad_start_parameter')];
-      return requestForBot(state, masterId, 'qr', parameter);
+      if (parameter !== null && !START_PARAMETER.test(parameter.text)) return [reject(masterId, '/qr', 'bad_start_parameter')];
+      return requestForBot(state, masterId, 'qr', parameter?.sealed ?? null);
     }
     case 'RequestGreeting':
       return requestForBot(state, masterId, 'greeting', null);
@@ -64,7 +65,7 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
         ? [reject(masterId, '/cancel', 'nothing_to_cancel')]
         : [transition(masterId, state.fsm, 'Main', '/cancel')];
     case 'UnknownCommand':
-      return [reject(masterId, command.command, 'unknown_command')];
+      return [{ type: 'CommandRejected', data: { masterId, command: 'unknown', reason: 'unknown_command', typed: command.command } }];
     case 'StartResponding': {
       if (!command.target) return [reject(masterId, 'reply', 'reply_target_unknown')];
       const refusal = botRefusal(state, command.target.botId);
@@ -168,7 +169,7 @@ const eligible = (state: MasterUserState, purpose: BotPurpose): AttachedBot[] =>
  * /remove, /qr, /greeting, /broadcast: with one bot, act on it; with several, offer an inline keyboard
  * (ChoosingBot) and act on the button pressed (PickBot).
  */
-function requestForBot(state: MasterUserState, masterId: number, purpose: BotPurpose, startParameter: string | null): MasterUserEvent[] {
+function requestForBot(state: MasterUserState, masterId: number, purpose: BotPurpose, startParameter: TypedText | null): MasterUserEvent[] {
   const trigger = `/${purpose}`;
   const leave = backToMain(state, masterId, trigger);
   const bots = eligible(state, purpose);
@@ -208,7 +209,7 @@ function pickBot(command: Command<'PickBot'>, state: MasterUserState): MasterUse
 }
 
 /** The effect of a purpose on one bot, from Main. */
-function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startParameter: string | null): MasterUserEvent[] {
+function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startParameter: TypedText | null): MasterUserEvent[] {
   const { botId, username } = bot;
   switch (purpose) {
     case 'remove':

@@ -1,5 +1,6 @@
 import { DomainEvent } from '../shared/decider';
 import { Sealed } from '../shared/sealed';
+import { TypedText } from '../shared/typed-text';
 
 /** The MasterBot conversation's states. */
 export type MasterFsmState = 'Main' | 'AwaitingBotToken' | 'ChoosingBot' | 'AwaitingGreeting' | 'AwaitingBroadcast' | 'Responding';
@@ -69,11 +70,12 @@ export type MasterUserEvent =
   /** An inline keyboard of the master's bots, when a command needs one and there are several. */
   | DomainEvent<
       'BotPickerOffered',
-      { masterId: number; purpose: BotPurpose; bots: { botId: number; username: string }[]; startParameter?: string | null }
+      { masterId: number; purpose: BotPurpose; bots: { botId: number; username: string }[]; startParameter?: TypedText | null }
     >
   /** The bot a command acts on (picked, or the only one); greeting and broadcast then wait for the master's text. */
   | DomainEvent<'BotChosen', { masterId: number; purpose: BotPurpose; botId: number; username: string }>
-  | DomainEvent<'QrCodeRequested', { masterId: number; botId: number; username: string; startParameter: string | null }>
+  /** M4: `startParameter` sealed `{ text }` under `master-<masterId>` (v2; v1 held it in clear). */
+  | DomainEvent<'QrCodeRequested', { masterId: number; botId: number; username: string; startParameter: TypedText | null }>
   /** M9: sealed `{ text }` under the key `bot-<botId>`. */
   | DomainEvent<'GreetingSet', { masterId: number; botId: number; username: string; greeting: Sealed }>
   /** M10: sealed `{ content: MessageContent }` (file ids of the MasterBot) under the key `broadcast-<broadcastId>`. */
@@ -96,7 +98,15 @@ export type MasterUserEvent =
   | DomainEvent<'ProExpired', { masterId: number; pausedBotIds: number[] }>
   | DomainEvent<
       'CommandRejected',
-      { masterId: number; command: string; reason: RejectionReason; messageId?: number; deleteMessage?: boolean }
+      {
+        masterId: number;
+        /** What was refused: one of ours ('/qr', 'reply', …), or 'unknown' with the typed word sealed in `typed` (v2). */
+        command: string;
+        reason: RejectionReason;
+        messageId?: number;
+        deleteMessage?: boolean;
+        typed?: TypedText;
+      }
     >;
 
 export type MasterUserEventType = MasterUserEvent['type'];

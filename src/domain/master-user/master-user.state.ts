@@ -1,3 +1,5 @@
+import { unknownEvent } from '../shared/decider';
+import { TypedText } from '../shared/typed-text';
 import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
@@ -18,7 +20,7 @@ export interface MasterUserState {
   bots: AttachedBot[];
   respondingTo: ReplyTarget | null;
   /** ChoosingBot: what the picker is for; AwaitingGreeting/AwaitingBroadcast: the bot chosen. */
-  picking: { purpose: BotPurpose; startParameter: string | null } | null;
+  picking: { purpose: BotPurpose; startParameter: TypedText | null } | null;
   chosenBot: { botId: number; username: string } | null;
   plan: Plan;
   /** Charge ids already recorded: a payment message delivered twice counts once. */
@@ -85,17 +87,32 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return state.plan.kind === 'pro' ? { ...state, plan: { ...state.plan, renewing: false } } : state;
     case 'ProExpired':
       return { ...state, plan: { kind: 'free' }, bots: setStatus(state.bots, event.data.pausedBotIds, 'paused') };
+    // Each of these only records what the master asked or was shown (reactors act on it); the state keeps nothing.
     case 'WelcomeShown':
+      return state;
     case 'HelpShown':
+      return state;
     case 'QrCodeRequested':
+      return state;
     case 'GreetingSet':
+      return state;
     case 'BroadcastRequested':
+      return state;
     case 'BotListRequested':
+      return state;
     case 'BannedListRequested':
+      return state;
     case 'ReplySent':
+      return state;
     case 'SubscriptionOffered':
+      return state;
     case 'CheckoutAnswered':
+      return state;
     case 'CommandRejected':
       return state;
+    default: {
+      const _exhaustive: never = event;
+      return unknownEvent(_exhaustive);
+    }
   }
 }

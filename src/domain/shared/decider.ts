@@ -30,3 +30,12 @@ export interface CommandOrigin {
 export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: Event[]): State {
   return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
 }
+
+/**
+ * The `default` of every `evolve`: `const _exhaustive: never = event` makes the compiler name any event
+ * type without its own case (so no two types can share a body by accident), and a type that reaches it at
+ * run time anyway (a stream written by a newer version) fails loudly instead of folding into `undefined`.
+ */
+export function unknownEvent(event: never): never {
+  throw new Error(`No evolve case for event type ${String((event as { type?: unknown }).type)}`);
+}

@@ -25,6 +25,8 @@ export interface AppConfig {
   pollingTimeoutSeconds: number;
   /** Operability: log format and level, readiness threshold, tokens for health details and metrics. */
   observability: ObservabilityConfig;
+  /** A kept-alive HTTP connection idle this long is closed; new ones get min(this, 10 s) for their headers. */
+  httpIdleTimeoutMs: number;
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerIntervalMs: read.int('SCHEDULER_INTERVAL_MS', 15_000, 50, 3_600_000),
     pollingTimeoutSeconds: read.int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
     observability: read.observability(),
+    httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);

@@ -1,34 +1,17 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Inject,
-  Logger,
-  NotFoundException,
-  Param,
-  Post,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { TOKEN_CIPHER, TokenCipher } from '../../application/ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models.port';
+import { BadRequestException, Body, Controller, Headers, HttpCode, Logger, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { BadUpdateError } from './telegram-update';
 import { UpdateRouter } from './update-router';
+import { Admitted, SECRET_HEADER, WebhookAdmission, WebhookTarget } from './webhook-admission';
+import { WebhookGate } from './webhook-gate';
 
-const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-
-/** Compares secrets in constant time (hashing first makes the lengths equal, as timingSafeEqual needs). */
-export function secretsMatch(given: string | undefined, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
-}
+export { secretsMatch } from './webhook-admission';
 
 /**
  * Telegram webhooks. 200 only after the update is durably recorded; a recording failure surfaces as
  * 500 so Telegram retries (it keeps retrying, in order, for up to 24 h). Bad input gets a 4xx and
- * writes nothing.
+ * writes nothing: 401 wrong secret, 404 unknown bot, 400 bad bot id or body, 413 too large. Who may post
+ * is decided before the body is read (WebhookGate); the handler only records.
  */
 @Controller('telegram')
 export class TelegramWebhookController {
@@ -36,14 +19,18 @@ export class TelegramWebhookController {
 
   constructor(
     private readonly router: UpdateRouter,
-    @Inject(TOKEN_CIPHER) private readonly cipher: TokenCipher,
-    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    private readonly admission: WebhookAdmission,
+    private readonly gate: WebhookGate,
   ) {}
 
   @Post('master')
   @HttpCode(200)
-  async master(@Headers(SECRET_HEADER) secret: string | undefined, @Body() body: unknown): Promise<{ ok: true }> {
-    if (!secretsMatch(secret, this.cipher.webhookSecret('master'))) throw new UnauthorizedException('wrong or missing secret token');
+  async master(
+    @Req() request: FastifyRequest,
+    @Headers(SECRET_HEADER) secret: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ ok: true }> {
+    await this.admit(request, { kind: 'master' }, secret);
     await this.record(() => this.router.record({ kind: 'master' }, body));
     return { ok: true };
   }
@@ -51,18 +38,22 @@ export class TelegramWebhookController {
   @Post('client/:botId')
   @HttpCode(200)
   async client(
+    @Req() request: FastifyRequest,
     @Param('botId') rawBotId: string,
     @Headers(SECRET_HEADER) secret: string | undefined,
     @Body() body: unknown,
   ): Promise<{ ok: true }> {
-    if (!/^\d{1,15}$/.test(rawBotId)) throw new BadRequestException('botId must be a number');
-    const botId = Number(rawBotId);
-    if (!secretsMatch(secret, this.cipher.webhookSecret(rawBotId))) throw new UnauthorizedException('wrong or missing secret token');
-    const bot = await this.directory.get(botId);
-    if (!bot) throw new NotFoundException(`unknown client bot ${botId}`);
+    const admitted = await this.admit(request, { kind: 'client', rawBotId }, secret);
+    if (admitted.kind !== 'client') throw new BadRequestException('botId must be a number');
+    const { botId, bot } = admitted;
     // A detached bot's webhook may still fire until Telegram processes deleteWebhook: accept and drop.
     if (bot.status === 'attached') await this.record(() => this.router.record({ kind: 'client', botId }, body));
     return { ok: true };
+  }
+
+  /** The gate's decision, made before the body was read; decided here only if the gate did not see the request. */
+  private async admit(request: FastifyRequest, target: WebhookTarget, secret: string | undefined): Promise<Admitted> {
+    return this.gate.admittedFor(request.raw) ?? (await this.admission.admit(target, secret));
   }
 
   private async record(run: () => Promise<void>): Promise<void> {

@@ -5,6 +5,7 @@ import { upcast } from '../../application/command-handling/upcasters';
 import { ProjectionDefinition, projectionsNamed } from '../projection-registry';
 import { ProjectionCheckpoint } from '../runner/projection-checkpoint.entity';
 import {
+  ensureCheckpointRows,
   checkpointTable,
   CheckpointState,
   formatPosition,
@@ -279,6 +280,11 @@ export class ProjectionRebuilder {
   /** Freezes each live projection under its row lock; returns what each was, to restore on abort. */
   private async freeze(selected: ProjectionDefinition[]): Promise<Map<string, CheckpointState | undefined>> {
     const before = new Map<string, CheckpointState | undefined>();
+    // Rows that exist, so the locks below are row locks, not gap locks a starting runner could deadlock on.
+    await ensureCheckpointRows(
+      this.dataSource,
+      selected.map(({ name }) => name),
+    );
     await this.lockingTransaction(async (em) => {
       for (const { name } of selected) {
         const state = await this.lockCheckpoint(em, name);

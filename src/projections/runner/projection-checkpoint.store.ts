@@ -46,6 +46,23 @@ export async function saveCheckpoint(dataSource: DataSource, name: string, posit
   await exclusiveOnSqlite(dataSource, () => writeCheckpoint(dataSource.manager, name, formatPosition(position)));
 }
 
+/**
+ * Creates each named checkpoint row, at the start, unless it exists; never changes an existing one.
+ * Batches lock their checkpoint row (`FOR UPDATE`): on MySQL/MariaDB, locking a row that is not there
+ * locks the gap where it would go, and two projections' first batches, each holding that gap and then
+ * inserting into it, deadlock. With the rows created up front (one statement each, outside any
+ * transaction) every lock is on an existing row and projections never wait for each other.
+ */
+export async function ensureCheckpointRows(dataSource: DataSource, names: string[]): Promise<void> {
+  const insert = dialectOf(dataSource) === 'mysql' ? 'INSERT IGNORE INTO' : 'INSERT OR IGNORE INTO';
+  const updatedAt = new Date().toISOString();
+  for (const name of names) {
+    await exclusiveOnSqlite(dataSource, () =>
+      dataSource.query(`${insert} projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)`, [name, START, updatedAt]),
+    );
+  }
+}
+
 /** One upsert (not TypeORM's select-then-write `save`): it runs once per batch. Returns the `updatedAt` written. */
 export async function writeCheckpoint(em: EntityManager, name: string, stored: string): Promise<string> {
   const updatedAt = new Date().toISOString();

@@ -5,7 +5,13 @@ import { upcast } from '../../application/command-handling/upcasters';
 import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-subscription';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { ProjectionContext, Projector } from './projector';
-import { CheckpointState, parseCheckpoint, readCheckpointState, writeCheckpoint } from './projection-checkpoint.store';
+import {
+  CheckpointState,
+  ensureCheckpointRows,
+  parseCheckpoint,
+  readCheckpointState,
+  writeCheckpoint,
+} from './projection-checkpoint.store';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
 import { dialectOf } from './row-table';
 import { ConsumerProgress } from '../../infrastructure/observability/consumer-progress';
@@ -31,7 +37,8 @@ class CheckpointMovedError extends Error {
  * re-reads the stored checkpoint inside its transaction, locked (`FOR UPDATE` on MySQL; SQLite takes
  * the database's write lock first): if it is frozen, or anyone but this runner wrote it since (position
  * and `updatedAt` as this runner left them), the batch writes nothing and the runner restarts from the
- * stored checkpoint once it is no longer frozen.
+ * stored checkpoint once it is no longer frozen. The row exists from `start()` on (ensureCheckpointRows),
+ * so that lock is always on a row, never on a gap.
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
@@ -65,6 +72,7 @@ export class ProjectionRunner {
   /** Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap). */
   async start(): Promise<void> {
     this.running = true;
+    await ensureCheckpointRows(this.dataSource, [this.checkpointName]);
     const state = await this.readState();
     if (state?.frozen) {
       this.logger.log('frozen by a projection rebuild: waiting for its swap');

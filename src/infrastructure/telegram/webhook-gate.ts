@@ -1,0 +1,74 @@
+import { HttpException, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
+import { Admitted, SECRET_HEADER, WebhookAdmission, WebhookTarget } from './webhook-admission';
+
+/** The webhook routes (as TelegramWebhookController declares them) and the target each stands for. */
+function targetOf(request: FastifyRequest): WebhookTarget | null {
+  if (request.method !== 'POST') return null;
+  const route = request.routeOptions.url;
+  if (route === '/telegram/master') return { kind: 'master' };
+  if (route === '/telegram/client/:botId') return { kind: 'client', rawBotId: String((request.params as { botId?: unknown }).botId) };
+  return null;
+}
+
+/**
+ * Admission before parsing. Fastify reads and parses a body before any Nest guard or handler runs, so the
+ * secret check in the handler alone let anyone make us parse up to 1 MB of JSON per request: a stream of
+ * deeply nested bodies without the secret stalled every relay. Here an `onRequest` hook — which runs
+ * before the body is read — admits or refuses a webhook call from its path and secret header; a refused
+ * body is discarded unread. The JSON parser (for every route) refuses bodies nested deeper than
+ * MAX_JSON_DEPTH with 400, checked in one flat pass before parsing.
+ */
+@Injectable()
+export class WebhookGate implements OnModuleInit {
+  /** What the hook decided, for the handler (keyed by the raw request, gone with it). */
+  private readonly admitted = new WeakMap<IncomingMessage, Admitted>();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly admission: WebhookAdmission,
+  ) {}
+
+  /** The hook's decision for this request; null if the gate did not see it (the handler then admits itself). */
+  admittedFor(request: IncomingMessage): Admitted | null {
+    return this.admitted.get(request) ?? null;
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify?.addHook) return; // not on Fastify (no HTTP server in this context)
+    fastify.addHook('onRequest', async (request, reply) => {
+      const target = targetOf(request);
+      if (!target) return;
+      const secret = request.headers[SECRET_HEADER];
+      try {
+        this.admitted.set(request.raw, await this.admission.admit(target, typeof secret === 'string' ? secret : undefined));
+      } catch (error) {
+        if (!(error instanceof HttpException)) throw error; // the directory failing: a 5xx, Telegram retries
+        await reply.code(error.getStatus()).send(error.getResponse());
+      }
+    });
+    installDepthBoundJsonParser(fastify);
+  }
+}
+
+/** Replaces the JSON parser Nest registered by the same one behind a depth check. */
+function installDepthBoundJsonParser(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: fastify.initialConfig.bodyLimit },
+    (request, body, done) => {
+      const json = body as string;
+      if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+        done(Object.assign(new Error(`body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
+        return;
+      }
+      void parseJson(request, json, done); // the callback form: it answers through `done`
+    },
+  );
+}
