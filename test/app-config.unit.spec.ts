@@ -74,6 +74,11 @@ describe('loadConfig', () => {
       SCHEDULER_INTERVAL_MS: '1000',
       POLLING_TIMEOUT_SECONDS: '50',
       HTTP_IDLE_TIMEOUT_MS: '5000',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
+      HEALTH_FAILING_AFTER_SECONDS: '120',
+      HEALTH_TOKEN: 'health-bearer-0123456789',
+      METRICS_TOKEN: 'metrics-bearer-0123456789',
     });
     expect(config).toEqual({
       masterBotToken: expect.anything(),
@@ -92,6 +97,13 @@ describe('loadConfig', () => {
       schedulerIntervalMs: 1000,
       pollingTimeoutSeconds: 50,
       httpIdleTimeoutMs: 5000,
+      observability: {
+        logFormat: 'json',
+        logLevel: 'debug',
+        healthFailingAfterSeconds: 120,
+        healthToken: 'health-bearer-0123456789',
+        metricsToken: 'metrics-bearer-0123456789',
+      },
     });
     expect(config.masterBotToken.reveal()).toBe(MASTER_BOT_TOKEN);
   });

@@ -1,4 +1,4 @@
-import { HttpException, Injectable, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -65,7 +65,8 @@ function installDepthBoundJsonParser(fastify: FastifyInstance): void {
     (request, body, done) => {
       const json = body as string;
       if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
-        done(Object.assign(new Error(`body is nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
+        // An HttpException: Nest answers 400 without logging bad input as a server error.
+        done(new BadRequestException(`body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
         return;
       }
       void parseJson(request, json, done); // the callback form: it answers through `done`
