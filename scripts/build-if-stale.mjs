@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run cli` runs this first: it compiles dist/ when it is missing OR older than any source, so the
+// `npm run cli` and `npm start` run this first: it compiles dist/ when it is missing OR older than any source, so the
 // CLI never runs yesterday's code after a `git pull` (it reads the same stores as the app: a stale CLI
 // could misread events the new code writes). Plain JavaScript because it must run before any build.
 // Everything it prints goes to stderr, so `npm run --silent cli -- … > file` keeps the file clean.

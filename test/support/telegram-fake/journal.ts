@@ -57,6 +57,12 @@ export class Journal implements JournalView {
           return true;
         }
         if (result === undefined || result === null || result === false) return false;
+        if (result instanceof Promise) {
+          // An async probe returns a (truthy) promise at once: the wait would pass without checking anything.
+          finish();
+          reject(new Error('waitFor takes a synchronous probe; an async one would always pass at once'));
+          return true;
+        }
         finish();
         resolve(result);
         return true;
