@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { AppProcess } from './support/app-process';
 import { Cleanups } from './support/cleanups';
 import { freePort } from './support/free-port';
 import { createMysqlTestDb } from './support/mysql-test-db';
-import { runUntilExit } from './support/spawned-app';
+import { runUntilExit, spawnedAppSettings } from './support/spawned-app';
 import { CreatedBot, TelegramBotApiFake } from './support/telegram-bot-api.fake';
-import { makeTempDir } from './support/temp-dir';
 
 /**
  * Until replicas are supported, one app process per data: a second one on the same DATA_DIR (replies
@@ -23,19 +21,8 @@ describe('one instance per data', () => {
   afterEach(cleanups.runAll);
   afterAll(async () => fake.stop());
 
-  async function settings(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
-    const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
-    return {
-      MASTER_BOT_TOKEN: masterBot.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      POLLING_TIMEOUT_SECONDS: '1',
-      PORT: String(await freePort()),
-      DATA_DIR: tmp.dir,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...overrides,
-    };
-  }
+  const settings = (overrides: Record<string, string> = {}) =>
+    spawnedAppSettings(fake, masterBot.token, cleanups, { POLLING_TIMEOUT_SECONDS: '1', ...overrides });
 
   async function running(env: Record<string, string>): Promise<AppProcess> {
     const app = new AppProcess(env, Number(env.PORT));

@@ -6,7 +6,7 @@ import { AppProcess } from './support/app-process';
 import { Cleanups } from './support/cleanups';
 import { freePort } from './support/free-port';
 import { MYSQL_TEST_URL } from './support/mysql-test-db';
-import { FailedStart, LateProxy, runUntilExit } from './support/spawned-app';
+import { FailedStart, LateProxy, runUntilExit, spawnedAppSettings } from './support/spawned-app';
 import { CreatedBot, TelegramBotApiFake } from './support/telegram-bot-api.fake';
 import { makeTempDir } from './support/temp-dir';
 
@@ -25,18 +25,7 @@ describe('start-up failures', () => {
   });
   afterAll(async () => fake.stop());
 
-  async function settings(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
-    const tmp = makeTempDir();
-    cleanups.push(tmp.remove);
-    return {
-      MASTER_BOT_TOKEN: masterBot.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PORT: String(await freePort()),
-      DATA_DIR: tmp.dir,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...overrides,
-    };
-  }
+  const settings = (overrides: Record<string, string> = {}) => spawnedAppSettings(fake, masterBot.token, cleanups, { ...overrides });
 
   /** Exit code 2, exactly one line saying it cannot start, naming `setting`, and no stack trace. */
   function expectRefused(result: FailedStart, setting: string, explanation: RegExp): string {

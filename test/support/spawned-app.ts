@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer, Server, Socket, connect } from 'node:net';
 import { MAIN } from './app-process';
+import { freePort } from './free-port';
+import { makeTempDir } from './temp-dir';
 
 /** How a start that was meant to fail ended: its exit code and everything it printed. */
 export interface FailedStart {
@@ -61,4 +64,26 @@ export class LateProxy {
     const server = this.server;
     if (server) await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/**
+ * The environment of a real app process against the Bot API fake: a fresh DATA_DIR (removed by `cleanups`), a free
+ * port, its own key; `overrides` win. Only these variables and PATH reach the process (no developer's .env values).
+ */
+export async function spawnedAppSettings(
+  fake: { apiRoot: string },
+  masterBotToken: string,
+  cleanups: { push(undo: () => unknown): void },
+  overrides: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const tmp = makeTempDir();
+  cleanups.push(tmp.remove);
+  return {
+    MASTER_BOT_TOKEN: masterBotToken,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    PORT: String(await freePort()),
+    DATA_DIR: tmp.dir,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...overrides,
+  };
 }
