@@ -22,7 +22,12 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export async function startApp(
   config: AppConfig,
-  options: { logLevels?: LogLevel[]; clock?: Clock } = {},
+  options: {
+    logLevels?: LogLevel[];
+    clock?: Clock;
+    /** Called as soon as the app exists (before the port and intake): a stop signal from then on closes it gracefully. */
+    onCreated?: (app: NestFastifyApplication) => void;
+  } = {},
 ): Promise<NestFastifyApplication> {
   const logger = RedactingLogger.fromConfig(config.observability, options.logLevels);
   Logger.overrideLogger(logger); // the checks before Nest starts log like everything after
@@ -43,6 +48,7 @@ export async function startApp(
         abortOnError: false,
       },
     );
+    options.onCreated?.(app);
     try {
       await app.listen(config.port, '0.0.0.0');
     } catch (error) {

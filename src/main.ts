@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const signals = stopOnSignals();
   try {
-    signals.attach(await startApp(config));
+    // Attached as soon as the app exists: a SIGTERM while the port opens or intake starts (a supervisor
+    // stopping an app it just saw healthy) closes stores, locks and reactors, not just the process.
+    await startApp(config, { onCreated: (app) => signals.attach(app) });
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     // One line naming the setting, no stack trace: the operator's fix is in the message.

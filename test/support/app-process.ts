@@ -44,10 +44,13 @@ export class AppProcess {
         (r) => r.ok,
         () => false,
       );
-      if (ok) return;
+      // Readiness comes once the port is bound; Telegram intake starts after it and ends with the "started"
+      // line (not printed when LOG_LEVEL hides `log` lines): started means both.
+      const quiet = ['error', 'warn'].includes(this.env.LOG_LEVEL ?? '');
+      if (ok && (quiet || this.output.join('').includes('FeedbackBots started'))) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`app did not become healthy:\n${this.output.join('')}`);
+    throw new Error(`app did not start:\n${this.output.join('')}`);
   }
 
   /** Resident memory of the app process, from /proc (Linux). */

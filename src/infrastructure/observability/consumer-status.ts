@@ -4,6 +4,12 @@ import { ProjectionsService } from '../../projections/projections.service';
 import { LifecycleService } from '../lifecycle.service';
 import { ConsumerProgress } from './consumer-progress';
 
+/**
+ * One look serves every caller within this window: a scrape reads both lag gauges, and the health routes face the
+ * internet, so a burst of requests must not each read a page of the history.
+ */
+const SNAPSHOT_REUSE_MS = 500;
+
 /** Events counted behind a consumer, at most (one page read per look; more shows as this many). */
 export const LAG_COUNT_CAP = 1000;
 
@@ -35,6 +41,15 @@ export class ConsumerStatus {
     private readonly projections: ProjectionsService,
     private readonly lifecycle: LifecycleService,
   ) {}
+
+  private last?: { at: number; snapshot: Promise<ConsumerSnapshot[]> };
+
+  /** A snapshot at most SNAPSHOT_REUSE_MS old (shared with concurrent callers). */
+  recentSnapshot(): Promise<ConsumerSnapshot[]> {
+    const now = Date.now();
+    if (!this.last || now - this.last.at > SNAPSHOT_REUSE_MS) this.last = { at: now, snapshot: this.snapshot(now) };
+    return this.last.snapshot;
+  }
 
   consumers(): ConsumerProgress[] {
     return [...[...this.projections.runners.values()].map((r) => r.progress), ...this.lifecycle.reactors.map((r) => r.progress)];

@@ -10,14 +10,9 @@ import { ConsumerSnapshot, ConsumerStatus } from './consumer-status';
 import { HEALTH_FAILING_AFTER_SECONDS, Readiness } from './readiness';
 import { countWebhookUpdates } from './update-metrics';
 
-/** A scrape reads both lag gauges; one snapshot serves both (and any scrape within this window). */
-const SNAPSHOT_REUSE_MS = 500;
-
 /** Installs what needs the running app: the webhook counters on the HTTP server, the lag gauges. */
 @Injectable()
 export class ObservabilityHooks implements OnModuleInit {
-  private last?: { at: number; snapshot: Promise<ConsumerSnapshot[]> };
-
   constructor(
     private readonly adapter: HttpAdapterHost,
     private readonly metrics: AppMetrics,
@@ -29,7 +24,7 @@ export class ObservabilityHooks implements OnModuleInit {
     const registers = [this.metrics.registry];
     const labelNames = ['consumer'] as const;
     // A store that cannot be read leaves the gauges as they were (readiness reports it), never fails the scrape.
-    const snapshot = () => this.snapshot().catch((): ConsumerSnapshot[] => []);
+    const snapshot = () => this.consumers.recentSnapshot().catch((): ConsumerSnapshot[] => []);
     new Gauge({
       name: 'feedbackbots_consumer_lag_events',
       help: 'Events recorded that a projection or reactor has not handled yet (counted up to 1000)',
@@ -48,12 +43,6 @@ export class ObservabilityHooks implements OnModuleInit {
         for (const s of await snapshot()) this.set({ consumer: s.name }, s.lagSeconds);
       },
     });
-  }
-
-  private snapshot(): Promise<ConsumerSnapshot[]> {
-    const now = Date.now();
-    if (!this.last || now - this.last.at > SNAPSHOT_REUSE_MS) this.last = { at: now, snapshot: this.consumers.snapshot(now) };
-    return this.last.snapshot;
   }
 }
 

@@ -57,7 +57,7 @@ export class Readiness {
   async projectionsAndReactors(): Promise<HealthIndicatorResult> {
     let snapshots: ConsumerSnapshot[];
     try {
-      snapshots = await probe(this.consumers.snapshot());
+      snapshots = await probe(this.consumers.recentSnapshot());
     } catch {
       return {};
     }

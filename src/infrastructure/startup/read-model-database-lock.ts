@@ -24,6 +24,8 @@ export class ReadModelDatabaseLock {
   private readonly logger = new Logger('InstanceLock');
   private keepalive?: NodeJS.Timeout;
   private released = false;
+  /** One reconnection at a time: the connection's `error` and a failed keepalive both report the same loss. */
+  private reconnecting = false;
 
   private constructor(
     private connection: Connection,
@@ -51,14 +53,21 @@ export class ReadModelDatabaseLock {
   }
 
   private watch(): void {
-    this.connection.on('error', () => this.lost());
-    this.keepalive = setInterval(() => void this.connection.query('SELECT 1').catch(() => this.lost()), KEEPALIVE_MS).unref();
+    const connection = this.connection;
+    // Only the current connection's death counts: a replaced one's late error is old news.
+    const lost = (): void => {
+      if (connection === this.connection) this.lost();
+    };
+    connection.on('error', lost);
+    this.keepalive = setInterval(() => void connection.query('SELECT 1').catch(lost), KEEPALIVE_MS).unref();
   }
 
   /** The connection died (server restart): the lock went with it, so it is taken again on a new one. */
   private lost(): void {
-    if (this.released) return;
+    if (this.released || this.reconnecting) return;
+    this.reconnecting = true;
     clearInterval(this.keepalive);
+    this.connection.destroy();
     this.logger.warn(`lost the instance lock on ${describeDatabaseUrl(this.url)} (connection closed); taking it again`);
     const retry = setTimeout(() => {
       void (async () => {
@@ -67,6 +76,7 @@ export class ReadModelDatabaseLock {
           const connection = await connect(this.url);
           if (await takeLock(connection, this.url)) {
             this.connection = connection;
+            this.reconnecting = false;
             this.watch();
             return;
           }
@@ -75,6 +85,7 @@ export class ReadModelDatabaseLock {
         } catch (error) {
           this.logger.warn(`instance lock not taken again yet: ${errorCode(error) ?? String(error)}`);
         }
+        this.reconnecting = false;
         this.lost();
       })();
     }, RECONNECT_MS);

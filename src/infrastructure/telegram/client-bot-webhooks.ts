@@ -68,12 +68,14 @@ export class ClientBotWebhooks {
           .catch((e: unknown) => this.logger.error(`could not mark client bot ${botId} broken: ${String(e)}`));
         return false;
       }
+      if (this.stopped) return false; // the call failed because (or while) the app stops: no retry after stop()
       const delay = Math.min(1000 * 2 ** failures, MAX_RETRY_DELAY_MS);
       this.logger.warn(`client bot ${botId}: setWebhook failed (${describeTelegramFailure(error)}); retrying in ${delay} ms`);
       const timer = setTimeout(() => {
         this.retries.delete(timer);
         void this.register(botId, failures + 1);
       }, delay);
+      timer.unref();
       this.retries.add(timer);
       return false;
     }
