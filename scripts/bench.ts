@@ -6,27 +6,28 @@
  *      the POST to the MasterBot's sendMessage call reaching the fake (p50/p95/p99/max);
  *   2. throughput — updates POSTed with fixed concurrency as fast as the app answers 200 (each 200
  *      means durably recorded); reported as recorded updates/s;
+ *      then CPU per relayed update at a modest steady rate;
+ *      1 and 2 run for the app and for the floor (scripts/bench-floor.ts), alternately, BENCH_ROUNDS times;
  *   3. rebuild — a generated history (≥ 200,000 events by default) in an embedded event store file is
  *      replayed by `ProjectionRebuilder` into a fresh MariaDB/MySQL database (MYSQL_TEST_URL); events/s.
  *
  * `BENCH_ONLY=rebuild` (or `relay`) runs one part; the other part's figures in docs/benchmarks.md stay.
  */
 import 'reflect-metadata';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus, totalmem, platform, release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AesTokenCipher } from '../src/infrastructure/crypto/token-cipher';
-import { AppProcess } from '../test/support/app-process';
+import { AppProcess, projectRoot } from '../test/support/app-process';
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 import { makeTempDir } from '../test/support/temp-dir';
 import { freePort } from '../test/support/free-port';
 import { HistoryGenerator } from '../test/support/history-generator';
-import { createMysqlTestDb, MYSQL_TEST_URL } from '../test/support/mysql-test-db';
+import { createMysqlTestDb } from '../test/support/mysql-test-db';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { ProjectionRebuilder, RebuildResult } from '../src/projections/rebuild/projection-rebuilder';
 import { PROJECTIONS } from '../src/projections/projection-registry';
+import { writeReport } from './bench-report';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -35,9 +36,13 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Traffic is spread over this many masters, each with one client bot: a master's own chat is served in order. */
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
+/** Rounds of app and floor, alternated. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CPU_RATE = Number(process.env.BENCH_CPU_RATE ?? 100);
+const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 5);
+const FLOOR = join(projectRoot(), 'dist', 'scripts', 'bench-floor.js');
 const REBUILD_PAGE_SIZE = Number(process.env.BENCH_REBUILD_PAGE_SIZE ?? 5000);
 const ONLY = process.env.BENCH_ONLY ?? 'all';
-const REPORT = 'docs/benchmarks.md';
 
 /** The app runs as its own process (as in production), so it does not share a thread with the fake and the load. */
 interface Bench {
@@ -50,48 +55,66 @@ async function main(): Promise<void> {
   if (!['all', 'relay', 'rebuild'].includes(ONLY)) throw new Error(`BENCH_ONLY must be relay or rebuild, not ${ONLY}`);
   const relay = ONLY === 'rebuild' ? null : await benchRelay();
   const rebuild = ONLY === 'relay' ? null : await benchRebuild();
-  writeReport(relay, rebuild);
+  writeReport(relay, rebuild, { rate: RATE, masters: MASTERS, concurrency: CONCURRENCY, cpuRate: CPU_RATE, only: ONLY });
 }
 
-interface RelayFigures {
+export interface RelayFigures {
   latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number };
   throughput: { updates: number; seconds: number; perSecond: number };
+  /** CPU time the server process used per relayed update at CPU_RATE updates/s. */
+  cpuMsPerUpdate: number;
   rss: number;
 }
 
-async function benchRelay(): Promise<RelayFigures> {
+type Target = 'app' | 'floor';
+export interface RelayComparison {
+  rounds: number;
+  app: RelayFigures[];
+  floor: RelayFigures[];
+}
+
+/**
+ * The app and the floor (scripts/bench-floor.ts) on the same load, alternately (app, floor, app, floor …), each
+ * round on a fresh fake and a fresh data directory: this machine is noisy, so medians and ratios are what count.
+ */
+async function benchRelay(): Promise<RelayComparison> {
+  const result: RelayComparison = { rounds: ROUNDS, app: [], floor: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of ['app', 'floor'] as const) {
+      console.log(`relay round ${round}/${ROUNDS}: ${target}`);
+      result[target].push(await benchRelayOnce(target));
+    }
+  }
+  return result;
+}
+
+async function benchRelayOnce(target: Target): Promise<RelayFigures> {
   const fake = await TelegramBotApiFake.start();
   const tmp = makeTempDir();
   const port = await freePort();
   const key = randomBytes(32).toString('base64');
   const masterBot = fake.createBot({ username: 'FeedbackMasterBot' });
-  const app = new AppProcess(
-    {
-      MASTER_BOT_TOKEN: masterBot.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PORT: String(port),
-      DATA_DIR: tmp.dir,
-      TOKEN_ENCRYPTION_KEY: key,
-    },
-    port,
-  );
-  await app.start();
-  const h: Bench = { fake, masterBotId: masterBot.id, app };
+  const base = { MASTER_BOT_TOKEN: masterBot.token, TELEGRAM_API_ROOT: fake.apiRoot, PORT: String(port), DATA_DIR: tmp.dir };
+  let app: AppProcess | undefined;
   try {
-    const cipher = new AesTokenCipher(Buffer.from(key, 'base64'));
-    const tenants = await Promise.all(
-      Array.from({ length: MASTERS }, async (_, i) => {
+    let tenants: { url: string; secret: string }[];
+    if (target === 'app') {
+      app = new AppProcess({ ...base, PUBLIC_URL: `http://127.0.0.1:${port}`, TOKEN_ENCRYPTION_KEY: key }, port);
+      await app.start();
+      tenants = await attachThroughMasterBot(fake, masterBot, port, new AesTokenCipher(Buffer.from(key, 'base64')));
+    } else {
+      const routes: Record<string, { secret: string; chatId: number }> = {};
+      tenants = Array.from({ length: MASTERS }, (_, i) => {
         const master = fake.createUser({ firstName: `Master${i}` });
         const bot = fake.createBot({ username: `bench_${i}_bot` });
-        fake.userSends(masterBot.id, master.id, '/start');
-        fake.userSends(masterBot.id, master.id, '/add');
-        await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });
-        fake.userSends(masterBot.id, master.id, bot.token);
-        await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('is attached'), { timeoutMs: 30_000 });
-        return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)) };
-      }),
-    );
+        fake.userSends(masterBot.id, master.id, '/start'); // Telegram lets a bot write only to users who started it
+        routes[bot.id] = { secret: randomBytes(16).toString('hex'), chatId: master.id };
+        return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: routes[bot.id].secret };
+      });
+      app = new AppProcess({ ...base, FLOOR_ROUTES: JSON.stringify(routes) }, port, FLOOR);
+      await app.start();
+    }
+    const h: Bench = { fake, masterBotId: masterBot.id, app };
 
     let updateId = 1;
     const post = async (text: string, customerId: number): Promise<number> => {
@@ -123,13 +146,52 @@ async function benchRelay(): Promise<RelayFigures> {
 
     const latency = await measureLatency(h, post);
     const throughput = await measureThroughput(post);
+    await waitForRelays(h, (t) => t.startsWith('tp '), THROUGHPUT_UPDATES);
+    const cpuMsPerUpdate = await measureCpu(h, post);
     const rss = await app.rssBytes();
-    return { latency, throughput, rss };
+    return { latency, throughput, cpuMsPerUpdate, rss };
   } finally {
-    await app.stop();
+    await app?.stop();
     await fake.stop();
     tmp.remove();
   }
+}
+
+/** Each master registers with the MasterBot and attaches a client bot by pasting its token, as a user does. */
+async function attachThroughMasterBot(
+  fake: TelegramBotApiFake,
+  masterBot: { id: number },
+  port: number,
+  cipher: AesTokenCipher,
+): Promise<{ url: string; secret: string }[]> {
+  return Promise.all(
+    Array.from({ length: MASTERS }, async (_, i) => {
+      const master = fake.createUser({ firstName: `Master${i}` });
+      const bot = fake.createBot({ username: `bench_${i}_bot` });
+      fake.userSends(masterBot.id, master.id, '/start');
+      fake.userSends(masterBot.id, master.id, '/add');
+      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });
+      fake.userSends(masterBot.id, master.id, bot.token);
+      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('is attached'), { timeoutMs: 30_000 });
+      return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)) };
+    }),
+  );
+}
+
+/** CPU the server spends per relayed update at a modest steady rate (CPU_RATE/s for CPU_SECONDS), relays included. */
+async function measureCpu(h: Bench, post: (text: string, customerId: number) => Promise<number>): Promise<number> {
+  const total = CPU_RATE * CPU_SECONDS;
+  const before = await h.app.cpuMs();
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / CPU_RATE - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(post(`cpu ${i}`, 3_000_000 + (i % 1000)));
+  }
+  await Promise.all(inflight);
+  await waitForRelays(h, (t) => t.startsWith('cpu '), total);
+  return ((await h.app.cpuMs()) - before) / total;
 }
 
 async function waitForRelays(h: Bench, match: (text: string) => boolean, count: number): Promise<void> {
@@ -179,7 +241,7 @@ async function measureThroughput(post: (text: string, customerId: number) => Pro
   return { updates: THROUGHPUT_UPDATES, seconds, perSecond: THROUGHPUT_UPDATES / seconds };
 }
 
-interface RebuildFigures {
+export interface RebuildFigures {
   events: number;
   writeSeconds: number;
   result: RebuildResult;
@@ -233,98 +295,6 @@ async function benchRebuild(): Promise<RebuildFigures> {
     await db.drop();
     tmp.remove();
   }
-}
-
-const REBUILD_ROW = '| projection rebuild into MySQL';
-const REBUILD_SECTION = '## Projection rebuild';
-
-/**
- * Writes docs/benchmarks.md. A part not run this time (BENCH_ONLY) keeps its rows and section from the
- * existing report, so measuring one part never erases the other's figures.
- */
-function writeReport(relay: RelayFigures | null, rebuild: RebuildFigures | null): void {
-  const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
-  const keep = (prefix: string): string[] => previous.split('\n').filter((l) => l.startsWith(prefix));
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-  const ms = (n: number) => `${n.toFixed(0)} ms`;
-  const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
-  const relayRows = relay
-    ? [
-        `| webhook → outbound sendMessage, p50 at ${RATE} updates/s over ${MASTERS} masters (achieved ${relay.latency.achievedRate.toFixed(0)}/s, ${relay.latency.total} updates) | ≤ 5 ms | ${ms(relay.latency.p50)} |`,
-        `| same, p95 | — | ${ms(relay.latency.p95)} |`,
-        `| same, p99 | ≤ 25 ms | ${ms(relay.latency.p99)} |`,
-        `| same, max | — | ${ms(relay.latency.max)} |`,
-        `| updates recorded durably (webhook 200s/s, ${CONCURRENCY} concurrent, ${relay.throughput.updates} updates) | ≥ 3,000/s | ${relay.throughput.perSecond.toFixed(0)}/s |`,
-        `| app process RSS after the run | — | ${(relay.rss / 2 ** 20).toFixed(0)} MB |`,
-      ]
-    : [...keep('| webhook'), ...keep('| same,'), ...keep('| updates recorded'), ...keep('| app process RSS')];
-  const rebuildRow = rebuild
-    ? `${REBUILD_ROW} (${thousands(rebuild.events)} events, all ${PROJECTIONS.length} projections) | ≥ 20,000 events/s | ${thousands(rebuild.result.eventsPerSecond)} events/s |`
-    : (keep(REBUILD_ROW)[0] ?? `${REBUILD_ROW} | ≥ 20,000 events/s | not measured yet |`);
-  const rebuildSection = rebuild ? rebuildDetails(rebuild, thousands) : previousSection(previous, REBUILD_SECTION);
-  const lines = [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|rebuild` runs one part and keeps the',
-    "other's figures). Relay: the whole app (Nest on Fastify) on the embedded SQLite event store and read",
-    'models (WAL, `synchronous=FULL`), against the local Telegram Bot API fake over loopback HTTP, in its own',
-    'process; the fake and the load generator run in a second process on the same 2 cores.',
-    '',
-    `- Date: ${new Date().toISOString()}${ONLY === 'all' ? '' : ` (this run: ${ONLY} only)`}`,
-    `- Machine: ${machine}`,
-    '',
-    '| measure | target (MISSION.md) | measured |',
-    '|---|---|---|',
-    ...relayRows,
-    rebuildRow,
-    `| idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`,
-    `| burst drained at Telegram's limits | ≥ 95 % | not measured yet (issue 3) |`,
-    '',
-    "Latency is measured from just before the webhook POST to the moment the fake receives the MasterBot's",
-    "sendMessage call (the fake stamps it on arrival), so it includes recording the update, the relay reactor's",
-    'catch-up read, opening the sealed content and the HTTP hop. Timer resolution is 1 ms.',
-    '',
-    ...rebuildSection,
-  ];
-  mkdirSync('docs', { recursive: true });
-  writeFileSync(REPORT, lines.join('\n'));
-  console.log(lines.join('\n'));
-}
-
-function rebuildDetails(r: RebuildFigures, thousands: (n: number) => string): string[] {
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const server = new URL(MYSQL_TEST_URL);
-  return [
-    REBUILD_SECTION,
-    '',
-    `Measured ${new Date().toISOString()}. A generated history of ${thousands(r.events)} events (a realistic mix: masters`,
-    'registering and attaching bots, customers starting and writing, relays — some in parts, some with uploads —,',
-    'replies and their deliveries, edits, bans, blocks, reminders, greetings, Pro periods, detaches) in an embedded',
-    `event store file (written in ${r.writeSeconds.toFixed(1)} s with group-committed appends, then reopened as the CLI finds it), replayed by`,
-    `\`ProjectionRebuilder.rebuild('all')\` into a fresh database on the MariaDB/MySQL server at ${server.host},`,
-    `pages of ${thousands(r.pageSize)} events, the same process reading the store and writing MySQL.`,
-    '',
-    '| phase | time |',
-    '|---|---|',
-    `| replay (into the \`rb_*\` shadow tables) | ${seconds(r.result.phases.replay)} |`,
-    `| freeze + final catch-up | ${seconds(r.result.phases['final-catch-up'])} |`,
-    `| swap (\`RENAME TABLE\`, checkpoints) | ${seconds(r.result.phases.swap)} |`,
-    `| total (incl. preparing the shadows) | ${seconds(r.result.ms)} — **${thousands(r.result.eventsPerSecond)} events/s** |`,
-    '',
-    `Rows built: ${Object.entries(r.rows)
-      .map(([t, n]) => `${t} ${thousands(n)}`)
-      .join(', ')}.`,
-    '',
-  ];
-}
-
-/** The lines of `## heading` up to the next `## ` heading (or the end). */
-function previousSection(report: string, heading: string): string[] {
-  const lines = report.split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) return [];
-  const next = lines.findIndex((l, i) => i > start && l.startsWith('## '));
-  return lines.slice(start, next < 0 ? lines.length : next);
 }
 
 main().catch((error: unknown) => {

@@ -22,15 +22,17 @@ export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
 
+  /** `script`: another server to run the same way (the bench's floor); it must print the same "started" line. */
   constructor(
     private readonly env: Record<string, string>,
     private readonly port: number,
+    private readonly script = MAIN,
   ) {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+    if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first (npm test does)`);
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [...nodeArgs(), MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs(), this.script], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -51,6 +53,14 @@ export class AppProcess {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`app did not start:\n${this.output.join('')}`);
+  }
+
+  /** CPU time (user + system) the process has used so far, in milliseconds, from /proc (Linux). */
+  async cpuMs(): Promise<number> {
+    const stat = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${this.child?.pid}/stat`, 'utf8'));
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   }
 
   /** Resident memory of the app process, from /proc (Linux). */
