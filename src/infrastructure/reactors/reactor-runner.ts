@@ -131,7 +131,7 @@ export class ReactorRunner {
         // Finished before the restart: still listed as finished, in case the process dies again before the checkpoint passes it.
         this.frontier.finish(this.frontier.begin(event.position));
       } else {
-        await this.room();
+        while (this.frontier.pending >= (this.options.maxPending ?? 10_000) && !this.stopping) await this.room();
         if (this.stopping) return;
         const key = this.reactor.key(up);
         this.lanes?.push(key, { event: up, ticket: this.frontier.begin(event.position) });
@@ -139,10 +139,12 @@ export class ReactorRunner {
       this.readThrough = event.position;
     }
     this.checkpointMoved(); // events with nothing to do may have moved it
+    // Reading works again; readiness keeps "failing" only while some lane still fails.
+    if (this.failingKeys.size === 0 && this.progress.failingSince !== null) this.progress.recovered();
   }
 
+  /** Resolves when the checkpoint next moves (or the runner stops). */
   private room(): Promise<void> {
-    if (this.frontier.pending < (this.options.maxPending ?? 10_000)) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
