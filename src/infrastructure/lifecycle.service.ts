@@ -92,7 +92,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     this.webhooks.stop();
     await this.masterPoller?.stop();
     await this.supervisor.stop();
-    for (const reactor of this.reactors) await reactor.stop();
+    await Promise.all(this.reactors.map((reactor) => reactor.stop())); // each waits a grace for its hung calls: together
     await this.projections.stop();
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -13,6 +13,7 @@ import { CustomerRow } from './customers/customer.entity';
 import { Customers1732190000003 } from './migrations/1732190000003-customers';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-jobs/scheduled-job.entity';
 import { ScheduledJobs1732190000004 } from './migrations/1732190000004-scheduled-jobs';
+import { ReactorFinished1764300000000 } from './migrations/1764300000000-reactor-finished';
 
 export const READ_MODEL_ENTITIES = [
   ProjectionCheckpoint,
@@ -31,6 +32,7 @@ export const READ_MODEL_MIGRATIONS = [
   BotStatusAndBans1732190000002,
   Customers1732190000003,
   ScheduledJobs1732190000004,
+  ReactorFinished1764300000000,
 ];
 
 /**

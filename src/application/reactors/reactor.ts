@@ -6,6 +6,10 @@ export const REACTORS = Symbol('REACTORS');
 /**
  * A side effect driven by the event history (a relay, a delivery, a notice). The runner feeds it from a
  * checkpointed subscription, so what was recorded before a crash is still acted on after the restart.
+ * It queues each handled event in the lane of its `key` (one chat): a lane runs strictly in order and
+ * retries a failed `react` (with back-off) before its next event; lanes are independent, so a chat that
+ * is slow, rate-limited, hung or failing delays only itself. `react` must therefore not wait on another
+ * lane's work, and a key must be narrow: everything sharing a key shares its delays.
  *
  * WARNING: delivery is at-least-once. A reactor that must not repeat an effect checks the recorded
  * outcome before acting (relay and delivery do); a crash between the Telegram call and recording its
@@ -14,9 +18,12 @@ export const REACTORS = Symbol('REACTORS');
 export interface Reactor {
   readonly name: string;
   readonly handles: ReadonlySet<string>;
-  /** `react` may legitimately run for minutes (a paced broadcast): readiness does not call it stuck, only failing. */
+  /** `react` may legitimately run for minutes (a paced broadcast, in its own lane): readiness does not call it stuck, only failing. */
   readonly longRunning?: boolean;
-  /** Events with the same key are handled strictly in order; different keys may run concurrently. */
+  /**
+   * The lane: events with the same key are handled strictly in order, one at a time; different keys run
+   * concurrently and independently. Use the chat the effect goes to (`master:<id>`, `chat:<bot>:<customer>`).
+   */
   key(event: RecordedEvent): string;
   react(event: RecordedEvent): Promise<void>;
 }

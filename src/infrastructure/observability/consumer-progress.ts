@@ -37,6 +37,18 @@ export class ConsumerProgress {
     this.lastError = null;
   }
 
+  /** The position moved while some work may still be failing (a reactor's lanes fail and recover one by one). */
+  moved(position: bigint | null): void {
+    this.position = position;
+    this.movedAt = Date.now();
+  }
+
+  /** No work is failing any more. */
+  recovered(): void {
+    this.failingSince = null;
+    this.lastError = null;
+  }
+
   failed(error: unknown): void {
     this.failingSince ??= Date.now();
     this.lastError = BotToken.redact(error instanceof Error ? error.message : String(error)).slice(0, 300);

@@ -3,14 +3,44 @@ import { DataSource } from 'typeorm';
 import { upcast } from '../../application/command-handling/upcasters';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { Reactor } from '../../application/reactors/reactor';
-import { readCheckpoint, saveCheckpoint } from '../../projections/runner/projection-checkpoint.store';
+import { BotToken } from '../../domain/client-bot/bot-token';
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
 import { ConsumerProgress } from '../observability/consumer-progress';
+import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
+import { KeyedLanes } from './keyed-lanes';
+import { ReactorCheckpointStore } from './reactor-checkpoint.store';
+
+export interface ReactorRunnerOptions {
+  /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */
+  maxPending?: number;
+  /** How long stop() waits for reactions already running (a hung call cannot be cancelled). */
+  stopGraceMs?: number;
+  /** Back-off before retry number `attempt` of a failed reaction. */
+  retryDelayMs?: (attempt: number) => number;
+}
 
 /**
- * Drives a reactor from a checkpointed catch-up subscription. Within a batch, events with the same key
- * (one chat) run in order and different keys run concurrently; the checkpoint moves only when the whole
- * batch succeeded. A failing batch is retried from the same checkpoint, so nothing is skipped.
+ * Out-of-order finishes (a lane ahead of a slower one) are persisted in batches this far apart, so a
+ * hung lane does not turn every other lane's reaction into a read-model write. A crash in between runs
+ * those few again (at-least-once).
+ */
+const FINISHED_ABOVE_WRITE_DELAY_MS = 100;
+
+interface Job {
+  event: RecordedEvent;
+  ticket: FrontierTicket;
+}
+
+/**
+ * Drives a reactor from a checkpointed catch-up subscription through per-key lanes (see Reactor.key):
+ * events are queued in their lane as they are read; a lane runs in order, lanes run independently, so a
+ * chat that waits out a 429 or hangs delays only itself. A failed reaction is retried in its lane with
+ * back-off (reported to readiness meanwhile); later events of that key wait for it, other keys go on.
+ *
+ * The checkpoint is the highest position below which every event has finished (CheckpointFrontier):
+ * after a crash, work above it runs again — at-least-once, as documented on Reactor. Reading waits once
+ * `maxPending` events with work are above the checkpoint, so a hung lane holds memory bounded, and
+ * holds up the others only once that bound is reached.
  *
  * A reactor with no checkpoint yet starts at the store's current head, not at the beginning: a new
  * deployment on an old history must not replay years of side effects.
@@ -18,72 +48,153 @@ import { ConsumerProgress } from '../observability/consumer-progress';
 export class ReactorRunner {
   private readonly logger: Logger;
   private subscription?: CatchUpSubscription;
+  private lanes?: KeyedLanes<Job>;
+  private frontier = new CheckpointFrontier(null);
+  /** The last position queued or skipped: a batch retried after a failure part-way is not queued twice. */
+  private readThrough: bigint | null = null;
+  /** Positions above the checkpoint that had finished before the restart: not run again. */
+  private finishedBefore = new Set<bigint>();
+  /** Keys whose current event is failing: readiness says "failing" until none is. */
+  private readonly failingKeys = new Set<string>();
+  private roomWaiters: (() => void)[] = [];
+  private stopping = false;
+  private stopped = false;
   readonly checkpointName: string;
+  private readonly checkpoints: ReactorCheckpointStore;
   private checkpointWrites: Promise<void> = Promise.resolve();
+  private checkpointWriteQueued = false;
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
 
   constructor(
     private readonly reactor: Reactor,
     private readonly store: EventStore,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
+    private readonly options: ReactorRunnerOptions = {},
   ) {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
+    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
     this.progress.longRunning = reactor.longRunning ?? false;
   }
 
   async start(): Promise<void> {
-    let after = await readCheckpoint(this.dataSource, this.checkpointName);
-    if (after === undefined) {
-      after = await this.store.headPosition();
-      await saveCheckpoint(this.dataSource, this.checkpointName, after);
-    }
+    const stored = await this.checkpoints.read();
+    const after = stored ? stored.position : await this.store.headPosition();
+    if (!stored) await this.checkpoints.write(after, []);
+    this.finishedBefore = stored?.finished ?? new Set();
     this.progress.started(after);
-    this.subscription = new CatchUpSubscription(this.store, (events) => this.handleBatch(events), {
+    this.frontier = new CheckpointFrontier(after);
+    this.readThrough = after;
+    this.lanes = new KeyedLanes<Job>({
+      run: (job) => this.reactor.react(job.event),
+      onFailure: (error, job, key, attempt) => this.failed(error, job, key, attempt),
+      onDone: (job, key) => this.finished(job, key),
+      retryDelayMs: this.options.retryDelayMs,
+    });
+    this.subscription = new CatchUpSubscription(this.store, (events) => this.enqueue(events), {
       after,
       batchSize: 200,
       onError: (error, attempt) => {
         this.progress.failed(error);
-        this.logger.error(`batch failed (attempt ${attempt}), retrying: ${String(error)}`);
+        this.logger.error(`reading events failed (attempt ${attempt}), retrying: ${BotToken.redact(String(error))}`);
       },
     }).start();
   }
 
+  /**
+   * Stops reading, starts nothing new, waits up to `stopGraceMs` for reactions already running, then
+   * persists the checkpoint those finished ones reached. A reaction still running after that is
+   * abandoned: it is never counted as done, so it runs again after the restart.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeRoomWaiters();
     await this.subscription?.stop();
+    const ended = await this.lanes?.stop(this.options.stopGraceMs ?? 5000);
+    if (ended === false) this.logger.warn('stopped with reactions still running: they run again after the restart');
+    this.stopped = true;
     await this.checkpointWrites;
   }
 
-  private async handleBatch(events: RecordedEvent[]): Promise<void> {
-    const groups = new Map<string, RecordedEvent[]>();
+  /** The subscription's handler: queues each event in its lane and returns; it waits only for room. */
+  private async enqueue(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
+      if (this.stopping) return;
+      if (this.readThrough !== null && event.position <= this.readThrough) continue;
       // Upcast first: an upcaster may rename a type, and the reactor only knows current names.
       const up = upcast(event);
-      if (!this.reactor.handles.has(up.type)) continue;
-      const key = this.reactor.key(up);
-      groups.set(key, [...(groups.get(key) ?? []), up]);
+      if (!this.reactor.handles.has(up.type)) {
+        this.frontier.skip(event.position);
+      } else if (this.finishedBefore.delete(event.position)) {
+        // Finished before the restart: still listed as finished, in case the process dies again before the checkpoint passes it.
+        this.frontier.finish(this.frontier.begin(event.position));
+      } else {
+        while (this.frontier.pending >= (this.options.maxPending ?? 10_000) && !this.stopping) await this.room();
+        if (this.stopping) return;
+        const key = this.reactor.key(up);
+        this.lanes?.push(key, { event: up, ticket: this.frontier.begin(event.position) });
+      }
+      this.readThrough = event.position;
     }
-    const results = await Promise.allSettled(
-      [...groups.values()].map(async (group) => {
-        for (const event of group) await this.reactor.react(event);
-      }),
+    this.checkpointMoved(); // events with nothing to do may have moved it
+    // Reading works again; readiness keeps "failing" only while some lane still fails.
+    if (this.failingKeys.size === 0 && this.progress.failingSince !== null) this.progress.recovered();
+  }
+
+  /** Resolves when the checkpoint next moves (or the runner stops). */
+  private room(): Promise<void> {
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private finished(job: Job, key: string): void {
+    // After stop() gave up on it: the checkpoint it would move is no longer written (it runs again).
+    if (this.stopped) return;
+    if (this.failingKeys.delete(key) && this.failingKeys.size === 0) this.progress.recovered();
+    if (this.frontier.finish(job.ticket)) {
+      this.checkpointMoved();
+      this.wakeRoomWaiters();
+    } else {
+      this.persistCheckpoint(FINISHED_ABOVE_WRITE_DELAY_MS); // finished out of order: remembered, a little later
+    }
+  }
+
+  private failed(error: unknown, job: Job, key: string, attempt: number): void {
+    this.failingKeys.add(key);
+    this.progress.failed(error);
+    const { type, position } = job.event;
+    this.logger.error(
+      `${type} at ${position} failed (attempt ${attempt}); its lane waits and retries, others go on: ${BotToken.redact(String(error))}`,
     );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    this.progress.advanced(events[events.length - 1].position);
-    this.persistCheckpoint(events[events.length - 1].position);
+  }
+
+  private checkpointMoved(): void {
+    if (this.progress.position === this.frontier.position) return;
+    this.progress.moved(this.frontier.position);
+    this.persistCheckpoint();
   }
 
   /**
-   * The checkpoint is written behind the reactor, not in its path: the next batch does not wait for
-   * the read-model database. Writes stay in order; if the process dies first, the checkpoint is a
-   * batch or two behind and those events are seen again (at-least-once, as documented on Reactor).
+   * The checkpoint is written behind the reactor, not in its path: lanes do not wait for the read-model
+   * database. Writes stay in order and coalesce (one queued at most, writing the latest position); if the
+   * process dies first, the checkpoint is a little behind and those events are seen again (at-least-once).
    */
-  private persistCheckpoint(position: bigint): void {
+  private persistCheckpoint(delayMs = 0): void {
+    if (this.checkpointWriteQueued) return;
+    this.checkpointWriteQueued = true;
     this.checkpointWrites = this.checkpointWrites
-      .then(() => saveCheckpoint(this.dataSource, this.checkpointName, position))
-      .catch((error: unknown) => this.logger.warn(`checkpoint not saved (will be on the next batch): ${String(error)}`));
+      .then(() => (delayMs > 0 && !this.stopping ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
+      .then(() => {
+        this.checkpointWriteQueued = false;
+        return this.checkpoints.write(this.frontier.position, this.frontier.finishedAbove());
+      })
+      .catch((error: unknown) => this.logger.warn(`checkpoint not saved (will be on the next move): ${String(error)}`));
   }
 }

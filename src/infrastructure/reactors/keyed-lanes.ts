@@ -1,0 +1,101 @@
+export interface KeyedLanesOptions<T> {
+  /** The work for one item; a rejection is retried in the same lane, which waits meanwhile. */
+  run(item: T, key: string): Promise<void>;
+  /** Called once per failed attempt, before the back-off. */
+  onFailure(error: unknown, item: T, key: string, attempt: number): void;
+  /** Called once per item, when its work has finished (never for an abandoned one). */
+  onDone(item: T, key: string): void;
+  /** Wait before retry number `attempt` (1-based); by default 200 ms more each time, up to 5 s. */
+  retryDelayMs?(attempt: number): number;
+}
+
+const defaultRetryDelay = (attempt: number): number => Math.min(200 * attempt, 5000);
+
+/**
+ * A keyed serial queue. Items pushed with the same key (a lane — for reactors, one chat) run strictly
+ * one after another in push order; different lanes run concurrently and know nothing of each other, so
+ * a lane that is slow, rate-limited, hung or failing delays only its own later items.
+ *
+ * A failing item is retried in its lane with back-off until it succeeds (or the lanes stop): later items
+ * of that key wait behind it, so per-key order holds across failures. The queue itself is unbounded —
+ * the caller bounds what it pushes (the reactor runner waits on its checkpoint frontier).
+ */
+export class KeyedLanes<T> {
+  private readonly lanes = new Map<string, T[]>();
+  private readonly drivers = new Set<Promise<void>>();
+  private stopping = false;
+  private signalStop!: () => void;
+  private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private queued = 0;
+
+  constructor(private readonly options: KeyedLanesOptions<T>) {}
+
+  /** Items queued or running, over all lanes. */
+  get size(): number {
+    return this.queued;
+  }
+
+  /** Queues `item` behind the earlier items of `key`. Returns false (and queues nothing) once stopping. */
+  push(key: string, item: T): boolean {
+    if (this.stopping) return false;
+    this.queued += 1;
+    const lane = this.lanes.get(key);
+    if (lane) {
+      lane.push(item);
+      return true;
+    }
+    this.lanes.set(key, [item]);
+    const driver: Promise<void> = this.drive(key).finally(() => this.drivers.delete(driver));
+    this.drivers.add(driver);
+    return true;
+  }
+
+  /**
+   * No item starts any more and retries end (their items are abandoned, not done). Waits for the items
+   * already running, at most `graceMs` (a hung call cannot be cancelled); returns whether they all ended.
+   */
+  async stop(graceMs: number): Promise<boolean> {
+    this.stopping = true;
+    this.signalStop();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    const ended = await Promise.race([Promise.all([...this.drivers]).then(() => true), expired]);
+    clearTimeout(timer);
+    return ended;
+  }
+
+  private async drive(key: string): Promise<void> {
+    const lane = this.lanes.get(key) ?? [];
+    while (lane.length > 0 && !this.stopping) {
+      const item = lane[0];
+      if (!(await this.runUntilDone(item, key))) break;
+      lane.shift();
+      this.queued -= 1;
+      this.options.onDone(item, key);
+    }
+    // Synchronously after the last check: a push now finds no lane and starts a new driver.
+    this.lanes.delete(key);
+    this.queued -= lane.length;
+  }
+
+  /** True once `item` succeeded; false when the lanes stopped before it did. */
+  private async runUntilDone(item: T, key: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.options.run(item, key);
+        return true;
+      } catch (error) {
+        if (this.stopping) return false;
+        this.options.onFailure(error, item, key, attempt);
+        await this.sleep((this.options.retryDelayMs ?? defaultRetryDelay)(attempt));
+        if (this.stopping) return false;
+      }
+    }
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.stopRequested, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+}
