@@ -8,6 +8,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { PROJECTIONS } from '../src/projections/projection-registry';
 import { MYSQL_TEST_URL } from '../test/support/mysql-test-db';
 import type { RebuildFigures, RelayComparison, RelayFigures } from './bench';
+import type { FairnessFigures } from './bench-fairness';
 
 const REPORT = 'docs/benchmarks.md';
 const RELAY_SECTION = '## Relay: the app beside its floor';
@@ -29,7 +30,14 @@ const median = (values: number[]): number => {
 };
 const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-export function writeReport(relay: RelayComparison | null, rebuild: RebuildFigures | null, settings: BenchSettings): void {
+const FAIRNESS_ROW = '| fairness:';
+
+export function writeReport(
+  relay: RelayComparison | null,
+  rebuild: RebuildFigures | null,
+  fairness: FairnessFigures | null,
+  settings: BenchSettings,
+): void {
   const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const rebuildRow = rebuild
@@ -55,7 +63,7 @@ export function writeReport(relay: RelayComparison | null, rebuild: RebuildFigur
     '|---|---|---|',
     rebuildRow,
     `| idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`,
-    `| a flood drained at Telegram's limits while another master's relays stay at p95 ≤ 1 s | ≥ 95 % | not measured yet |`,
+    ...(fairness ? fairnessRows(fairness) : keepRows(previous, FAIRNESS_ROW)),
     '',
     ...(rebuild ? rebuildDetails(rebuild) : previousSection(previous, REBUILD_SECTION)),
   ];
@@ -120,6 +128,23 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     '',
   ];
 }
+
+function fairnessRows(f: FairnessFigures): string[] {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const setting = `${f.flood}-message flood on master A, the fake at ${f.chatRate} msg/s per chat and 30/s per bot`;
+  return [
+    `${FAIRNESS_ROW} master B's relays while A drains (${setting}; ${f.other.count} relays) | p95 ≤ 1 s | p50 ${ms(f.other.p50)}, **p95 ${ms(f.other.p95)}**, max ${ms(f.other.max)} |`,
+    `${FAIRNESS_ROW} A's flood drained, share of the allowed rate (${f.drainSeconds.toFixed(1)} s) | ≥ 95 % | **${(f.drainShare * 100).toFixed(0)} %** |`,
+    `${FAIRNESS_ROW} A's messages lost / duplicated / customers out of order | 0 / 0 / 0 | ${f.lost} / ${f.duplicated} / ${f.outOfOrderCustomers} |`,
+  ];
+}
+
+const keepRows = (previous: string, prefix: string): string[] => {
+  const rows = previous.split('\n').filter((l) => l.startsWith(prefix));
+  return rows.length > 0
+    ? rows
+    : [`${prefix} a flood drained at Telegram's limits while another master's relays stay at p95 ≤ 1 s | ≥ 95 % | not measured yet |`];
+};
 
 function rebuildDetails(r: RebuildFigures): string[] {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

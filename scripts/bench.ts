@@ -11,7 +11,9 @@
  *   3. rebuild — a generated history (≥ 200,000 events by default) in an embedded event store file is
  *      replayed by `ProjectionRebuilder` into a fresh MariaDB/MySQL database (MYSQL_TEST_URL); events/s.
  *
- * `BENCH_ONLY=rebuild` (or `relay`) runs one part; the other part's figures in docs/benchmarks.md stay.
+ *   4. fairness — master A flooded under the fake's flood limits while master B's customers write (bench-fairness.ts).
+ *
+ * `BENCH_ONLY=rebuild` (or `relay`, `fairness`) runs one part; the other part's figures in docs/benchmarks.md stay.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -28,6 +30,8 @@ import { openReadModels } from '../src/projections/read-model.datasource';
 import { ProjectionRebuilder, RebuildResult } from '../src/projections/rebuild/projection-rebuilder';
 import { PROJECTIONS } from '../src/projections/projection-registry';
 import { writeReport } from './bench-report';
+import { attachThroughMasterBot, webhookPoster } from './bench-support';
+import { benchFairness, FairnessFigures } from './bench-fairness';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -36,6 +40,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Traffic is spread over this many masters, each with one client bot: a master's own chat is served in order. */
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
+/** Fairness: A's flood size and the per-chat rate the fake enforces (Telegram's is about 1/s). */
+const FAIR_FLOOD = Number(process.env.BENCH_FLOOD ?? 100);
+const FAIR_CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 1);
 /** Rounds of app and floor, alternated. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CPU_RATE = Number(process.env.BENCH_CPU_RATE ?? 100);
@@ -52,10 +59,12 @@ interface Bench {
 }
 
 async function main(): Promise<void> {
-  if (!['all', 'relay', 'rebuild'].includes(ONLY)) throw new Error(`BENCH_ONLY must be relay or rebuild, not ${ONLY}`);
-  const relay = ONLY === 'rebuild' ? null : await benchRelay();
-  const rebuild = ONLY === 'relay' ? null : await benchRebuild();
-  writeReport(relay, rebuild, { rate: RATE, masters: MASTERS, concurrency: CONCURRENCY, cpuRate: CPU_RATE, only: ONLY });
+  if (!['all', 'relay', 'rebuild', 'fairness'].includes(ONLY))
+    throw new Error(`BENCH_ONLY must be relay, rebuild or fairness, not ${ONLY}`);
+  const relay = ONLY === 'all' || ONLY === 'relay' ? await benchRelay() : null;
+  const fairness: FairnessFigures | null = ONLY === 'all' || ONLY === 'fairness' ? await benchFairness(FAIR_FLOOD, FAIR_CHAT_RATE) : null;
+  const rebuild = ONLY === 'all' || ONLY === 'rebuild' ? await benchRebuild() : null;
+  writeReport(relay, rebuild, fairness, { rate: RATE, masters: MASTERS, concurrency: CONCURRENCY, cpuRate: CPU_RATE, only: ONLY });
 }
 
 export interface RelayFigures {
@@ -101,7 +110,7 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
     if (target === 'app') {
       app = new AppProcess({ ...base, PUBLIC_URL: `http://127.0.0.1:${port}`, TOKEN_ENCRYPTION_KEY: key }, port);
       await app.start();
-      tenants = await attachThroughMasterBot(fake, masterBot, port, new AesTokenCipher(Buffer.from(key, 'base64')));
+      tenants = await attachThroughMasterBot(fake, masterBot, port, new AesTokenCipher(Buffer.from(key, 'base64')), MASTERS);
     } else {
       const routes: Record<string, { secret: string; chatId: number }> = {};
       tenants = Array.from({ length: MASTERS }, (_, i) => {
@@ -116,29 +125,7 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
     }
     const h: Bench = { fake, masterBotId: masterBot.id, app };
 
-    let updateId = 1;
-    const post = async (text: string, customerId: number): Promise<number> => {
-      const id = updateId++;
-      const { url, secret } = tenants[customerId % MASTERS];
-      const body = JSON.stringify({
-        update_id: id,
-        message: {
-          message_id: id,
-          date: 0,
-          chat: { id: customerId, type: 'private' },
-          from: { id: customerId, first_name: 'Customer' },
-          text,
-        },
-      });
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-        body,
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-      return id;
-    };
+    const post = webhookPoster(tenants);
 
     // Warm-up: JIT, SQLite page cache, connection pool.
     await Promise.all(Array.from({ length: 200 }, (_, i) => post(`warmup ${i}`, 9_000_000 + (i % 50))));
@@ -155,27 +142,6 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
     await fake.stop();
     tmp.remove();
   }
-}
-
-/** Each master registers with the MasterBot and attaches a client bot by pasting its token, as a user does. */
-async function attachThroughMasterBot(
-  fake: TelegramBotApiFake,
-  masterBot: { id: number },
-  port: number,
-  cipher: AesTokenCipher,
-): Promise<{ url: string; secret: string }[]> {
-  return Promise.all(
-    Array.from({ length: MASTERS }, async (_, i) => {
-      const master = fake.createUser({ firstName: `Master${i}` });
-      const bot = fake.createBot({ username: `bench_${i}_bot` });
-      fake.userSends(masterBot.id, master.id, '/start');
-      fake.userSends(masterBot.id, master.id, '/add');
-      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });
-      fake.userSends(masterBot.id, master.id, bot.token);
-      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('is attached'), { timeoutMs: 30_000 });
-      return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)) };
-    }),
-  );
 }
 
 /** CPU the server spends per relayed update at a modest steady rate (CPU_RATE/s for CPU_SECONDS), relays included. */

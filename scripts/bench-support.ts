@@ -1,0 +1,57 @@
+/** What the bench's parts share: tenants attached as users attach them, and a webhook load generator. */
+import { AesTokenCipher } from '../src/infrastructure/crypto/token-cipher';
+import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
+
+export interface Tenant {
+  url: string;
+  secret: string;
+}
+
+/** Each master registers with the MasterBot and attaches a client bot by pasting its token, as a user does. */
+export async function attachThroughMasterBot(
+  fake: TelegramBotApiFake,
+  masterBot: { id: number },
+  port: number,
+  cipher: AesTokenCipher,
+  masters: number,
+): Promise<{ url: string; secret: string }[]> {
+  return Promise.all(
+    Array.from({ length: masters }, async (_, i) => {
+      const master = fake.createUser({ firstName: `Master${i}` });
+      const bot = fake.createBot({ username: `bench_${i}_bot` });
+      fake.userSends(masterBot.id, master.id, '/start');
+      fake.userSends(masterBot.id, master.id, '/add');
+      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });
+      fake.userSends(masterBot.id, master.id, bot.token);
+      await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('is attached'), { timeoutMs: 30_000 });
+      return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)) };
+    }),
+  );
+}
+
+/** POSTs a customer's text message to a tenant's client bot webhook (customer id modulo tenants picks the tenant); resolves on the 200. */
+export function webhookPoster(tenants: Tenant[]): (text: string, customerId: number, tenant?: number) => Promise<number> {
+  let updateId = 1;
+  return async (text, customerId, tenant) => {
+    const id = updateId++;
+    const { url, secret } = tenants[tenant ?? customerId % tenants.length];
+    const body = JSON.stringify({
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 0,
+        chat: { id: customerId, type: 'private' },
+        from: { id: customerId, first_name: 'Customer' },
+        text,
+      },
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body,
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    return id;
+  };
+}
