@@ -1,0 +1,98 @@
+import { AppHarness } from './support/app-harness';
+import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
+import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
+import { projectionHeldBehind, readModelDatabaseComesBack, readModelDatabaseGoesDown } from './support/read-model-outage';
+import { FakeUser } from './support/telegram-bot-api.fake';
+
+/**
+ * "Intake and replies never depend on the read-model database being up or caught up": customers' messages
+ * are recorded and relayed, and masters' replies reach their customers, while the read-model database is
+ * gone or a projection lags — with the tenant scoping of replies kept.
+ */
+describe('intake and replies without the read models (MySQL read models)', () => {
+  let h: AppHarness;
+  let db: MysqlTestDb;
+
+  beforeAll(async () => {
+    db = await createMysqlTestDb();
+    h = await AppHarness.start({ databaseUrl: db.url, logLevels: [] });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await db.drop();
+  });
+
+  /** The customer's chat with the client bot: what they were sent. */
+  const customerGot = (botId: number, customer: FakeUser, text: string) =>
+    h.fake.waitForSent((s) => s.botId === botId && s.chatId === customer.id && s.text === text, { timeoutMs: 15_000 });
+  const refusedAsNotARelay = (master: FakeUser) =>
+    h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('not a relayed customer message'));
+
+  it('a customer’s message is recorded and relayed while the read-model database is down, also to a bot attached meanwhile', async () => {
+    const master = await registeredMaster(h, 'Olga');
+    await readModelDatabaseGoesDown(db);
+    try {
+      // Nothing about this bot was ever in the read models: only the event history knows it.
+      const bot = await attachNewBot(h, master, 'olga_outage_bot');
+      const customer = h.fake.createUser({ firstName: 'Pavel' });
+      const asked = h.fake.userSends(bot.id, customer.id, 'Do you ship to Iceland?');
+      await h.fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').endsWith('Do you ship to Iceland?'), { timeoutMs: 15_000 });
+      // Recorded at the first delivery: Telegram did not have to retry.
+      expect(h.fake.deliveries.filter((d) => d.botId === bot.id && d.updateId === asked.updateId).map((d) => d.status)).toEqual([200]);
+    } finally {
+      await readModelDatabaseComesBack(db);
+    }
+  });
+
+  it('a reply is delivered while the read-model database is down', async () => {
+    const master = await registeredMaster(h, 'Rita');
+    const bot = await attachNewBot(h, master, 'rita_outage_bot');
+    const customer = h.fake.createUser({ firstName: 'Sven' });
+    const relayed = await customerWrites(h, bot, customer, master, 'Is the shop open on Sunday?');
+    await readModelDatabaseGoesDown(db);
+    try {
+      h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes, from ten to four.', replyToMessageId: relayed.messageId });
+      await customerGot(bot.id, customer, 'Yes, from ten to four.');
+      expect(refusedAsNotARelay(master)).toEqual([]);
+    } finally {
+      await readModelDatabaseComesBack(db);
+    }
+  });
+
+  describe('while message_refs lags behind', () => {
+    let held: { release: () => Promise<void> } | undefined;
+    afterEach(async () => {
+      await held?.release();
+      held = undefined;
+    });
+
+    it('a reply is delivered while message_refs lags behind', async () => {
+      const master = await registeredMaster(h, 'Tara');
+      const bot = await attachNewBot(h, master, 'tara_lagging_bot');
+      const customer = h.fake.createUser({ firstName: 'Uwe' });
+      held = await projectionHeldBehind(db, 'message_refs');
+      const relayed = await customerWrites(h, bot, customer, master, 'Can I change my delivery address?');
+      h.fake.userSends(h.masterBot.id, master.id, { text: 'Sure, send me the new one.', replyToMessageId: relayed.messageId });
+      await customerGot(bot.id, customer, 'Sure, send me the new one.');
+      expect(refusedAsNotARelay(master)).toEqual([]);
+    });
+
+    it('a reply to another master’s relayed message id is still refused', async () => {
+      const anna = await registeredMaster(h, 'Anna');
+      const annasBot = await attachNewBot(h, anna, 'anna_lagging_bot');
+      const boris = await registeredMaster(h, 'Boris');
+      await attachNewBot(h, boris, 'boris_lagging_bot');
+      const annasCustomer = h.fake.createUser({ firstName: 'Carl' });
+      held = await projectionHeldBehind(db, 'message_refs');
+      const toAnna = await customerWrites(h, annasBot, annasCustomer, anna, 'Question for Anna only');
+      // Boris's own note has the id of Anna's relayed copy (message ids are per chat).
+      const note = h.fake.userSends(h.masterBot.id, boris.id, 'a note to myself');
+      await masterBotSays(h, boris, 'To answer a customer');
+      expect(note.messageId).toBe(toAnna.messageId);
+
+      h.fake.userSends(h.masterBot.id, boris.id, { text: 'Boris answers the wrong chat', replyToMessageId: note.messageId });
+      await masterBotSays(h, boris, 'not a relayed customer message');
+      expect(h.fake.sent(annasBot.id, annasCustomer.id)).toEqual([]);
+    });
+  });
+});
