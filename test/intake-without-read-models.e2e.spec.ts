@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
 import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
@@ -25,6 +26,22 @@ describe('intake and replies without the read models (MySQL read models)', () =>
   /** The customer's chat with the client bot: what they were sent. */
   const customerGot = (botId: number, customer: FakeUser, text: string) =>
     h.fake.waitForSent((s) => s.botId === botId && s.chatId === customer.id && s.text === text, { timeoutMs: 15_000 });
+  /** Waits until the message_refs read model has the relay (what a restart then starts from). */
+  const relayIsInReadModel = async (masterChatId: number, relayedMessageId: number) => {
+    const conn = await createConnection({ uri: db.url });
+    try {
+      for (;;) {
+        const [rows] = await conn.query('SELECT 1 FROM message_refs WHERE master_chat_id = ? AND relayed_message_id = ?', [
+          masterChatId,
+          relayedMessageId,
+        ]);
+        if ((rows as unknown[]).length > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await conn.end();
+    }
+  };
   const refusedAsNotARelay = (master: FakeUser) =>
     h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('not a relayed customer message'));
 
@@ -56,6 +73,30 @@ describe('intake and replies without the read models (MySQL read models)', () =>
       expect(refusedAsNotARelay(master)).toEqual([]);
     } finally {
       await readModelDatabaseComesBack(db);
+    }
+  });
+
+  it('a reply to a message relayed before a restart is held, never refused, while the read-model database is down, and delivered once it is back', async () => {
+    const master = await registeredMaster(h, 'Vera');
+    const bot = await attachNewBot(h, master, 'vera_outage_bot');
+    const customer = h.fake.createUser({ firstName: 'Walt' });
+    const relayed = await customerWrites(h, bot, customer, master, 'Where is my parcel?');
+    await relayIsInReadModel(master.id, relayed.messageId);
+    // After the restart only the read model knows this relay; then its database goes away for a while.
+    await h.restartWith({});
+    await readModelDatabaseGoesDown(db);
+    let back = false;
+    try {
+      h.fake.userSends(h.masterBot.id, master.id, { text: 'It left the warehouse today.', replyToMessageId: relayed.messageId });
+      // Telegram is told to try again later (5xx) rather than the master being told it is not a relay.
+      await h.fake.waitFor((view) => view.deliveries.some((d) => d.botId === h.masterBot.id && d.status >= 500), { timeoutMs: 15_000 });
+      expect(refusedAsNotARelay(master)).toEqual([]);
+      await readModelDatabaseComesBack(db);
+      back = true;
+      await customerGot(bot.id, customer, 'It left the warehouse today.');
+      expect(refusedAsNotARelay(master)).toEqual([]);
+    } finally {
+      if (!back) await readModelDatabaseComesBack(db);
     }
   });
 
