@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
@@ -71,6 +72,30 @@ describe('intake and replies without the read models (MySQL read models)', () =>
       h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes, from ten to four.', replyToMessageId: relayed.messageId });
       await customerGot(bot.id, customer, 'Yes, from ten to four.');
       expect(refusedAsNotARelay(master)).toEqual([]);
+    } finally {
+      await readModelDatabaseComesBack(db);
+    }
+  });
+
+  it('a customer’s photo is relayed and a photo reply delivered while the read-model database is down', async () => {
+    const master = await registeredMaster(h, 'Xenia');
+    const bot = await attachNewBot(h, master, 'xenia_outage_bot');
+    const customer = h.fake.createUser({ firstName: 'Yann' });
+    await readModelDatabaseGoesDown(db);
+    try {
+      const photo = Buffer.concat([Buffer.from('broken mug'), randomBytes(2048)]);
+      h.fake.userSends(bot.id, customer.id, { photo, caption: 'It arrived like this' });
+      const relayed = await h.fake.waitForSent((s) => s.chatId === master.id && s.file !== undefined, { timeoutMs: 15_000 });
+      expect(h.fake.fileBytes(relayed.file!.fileId)).toEqual(photo);
+      const answer = Buffer.concat([Buffer.from('label'), randomBytes(2048)]);
+      h.fake.userSends(h.masterBot.id, master.id, { photo: answer, caption: 'Print this label', replyToMessageId: relayed.messageId });
+      const delivered = await h.fake.waitForSent(
+        (s) => s.botId === bot.id && s.chatId === customer.id && s.caption === 'Print this label',
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      expect(h.fake.fileBytes(delivered.file!.fileId)).toEqual(answer);
     } finally {
       await readModelDatabaseComesBack(db);
     }

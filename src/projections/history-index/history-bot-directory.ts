@@ -9,8 +9,8 @@ import { botsChangedBy, claimantsOf, foldClientBot } from './client-bot-history'
 import { BoundedMap } from './bounded-map';
 import { HistoryTail } from './history-tail';
 
-/** Bots held in memory (each a few hundred bytes, a greeting a few KB at most): well above 1,000 attached bots. */
-export const BOT_RECORD_CAPACITY = 10_000;
+/** Bots held in memory (about 0.5 KB each, up to ~5 KB with a long greeting: 2.5–25 MB at the cap); 5× the 1,000-bot target. */
+export const BOT_RECORD_CAPACITY = 5_000;
 
 /**
  * Looking a client bot up for every customer update (webhook admission, intake, relays, deliveries) from
