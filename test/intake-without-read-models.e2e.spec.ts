@@ -143,6 +143,16 @@ describe('intake and replies without the read models (MySQL read models)', () =>
       expect(refusedAsNotARelay(master)).toEqual([]);
     });
 
+    it('replying /ban to a relayed message bans that customer while message_refs lags behind', async () => {
+      const master = await registeredMaster(h, 'Zoe');
+      const bot = await attachNewBot(h, master, 'zoe_lagging_bot');
+      const spammer = h.fake.createUser({ firstName: 'Spammy' });
+      held = await projectionHeldBehind(db, 'message_refs');
+      const relayed = await customerWrites(h, bot, spammer, master, 'CHEAP FOLLOWERS HERE');
+      h.fake.userSends(h.masterBot.id, master.id, { text: '/ban', replyToMessageId: relayed.messageId });
+      await masterBotSays(h, master, 'Spammy is banned from @zoe_lagging_bot');
+    });
+
     it('a reply to another master’s relayed message id is still refused', async () => {
       const anna = await registeredMaster(h, 'Anna');
       const annasBot = await attachNewBot(h, anna, 'anna_lagging_bot');
