@@ -70,6 +70,9 @@ import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
 import { WebhookGate } from './infrastructure/telegram/webhook-gate';
 import { BotDirectoryQuery } from './projections/client-bots/bot-directory.query';
 import { ReplyTargetQuery } from './projections/message-refs/reply-target.query';
+import { HistoryBotDirectory } from './projections/history-index/history-bot-directory';
+import { HistoryTail } from './projections/history-index/history-tail';
+import { ReplyTargetIndex } from './projections/history-index/reply-target-index';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from './projections/projections.service';
 import { openReadModels } from './projections/read-model.datasource';
 import { CheckoutAnswerReactor, SubscriptionReactor } from './application/subscription/subscription.reactor';
@@ -176,9 +179,13 @@ export class AppModule {
         AggregateStore,
         ProjectionsService,
         BotDirectoryQuery,
-        { provide: BOT_DIRECTORY, useExisting: BotDirectoryQuery },
         ReplyTargetQuery,
-        { provide: REPLY_TARGETS, useExisting: ReplyTargetQuery },
+        // Intake and replies look bots and reply targets up in the event history, not the read models.
+        HistoryTail,
+        HistoryBotDirectory,
+        ReplyTargetIndex,
+        { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
+        { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
         ContentSender,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },

@@ -17,13 +17,14 @@ export class MediaCacheQuery implements MediaCache {
 
   /**
    * On a miss, waits briefly for the projection: a file relayed a moment ago is recorded but may not be
-   * projected yet, and a short wait is cheaper than moving the file again. A miss is never an error.
+   * projected yet, and a short wait is cheaper than moving the file again. A miss is never an error, and
+   * a read-model database that fails counts as a miss: relays and replies move the file instead of waiting for it.
    */
   async find(botId: number, fileUniqueId: string): Promise<string | null> {
-    const row = await this.load(botId, fileUniqueId);
+    const row = await this.load(botId, fileUniqueId).catch(() => null);
     if (row) return row.fileId;
     if (!(await this.projections.catchUp('media_cache', CATCH_UP_MS).catch(() => false))) return null;
-    return (await this.load(botId, fileUniqueId))?.fileId ?? null;
+    return (await this.load(botId, fileUniqueId).catch(() => null))?.fileId ?? null;
   }
 
   private load(botId: number, fileUniqueId: string): Promise<MediaCacheRow | null> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ReplyTargetLookup } from '../../application/ports/read-models.port';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { readCheckpointState } from '../runner/projection-checkpoint.store';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { MessageRefRow } from './message-ref.entity';
 
@@ -27,14 +28,19 @@ export class ReplyTargetQuery implements ReplyTargetLookup {
       await new Promise((resolve) => setTimeout(resolve, 20));
       row = await this.load(masterChatId, relayedMessageId);
     }
-    if (!row) return null;
-    return {
-      botId: row.botId,
-      customerId: row.customerId,
-      conversationId: row.conversationId,
-      customerMessageId: row.customerMessageId,
-      relayedMessageId: row.relayedMessageId,
-    };
+    return row ? toTarget(row) : null;
+  }
+
+  /**
+   * The row as the read model has it now, without waiting, and how far the read model is: `upTo` is the
+   * projection's checkpoint read *before* the row, so every relay recorded up to it would have been found.
+   */
+  lookupNow(masterChatId: number, relayedMessageId: number): Promise<{ target: ReplyTarget | null; upTo: bigint | null }> {
+    return exclusiveOnSqlite(this.dataSource, async () => {
+      const checkpoint = await readCheckpointState(this.dataSource, 'message_refs');
+      const row = await this.dataSource.getRepository(MessageRefRow).findOneBy({ masterChatId, relayedMessageId });
+      return { target: row ? toTarget(row) : null, upTo: checkpoint?.position ?? null };
+    });
   }
 
   private load(masterChatId: number, relayedMessageId: number): Promise<MessageRefRow | null> {
@@ -43,3 +49,11 @@ export class ReplyTargetQuery implements ReplyTargetLookup {
     );
   }
 }
+
+const toTarget = (row: MessageRefRow): ReplyTarget => ({
+  botId: row.botId,
+  customerId: row.customerId,
+  conversationId: row.conversationId,
+  customerMessageId: row.customerMessageId,
+  relayedMessageId: row.relayedMessageId,
+});

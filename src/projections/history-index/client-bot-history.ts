@@ -1,0 +1,81 @@
+import { ClientBotRecord } from '../../application/ports/read-models.port';
+import { RecordedEvent } from '../../application/ports/event-store.port';
+import { ClientBotRegistryEvent } from '../../domain/client-bot/client-bot-registry';
+import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+
+type Event = MasterUserEvent | ClientBotRegistryEvent;
+
+/** The client bots whose record an event changes (the registry's claims too: an attach is about to follow). */
+export function botsChangedBy(recorded: RecordedEvent): number[] {
+  const event = recorded as unknown as Event;
+  switch (event.type) {
+    case 'ClientBotAttached':
+    case 'ClientBotDetached':
+    case 'ClientBotBroken':
+    case 'GreetingSet':
+    case 'ClientBotClaimed':
+    case 'ClientBotReleased':
+      return [event.data.botId];
+    case 'ProExpired':
+      return event.data.pausedBotIds;
+    case 'ProActivated':
+      return event.data.resumedBotIds;
+    default:
+      return [];
+  }
+}
+
+/** The masters that ever claimed the bot, from its registry stream: only their streams can hold its record. */
+export function claimantsOf(registry: RecordedEvent[]): number[] {
+  const masters = new Set<number>();
+  for (const recorded of registry) {
+    const event = recorded as unknown as ClientBotRegistryEvent;
+    if (event.type === 'ClientBotClaimed') masters.add(event.data.masterId);
+  }
+  return [...masters];
+}
+
+/**
+ * A client bot's record folded from its claimants' master streams (upcast, any order: sorted here by
+ * global position). The same rules as the `client_bots` projection: an attach (re)creates the record for
+ * its master, keeping the greeting only when the same master re-attaches; every other change applies only
+ * to the bot's current owner. null when no master ever attached it.
+ */
+export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): ClientBotRecord | null {
+  const folded: { bot: ClientBotRecord | null } = { bot: null };
+  /** Changes the record only for its current owner: another master's event about the bot changes nothing. */
+  const edit = (masterId: number, patch: Partial<ClientBotRecord>): void => {
+    if (folded.bot?.masterId === masterId) folded.bot = { ...folded.bot, ...patch };
+  };
+  const sorted = [...masterEvents].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  for (const recorded of sorted) {
+    const event = recorded as unknown as Event;
+    switch (event.type) {
+      case 'ClientBotAttached': {
+        if (event.data.botId !== botId) break;
+        const { masterId, username, encryptedToken } = event.data;
+        const greeting = folded.bot?.masterId === masterId ? folded.bot.greeting : null;
+        folded.bot = { botId, masterId, username, encryptedToken, status: 'attached', paused: false, broken: false, greeting };
+        break;
+      }
+      case 'ClientBotDetached':
+        if (event.data.botId === botId) edit(event.data.masterId, { status: 'detached' });
+        break;
+      case 'ClientBotBroken':
+        if (event.data.botId === botId) edit(event.data.masterId, { broken: true });
+        break;
+      case 'GreetingSet':
+        if (event.data.botId === botId) edit(event.data.masterId, { greeting: event.data.greeting });
+        break;
+      case 'ProExpired':
+        if (event.data.pausedBotIds.includes(botId)) edit(event.data.masterId, { paused: true });
+        break;
+      case 'ProActivated':
+        if (event.data.resumedBotIds.includes(botId)) edit(event.data.masterId, { paused: false });
+        break;
+      default:
+        break;
+    }
+  }
+  return folded.bot;
+}

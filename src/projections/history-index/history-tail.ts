@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { upcast } from '../../application/command-handling/upcasters';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
+import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-subscription';
+import { READ_MODEL_DATA_SOURCE } from '../projections.service';
+import { readCheckpoint } from '../runner/projection-checkpoint.store';
+
+/**
+ * The event history as this process reads it, for the in-memory indexes that intake and replies use
+ * instead of the read-model database (HistoryBotDirectory, ReplyTargetIndex). One catch-up subscription
+ * on the event store only: it keeps following while the read-model database is down or a projection lags.
+ *
+ * It starts where the `message_refs` projection stood when the app started, so that everything a reply
+ * may answer is in that read model (up to its checkpoint) or in this tail (after it). It keeps no
+ * checkpoint of its own: each start reads on from the read model's.
+ */
+@Injectable()
+export class HistoryTail implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('HistoryTail');
+  private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
+  private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
+  private subscription?: CatchUpSubscription;
+  private position: bigint | null = null;
+  /** Where this tail began (exclusive; null: the very start of the history). */
+  startedAfter: bigint | null = null;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  /** Hears every event read (upcast), in global order, once each. Listeners must not throw. */
+  onEvents(listener: (events: RecordedEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.position = this.startedAfter = (await readCheckpoint(this.dataSource, 'message_refs')) ?? null;
+    this.subscription = new CatchUpSubscription(this.store, (events) => Promise.resolve(this.take(events)), {
+      after: this.startedAfter,
+      batchSize: 1000,
+      onError: (error, attempt) => this.logger.error(`reading the history failed (attempt ${attempt}), retrying: ${String(error)}`),
+    }).start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription?.stop();
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+  }
+
+  /** Resolves true once everything up to `position` has been read, false if `timeoutMs` passed first (or the app stops). */
+  reached(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.position !== null && this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { position, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs).unref();
+    });
+  }
+
+  private take(events: RecordedEvent[]): void {
+    const current = events.map(upcast);
+    for (const listener of this.listeners) listener(current);
+    const position = events[events.length - 1].position;
+    this.position = position;
+    const due = this.waiters.filter((w) => w.position <= position);
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const waiter of due) waiter.resolve(true);
+  }
+}
