@@ -173,7 +173,11 @@ export class AppModule {
         {
           provide: TELEGRAM,
           useFactory: (metrics: AppMetrics) =>
-            new TelegrafGateway(config.telegramApiRoot, (method, status) => metrics.telegramCalls.inc({ method, status })),
+            new TelegrafGateway(
+              config.telegramApiRoot,
+              (method, status) => metrics.telegramCalls.inc({ method, status }),
+              config.telegramTimeoutMs,
+            ),
           inject: [AppMetrics],
         },
         AggregateStore,

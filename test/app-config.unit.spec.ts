@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         schedulerIntervalMs: 15_000,
         pollingTimeoutSeconds: 25,
         httpIdleTimeoutMs: 65_000,
+        telegramTimeoutMs: 30_000,
       });
     });
 
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       SCHEDULER_INTERVAL_MS: '1000',
       POLLING_TIMEOUT_SECONDS: '50',
       HTTP_IDLE_TIMEOUT_MS: '5000',
+      TELEGRAM_TIMEOUT_MS: '10000',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       HEALTH_FAILING_AFTER_SECONDS: '120',
@@ -97,6 +99,7 @@ describe('loadConfig', () => {
       schedulerIntervalMs: 1000,
       pollingTimeoutSeconds: 50,
       httpIdleTimeoutMs: 5000,
+      telegramTimeoutMs: 10000,
       observability: {
         logFormat: 'json',
         logLevel: 'debug',
@@ -140,6 +143,8 @@ describe('loadConfig', () => {
       ['PRO_PRICE_STARS', 'not a number', 'free'],
       ['BROADCAST_RATE_PER_SECOND', 'above Telegram’s limit', '100'],
       ['POLLING_TIMEOUT_SECONDS', 'above Telegram’s limit', '60'],
+      ['TELEGRAM_TIMEOUT_MS', 'below 100 ms', '5'],
+      ['TELEGRAM_TIMEOUT_MS', 'not a number', '30s'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
       if (value !== undefined) env[name] = value;

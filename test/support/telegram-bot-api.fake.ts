@@ -1,5 +1,6 @@
 import { botMethods, commandScopeKey, type CommandScope } from './telegram-fake/bot-methods';
 import { ChatStore, type ChatEntry } from './telegram-fake/chat-store';
+import { ConnectionFaults, type ConnectionFault } from './telegram-fake/connection-faults';
 import { Dispatcher } from './telegram-fake/dispatcher';
 import { FileStore } from './telegram-fake/file-store';
 import { BotApiServer } from './telegram-fake/http-server';
@@ -36,7 +37,12 @@ export interface WebhookStatus {
 }
 
 /** A local stand-in for api.telegram.org: a real HTTP server speaking the Bot API, plus a test-control
- * API to play the users (send, edit, press buttons, block, pay) and to inspect what the bots did. */
+ * API to play the users (send, edit, press buttons, block, pay) and to inspect what the bots did.
+ *
+ * Switchable faults model how Telegram fails: `setRateLimits` (its flood limits: 429 with retry_after
+ * beyond them), `failNext` (an error answer, e.g. a long streak of 429s or a 5xx), and `failConnection`
+ * (no answer at all: a hang, a reset before Telegram acted, a reset after it sent the message; see
+ * telegram-fake/connection-faults.ts). */
 export class TelegramBotApiFake {
   private readonly journal = new Journal();
   private readonly registry = new Registry();
@@ -44,6 +50,7 @@ export class TelegramBotApiFake {
   private readonly hub: UpdateHub;
   private readonly deliverer: WebhookDeliverer;
   private readonly traffic: TrafficControl;
+  private readonly connections = new ConnectionFaults(() => this.journal.changed());
   private readonly state: FakeState;
   private readonly users: UserSimulator;
   private readonly dispatcher: Dispatcher;
@@ -68,7 +75,12 @@ export class TelegramBotApiFake {
       kickWebhook: (botId) => this.deliverer.kick(botId),
     };
     this.users = new UserSimulator(this.state);
-    this.dispatcher = new Dispatcher(this.state, this.traffic, [botMethods, messagingMethods, mediaMethods, paymentMethods]);
+    this.dispatcher = new Dispatcher(
+      this.state,
+      this.traffic,
+      [botMethods, messagingMethods, mediaMethods, paymentMethods],
+      this.connections,
+    );
     this.server = new BotApiServer(this.dispatcher, this.files, this.registry);
   }
 
@@ -166,6 +178,25 @@ export class TelegramBotApiFake {
   /** The bot's next `times` calls of `method` (`'*'`: any) fail with the given error. */
   failNext(botRef: T.BotRef, method: string, fault: T.Fault, times = 1): void {
     this.traffic.failNext(this.registry.bot(botRef).id, method, fault, times);
+  }
+
+  /**
+   * The bot's next `times` calls of `method` (`'*'`: any) fail on the connection: `hang` (never answered
+   * until `releaseHung()` or the client gives up), `reset_before` (dropped, not carried out) or
+   * `reset_after` (carried out — the message is sent — then dropped unanswered).
+   */
+  failConnection(botRef: T.BotRef, method: string, fault: ConnectionFault, times = 1): void {
+    this.connections.failNext(this.registry.bot(botRef).id, method, fault, times);
+  }
+
+  /** Hanging calls go on: carried out and answered late. Returns how many there were. */
+  releaseHung(): number {
+    return this.connections.releaseHung();
+  }
+
+  /** Calls hanging right now (armed with `failConnection(…, 'hang')` and not yet given up or released). */
+  get hangingCalls(): number {
+    return this.connections.hanging;
   }
 
   setRateLimits(limits: T.RateLimits): void {

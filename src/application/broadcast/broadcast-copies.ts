@@ -5,7 +5,7 @@ import { AbandonReason, DeliveryResult } from '../../domain/broadcast/broadcast.
 import { FileRef, MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentSender, FileTooBigError } from '../media/content-sender';
-import { TelegramApiError } from '../ports/telegram.port';
+import { PossiblySentError, TelegramApiError } from '../ports/telegram.port';
 
 export interface CopyOutcome {
   result: DeliveryResult;
@@ -56,6 +56,7 @@ export class BroadcastCopies {
     } catch (error) {
       if (error instanceof FileTooBigError)
         return { result: { customerId, outcome: 'failed', reason: 'file_too_big' }, stop: 'file_too_big' };
+      if (error instanceof PossiblySentError) return { result: { customerId, outcome: 'failed', reason: 'possibly_sent' } };
       if (!(error instanceof TelegramApiError)) {
         this.logger.warn(`broadcast ${broadcast.broadcastId} to ${customerId}: ${String(error)}`);
         return { result: { customerId, outcome: 'failed', reason: 'error' } };

@@ -10,7 +10,7 @@ import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { BroadcastCopies, Broadcaster, copySource } from './broadcast-copies';
@@ -157,7 +157,7 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
     try {
       return (await this.bots.master().sendText(masterId, text)).messageId;
     } catch (error) {
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
       this.logger.warn(`could not tell master ${masterId} about a broadcast: ${error.message}`);
       return null;
     }

@@ -2,7 +2,7 @@ import { conversationDecider } from '../../domain/conversation/conversation.deci
 import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import type { RelayJob, RelayReactor } from '../reactors/relay.reactor';
 import { ContentSender } from './content-sender';
 import { FileTooBigError } from './file-too-big.error';
@@ -54,7 +54,11 @@ export class AlbumRelay {
     } catch (error) {
       // The group as a whole was refused (a file too big, a mix Telegram would not take): one by one, then.
       if (error instanceof FileTooBigError || isTelegramRefusal(error)) return false;
-      throw error;
+      if (!(error instanceof PossiblySentError)) throw error;
+      // The album may be in the master's chat already: relaying it again, or item by item, could repeat it.
+      for (const { event, data } of pending)
+        await this.reactor.recordRefusal({ ...job, data, origin: { ...job.origin, causationId: event.id } }, error);
+      return true;
     }
     for (const [i, { event, data }] of pending.entries()) {
       const file = items[i].file;

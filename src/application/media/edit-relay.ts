@@ -4,7 +4,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure } from '../ports/telegram.port';
 import { texts } from '../reactors/texts';
 import { ContentSender } from './content-sender';
 import { readRelayContent, readReplyContent } from './relay-content';
@@ -53,7 +53,7 @@ export class EditRelay {
       );
     } catch (error) {
       // The master blocked the MasterBot, or similar: an edit notice is not worth holding the relay for.
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
     }
   }
 }

@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import type { FileRef, MediaKind } from '../../domain/shared/message-content';
 
 /**
- * Outbound Telegram Bot API, per bot. The adapter (telegraf) honours `429 retry_after` itself; what
- * reaches the caller is a `TelegramApiError` the caller must handle (403 blocked, 401 revoked, 400 …).
+ * Outbound Telegram Bot API, per bot. The adapter waits out every `429 retry_after` itself (a 429 never
+ * reaches the caller) and gives every call a timeout. What reaches the caller: a `TelegramApiError` the
+ * caller must handle (403 blocked, 401 revoked, 400 …; 5xx is retried), a `TelegramUnreachableError`
+ * (no answer: retry), or, from a sending method only, a `PossiblySentError` (do not retry).
  */
 export const TELEGRAM = Symbol('TELEGRAM');
 
@@ -115,10 +117,43 @@ export class TelegramApiError extends Error {
   }
 }
 
+/** No answer from Telegram (connection failed, reset, timed out): the caller retries later. */
+export class TelegramUnreachableError extends Error {
+  constructor(
+    readonly method: string,
+    /** An error code or a few words; never the request URL (it holds the bot's token). */
+    readonly reason: string,
+  ) {
+    super(`Telegram ${method} failed: ${reason}`);
+    this.name = 'TelegramUnreachableError';
+  }
+}
+
+/**
+ * A message may or may not have reached the chat: the connection failed after the request went out, on
+ * the attempt and on its one retry. Retrying again could show the user a third copy, so the caller
+ * records this as the call's final outcome (a relay or delivery "possibly sent") and moves on.
+ */
+export class PossiblySentError extends Error {
+  constructor(
+    readonly method: string,
+    readonly reason: string,
+  ) {
+    super(`Telegram ${method}: possibly sent, not retried again (${reason})`);
+    this.name = 'PossiblySentError';
+  }
+}
+
 /**
  * Telegram answered and said no (4xx: blocked, revoked, bad request): the same call would fail again, so
  * a reactor records or reports it and moves on. Anything else (5xx, network) is thrown to be retried.
  */
 export function isTelegramRefusal(error: unknown): error is TelegramApiError {
-  return error instanceof TelegramApiError && error.code < 500;
+  // 429 is excluded although the adapter never surfaces it: waiting is always right for it.
+  return error instanceof TelegramApiError && error.code < 500 && error.code !== 429;
+}
+
+/** The call is settled and must not be repeated: Telegram refused it, or it may already have been carried out. */
+export function isSettledFailure(error: unknown): error is TelegramApiError | PossiblySentError {
+  return isTelegramRefusal(error) || error instanceof PossiblySentError;
 }

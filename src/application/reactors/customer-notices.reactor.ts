@@ -4,7 +4,7 @@ import { ClientBotHealth } from '../client-bot-health/client-bot-health';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
@@ -45,8 +45,8 @@ export class CustomerNoticesReactor implements Reactor {
     try {
       await api.sendText(customerId, event.type === 'CustomerThrottled' ? texts.throttled : await this.greeting(botId));
     } catch (error) {
-      if (!isTelegramRefusal(error)) throw error;
-      if (error.tokenRevoked) await this.health.reportTokenRevoked(botId, event.id);
+      if (!isSettledFailure(error)) throw error;
+      if (error instanceof TelegramApiError && error.tokenRevoked) await this.health.reportTokenRevoked(botId, event.id);
       this.logger.warn(`${event.type} on bot ${botId}: ${error.message}`);
     }
   }

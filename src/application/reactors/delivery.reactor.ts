@@ -5,7 +5,7 @@ import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { ContentSender, FileTooBigError } from '../media/content-sender';
 import { readReplyContent } from '../media/relay-content';
 import { BotApis } from './client-bot-apis';
@@ -70,6 +70,8 @@ export class DeliveryReactor implements Reactor {
       );
     } catch (error) {
       if (error instanceof FileTooBigError) return void (await fail('file_too_big'));
+      // The connection broke after the reply went out, twice: it may have arrived; repeating could show a third copy.
+      if (error instanceof PossiblySentError) return void (await fail('possibly_sent'));
       if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`delivery on bot ${target.botId} failed: ${error.message}`);
       await fail(error.blockedByUser ? 'customer_blocked_bot' : error.tokenRevoked ? 'client_bot_token_revoked' : `telegram_${error.code}`);

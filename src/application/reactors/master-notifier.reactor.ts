@@ -8,7 +8,7 @@ import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { BotApi, InlineButton, isTelegramRefusal } from '../ports/telegram.port';
+import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
@@ -69,7 +69,7 @@ export class MasterNotifierReactor implements Reactor {
       await this.notify(recorded, master);
     } catch (error) {
       // The master blocked the MasterBot, or a message to delete is already gone: nothing to retry.
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
       this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
     }
   }

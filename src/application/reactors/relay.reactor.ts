@@ -10,7 +10,7 @@ import { customerLabel, readRelayContent, RelayContent } from '../media/relay-co
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { InlineButton, isTelegramRefusal } from '../ports/telegram.port';
+import { InlineButton, isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor } from './reactor';
@@ -124,8 +124,16 @@ export class RelayReactor implements Reactor {
     );
   }
 
-  /** Telegram refused (4xx): recorded, not retried. A 5xx or a network error is thrown, so the batch is retried. */
+  /**
+   * Telegram refused (4xx), or the message was possibly sent (the connection broke after the request went
+   * out, twice): recorded, not retried, so the master sees at most one extra copy. A 5xx or a network error
+   * is thrown, so the relay is retried.
+   */
   async recordRefusal(job: RelayJob, error: unknown): Promise<void> {
+    if (error instanceof PossiblySentError) {
+      this.logger.warn(`relay to master ${job.data.masterId} possibly sent, not repeated: ${error.reason}`);
+      return this.recordFailure(job, 'possibly_sent');
+    }
     if (!isTelegramRefusal(error)) throw error;
     this.logger.warn(`relay to master ${job.data.masterId} failed: ${error.message}`);
     await this.recordFailure(job, error.blockedByUser ? 'master_blocked_masterbot' : `telegram_${error.code}`);

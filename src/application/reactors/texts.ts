@@ -65,9 +65,11 @@ export const texts = {
       ? '⚠️ Your reply was not delivered: the customer has blocked the bot.'
       : reason === 'client_bot_token_revoked'
         ? '⚠️ Your reply was not delivered: the client bot’s token was revoked in @BotFather.'
-        : reason === 'file_too_big'
-          ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
-          : `⚠️ Your reply was not delivered (${reason}).`,
+        : reason === 'possibly_sent'
+          ? '⚠️ Your reply may not have reached the customer: the connection to Telegram broke twice while it was sent. It was not sent again, to avoid duplicates.'
+          : reason === 'file_too_big'
+            ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
+            : `⚠️ Your reply was not delivered (${reason}).`,
   rejected: {
     unknown_command: 'Unknown command. Press Menu for the list of commands, or /help.',
     nothing_to_cancel: 'Nothing to cancel.',

@@ -4,7 +4,7 @@ import { MasterUserEvent } from '../../domain/master-user/master-user.events';
 import { customerLabel, readRelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../ports/event-store.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { reminderTexts as texts } from './reminder.texts';
@@ -51,7 +51,7 @@ export class ReminderReactor implements Reactor {
       }
     } catch (error) {
       // The master blocked the MasterBot: nothing to retry.
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
       this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
     }
   }

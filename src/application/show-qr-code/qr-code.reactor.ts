@@ -4,7 +4,7 @@ import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { texts } from '../reactors/texts';
@@ -44,7 +44,7 @@ export class QrCodeReactor implements Reactor {
         .master()
         .sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
     } catch (error) {
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
       this.logger.warn(`QR code for master ${masterId}: ${error.message}`);
     }
   }

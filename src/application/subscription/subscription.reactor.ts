@@ -3,7 +3,7 @@ import { MasterUserEvent } from '../../domain/master-user/master-user.events';
 import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { isTelegramRefusal } from '../ports/telegram.port';
+import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { subscriptionTexts as texts } from './subscription.texts';
@@ -36,7 +36,7 @@ export class CheckoutAnswerReactor implements Reactor {
     try {
       await this.bots.master().answerPreCheckout(queryId, ok, error);
     } catch (failure) {
-      if (!isTelegramRefusal(failure)) throw failure;
+      if (!isSettledFailure(failure)) throw failure;
       this.logger.warn(`pre-checkout ${queryId} not answered: ${failure.message}`);
     }
   }
@@ -76,7 +76,7 @@ export class SubscriptionReactor implements Reactor {
       await this.notify(event, recorded.position);
     } catch (error) {
       // The master blocked the MasterBot, or Telegram no longer knows the charge: nothing to retry.
-      if (!isTelegramRefusal(error)) throw error;
+      if (!isSettledFailure(error)) throw error;
       this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
     }
   }

@@ -27,6 +27,8 @@ export interface AppConfig {
   observability: ObservabilityConfig;
   /** A kept-alive HTTP connection idle this long is closed; new ones get min(this, 10 s) for their headers. */
   httpIdleTimeoutMs: number;
+  /** `TELEGRAM_TIMEOUT_MS`: an outbound Bot API call unanswered this long is abandoned and retried (files and long polls get more). */
+  telegramTimeoutMs: number;
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pollingTimeoutSeconds: read.int('POLLING_TIMEOUT_SECONDS', 25, 0, 50),
     observability: read.observability(),
     httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
+    telegramTimeoutMs: read.int('TELEGRAM_TIMEOUT_MS', 30_000, 100, 600_000),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);

@@ -43,7 +43,7 @@ export async function runPreflight(config: AppConfig): Promise<Preflight> {
 }
 
 async function masterBotIdentity(config: AppConfig): Promise<BotIdentity> {
-  const api = new TelegrafGateway(config.telegramApiRoot).bot(config.masterBotToken.reveal());
+  const api = new TelegrafGateway(config.telegramApiRoot, undefined, config.telegramTimeoutMs).bot(config.masterBotToken.reveal());
   try {
     return await retryTelegram('getMe', () => api.getMe());
   } catch (error) {

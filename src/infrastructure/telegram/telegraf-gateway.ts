@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import http from 'node:http';
-import { Telegram } from 'telegraf';
-import { TelegramError } from 'telegraf';
 import { Readable } from 'node:stream';
+import { Telegram } from 'telegraf';
+import type { Opts, Telegram as ApiMethods } from 'telegraf/typings/core/types/typegram';
 import {
   AlbumItem,
   BotApi,
@@ -14,9 +13,10 @@ import {
   StarsInvoice,
   TelegramApiError,
   TelegramPort,
+  TelegramUnreachableError,
 } from '../../application/ports/telegram.port';
-import { BotToken } from '../../domain/client-bot/bot-token';
-import { MediaKind } from '../../domain/shared/message-content';
+import { MediaKind, TELEGRAM_LIMITS } from '../../domain/shared/message-content';
+import { OutboundCalls, TelegramCallObserver, UPLOAD_SOURCE_FAILED } from './outbound-calls';
 import {
   albumPayload,
   downloadStream,
@@ -29,28 +29,42 @@ import {
   sentMessageOf,
 } from './telegraf-media-payloads';
 
+export type { TelegramCallObserver } from './outbound-calls';
+
 /** The update kinds the product reads (others are not even sent to us). */
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
 
-/** How many times one call waits out a `429 retry_after` before giving up to its caller. */
-const MAX_RATE_LIMIT_WAITS = 5;
+/** The slowest transfer a file call is allowed before its timeout: 256 KB/s on top of the ordinary timeout. */
+const MIN_TRANSFER_BYTES_PER_MS = 256;
 
-/** Told of every attempt of every call: the method and Telegram's status code (or `network_error`). */
-export type TelegramCallObserver = (method: string, status: string) => void;
+/** Default outbound timeout (TELEGRAM_TIMEOUT_MS); telegraf's own is 500 s. */
+export const DEFAULT_TELEGRAM_TIMEOUT_MS = 30_000;
 
 /**
- * The Bot API through telegraf's `Telegram` client (its `apiRoot` from TELEGRAM_API_ROOT). Every call
- * waits out `429 Too Many Requests` (`retry_after`) and retries the same call, so a chat's messages are
- * delayed, never dropped or reordered; every other failure becomes a `TelegramApiError`.
+ * The Bot API through telegraf's `Telegram` client (its `apiRoot` from TELEGRAM_API_ROOT). Every call goes
+ * through `OutboundCalls` (outbound-calls.ts), whose TSDoc states the rules:
+ * - a `429 retry_after` is waited out and the same call retried, however long it lasts — a chat's messages
+ *   are delayed, never dropped or reordered; a 429 never reaches a caller;
+ * - every call has a timeout (`timeoutMs`; long polls their own timeout + `timeoutMs`; uploads and
+ *   downloads `timeoutMs` + their size at 256 KB/s); a timeout is a `TelegramUnreachableError` (retry);
+ * - a sending method (sendMessage, sendPhoto, … sendMediaGroup, copyMessage) whose connection failed
+ *   after the request went out is retried at most once, then is a `PossiblySentError` (do not retry):
+ *   at most one extra copy; idempotent methods are left to their callers' back-off;
+ * - `close()` (on app shutdown) ends every wait at once.
+ * Every answer but success, 429 and a possibly-sent failure becomes a `TelegramApiError`.
  */
 export class TelegrafGateway implements TelegramPort {
   private readonly clients = new Map<string, TelegrafBotApi>();
   private readonly plainHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly calls: OutboundCalls;
 
   constructor(
     private readonly apiRoot: string,
-    private readonly observe: TelegramCallObserver = () => undefined,
-  ) {}
+    observe: TelegramCallObserver = () => undefined,
+    timeoutMs = DEFAULT_TELEGRAM_TIMEOUT_MS,
+  ) {
+    this.calls = new OutboundCalls(timeoutMs, observe);
+  }
 
   bot(token: string): BotApi {
     let client = this.clients.get(token);
@@ -60,112 +74,117 @@ export class TelegrafGateway implements TelegramPort {
       // fake), opening a new connection per call; give it a keep-alive agent of our own.
       if (this.apiRoot.startsWith('http://'))
         (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
-      client = new TelegrafBotApi(telegram, this.apiRoot, token, this.observe);
+      client = new TelegrafBotApi(telegram, this.apiRoot, token, this.calls);
       this.clients.set(token, client);
     }
     return client;
   }
+
+  /** Ends every 429 wait and back-off now; aborts calls still in flight after a short grace. */
+  close(): void {
+    this.calls.close();
+  }
+
+  /** Nest calls this on shutdown before any provider stops: reactors waiting out a 429 end at once. */
+  beforeApplicationShutdown(): void {
+    this.close();
+  }
 }
 
 class TelegrafBotApi implements BotApi {
-  private readonly logger = new Logger('Telegram');
-
   constructor(
     private readonly telegram: Telegram,
     private readonly apiRoot: string,
     private readonly token: string,
-    private readonly observe: TelegramCallObserver,
+    private readonly calls: OutboundCalls,
   ) {}
 
   async getMe(): Promise<BotIdentity> {
-    const me = await this.call('getMe', () => this.telegram.getMe());
+    const me = await this.call('getMe', {});
     return { id: me.id, username: me.username, firstName: me.first_name, isBot: me.is_bot };
   }
 
   async sendText(chatId: number, text: string, options: SendTextOptions = {}): Promise<{ messageId: number }> {
-    const message = await this.call('sendMessage', () =>
-      this.telegram.sendMessage(chatId, text, {
-        ...(options.replyToMessageId
-          ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
-          : {}),
-        ...(options.buttons
-          ? {
-              reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) },
-            }
-          : {}),
-        link_preview_options: { is_disabled: true },
-      }),
-    );
+    const message = await this.call('sendMessage', {
+      chat_id: chatId,
+      text,
+      ...(options.replyToMessageId
+        ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
+        : {}),
+      ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
+      link_preview_options: { is_disabled: true },
+    });
     return { messageId: message.message_id };
   }
 
   async deleteMessage(chatId: number, messageId: number): Promise<void> {
-    await this.call('deleteMessage', () => this.telegram.deleteMessage(chatId, messageId));
+    await this.call('deleteMessage', { chat_id: chatId, message_id: messageId });
   }
 
   async setReaction(chatId: number, messageId: number, emoji: string): Promise<void> {
-    await this.call('setMessageReaction', () =>
-      this.telegram.setMessageReaction(chatId, messageId, [{ type: 'emoji', emoji: emoji as never }]),
-    );
+    await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction: [{ type: 'emoji', emoji: emoji as never }] });
   }
 
   async answerCallback(callbackQueryId: string, text?: string): Promise<void> {
-    await this.call('answerCallbackQuery', () => this.telegram.answerCbQuery(callbackQueryId, text));
+    await this.call('answerCallbackQuery', { callback_query_id: callbackQueryId, ...(text !== undefined ? { text } : {}) });
   }
 
   async setCommands(commands: { command: string; description: string }[]): Promise<void> {
-    await this.call('setMyCommands', () => this.telegram.setMyCommands(commands));
+    await this.call('setMyCommands', { commands });
   }
 
   async createInvoiceLink(invoice: StarsInvoice): Promise<string> {
-    return this.call('createInvoiceLink', () =>
-      this.telegram.callApi('createInvoiceLink', {
-        title: invoice.title,
-        description: invoice.description,
-        payload: invoice.payload,
-        currency: 'XTR',
-        prices: [{ label: invoice.title, amount: invoice.stars }],
-        subscription_period: invoice.subscriptionPeriod,
-      } as never),
-    );
+    return this.call('createInvoiceLink', {
+      title: invoice.title,
+      description: invoice.description,
+      payload: invoice.payload,
+      currency: 'XTR',
+      prices: [{ label: invoice.title, amount: invoice.stars }],
+      subscription_period: invoice.subscriptionPeriod,
+    } as never);
   }
 
   async answerPreCheckout(queryId: string, ok: boolean, errorMessage?: string): Promise<void> {
-    await this.call('answerPreCheckoutQuery', () => this.telegram.answerPreCheckoutQuery(queryId, ok, errorMessage));
+    await this.call('answerPreCheckoutQuery', {
+      pre_checkout_query_id: queryId,
+      ok,
+      ...(errorMessage !== undefined ? { error_message: errorMessage } : {}),
+    });
   }
 
   async editStarSubscription(userId: number, chargeId: string, canceled: boolean): Promise<void> {
-    await this.call('editUserStarSubscription', () =>
-      this.telegram.callApi(
-        'editUserStarSubscription' as never,
-        { user_id: userId, telegram_payment_charge_id: chargeId, is_canceled: canceled } as never,
-      ),
+    await this.call(
+      'editUserStarSubscription' as never,
+      { user_id: userId, telegram_payment_charge_id: chargeId, is_canceled: canceled } as never,
     );
   }
 
   async setWebhook(url: string, secretToken: string): Promise<void> {
-    await this.call('setWebhook', () =>
-      this.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }),
-    );
+    await this.call('setWebhook', { url, secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] });
   }
 
   async deleteWebhook(): Promise<void> {
-    await this.call('deleteWebhook', () => this.telegram.deleteWebhook());
+    await this.call('deleteWebhook', {});
   }
 
+  /** A long poll: its own timeout plus the ordinary one; the poller's `signal` (its stop) aborts it. */
   async getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<unknown[]> {
-    return this.call('getUpdates', () =>
-      this.telegram.callApi(
-        'getUpdates',
-        { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
-        { signal: signal as never },
-      ),
+    return this.calls.run(
+      'getUpdates',
+      (attempt) =>
+        this.telegram.callApi(
+          'getUpdates',
+          { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+          { signal: attempt as never },
+        ),
+      timeoutSeconds * 1000 + this.calls.timeoutMs,
+      signal,
     );
   }
 
   async sendMedia(chatId: number, kind: MediaKind, media: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     const method = MEDIA_METHOD[kind];
-    const message = await this.callWithStreams(method, async (opened) =>
+    const message = await this.callWithStreams(method, uploadBytes([media]), async (opened, signal) =>
       this.telegram.callApi(
         method as never,
         {
@@ -176,21 +195,27 @@ class TelegrafBotApi implements BotApi {
           ...replyFields(options.replyToMessageId, isUpload(media)),
           ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
         } as never,
+        { signal: signal as never },
       ),
     );
     return sentMessageOf(message);
   }
 
   async sendMediaGroup(chatId: number, items: AlbumItem[], options: { replyToMessageId?: number } = {}): Promise<SentMessage[]> {
-    const messages = await this.callWithStreams('sendMediaGroup', async (opened) =>
-      this.telegram.callApi('sendMediaGroup', {
-        chat_id: chatId,
-        media: await albumPayload(items, opened),
-        ...replyFields(
-          options.replyToMessageId,
-          items.some((item) => isUpload(item.media)),
-        ),
-      } as never),
+    const bytes = uploadBytes(items.map((item) => item.media));
+    const messages = await this.callWithStreams('sendMediaGroup', bytes, async (opened, signal) =>
+      this.telegram.callApi(
+        'sendMediaGroup',
+        {
+          chat_id: chatId,
+          media: await albumPayload(items, opened),
+          ...replyFields(
+            options.replyToMessageId,
+            items.some((item) => isUpload(item.media)),
+          ),
+        } as never,
+        { signal: signal as never },
+      ),
     );
     return (messages as unknown as Record<string, unknown>[]).map(sentMessageOf);
   }
@@ -200,9 +225,7 @@ class TelegrafBotApi implements BotApi {
     location: { latitude: number; longitude: number },
     options: SendTextOptions = {},
   ): Promise<SentMessage> {
-    const message = await this.call('sendLocation', () =>
-      this.telegram.callApi('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) }),
-    );
+    const message = await this.call('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) });
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
 
@@ -212,20 +235,23 @@ class TelegrafBotApi implements BotApi {
     options: SendTextOptions = {},
   ): Promise<SentMessage> {
     const fields = { phone_number: contact.phoneNumber, first_name: contact.firstName, last_name: contact.lastName };
-    const message = await this.call('sendContact', () =>
-      this.telegram.callApi('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) }),
-    );
+    const message = await this.call('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) });
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
 
   async getFile(fileId: string): Promise<{ filePath: string; fileSize?: number }> {
-    const file = await this.call('getFile', () => this.telegram.getFile(fileId));
+    const file = await this.call('getFile', { file_id: fileId });
     if (!file.file_path) throw new TelegramApiError('getFile', 400, 'file is not available for download');
     return { filePath: file.file_path, ...(file.file_size !== undefined ? { fileSize: file.file_size } : {}) };
   }
 
+  /** The deadline covers the whole body, read later by the upload it feeds: sized for the largest file. */
   downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }> {
-    return downloadStream(this.apiRoot, this.token, filePath);
+    return this.calls.run(
+      'downloadFile',
+      (signal) => downloadStream(this.apiRoot, this.token, filePath, signal),
+      transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes),
+    );
   }
 
   private jsonExtras(options: SendTextOptions): Record<string, unknown> {
@@ -235,35 +261,40 @@ class TelegrafBotApi implements BotApi {
     };
   }
 
-  /** Each attempt opens its own upload streams (a consumed stream cannot be re-sent); a failed one releases them. */
-  private callWithStreams<T>(method: string, run: (opened: Readable[]) => Promise<T>): Promise<T> {
-    return this.call(method, async () => {
-      const opened: Readable[] = [];
-      try {
-        return await run(opened);
-      } finally {
-        for (const stream of opened) if (!stream.readableEnded) stream.destroy();
-      }
-    });
+  /**
+   * Each attempt opens its own upload streams (a consumed stream cannot be re-sent); a failed one releases
+   * them. An upload whose source failed (its download broke off) cannot have been carried out: that is
+   * reported as such, so it is not mistaken for a possibly-sent failure.
+   */
+  private callWithStreams<T>(method: string, bytes: number, run: (opened: Readable[], signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.calls.run(
+      method,
+      async (signal) => {
+        const opened: Readable[] = [];
+        try {
+          return await run(opened, signal);
+        } catch (error) {
+          if (opened.some((stream) => stream.errored)) throw new TelegramUnreachableError(method, UPLOAD_SOURCE_FAILED);
+          throw error;
+        } finally {
+          for (const stream of opened) if (!stream.readableEnded) stream.destroy();
+        }
+      },
+      bytes > 0 ? transferTimeout(this.calls.timeoutMs, bytes) : this.calls.timeoutMs,
+    );
   }
 
-  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
-    for (let waits = 0; ; waits++) {
-      try {
-        const result = await run();
-        this.observe(method, '200');
-        return result;
-      } catch (error) {
-        this.observe(method, error instanceof TelegramError ? String(error.code) : 'network_error');
-        if (!(error instanceof TelegramError)) throw error;
-        const retryAfter = error.parameters?.retry_after;
-        if (error.code === 429 && retryAfter !== undefined && waits < MAX_RATE_LIMIT_WAITS) {
-          this.logger.warn(`${method}: 429, waiting ${retryAfter}s as Telegram asks`);
-          await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-          continue;
-        }
-        throw new TelegramApiError(method, error.code, BotToken.redact(error.description), retryAfter);
-      }
-    }
+  private call<M extends keyof ApiMethods>(method: M, payload: Opts<M>): Promise<ReturnType<ApiMethods[M]>> {
+    return this.calls.run(method, (signal) => this.telegram.callApi(method, payload, { signal: signal as never }));
   }
+}
+
+const transferTimeout = (timeoutMs: number, bytes: number): number => timeoutMs + Math.ceil(bytes / MIN_TRANSFER_BYTES_PER_MS);
+
+/** What an upload may weigh: a buffer's length, an unknown stream the most Telegram accepts. */
+function uploadBytes(inputs: MediaInput[]): number {
+  return inputs.reduce((sum, media) => {
+    if (!isUpload(media)) return sum;
+    return sum + (Buffer.isBuffer(media.source) ? media.source.length : TELEGRAM_LIMITS.uploadBytes);
+  }, 0);
 }

@@ -82,12 +82,17 @@ export function sentMessageOf(message: Record<string, unknown>): SentMessage {
 }
 
 /** Streams a file from `${apiRoot}/file/bot<token>/<path>`; the URL holds the token, so it never reaches an error. */
-export async function downloadStream(apiRoot: string, token: string, filePath: string): Promise<{ stream: Readable; size?: number }> {
+export async function downloadStream(
+  apiRoot: string,
+  token: string,
+  filePath: string,
+  signal?: AbortSignal,
+): Promise<{ stream: Readable; size?: number }> {
   const url = new URL(
     `./file/bot${token}/${filePath.split('/').map(encodeURIComponent).join('/')}`,
     apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`,
   );
-  const response = await fetch(url);
+  const response = await fetch(url, { signal });
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     // 4xx here means the file is gone or too big to serve; report it as a refusal, not as a revoked token.

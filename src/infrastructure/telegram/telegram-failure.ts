@@ -1,4 +1,4 @@
-import { TelegramApiError } from '../../application/ports/telegram.port';
+import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 
 /**
@@ -7,6 +7,7 @@ import { BotToken } from '../../domain/client-bot/bot-token';
  */
 export function describeTelegramFailure(error: unknown): string {
   if (error instanceof TelegramApiError) return `${error.code} ${error.description}`;
+  if (error instanceof TelegramUnreachableError || error instanceof PossiblySentError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code) return code;
   return BotToken.redact(error instanceof Error ? error.message : String(error));

@@ -1,16 +1,20 @@
 import { BotApiError, DescribedResult, notFound, unauthorized } from './api-error';
 import type { FakeState, MethodHandler, MethodTable } from './method-context';
 import type { ParamReader } from './request-params';
+import type { ConnectionFaults } from './connection-faults';
 import type { TrafficControl } from './traffic-control';
 import type { Json } from './types';
 
 export interface ApiResponse {
   status: number;
   body: Json;
+  /** Drop the connection instead of answering (a connection fault); the client sees ECONNRESET. */
+  reset?: boolean;
 }
 
-/** Runs Bot API methods: token check, method lookup (case-insensitive, as Telegram's), injected faults,
- * flood limits, then the handler; every call ends up in the journal. */
+/** Runs Bot API methods: token check, method lookup (case-insensitive, as Telegram's), injected faults
+ * (connection faults first, see connection-faults.ts), flood limits, then the handler; every call ends up
+ * in the journal (a call that was not answered with status 0 and what happened to it). */
 export class Dispatcher {
   private readonly methods = new Map<string, [string, MethodHandler]>();
 
@@ -18,6 +22,7 @@ export class Dispatcher {
     private readonly state: FakeState,
     private readonly traffic: TrafficControl,
     tables: MethodTable[],
+    private readonly connections?: ConnectionFaults,
   ) {
     for (const table of tables) {
       for (const [name, handler] of Object.entries(table)) this.methods.set(name.toLowerCase(), [name, handler]);
@@ -29,6 +34,10 @@ export class Dispatcher {
     const bot = this.state.registry.byActiveToken(token);
     const entry = this.methods.get(methodName.toLowerCase());
     const method = entry?.[0] ?? methodName;
+    const connection = bot && entry ? this.connections?.take(bot.id, method) : undefined;
+    if (connection === 'reset_before') return this.dropped(token, method, params, at, 'connection reset before handling');
+    if (connection === 'hang' && !(await this.connections?.hang(signal)))
+      return this.dropped(token, method, params, at, 'hung until the client gave up');
     let response: ApiResponse;
     let problem: string | undefined;
     try {
@@ -47,8 +56,17 @@ export class Dispatcher {
       problem = error instanceof BotApiError ? apiError.description : `fake failed: ${(error as Error).stack ?? String(error)}`;
       response = { status: apiError.code, body: apiError.toBody() };
     }
+    if (connection === 'reset_after') {
+      this.record(token, method, params, at, response.status, `connection reset after handling${problem ? `: ${problem}` : ''}`);
+      return { ...response, reset: true };
+    }
     this.record(token, method, params, at, response.status, problem);
     return response;
+  }
+
+  private dropped(token: string, method: string, params: ParamReader, at: number, what: string): ApiResponse {
+    this.record(token, method, params, at, 0, what);
+    return { status: 0, body: {}, reset: true };
   }
 
   refuse(token: string, methodName: string, params: ParamReader, error: BotApiError): ApiResponse {

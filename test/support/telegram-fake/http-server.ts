@@ -63,7 +63,9 @@ export class BotApiServer {
     res.on('close', () => {
       if (!res.writableFinished) hangUp.abort();
     });
-    send(res, await this.dispatcher.call(token, method, params, hangUp.signal));
+    const response = await this.dispatcher.call(token, method, params, hangUp.signal);
+    if (response.reset) return void req.socket.destroy();
+    send(res, response);
   }
 
   private download(res: http.ServerResponse, token: string, filePath: string): void {

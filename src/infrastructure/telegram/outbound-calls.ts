@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import { TelegramError } from 'telegraf';
+import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
+import { BotToken } from '../../domain/client-bot/bot-token';
+
+/** Told of every attempt of every call: the method and Telegram's status code (or `network_error`, `timeout`). */
+export type TelegramCallObserver = (method: string, status: string) => void;
+
+/**
+ * Methods that put a message into a chat. Repeating one after a failure that may have happened after
+ * Telegram acted on it shows the user a second copy (the same list as the Bot API fake's flood limits).
+ */
+export const SENDING_METHODS: ReadonlySet<string> = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAudio',
+  'sendVoice',
+  'sendSticker',
+  'sendAnimation',
+  'sendVideoNote',
+  'sendLocation',
+  'sendContact',
+  'sendMediaGroup',
+  'sendInvoice',
+  'copyMessage',
+  'forwardMessage',
+]);
+
+/** An upload's own source (the download it streams) broke off: Telegram never got a whole request. */
+export const UPLOAD_SOURCE_FAILED = 'upload source failed';
+
+/** Failed before Telegram could act: repeating the call cannot duplicate anything. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', UPLOAD_SOURCE_FAILED]);
+
+/** After a possibly-sent failure, definitely-not-sent failures are retried in here, this far apart at most. */
+const MAX_BACKOFF_MS = 30_000;
+
+/** How long calls in flight may finish after `close()` before they are aborted (waits end at once). */
+const CLOSE_GRACE_MS = 5_000;
+
+/** The gateway is closed (the app is stopping): the call was not made, or was abandoned. Not a refusal. */
+export class GatewayClosedError extends Error {
+  constructor(readonly method: string) {
+    super(`Telegram ${method} abandoned: the app is stopping`);
+    this.name = 'GatewayClosedError';
+  }
+}
+
+/**
+ * The call policy every outbound Bot API call goes through (one instance per gateway):
+ *
+ * - **Timeout**: each attempt is aborted after its own deadline (`timeoutMs` for ordinary calls, longer
+ *   for long polls and file transfers, chosen by the caller). A timed-out call is a
+ *   `TelegramUnreachableError`, which callers retry; it is never a refusal.
+ * - **429 is never final**: the call waits `retry_after` as Telegram asks and is retried, however long
+ *   the streak lasts; each wait is logged once and counted by the observer. Only `close()` ends it.
+ * - **Possibly sent** (a reset or timeout after the request went out; Telegram may have carried it out):
+ *   a sending method is retried at most once here, so a user sees at most one extra copy. A second such
+ *   failure is a `PossiblySentError`, which relay and delivery record as a final outcome instead of
+ *   retrying. Once a call has had one, failures that certainly sent nothing (connection refused, a 5xx
+ *   answer) are retried in here with back-off rather than thrown, because a caller's retry would start
+ *   a fresh budget and could send a third copy. Idempotent methods (getMe, getFile, setWebhook,
+ *   setMessageReaction, answerCallbackQuery…) just throw `TelegramUnreachableError`; their callers
+ *   retry with back-off.
+ * - **close()**: waits (429, back-off) end at once with `GatewayClosedError`; calls in flight, and calls
+ *   made during the stop (a broadcast finishing its batch), get a short grace and are then aborted with
+ *   it too. A stop never waits out a 429.
+ */
+export class OutboundCalls {
+  private readonly logger = new Logger('Telegram');
+  private readonly waits = new AbortController();
+  private readonly inFlight = new AbortController();
+
+  constructor(
+    readonly timeoutMs: number,
+    private readonly observe: TelegramCallObserver,
+  ) {}
+
+  close(): void {
+    if (this.waits.signal.aborted) return;
+    this.waits.abort();
+    setTimeout(() => this.inFlight.abort(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Runs `attempt` under the policy above; `caller` (e.g. a poller's stop) may abort it too, as an abort. */
+  async run<T>(method: string, attempt: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs, caller?: AbortSignal): Promise<T> {
+    let possiblySent = false;
+    for (let backoffs = 0; ;) {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = AbortSignal.any([deadline, this.inFlight.signal, ...(caller ? [caller] : [])]);
+      try {
+        const result = await attempt(signal);
+        this.observe(method, '200');
+        return result;
+      } catch (error) {
+        if (caller?.aborted) throw error;
+        if (this.inFlight.signal.aborted) throw new GatewayClosedError(method);
+        const failure = this.classify(method, error, deadline.aborted, timeoutMs);
+        if (failure instanceof TelegramApiError && failure.code === 429) {
+          this.logger.warn(`${method}: 429, waiting ${failure.retryAfter ?? 1} s as Telegram asks`);
+          await this.pause(method, (failure.retryAfter ?? 1) * 1000);
+          continue;
+        }
+        if (!SENDING_METHODS.has(method)) throw failure;
+        const notSent = failure instanceof TelegramApiError || NOT_SENT_CODES.has(failure.reason);
+        if (!possiblySent && notSent) throw failure;
+        if (possiblySent && !notSent) throw new PossiblySentError(method, failure.reason);
+        if (possiblySent && failure instanceof TelegramApiError && failure.code < 500) throw failure;
+        if (!notSent) this.logger.warn(`${method}: ${failure.reason} after the request went out; retrying once`);
+        possiblySent = true;
+        await this.pause(method, notSent ? Math.min(500 * 2 ** backoffs++, MAX_BACKOFF_MS) : 0);
+      }
+    }
+  }
+
+  private classify(method: string, error: unknown, timedOut: boolean, timeoutMs: number): TelegramApiError | TelegramUnreachableError {
+    if (error instanceof TelegramError) {
+      this.observe(method, String(error.code));
+      return new TelegramApiError(method, error.code, BotToken.redact(error.description), error.parameters?.retry_after);
+    }
+    if (error instanceof TelegramApiError) {
+      this.observe(method, String(error.code));
+      return error;
+    }
+    if (error instanceof TelegramUnreachableError) {
+      this.observe(method, 'network_error');
+      return error;
+    }
+    this.observe(method, timedOut ? 'timeout' : 'network_error');
+    // Only the code: a network error's message holds the request URL, which holds the bot's token.
+    const code = (error as { code?: unknown } | null)?.code;
+    const reason = timedOut ? `no answer within ${timeoutMs} ms` : typeof code === 'string' && code ? code : 'connection failed';
+    return new TelegramUnreachableError(method, reason);
+  }
+
+  private pause(method: string, ms: number): Promise<void> {
+    if (this.waits.signal.aborted) return Promise.reject(new GatewayClosedError(method));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waits.signal.removeEventListener('abort', closed);
+        resolve();
+      }, ms);
+      const closed = () => {
+        clearTimeout(timer);
+        reject(new GatewayClosedError(method));
+      };
+      this.waits.signal.addEventListener('abort', closed, { once: true });
+    });
+  }
+}
