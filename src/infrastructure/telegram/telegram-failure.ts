@@ -7,7 +7,9 @@ import { BotToken } from '../../domain/client-bot/bot-token';
  */
 export function describeTelegramFailure(error: unknown): string {
   if (error instanceof TelegramApiError) return `${error.code} ${error.description}`;
-  if (error instanceof TelegramUnreachableError || error instanceof PossiblySentError) return error.message;
+  // The caller names the method already: the reason (an error code) is what is new.
+  if (error instanceof TelegramUnreachableError) return error.reason;
+  if (error instanceof PossiblySentError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code) return code;
   return BotToken.redact(error instanceof Error ? error.message : String(error));

@@ -58,7 +58,7 @@ export class UpdatePoller {
           await this.api.deleteWebhook().catch((e: unknown) => this.logger.warn(`deleteWebhook: ${describeTelegramFailure(e)}`));
         failures += 1;
         const delay = Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
-        this.logger.warn(`${describeTelegramFailure(error)}; retrying in ${delay} ms`);
+        this.logger.warn(`getUpdates: ${describeTelegramFailure(error)}; retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
