@@ -114,7 +114,9 @@ export class AggregateStore {
         );
         const next = this.extend(entry, decider, events, result.nextExpectedRevision);
         entry.causations.add(origin.causationId);
-        // An idempotent re-append of events stored elsewhere in the stream says nothing certain about the fold.
+        // A re-append the store found whole at this very revision (another writer, same update, same ids) answers
+        // like a fresh one: the cache then holds our copy of the data (see WARNINGS in docs/architecture.md).
+        // Anywhere else in the stream it says nothing certain about the fold.
         if (result.nextExpectedRevision === entry.revision + events.length) this.cache.put(streamId, next);
         else this.cache.remove(streamId);
         return { state: next.state, events, duplicate: false, position: result.position };
