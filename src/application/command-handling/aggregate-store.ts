@@ -112,7 +112,9 @@ export class AggregateStore {
           events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))),
           expected,
         );
-        const next = this.extend(entry, decider, events, result.nextExpectedRevision);
+        // Folded as the store will give them back (JSON), so the cached state is the one a re-read would fold.
+        const asStored = events.map((e) => ({ type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown }) as E);
+        const next = this.extend(entry, decider, asStored, result.nextExpectedRevision);
         entry.causations.add(origin.causationId);
         // A re-append the store found whole at this very revision (another writer, same update, same ids) answers
         // like a fresh one: the cache then holds our copy of the data (see WARNINGS in docs/architecture.md).
