@@ -79,7 +79,7 @@ export class BotTokenVerifier {
   private async ownerHolds(registry: ClientBotRegistryState, botId: number): Promise<boolean> {
     if (registry.owner === null) return false;
     if (registry.claimedAt && Date.parse(registry.claimedAt) > Date.now() - CLAIM_GRACE_MS) return true;
-    const { state } = await this.aggregates.load(masterStreamId(registry.owner), masterUserDecider);
+    const state = await this.aggregates.current(masterStreamId(registry.owner), masterUserDecider);
     return state.bots.some((b) => b.botId === botId);
   }
 

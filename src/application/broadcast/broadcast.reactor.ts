@@ -86,7 +86,7 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
       return (await this.aggregates.handle(broadcastStreamId(broadcastId), broadcastDecider, command, origin)).state;
     };
 
-    let { state } = await this.aggregates.load(broadcastStreamId(broadcastId), broadcastDecider);
+    let state = await this.aggregates.current(broadcastStreamId(broadcastId), broadcastDecider);
     if (!state.ref) {
       const customerIds = await this.recipients.of(botId, masterId, event.position);
       state = await handle({ type: 'PlanBroadcast', broadcastId, masterId, botId, username, customerIds }, 'plan');

@@ -1,6 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandOrigin, Decider, DomainEvent, fold } from '../../domain/shared/decider';
-import { DuplicateEventIdError, EVENT_STORE, EventStore, NewEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
+import {
+  DuplicateEventIdError,
+  EVENT_STORE,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../ports/event-store.port';
+import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
 
@@ -13,9 +21,16 @@ export interface HandleResult<S, E> {
 }
 
 /**
- * The one command-handling mechanism: load the stream, fold it, decide, append with the revision that
- * was read. A conflict (another command won the race) re-reads and re-runs the pure decision, so
+ * The one command-handling mechanism: fold the stream, decide, append with the revision folded up to.
+ * A conflict (another writer got there first) re-reads the stream and re-runs the pure decision, so
  * concurrent commands on one aggregate never lose an update.
+ *
+ * Folded state is kept in a bounded cache (`AggregateCache`), so a command on a hot stream reads
+ * nothing: it is decided on the cached fold and appended with the cached revision as the expected
+ * one — if another process (the CLI recording an erasure, a second writer) appended meanwhile, the
+ * append fails, the entry is dropped, and the command is decided again on the whole stream read
+ * afresh. A decision that appends nothing cannot be caught that way, so it first reads the stream's
+ * tail (events after the cached revision) and decides again if there is one.
  *
  * A message (Telegram update, or the event a reactor reacts to) that the stream already records as a
  * causation is dropped before deciding: redelivery has one effect. Event ids are UUIDv5 of
@@ -26,16 +41,30 @@ export class AggregateStore {
   private readonly logger = new Logger(AggregateStore.name);
   static readonly MAX_ATTEMPTS = 10;
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly cache: AggregateCache;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(AGGREGATE_CACHE_EVENTS) cacheEvents?: number,
+  ) {
+    this.cache = new AggregateCache(cacheEvents ?? DEFAULT_AGGREGATE_CACHE_EVENTS);
+  }
 
+  /** The whole stream as recorded (upcast) and its fold: one full read, which also refreshes the cache. */
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
-    const recorded = (await this.store.readStream(streamId)).map(upcast);
-    const state = fold(
-      decider,
-      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
-    );
-    return { recorded, state };
+    const { recorded, entry } = await this.readWhole(streamId, decider);
+    return { recorded, state: entry.state };
+  }
+
+  /**
+   * The stream's current fold, for deciding what to do next (a reactor): from the cache plus the
+   * events recorded since (one read of the tail, usually empty), or folded whole on a miss.
+   * The state is shared with the cache: read it, never change it.
+   */
+  async current<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<S> {
+    const cached = this.cache.get<S>(streamId, decider);
+    const entry = cached ? await this.catchUp(streamId, decider, cached) : (await this.readWhole(streamId, decider)).entry;
+    return entry.state;
   }
 
   /**
@@ -57,32 +86,88 @@ export class AggregateStore {
     command: C | ((state: S) => Promise<C | null>),
     origin: CommandOrigin,
   ): Promise<HandleResult<S, E>> {
+    let entry = this.cache.get<S>(streamId, decider);
+    // Whether `entry` is known to be the whole stream (just read), not only a prefix of it.
+    let verified = false;
     for (let attempt = 1; ; attempt++) {
-      const { recorded, state } = await this.load(streamId, decider);
-      if (recorded.some((e) => e.metadata.causationId === origin.causationId))
-        return { state, events: [], duplicate: true, position: null };
-      const resolved = typeof command === 'function' ? await (command as (s: S) => Promise<C | null>)(state) : command;
-      if (resolved === null) return { state, events: [], duplicate: false, position: null };
-      const events = decider.decide(resolved, state);
-      if (events.length === 0) return { state, events, duplicate: false, position: null };
-      const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision;
+      if (!entry) {
+        entry = (await this.readWhole(streamId, decider)).entry;
+        verified = true;
+      }
+      if (entry.causations.has(origin.causationId)) return { state: entry.state, events: [], duplicate: true, position: null };
+      const resolved = typeof command === 'function' ? await (command as (s: S) => Promise<C | null>)(entry.state) : command;
+      const events = resolved === null ? [] : decider.decide(resolved, entry.state);
+      if (events.length === 0) {
+        if (verified) return { state: entry.state, events, duplicate: false, position: null };
+        const caughtUp = await this.catchUp(streamId, decider, entry);
+        verified = true;
+        if (caughtUp === entry) return { state: entry.state, events, duplicate: false, position: null };
+        entry = caughtUp;
+        continue;
+      }
+      const expected = entry.revision < 0 ? 'no_stream' : entry.revision;
       try {
         const result = await this.store.appendToStream(
           streamId,
           events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))),
           expected,
         );
-        const next = events.reduce((s, e) => decider.evolve(s, e), state);
-        return { state: next, events, duplicate: false, position: result.position };
+        // Folded as the store will give them back (JSON), so the cached state is the one a re-read would fold.
+        const asStored = events.map((e) => ({ type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown }) as E);
+        const next = this.extend(entry, decider, asStored, result.nextExpectedRevision);
+        entry.causations.add(origin.causationId);
+        // A re-append the store found whole at this very revision (another writer, same update, same ids) answers
+        // like a fresh one: the cache then holds our copy of the data (see WARNINGS in docs/architecture.md).
+        // Anywhere else in the stream it says nothing certain about the fold.
+        if (result.nextExpectedRevision === entry.revision + events.length) this.cache.put(streamId, next);
+        else this.cache.remove(streamId);
+        return { state: next.state, events, duplicate: false, position: result.position };
       } catch (error) {
         // A conflict means another writer (another process: this one serialises per stream) got there
         // first; a duplicate id means a concurrent delivery of this very message did. Both: read again.
+        this.cache.remove(streamId);
+        entry = undefined;
+        verified = false;
         const retryable = error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;
         if (!retryable || attempt >= AggregateStore.MAX_ATTEMPTS) throw error;
         this.logger.debug(`conflict on ${streamId} (attempt ${attempt}); deciding again`);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
+  }
+
+  private async readWhole<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
+    const recorded = (await this.store.readStream(streamId)).map(upcast);
+    const entry: CachedAggregate<S> = {
+      decider,
+      state: fold(decider, recorded.map(asDomainEvent<E>)),
+      revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision,
+      causations: new Set(recorded.map((e) => e.metadata.causationId)),
+    };
+    this.cache.put(streamId, entry);
+    return { recorded, entry };
+  }
+
+  /** `entry` with the events recorded after it folded in (the same entry when there are none). */
+  private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
+    const tail = (await this.store.readStream(streamId, { fromRevision: entry.revision + 1 })).map(upcast);
+    if (tail.length === 0) return entry;
+    if (tail[0].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
+    for (const event of tail) entry.causations.add(event.metadata.causationId);
+    const next = this.extend(entry, decider, tail.map(asDomainEvent<E>), tail[tail.length - 1].revision);
+    this.cache.put(streamId, next);
+    return next;
+  }
+
+  /** A new entry: `events` folded into a copy of the entry's state (deciders evolve their state in place). */
+  private extend<C, E extends DomainEvent, S>(
+    entry: CachedAggregate<S>,
+    decider: Decider<C, E, S>,
+    events: E[],
+    revision: number,
+  ): CachedAggregate<S> {
+    const state = events.reduce((s, e) => decider.evolve(s, e), structuredClone(entry.state));
+    return { decider, state, revision, causations: entry.causations };
   }
 
   /**
@@ -102,6 +187,10 @@ export class AggregateStore {
     });
     return run;
   }
+}
+
+function asDomainEvent<E extends DomainEvent>(event: RecordedEvent): E {
+  return { type: event.type, data: event.data } as E;
 }
 
 /** The command's name (`Start`, `SubmitBotToken`, …): the trigger an auditor sees next to each event. */

@@ -40,7 +40,7 @@ export class DeliveryReactor implements Reactor {
   async react(event: RecordedEvent): Promise<void> {
     const { masterId, replyId, target, content } = event.data as unknown as ReplySent;
     const stream = conversationStreamId(target.botId, target.customerId);
-    const { state } = await this.aggregates.load(stream, conversationDecider);
+    const state = await this.aggregates.current(stream, conversationDecider);
     if (state.deliveryOutcomes.has(replyId)) return;
 
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };

@@ -69,7 +69,7 @@ export class RelayReactor implements Reactor {
     const data = event.data as unknown as Received;
     const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
-    const { state } = await this.aggregates.load(job.stream, conversationDecider);
+    const state = await this.aggregates.current(job.stream, conversationDecider);
     if (state.relayOutcomes.has(data.messageId)) return;
     await this.relayOne(job);
   }

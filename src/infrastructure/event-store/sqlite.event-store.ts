@@ -12,6 +12,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
+import { ChainHead, ChainHeads } from './chain-heads';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
 
 interface PendingAppend {
@@ -49,9 +50,16 @@ export class SqliteEventStore implements EventStore {
   private pollTimer?: NodeJS.Timeout;
   private lastSeenHead: bigint | null = null;
   private readonly pending: PendingAppend[] = [];
+  /** Chain heads written by the savepoints of the group being committed, in order. */
+  private sealedHeads: [string, ChainHead][] = [];
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction. */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly statements: Record<'lastEvent' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head', Database.Statement>;
+  private readonly statements: Record<
+    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head',
+    Database.Statement
+  >;
+  /** Streams' chain heads as committed by this process, checked against the stored head before use. */
+  private readonly chainHeads = new ChainHeads();
 
   constructor(
     readonly file: string,
@@ -80,6 +88,8 @@ export class SqliteEventStore implements EventStore {
       lastEvent: this.db.prepare(
         'SELECT stream_id, revision, id, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
       ),
+      // Answered from the (stream_id, revision) index alone: position is the rowid.
+      streamHead: this.db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
       findById: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
       insert: this.db.prepare(
         `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
@@ -110,6 +120,7 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     const batch = this.pending.splice(0);
     const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
+    this.sealedHeads = [];
     try {
       this.db
         .transaction(() => {
@@ -126,6 +137,8 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(error);
       return;
     }
+    // Only now: a head from a savepoint or transaction that rolled back could name a position SQLite hands out again.
+    for (const [streamId, head] of this.sealedHeads) this.chainHeads.set(streamId, head);
     batch.forEach((request, i) => {
       const outcome = outcomes[i];
       if ('ok' in outcome) request.resolve(outcome.ok);
@@ -157,6 +170,7 @@ export class SqliteEventStore implements EventStore {
       });
       position = BigInt(info.lastInsertRowid);
     }
+    this.sealedHeads.push([streamId, { revision, position, hash: String(sealed[sealed.length - 1].metadata.hash) }]);
     return { nextExpectedRevision: revision, position };
   }
 
@@ -227,6 +241,12 @@ export class SqliteEventStore implements EventStore {
 
   /** The stream's last revision and the hash its next event links to; `null` when the stream does not exist. */
   private lastLink(streamId: string): { revision: number; hash: string } | null {
+    // The stored head, from the index; if it is the very row this process last sealed (positions are never
+    // reused once committed), its hash is known and the row itself need not be read and parsed.
+    const head = this.statements.streamHead.get(streamId) as { revision: bigint; position: bigint } | undefined;
+    if (!head) return null;
+    const known = this.chainHeads.get(streamId);
+    if (known && known.position === BigInt(head.position) && known.revision === Number(head.revision)) return known;
     const row = this.statements.lastEvent.get(streamId) as Pick<EventRow, 'revision' | 'id' | 'type' | 'data' | 'metadata'> | undefined;
     if (!row) return null;
     const revision = Number(row.revision);

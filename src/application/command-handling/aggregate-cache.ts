@@ -1,0 +1,83 @@
+/**
+ * Folded aggregate state kept between commands, so a hot stream (a conversation in full flow) is not
+ * read and folded from its first event for every message.
+ *
+ * An entry is always an exact fold of the stream's prefix up to `revision` — never a guess: entries
+ * only move forward (`put` ignores an older revision than the one held), and a state once cached is
+ * never mutated (whoever folds more events into it folds into a copy). Whether the prefix is still the
+ * whole stream is for the caller to check: `AggregateStore` appends with `revision` as the expected
+ * revision (another writer's append makes that fail) and reads the tail before a read-only answer.
+ *
+ * Bounded by the number of events the cached entries stand for (their causation ids are kept to drop
+ * redelivered updates), least recently used first out. A stream longer than the whole budget is not kept.
+ */
+export interface CachedAggregate<S> {
+  /** The decider the state was folded with: a stream read with another decider is a miss. */
+  decider: object;
+  state: S;
+  /** The stream's last revision folded in; -1 for a stream that does not exist yet. */
+  revision: number;
+  /**
+   * Causation ids the stream records (at least those up to `revision`). Shared, growing, by the
+   * successive entries of one stream: an id in it is recorded for certain, which is all a duplicate
+   * check needs.
+   */
+  causations: Set<string>;
+}
+
+/** Injection token for the cache's budget (events); tests make it small to see eviction. */
+export const AGGREGATE_CACHE_EVENTS = Symbol('AGGREGATE_CACHE_EVENTS');
+
+/** Default budget: events folded into cached entries, all streams together (a few tens of MB at most). */
+export const DEFAULT_AGGREGATE_CACHE_EVENTS = 100_000;
+
+export class AggregateCache {
+  private readonly entries = new Map<string, CachedAggregate<unknown>>();
+  private weight = 0;
+
+  constructor(readonly maxEvents = DEFAULT_AGGREGATE_CACHE_EVENTS) {
+    if (!Number.isSafeInteger(maxEvents) || maxEvents < 0)
+      throw new RangeError(`aggregate cache size must be a whole number ≥ 0, got ${maxEvents}`);
+  }
+
+  get<S>(streamId: string, decider: object): CachedAggregate<S> | undefined {
+    const entry = this.entries.get(streamId);
+    if (!entry || entry.decider !== decider) return undefined;
+    // Map order is insertion order: re-inserting marks the entry most recently used.
+    this.entries.delete(streamId);
+    this.entries.set(streamId, entry);
+    return entry as CachedAggregate<S>;
+  }
+
+  /** Keeps `entry` unless a newer fold of the same stream is already held. */
+  put<S>(streamId: string, entry: CachedAggregate<S>): void {
+    const held = this.entries.get(streamId);
+    if (held && held.decider === entry.decider && held.revision > entry.revision) return;
+    this.remove(streamId);
+    const weight = weightOf(entry);
+    if (weight > this.maxEvents) return;
+    this.entries.set(streamId, entry);
+    this.weight += weight;
+    for (const [oldest, old] of this.entries) {
+      if (this.weight <= this.maxEvents) break;
+      this.entries.delete(oldest);
+      this.weight -= weightOf(old);
+    }
+  }
+
+  remove(streamId: string): void {
+    const held = this.entries.get(streamId);
+    if (!held) return;
+    this.entries.delete(streamId);
+    this.weight -= weightOf(held);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The events an entry stands for (at least 1: an entry for a stream not yet created still takes room). */
+function weightOf(entry: CachedAggregate<unknown>): number {
+  return Math.max(1, entry.revision + 1);
+}

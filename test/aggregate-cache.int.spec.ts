@@ -1,0 +1,142 @@
+import { Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { AggregateStore } from '../src/application/command-handling/aggregate-store';
+import { telegramOrigin } from '../src/application/shared/telegram-origin';
+import { ConversationCommand, conversationDecider } from '../src/domain/conversation/conversation.decider';
+import { conversationStreamId } from '../src/domain/conversation/conversation.events';
+import { CommandOrigin } from '../src/domain/shared/decider';
+import { Sealed } from '../src/domain/shared/sealed';
+import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
+import { CountingEventStore } from './support/counting-event-store';
+import { makeTempDir } from './support/temp-dir';
+
+/**
+ * The command side keeps conversations it has folded, so a customer in full flow costs no re-read of
+ * the whole conversation — and still never decides on a conversation another process moved on: the
+ * app and a second writer (the CLI's `privacy erase`, another replica) each open the same SQLite file.
+ */
+describe('conversations kept folded between commands', () => {
+  const bot = 7100000001;
+  const customerId = 8100000001;
+  const masterId = 7000000001;
+  const who = { botId: bot, customerId, masterId };
+  const stream = conversationStreamId(bot, customerId);
+  const box: Sealed = { keyId: `${bot}-${customerId}`, box: 'c2VhbGVk' };
+  let tmp: ReturnType<typeof makeTempDir>;
+  let appStore: SqliteEventStore;
+  let cliStore: SqliteEventStore;
+  let counted: CountingEventStore;
+  let app: AggregateStore;
+  let cli: AggregateStore;
+  let update = 1;
+
+  const receive = (messageId: number): ConversationCommand => ({
+    type: 'ReceiveMessage',
+    ...who,
+    messageId,
+    kind: 'text',
+    sentAt: 1_700_000_000 + messageId * 120,
+    content: box,
+    floodLimit: 30,
+  });
+  const fromCustomer = () => telegramOrigin(bot, update++);
+  const fromCli = (id: string): CommandOrigin => ({ causationId: id, correlationId: id, occurredAt: new Date().toISOString() });
+  const recordedTypes = async () => (await appStore.readStream(stream)).map((e) => e.type);
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(async () => {
+    tmp = makeTempDir('fb-aggregate-cache-');
+    const file = join(tmp.dir, 'events.sqlite');
+    appStore = new SqliteEventStore(file, 50);
+    cliStore = new SqliteEventStore(file, 50);
+    counted = new CountingEventStore(appStore);
+    app = new AggregateStore(counted);
+    cli = new AggregateStore(cliStore);
+    await app.handle(stream, conversationDecider, receive(1), fromCustomer());
+  });
+
+  afterEach(async () => {
+    await cliStore.close();
+    await appStore.close();
+    tmp.remove();
+  });
+
+  it('a customer message in a conversation the app holds is recorded without reading the conversation again', async () => {
+    const reads = await counted.readsDuring(() => app.handle(stream, conversationDecider, receive(2), fromCustomer()));
+
+    expect(reads).toEqual([]);
+    expect(await recordedTypes()).toEqual(['CustomerMessageReceived', 'CustomerMessageReceived']);
+  });
+
+  it('a reactor asking for the conversation reads only what was recorded since, and sees it', async () => {
+    await cli.handle(stream, conversationDecider, { type: 'RecordRelay', ...who, messageId: 1, relayedMessageId: 501 }, fromCli('relay-1'));
+
+    let relayed = false;
+    const reads = await counted.readsDuring(async () => {
+      relayed = (await app.current(stream, conversationDecider)).relayOutcomes.has(1);
+    });
+
+    expect(relayed).toBe(true);
+    expect(reads).toEqual([{ streamId: stream, fromRevision: 1 }]);
+  });
+
+  it('a ban recorded by another writer is not missed: the message is decided again on the banned conversation', async () => {
+    await cli.handle(stream, conversationDecider, { type: 'Ban', ...who, name: box }, fromCli('ban'));
+
+    const result = await app.handle(stream, conversationDecider, receive(2), fromCustomer());
+
+    expect(result.events.map((e) => e.type)).toEqual(['MessageDropped']);
+    expect(await recordedTypes()).toEqual(['CustomerMessageReceived', 'CustomerBanned', 'MessageDropped']);
+  });
+
+  it('an erasure recorded by another process is seen by the app, and an erasure run again records nothing', async () => {
+    const erase = (keyDeleted: boolean): ConversationCommand => ({
+      type: 'EraseCustomerContent',
+      ...who,
+      erasedAt: new Date().toISOString(),
+      keyDeleted,
+    });
+    await cli.handle(stream, conversationDecider, erase(true), fromCli('privacy-erase-1'));
+
+    expect((await app.current(stream, conversationDecider)).erasedLast).toBe(true);
+    await app.handle(stream, conversationDecider, erase(false), fromCli('privacy-erase-2'));
+    expect(await recordedTypes()).toEqual(['CustomerMessageReceived', 'CustomerContentErased']);
+  });
+
+  it('a command that would change nothing on the conversation the app holds is checked against what another writer recorded', async () => {
+    // The app last saw the customer unbanned; the other writer banned them since. /unban must not be lost.
+    await cli.handle(stream, conversationDecider, { type: 'Ban', ...who, name: box }, fromCli('ban'));
+
+    const result = await app.handle(stream, conversationDecider, { type: 'Unban', ...who }, fromCli('unban'));
+
+    expect(result.events.map((e) => e.type)).toEqual(['CustomerUnbanned']);
+    expect(await recordedTypes()).toEqual(['CustomerMessageReceived', 'CustomerBanned', 'CustomerUnbanned']);
+  });
+
+  it('a redelivered customer message is recognised from the conversation the app holds, without a read', async () => {
+    const origin = fromCustomer();
+    await app.handle(stream, conversationDecider, receive(2), origin);
+
+    let duplicate = false;
+    const reads = await counted.readsDuring(async () => {
+      duplicate = (await app.handle(stream, conversationDecider, receive(2), origin)).duplicate;
+    });
+
+    expect(duplicate).toBe(true);
+    expect(reads).toEqual([]);
+    expect(await recordedTypes()).toEqual(['CustomerMessageReceived', 'CustomerMessageReceived']);
+  });
+
+  it('only a bounded number of events is kept: the least recently used conversation is read again in full', async () => {
+    const small = new AggregateStore(counted, 2);
+    const other = conversationStreamId(bot, customerId + 1);
+    await small.handle(stream, conversationDecider, receive(2), fromCustomer());
+    await small.handle(other, conversationDecider, { ...receive(1), customerId: customerId + 1 }, fromCustomer());
+
+    const reads = await counted.readsDuring(() => small.handle(stream, conversationDecider, receive(3), fromCustomer()));
+
+    expect(reads).toEqual([{ streamId: stream, fromRevision: 0 }]);
+    expect(await recordedTypes()).toHaveLength(3);
+  });
+});

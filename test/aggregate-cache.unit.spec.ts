@@ -1,0 +1,49 @@
+import { AggregateCache, CachedAggregate } from '../src/application/command-handling/aggregate-cache';
+
+describe('the cache of folded aggregates', () => {
+  const decider = {};
+  const entry = (revision: number, state = `at ${revision}`): CachedAggregate<string> => ({
+    decider,
+    state,
+    revision,
+    causations: new Set(),
+  });
+
+  it('never goes back to an older fold of a stream than the one it holds', () => {
+    const cache = new AggregateCache(100);
+    cache.put('conversation-1-2', entry(5));
+    cache.put('conversation-1-2', entry(3));
+
+    expect(cache.get('conversation-1-2', decider)?.revision).toBe(5);
+  });
+
+  it('holds at most its budget of events, dropping the least recently used stream first', () => {
+    const cache = new AggregateCache(10);
+    cache.put('a', entry(3));
+    cache.put('b', entry(3));
+    cache.get('a', decider);
+    cache.put('c', entry(3));
+
+    expect(['a', 'b', 'c'].filter((id) => cache.get(id, decider))).toEqual(['a', 'c']);
+  });
+
+  it('does not keep a stream longer than its whole budget', () => {
+    const cache = new AggregateCache(10);
+    cache.put('a', entry(3));
+    cache.put('long', entry(10));
+
+    expect(cache.get('long', decider)).toBeUndefined();
+    expect(cache.get('a', decider)?.revision).toBe(3);
+  });
+
+  it('does not answer for a stream folded with another decider', () => {
+    const cache = new AggregateCache(10);
+    cache.put('a', entry(1));
+
+    expect(cache.get('a', {})).toBeUndefined();
+  });
+
+  it('refuses a budget that is not a whole number of events', () => {
+    expect(() => new AggregateCache(-1)).toThrow(/whole number/);
+  });
+});
