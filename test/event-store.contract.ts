@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { ChainVerifier } from '../src/audit/chain-verifier';
-import { CatchUpSubscription } from '../src/infrastructure/event-store/catch-up-subscription';
+import { EventPump } from '../src/infrastructure/event-store/event-pump';
 import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
 
 export interface ContractFixture {
@@ -171,13 +171,14 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
 
       const seen: string[] = [];
       const gotLive = waitUntil(() => seen.includes('Live'));
-      const first = new CatchUpSubscription(
-        store,
-        async (events) => {
-          for (const e of events) if (e.streamId === s) seen.push(e.type);
-        },
-        { after: start, idleWaitMs: 50 },
-      ).start();
+      const first = new EventPump(store)
+        .subscribe(
+          async (events) => {
+            for (const e of events) if (e.streamId === s) seen.push(e.type);
+          },
+          { after: start, idleWaitMs: 50 },
+        )
+        .start();
       await waitUntil(() => seen.length === 2);
       await store.appendToStream(s, [event('Live')], 1);
       await gotLive;
@@ -188,13 +189,14 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       store = await fixture.reopen();
       await store.appendToStream(s, [event('AfterRestart')], 2);
       const resumed: string[] = [];
-      const second = new CatchUpSubscription(
-        store,
-        async (events) => {
-          for (const e of events) if (e.streamId === s) resumed.push(e.type);
-        },
-        { after: checkpoint, idleWaitMs: 50 },
-      ).start();
+      const second = new EventPump(store)
+        .subscribe(
+          async (events) => {
+            for (const e of events) if (e.streamId === s) resumed.push(e.type);
+          },
+          { after: checkpoint, idleWaitMs: 50 },
+        )
+        .start();
       await waitUntil(() => resumed.length >= 1);
       await second.stop();
       expect(resumed).toEqual(['AfterRestart']);
@@ -206,15 +208,16 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       await store.appendToStream(s, [event('Once')], 'no_stream');
       let attempts = 0;
       const delivered: string[] = [];
-      const sub = new CatchUpSubscription(
-        store,
-        async (events) => {
-          const mine = events.filter((e) => e.streamId === s);
-          if (mine.length > 0 && attempts++ === 0) throw new Error('projection database went away');
-          delivered.push(...mine.map((e) => e.type));
-        },
-        { after: start, retryDelayMs: 10, idleWaitMs: 50 },
-      ).start();
+      const sub = new EventPump(store)
+        .subscribe(
+          async (events) => {
+            const mine = events.filter((e) => e.streamId === s);
+            if (mine.length > 0 && attempts++ === 0) throw new Error('projection database went away');
+            delivered.push(...mine.map((e) => e.type));
+          },
+          { after: start, retryDelayMs: 10, idleWaitMs: 50 },
+        )
+        .start();
       await waitUntil(() => delivered.length === 1);
       await sub.stop();
       expect(delivered).toEqual(['Once']);

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { upcast } from '../../application/command-handling/upcasters';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { Reactor } from '../../application/reactors/reactor';
 import { BotToken } from '../../domain/client-bot/bot-token';
-import { CatchUpSubscription } from '../event-store/catch-up-subscription';
+import { EventPump } from '../event-store/event-pump';
+import { PumpSubscription } from '../event-store/pump-subscription';
 import { ConsumerProgress } from '../observability/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
@@ -17,6 +17,8 @@ export interface ReactorRunnerOptions {
   stopGraceMs?: number;
   /** Back-off before retry number `attempt` of a failed reaction. */
   retryDelayMs?: (attempt: number) => number;
+  /** How often, at most, an idle reactor saves a checkpoint moved only by events it had nothing to do for. */
+  skippedSaveIntervalMs?: number;
 }
 
 /**
@@ -25,6 +27,13 @@ export interface ReactorRunnerOptions {
  * those few again (at-least-once).
  */
 const FINISHED_ABOVE_WRITE_DELAY_MS = 100;
+/**
+ * Events with nothing for this reactor move its checkpoint in memory only; it is saved with the next
+ * reaction, once the reactor is idle (at most this often), at stop, or after SAVE_AFTER_SKIPPED events
+ * (so a restart re-reads a bounded stretch). Under load, skipped batches cost no write.
+ */
+const SKIPPED_SAVE_INTERVAL_MS = 1000;
+const SAVE_AFTER_SKIPPED = 10_000;
 
 interface Job {
   event: RecordedEvent;
@@ -47,7 +56,7 @@ interface Job {
  */
 export class ReactorRunner {
   private readonly logger: Logger;
-  private subscription?: CatchUpSubscription;
+  private subscription?: PumpSubscription;
   private lanes?: KeyedLanes<Job>;
   private frontier = new CheckpointFrontier(null);
   /** The last position queued or skipped: a batch retried after a failure part-way is not queued twice. */
@@ -63,6 +72,9 @@ export class ReactorRunner {
   private readonly checkpoints: ReactorCheckpointStore;
   private checkpointWrites: Promise<void> = Promise.resolve();
   private checkpointWriteQueued = false;
+  /** Events skipped since the checkpoint was last saved. */
+  private skippedSinceSaved = 0;
+  private savedAt = 0;
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
 
@@ -93,14 +105,17 @@ export class ReactorRunner {
       onDone: (job, key) => this.finished(job, key),
       retryDelayMs: this.options.retryDelayMs,
     });
-    this.subscription = new CatchUpSubscription(this.store, (events) => this.enqueue(events), {
-      after,
-      batchSize: 200,
-      onError: (error, attempt) => {
-        this.progress.failed(error);
-        this.logger.error(`reading events failed (attempt ${attempt}), retrying: ${BotToken.redact(String(error))}`);
-      },
-    }).start();
+    this.subscription = EventPump.of(this.store)
+      .subscribe((events) => this.enqueue(events), {
+        after,
+        batchSize: 200,
+        onIdle: () => this.saveSkipped(),
+        onError: (error, attempt) => {
+          this.progress.failed(error);
+          this.logger.error(`reading events failed (attempt ${attempt}), retrying: ${BotToken.redact(String(error))}`);
+        },
+      })
+      .start();
   }
 
   /**
@@ -115,32 +130,43 @@ export class ReactorRunner {
     const ended = await this.lanes?.stop(this.options.stopGraceMs ?? 5000);
     if (ended === false) this.logger.warn('stopped with reactions still running: they run again after the restart');
     this.stopped = true;
+    if (this.skippedSinceSaved > 0) this.persistCheckpoint();
     await this.checkpointWrites;
   }
 
   /** The subscription's handler: queues each event in its lane and returns; it waits only for room. */
   private async enqueue(events: RecordedEvent[]): Promise<void> {
+    let touched = false;
     for (const event of events) {
       if (this.stopping) return;
       if (this.readThrough !== null && event.position <= this.readThrough) continue;
-      // Upcast first: an upcaster may rename a type, and the reactor only knows current names.
-      const up = upcast(event);
-      if (!this.reactor.handles.has(up.type)) {
+      // The pump hands events upcast: an upcaster may rename a type, and the reactor only knows current names.
+      if (!this.reactor.handles.has(event.type)) {
         this.frontier.skip(event.position);
+        this.skippedSinceSaved += 1;
       } else if (this.finishedBefore.delete(event.position)) {
         // Finished before the restart: still listed as finished, in case the process dies again before the checkpoint passes it.
         this.frontier.finish(this.frontier.begin(event.position));
+        touched = true;
       } else {
         while (this.frontier.pending >= (this.options.maxPending ?? 10_000) && !this.stopping) await this.room();
         if (this.stopping) return;
-        const key = this.reactor.key(up);
-        this.lanes?.push(key, { event: up, ticket: this.frontier.begin(event.position) });
+        touched = true;
+        this.lanes?.push(this.reactor.key(event), { event, ticket: this.frontier.begin(event.position) });
       }
       this.readThrough = event.position;
     }
-    this.checkpointMoved(); // events with nothing to do may have moved it
+    // A batch with nothing for this reactor writes nothing (see SAVE_AFTER_SKIPPED).
+    this.checkpointMoved(touched || this.skippedSinceSaved >= SAVE_AFTER_SKIPPED);
     // Reading works again; readiness keeps "failing" only while some lane still fails.
     if (this.failingKeys.size === 0 && this.progress.failingSince !== null) this.progress.recovered();
+  }
+
+  /** Caught up: saves the checkpoint past the events skipped since the last save. */
+  private saveSkipped(): Promise<void> {
+    if (this.skippedSinceSaved > 0 && Date.now() - this.savedAt >= (this.options.skippedSaveIntervalMs ?? SKIPPED_SAVE_INTERVAL_MS))
+      this.persistCheckpoint();
+    return Promise.resolve();
   }
 
   /** Resolves when the checkpoint next moves (or the runner stops). */
@@ -175,10 +201,10 @@ export class ReactorRunner {
     );
   }
 
-  private checkpointMoved(): void {
+  private checkpointMoved(save = true): void {
     if (this.progress.position === this.frontier.position) return;
     this.progress.moved(this.frontier.position);
-    this.persistCheckpoint();
+    if (save) this.persistCheckpoint();
   }
 
   /**
@@ -193,6 +219,8 @@ export class ReactorRunner {
       .then(() => (delayMs > 0 && !this.stopping ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
       .then(() => {
         this.checkpointWriteQueued = false;
+        this.skippedSinceSaved = 0;
+        this.savedAt = Date.now();
         return this.checkpoints.write(this.frontier.position, this.frontier.finishedAbove());
       })
       .catch((error: unknown) => this.logger.warn(`checkpoint not saved (will be on the next move): ${String(error)}`));

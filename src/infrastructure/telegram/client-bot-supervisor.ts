@@ -5,7 +5,8 @@ import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models
 import { ClientBotHealth } from '../../application/client-bot-health/client-bot-health';
 import { BotApis } from '../../application/reactors/client-bot-apis';
 import { ProjectionsService } from '../../projections/projections.service';
-import { CatchUpSubscription } from '../event-store/catch-up-subscription';
+import { EventPump } from '../event-store/event-pump';
+import { PumpSubscription } from '../event-store/pump-subscription';
 import { forEachBounded, STARTUP_CONCURRENCY } from './bounded';
 import { describeTelegramFailure, isTokenRejected } from './telegram-failure';
 import { UpdatePoller } from './update-poller';
@@ -19,7 +20,7 @@ import { UpdateRouter } from './update-router';
 export class ClientBotSupervisor {
   private readonly logger = new Logger('ClientBots');
   private readonly pollers = new Map<number, UpdatePoller>();
-  private subscription?: CatchUpSubscription;
+  private subscription?: PumpSubscription;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,7 +42,9 @@ export class ClientBotSupervisor {
         this.logger.error(`client bot ${bot.botId}: polling not started: ${String(error)}`),
       ),
     );
-    this.subscription = new CatchUpSubscription(this.store, (events) => this.follow(events), { after: head, idleWaitMs: 1000 }).start();
+    this.subscription = EventPump.of(this.store)
+      .subscribe((events) => this.follow(events), { after: head })
+      .start();
     this.logger.log(`polling ${this.pollers.size} client bot(s)`);
   }
 

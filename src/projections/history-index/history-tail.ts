@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { upcast } from '../../application/command-handling/upcasters';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-subscription';
+import { EventPump } from '../../infrastructure/event-store/event-pump';
+import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
 import { READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { readCheckpoint } from '../runner/projection-checkpoint.store';
 
@@ -20,7 +20,7 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('HistoryTail');
   private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
   private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
-  private subscription?: CatchUpSubscription;
+  private subscription?: PumpSubscription;
   private position: bigint | null = null;
   /** Where this tail began (exclusive; null: the very start of the history). */
   startedAfter: bigint | null = null;
@@ -37,11 +37,13 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.position = this.startedAfter = (await readCheckpoint(this.dataSource, 'message_refs')) ?? null;
-    this.subscription = new CatchUpSubscription(this.store, (events) => Promise.resolve(this.take(events)), {
-      after: this.startedAfter,
-      batchSize: 1000,
-      onError: (error, attempt) => this.logger.error(`reading the history failed (attempt ${attempt}), retrying: ${String(error)}`),
-    }).start();
+    this.subscription = EventPump.of(this.store)
+      .subscribe((events) => Promise.resolve(this.take(events)), {
+        after: this.startedAfter,
+        batchSize: 1000,
+        onError: (error, attempt) => this.logger.error(`reading the history failed (attempt ${attempt}), retrying: ${String(error)}`),
+      })
+      .start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -64,8 +66,7 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
   }
 
   private take(events: RecordedEvent[]): void {
-    const current = events.map(upcast);
-    for (const listener of this.listeners) listener(current);
+    for (const listener of this.listeners) listener(events);
     const position = events[events.length - 1].position;
     this.position = position;
     const due = this.waiters.filter((w) => w.position <= position);

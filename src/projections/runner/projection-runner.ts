@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { upcast } from '../../application/command-handling/upcasters';
-import { CatchUpSubscription } from '../../infrastructure/event-store/catch-up-subscription';
+import { EventPump } from '../../infrastructure/event-store/event-pump';
+import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { ProjectionContext, Projector } from './projector';
 import {
@@ -20,6 +20,14 @@ import { ConsumerProgress } from '../../infrastructure/observability/consumer-pr
 const FROZEN_POLL_MS = 100;
 /** A projection frozen this long probably belongs to a rebuild that died: say so (re-running it finishes the swap). */
 const FROZEN_WARN_MS = 60_000;
+/**
+ * Batches with no event for this projection commit nothing (no transaction, no checkpoint write). The
+ * checkpoint catches up with them once the projection is idle (at most this often), or after
+ * WRITE_AFTER_SKIPPED events: a restart re-reads a bounded stretch, and under load skipped batches cost
+ * no write at all.
+ */
+const SKIPPED_WRITE_INTERVAL_MS = 1000;
+const WRITE_AFTER_SKIPPED = 10_000;
 
 /** The stored checkpoint is not where this runner left it (a rebuild froze it or swapped tables in). */
 class CheckpointMovedError extends Error {
@@ -42,8 +50,13 @@ class CheckpointMovedError extends Error {
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
-  private subscription?: CatchUpSubscription;
+  private subscription?: PumpSubscription;
+  /** Everything up to here is reflected in the read model (batches with nothing for it included). */
   private position: bigint | null = null;
+  /** The checkpoint as this runner last read or wrote it (behind `position` by the skipped batches since). */
+  private storedPosition: bigint | null = null;
+  private skippedSinceWritten = 0;
+  private writtenAt = 0;
   /**
    * `updatedAt` of the checkpoint as this runner last read or wrote it: any other writer (a rebuild's
    * freeze or swap) changes it, even when the position it leaves happens to be the same.
@@ -64,6 +77,7 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly checkpointName = projector.name,
+    private readonly skippedWriteIntervalMs = SKIPPED_WRITE_INTERVAL_MS,
   ) {
     this.logger = new Logger(`Projection:${projector.name}`);
     this.progress = new ConsumerProgress(`projection:${projector.name}`);
@@ -87,6 +101,9 @@ export class ProjectionRunner {
     this.generation += 1;
     await this.restarting;
     await this.subscription?.stop();
+    // Saves the position reached through skipped batches, so the next start does not read them again.
+    if (this.skippedSinceWritten > 0 && this.position !== null)
+      await this.commit([], this.position).catch((error: unknown) => this.logger.warn(`checkpoint not saved at stop: ${String(error)}`));
   }
 
   get checkpoint(): bigint | null {
@@ -118,41 +135,78 @@ export class ProjectionRunner {
 
   private subscribe(state: CheckpointState | undefined): void {
     const after = state?.position ?? null;
-    this.position = after;
+    this.position = this.storedPosition = after;
+    this.skippedSinceWritten = 0;
+    this.writtenAt = Date.now();
     this.progress.started(after);
     this.stamp = state?.updatedAt;
     const generation = ++this.generation;
-    this.subscription = new CatchUpSubscription(this.store, (events) => this.applyBatch(events, generation), {
-      after,
-      onError: (error, attempt) => {
-        if (error instanceof CheckpointMovedError) return this.logger.log(error.message);
-        this.progress.failed(error);
-        this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`);
-      },
-    }).start();
+    this.subscription = EventPump.of(this.store)
+      .subscribe((events) => this.applyBatch(events, generation), {
+        after,
+        onIdle: () => this.writeSkipped(generation),
+        onError: (error, attempt) => {
+          if (error instanceof CheckpointMovedError) return this.logger.log(error.message);
+          this.progress.failed(error);
+          this.logger.error(`batch failed (attempt ${attempt}), will retry: ${String(error)}`);
+        },
+      })
+      .start();
   }
 
   private async applyBatch(events: RecordedEvent[], generation: number): Promise<void> {
     if (generation !== this.generation) throw new CheckpointMovedError(undefined);
-    // Upcast before filtering: an upcaster may rename a type.
-    const relevant = events.map(upcast).filter((e) => this.projector.handles.has(e.type));
+    // The pump hands events upcast, so `type` is the current name even for a renamed event.
+    const relevant = events.filter((e) => this.projector.handles.has(e.type));
     const last = events[events.length - 1].position;
+    if (relevant.length === 0 && this.skippedSinceWritten + events.length < WRITE_AFTER_SKIPPED) {
+      // Nothing for this projection: no transaction. A rebuild's freeze or swap is seen at the next write.
+      this.skippedSinceWritten += events.length;
+      return this.advanced(last);
+    }
+    await this.commitOrRestart(relevant, last);
+  }
+
+  /** Caught up: writes the checkpoint past the batches skipped since the last write (not more often than SKIPPED_WRITE_INTERVAL_MS). */
+  private async writeSkipped(generation: number): Promise<void> {
+    if (this.skippedSinceWritten === 0 || this.position === null || Date.now() - this.writtenAt < this.skippedWriteIntervalMs) return;
+    if (generation !== this.generation) throw new CheckpointMovedError(undefined);
+    await this.commitOrRestart([], this.position);
+  }
+
+  private async commitOrRestart(relevant: RecordedEvent[], last: bigint): Promise<void> {
+    const moved = await this.commit(relevant, last);
+    if (!moved) return;
+    this.restart();
+    throw new CheckpointMovedError(moved.stored);
+  }
+
+  /**
+   * Applies `relevant` and moves the checkpoint to `last` in one transaction; returns what it found
+   * instead, writing nothing, when a rebuild froze or moved the checkpoint.
+   */
+  private async commit(relevant: RecordedEvent[], last: bigint): Promise<{ stored: CheckpointState | undefined } | undefined> {
     const outcome = await exclusiveOnSqlite(this.dataSource, () =>
       this.dataSource.transaction(async (em) => {
         const stored = await this.lockCheckpoint(em);
-        if (stored?.frozen || (stored?.position ?? null) !== this.position || stored?.updatedAt !== this.stamp) return { stored };
+        if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
         if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
         return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
       }),
     );
-    if (!('written' in outcome)) {
-      this.restart();
-      throw new CheckpointMovedError(outcome.stored);
-    }
-    this.position = last;
-    this.progress.advanced(last);
+    if (!('written' in outcome)) return outcome;
+    this.storedPosition = last;
+    this.skippedSinceWritten = 0;
+    this.writtenAt = Date.now();
     this.stamp = outcome.written;
     if (relevant.length > 0) for (const listener of this.listeners) listener(relevant);
+    this.advanced(last);
+    return undefined;
+  }
+
+  private advanced(last: bigint): void {
+    this.position = last;
+    this.progress.advanced(last);
     this.resolveWaiters();
   }
 
