@@ -9,6 +9,7 @@ import { PROJECTIONS } from '../src/projections/projection-registry';
 import { MYSQL_TEST_URL } from '../test/support/mysql-test-db';
 import type { RebuildFigures, RelayComparison, RelayFigures } from './bench';
 import type { FairnessFigures } from './bench-fairness';
+import type { BotsFigures } from './bench-bots';
 
 const REPORT = 'docs/benchmarks.md';
 const RELAY_SECTION = '## Relay: the app beside its floor';
@@ -31,11 +32,13 @@ const median = (values: number[]): number => {
 const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const FAIRNESS_ROW = '| fairness:';
+const BOTS_ROW = '| attached bots:';
 
 export function writeReport(
   relay: RelayComparison | null,
   rebuild: RebuildFigures | null,
   fairness: FairnessFigures | null,
+  bots: BotsFigures | null,
   settings: BenchSettings,
 ): void {
   const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
@@ -62,7 +65,7 @@ export function writeReport(
     '| measure | target (MISSION.md) | measured |',
     '|---|---|---|',
     rebuildRow,
-    `| idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`,
+    ...(bots ? botsRows(bots) : keepBotsRows(previous)),
     ...(fairness ? fairnessRows(fairness) : keepRows(previous, FAIRNESS_ROW)),
     '',
     ...(rebuild ? rebuildDetails(rebuild) : previousSection(previous, REBUILD_SECTION)),
@@ -138,6 +141,20 @@ function fairnessRows(f: FairnessFigures): string[] {
     `${FAIRNESS_ROW} A's messages lost / duplicated / customers out of order | 0 / 0 / 0 | ${f.lost} / ${f.duplicated} / ${f.outOfOrderCustomers} |`,
   ];
 }
+
+function botsRows(b: BotsFigures): string[] {
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  return [
+    `${BOTS_ROW} ${thousands(b.bots)} in polling mode, from the start until every bot is polled | ≤ 30 s | **${b.allPolledSeconds.toFixed(1)} s** |`,
+    `${BOTS_ROW} idle RSS with ${thousands(b.bots)} bots after ${b.idleSeconds} s (polling / webhooks) | ≤ 150 MB | **${mb(b.pollingIdleRss)}** / **${mb(b.webhookIdleRss)}** |`,
+  ];
+}
+
+/** The bots rows of the last run that measured them, when this run did not. */
+const keepBotsRows = (previous: string): string[] => {
+  const rows = previous.split('\n').filter((l) => l.startsWith(BOTS_ROW));
+  return rows.length > 0 ? rows : [`${BOTS_ROW} idle RSS with 1,000 attached bots | ≤ 150 MB | not measured yet |`];
+};
 
 const keepRows = (previous: string, prefix: string): string[] => {
   const rows = previous.split('\n').filter((l) => l.startsWith(prefix));

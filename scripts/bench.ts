@@ -12,8 +12,9 @@
  *      replayed by `ProjectionRebuilder` into a fresh MariaDB/MySQL database (MYSQL_TEST_URL); events/s.
  *
  *   4. fairness — master A flooded under the fake's flood limits while master B's customers write (bench-fairness.ts).
+ *   5. bots — 1,000 attached bots: polling mode until all are polled, idle RSS; webhook mode idle RSS (bench-bots.ts).
  *
- * `BENCH_ONLY=rebuild` (or `relay`, `fairness`) runs one part; the other part's figures in docs/benchmarks.md stay.
+ * `BENCH_ONLY=rebuild` (or `relay`, `fairness`, `bots`) runs one part; the other part's figures in docs/benchmarks.md stay.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import { PROJECTIONS } from '../src/projections/projection-registry';
 import { writeReport } from './bench-report';
 import { attachThroughMasterBot, webhookPoster } from './bench-support';
 import { benchFairness, FairnessFigures } from './bench-fairness';
+import { benchBots, BotsFigures } from './bench-bots';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -50,6 +52,9 @@ const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 5);
 const FLOOR = join(projectRoot(), 'dist', 'scripts', 'bench-floor.js');
 const REBUILD_PAGE_SIZE = Number(process.env.BENCH_REBUILD_PAGE_SIZE ?? 5000);
 const ONLY = process.env.BENCH_ONLY ?? 'all';
+/** Attached client bots, and how long the app idles before its RSS is read. */
+const BOTS = Number(process.env.BENCH_BOTS ?? 1000);
+const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 30);
 
 /** The app runs as its own process (as in production), so it does not share a thread with the fake and the load. */
 interface Bench {
@@ -59,12 +64,13 @@ interface Bench {
 }
 
 async function main(): Promise<void> {
-  if (!['all', 'relay', 'rebuild', 'fairness'].includes(ONLY))
-    throw new Error(`BENCH_ONLY must be relay, rebuild or fairness, not ${ONLY}`);
+  if (!['all', 'relay', 'rebuild', 'fairness', 'bots'].includes(ONLY))
+    throw new Error(`BENCH_ONLY must be relay, rebuild, fairness or bots, not ${ONLY}`);
   const relay = ONLY === 'all' || ONLY === 'relay' ? await benchRelay() : null;
   const fairness: FairnessFigures | null = ONLY === 'all' || ONLY === 'fairness' ? await benchFairness(FAIR_FLOOD, FAIR_CHAT_RATE) : null;
   const rebuild = ONLY === 'all' || ONLY === 'rebuild' ? await benchRebuild() : null;
-  writeReport(relay, rebuild, fairness, { rate: RATE, masters: MASTERS, concurrency: CONCURRENCY, cpuRate: CPU_RATE, only: ONLY });
+  const bots: BotsFigures | null = ONLY === 'all' || ONLY === 'bots' ? await benchBots(BOTS, BOTS_IDLE_SECONDS) : null;
+  writeReport(relay, rebuild, fairness, bots, { rate: RATE, masters: MASTERS, concurrency: CONCURRENCY, cpuRate: CPU_RATE, only: ONLY });
 }
 
 export interface RelayFigures {

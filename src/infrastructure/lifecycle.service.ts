@@ -28,6 +28,8 @@ import { UpdateRouter } from './telegram/update-router';
 @Injectable()
 export class LifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
+  /** Aborted when the app starts stopping: start-up stops waiting for Telegram. */
+  private readonly stopping = new AbortController();
   /** Public for readiness and the lag metrics (each runner's `progress`). */
   readonly reactors: ReactorRunner[];
   private masterPoller?: UpdatePoller;
@@ -66,15 +68,14 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     await master.setCommands([...MASTER_COMMANDS]).catch((error: unknown) => this.logger.warn(`setMyCommands: ${String(error)}`));
     if (this.settings.publicUrl) {
       const url = `${this.settings.publicUrl}/telegram/master`;
-      await retryTelegram('setWebhook (MasterBot)', () => master.setWebhook(url, this.cipher.webhookSecret('master'))).catch(
-        (error: unknown) => {
-          if (!(error instanceof TelegramApiError) || error.code !== 400) throw error;
-          throw new StartupError(
-            'PUBLIC_URL',
-            `Telegram refuses ${url} as a webhook (${error.description}): use a public HTTPS URL (port 443, 80, 88 or 8443)`,
-          );
-        },
-      );
+      const setWebhook = () => master.setWebhook(url, this.cipher.webhookSecret('master'));
+      await retryTelegram('setWebhook (MasterBot)', setWebhook, { signal: this.stopping.signal }).catch((error: unknown) => {
+        if (!(error instanceof TelegramApiError) || error.code !== 400) throw error;
+        throw new StartupError(
+          'PUBLIC_URL',
+          `Telegram refuses ${url} as a webhook (${error.description}): use a public HTTPS URL (port 443, 80, 88 or 8443)`,
+        );
+      });
       await this.webhooks.registerAll();
     } else {
       // If this fails, the poller deletes the webhook when Telegram answers its getUpdates with 409.
@@ -85,6 +86,11 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
       this.masterPoller = new UpdatePoller('master', master, record, this.settings.pollingTimeoutSeconds).start();
       await this.supervisor.start();
     }
+  }
+
+  /** Before any provider stops (Nest calls this first): a start still waiting for Telegram gives up. */
+  beforeApplicationShutdown(): void {
+    this.stopping.abort();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -239,6 +239,11 @@ export class TelegramBotApiFake {
     };
   }
 
+  /** Whether a getUpdates long poll of this bot is open right now (waiting for an update). */
+  isLongPolling(botRef: T.BotRef): boolean {
+    return this.hub.of(this.registry.bot(botRef).id).poller !== undefined;
+  }
+
   commands(botRef: T.BotRef, scope?: CommandScope, languageCode?: string): BotCommand[] {
     return this.registry.bot(botRef).commands.get(commandScopeKey(scope, languageCode)) ?? [];
   }

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { Readable } from 'node:stream';
 import { Telegram } from 'telegraf';
 import type { Opts, Telegram as ApiMethods } from 'telegraf/typings/core/types/typegram';
@@ -28,6 +27,7 @@ import {
   replyFields,
   sentMessageOf,
 } from './telegraf-media-payloads';
+import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
 
@@ -55,7 +55,8 @@ export const DEFAULT_TELEGRAM_TIMEOUT_MS = 30_000;
  */
 export class TelegrafGateway implements TelegramPort {
   private readonly clients = new Map<string, TelegrafBotApi>();
-  private readonly plainHttpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  /** Long polls on their own connections, apart from sends (see telegram-agents.ts). */
+  private readonly agents: TelegramAgents;
   private readonly calls: OutboundCalls;
 
   constructor(
@@ -64,20 +65,24 @@ export class TelegrafGateway implements TelegramPort {
     timeoutMs = DEFAULT_TELEGRAM_TIMEOUT_MS,
   ) {
     this.calls = new OutboundCalls(timeoutMs, observe);
+    this.agents = telegramAgents(apiRoot);
   }
 
   bot(token: string): BotApi {
     let client = this.clients.get(token);
     if (!client) {
-      const telegram = new Telegram(token, { apiRoot: this.apiRoot });
-      // Telegraf drops its keep-alive agent for http:// roots (a self-hosted Bot API server, the test
-      // fake), opening a new connection per call; give it a keep-alive agent of our own.
-      if (this.apiRoot.startsWith('http://'))
-        (telegram as unknown as { options: { agent?: http.Agent } }).options.agent = this.plainHttpAgent;
-      client = new TelegrafBotApi(telegram, this.apiRoot, token, this.calls);
+      // Two telegraf clients per bot, one per pool: telegraf takes its agent per client, not per call.
+      client = new TelegrafBotApi(this.telegraf(token, 'sending'), this.telegraf(token, 'polling'), this.apiRoot, token, this.calls);
       this.clients.set(token, client);
     }
     return client;
+  }
+
+  private telegraf(token: string, pool: keyof TelegramAgents): Telegram {
+    const telegram = new Telegram(token, { apiRoot: this.apiRoot });
+    // Set after construction: telegraf's constructor drops any agent given for an http:// root.
+    (telegram as unknown as { options: { agent?: unknown } }).options.agent = this.agents[pool];
+    return telegram;
   }
 
   /** Ends every 429 wait and back-off now; aborts calls still in flight after a short grace. */
@@ -94,6 +99,8 @@ export class TelegrafGateway implements TelegramPort {
 class TelegrafBotApi implements BotApi {
   constructor(
     private readonly telegram: Telegram,
+    /** The same bot on the long-polling pool: only getUpdates goes through it. */
+    private readonly polling: Telegram,
     private readonly apiRoot: string,
     private readonly token: string,
     private readonly calls: OutboundCalls,
@@ -172,7 +179,7 @@ class TelegrafBotApi implements BotApi {
     return this.calls.run(
       'getUpdates',
       (attempt) =>
-        this.telegram.callApi(
+        this.polling.callApi(
           'getUpdates',
           { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
           { signal: attempt as never },

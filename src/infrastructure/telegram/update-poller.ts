@@ -1,13 +1,18 @@
 import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BotApi, TelegramApiError } from '../../application/ports/telegram.port';
 import { describeTelegramFailure } from './telegram-failure';
 import { BadUpdateError } from './telegram-update';
+
+/** Wait before the next poll after `failures` failed ones in a row: 1 s, 2 s, 4 s … at most 30 s. */
+export const pollBackoffMs = (failures: number): number => Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
 
 /**
  * Long polling for one bot, at-least-once: the offset passed to getUpdates (which is what confirms
  * updates to Telegram) only moves past an update after `record` resolved for it. A failed update is
  * fetched again after a back-off, and the updates behind it wait — one chat's order is kept.
- * (Telegraf's own polling loop confirms before handling; we do not use it.)
+ * (Telegraf's own polling loop confirms before handling; we do not use it.) `stop()` ends the poll in
+ * flight and any back-off at once: a stop never waits out a 30 s back-off.
  */
 export class UpdatePoller {
   private readonly logger: Logger;
@@ -21,6 +26,7 @@ export class UpdatePoller {
     private readonly record: (update: unknown) => Promise<void>,
     private readonly timeoutSeconds: number,
     private readonly onFatal: (error: TelegramApiError) => void = () => undefined,
+    private readonly backoffMs: (failures: number) => number = pollBackoffMs,
   ) {
     this.logger = new Logger(`Polling:${name}`);
   }
@@ -57,9 +63,9 @@ export class UpdatePoller {
         if (error instanceof TelegramApiError && error.code === 409)
           await this.api.deleteWebhook().catch((e: unknown) => this.logger.warn(`deleteWebhook: ${describeTelegramFailure(e)}`));
         failures += 1;
-        const delay = Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
+        const delay = this.backoffMs(failures);
         this.logger.warn(`getUpdates: ${describeTelegramFailure(error)}; retrying in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined); // rejects only on stop
       }
     }
   }

@@ -116,6 +116,7 @@ export class UpdateHub {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         if (state.poller === poller) state.poller = undefined;
+        this.journal.changed();
         if (error) reject(error);
         else resolve();
       };
@@ -124,6 +125,8 @@ export class UpdateHub {
       const timer = setTimeout(() => done(), timeoutMs);
       signal.addEventListener('abort', onAbort);
       state.poller = poller;
+      // A test may be waiting for this bot's long poll to be open.
+      this.journal.changed();
     });
   }
 
