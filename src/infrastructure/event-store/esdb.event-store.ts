@@ -27,6 +27,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
+import { backoffMs } from '../backoff';
 
 export interface EsdbEventStoreOptions {
   /**
@@ -513,7 +514,7 @@ export class EsdbEventStore implements EventStore {
       // A failing reporter must not stop the reconnects.
     }
     const { initial, max } = this.options.reconnectDelayMs ?? { initial: 250, max: 10_000 };
-    const delay = Math.min(initial * 2 ** Math.min(this.reconnectAttempt - 1, 30), max);
+    const delay = backoffMs(this.reconnectAttempt - 1, initial, max);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.startSubscription(true);

@@ -2,11 +2,12 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTelegramRefusal } from '../../application/ports/telegram.port';
 import { describeTelegramFailure } from '../telegram/telegram-failure';
+import { backoffMs } from '../backoff';
 
 const MAX_DELAY_MS = 30_000;
 
 /** The wait after the `attempt`-th failure: 1, 2, 4 … 30 s. */
-export const retryDelayMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), MAX_DELAY_MS);
+export const retryDelayMs = (attempt: number): number => backoffMs(attempt - 1, 1000, MAX_DELAY_MS);
 
 /** The app is stopping while start-up was still waiting for Telegram: the start is given up. */
 export class StartupAbandonedError extends Error {

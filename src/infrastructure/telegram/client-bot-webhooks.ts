@@ -7,6 +7,7 @@ import { BotApis } from '../../application/reactors/client-bot-apis';
 import { ProjectionsService } from '../../projections/projections.service';
 import { forEachBounded, STARTUP_CONCURRENCY } from './bounded';
 import { describeTelegramFailure, isTokenRejected } from './telegram-failure';
+import { backoffMs } from '../backoff';
 
 /** Longest wait between two attempts to register one bot's webhook. */
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -69,7 +70,7 @@ export class ClientBotWebhooks {
         return false;
       }
       if (this.stopped) return false; // the call failed because (or while) the app stops: no retry after stop()
-      const delay = Math.min(1000 * 2 ** failures, MAX_RETRY_DELAY_MS);
+      const delay = backoffMs(failures, 1000, MAX_RETRY_DELAY_MS);
       this.logger.warn(`client bot ${botId}: setWebhook failed (${describeTelegramFailure(error)}); retrying in ${delay} ms`);
       const timer = setTimeout(() => {
         this.retries.delete(timer);

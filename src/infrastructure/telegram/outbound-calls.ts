@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { TelegramError } from 'telegraf';
 import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
+import { backoffMs } from '../backoff';
 
 /** Told of every attempt of every call: the method and Telegram's status code (or `network_error`, `timeout`). */
 export type TelegramCallObserver = (method: string, status: string) => void;
@@ -110,7 +111,7 @@ export class OutboundCalls {
         if (possiblySent && failure instanceof TelegramApiError && failure.code < 500) throw failure;
         if (!notSent) this.logger.warn(`${method}: ${failure.reason} after the request went out; retrying once`);
         possiblySent = true;
-        await this.pause(method, notSent ? Math.min(500 * 2 ** backoffs++, MAX_BACKOFF_MS) : 0);
+        await this.pause(method, notSent ? backoffMs(backoffs++, 500, MAX_BACKOFF_MS) : 0);
       }
     }
   }

@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BotApi, TelegramApiError } from '../../application/ports/telegram.port';
 import { describeTelegramFailure } from './telegram-failure';
 import { BadUpdateError } from './telegram-update';
+import { backoffMs } from '../backoff';
 
 /** Wait before the next poll after `failures` failed ones in a row: 1 s, 2 s, 4 s … at most 30 s. */
-export const pollBackoffMs = (failures: number): number => Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
+export const pollBackoffMs = (failures: number): number => backoffMs(failures, 500, 30_000);
 
 /**
  * Long polling for one bot, at-least-once: the offset passed to getUpdates (which is what confirms
