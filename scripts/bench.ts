@@ -15,6 +15,8 @@
  *   5. bots — 1,000 attached bots: polling mode until all are polled, idle RSS; webhook mode idle RSS (bench-bots.ts).
  *
  * `BENCH_ONLY=rebuild` (or `relay`, `fairness`, `bots`) runs one part; the other part's figures in docs/benchmarks.md stay.
+ * `BENCH_CPU_PROF=<dir>` starts each relay round's app with `--cpu-prof` into that directory (one `.cpuprofile` per
+ * round, written when the app stops); `node dist/scripts/profile-summary.js <file>` summarises one (docs/profile.md).
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -55,6 +57,8 @@ const ONLY = process.env.BENCH_ONLY ?? 'all';
 /** Attached client bots, and how long the app idles before its RSS is read. */
 const BOTS = Number(process.env.BENCH_BOTS ?? 1000);
 const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 30);
+/** Profiling the app's relay rounds: figures taken with it are slower than without (the profiler samples every 1 ms). */
+const CPU_PROF = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 
 /** The app runs as its own process (as in production), so it does not share a thread with the fake and the load. */
 interface Bench {
@@ -114,7 +118,7 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
   try {
     let tenants: { url: string; secret: string }[];
     if (target === 'app') {
-      app = new AppProcess({ ...base, PUBLIC_URL: `http://127.0.0.1:${port}`, TOKEN_ENCRYPTION_KEY: key }, port);
+      app = new AppProcess({ ...base, PUBLIC_URL: `http://127.0.0.1:${port}`, TOKEN_ENCRYPTION_KEY: key }, port, undefined, CPU_PROF);
       await app.start();
       tenants = await attachThroughMasterBot(fake, masterBot, port, new AesTokenCipher(Buffer.from(key, 'base64')), MASTERS);
     } else {
