@@ -1,7 +1,8 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { readCheckpoint, writeCheckpoint, formatPosition } from '../../projections/runner/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../../projections/runner/exclusive-on-sqlite';
 import { dialectOf } from '../../projections/runner/row-table';
+import { readModelTransaction } from '../../projections/runner/read-model-transaction';
+import { runSql, sqliteConnectionOf } from '../../projections/runner/sql-executor';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
 export interface ReactorCheckpoint {
@@ -35,21 +36,21 @@ export class ReactorCheckpointStore {
 
   async write(position: bigint | null, finished: bigint[]): Promise<void> {
     const clear = finished.length === 0;
-    if (clear && !this.finishedRowWritten) {
-      await exclusiveOnSqlite(this.dataSource, () => writeCheckpoint(this.dataSource.manager, this.name, formatPosition(position)));
-      return;
-    }
     const upsert =
       dialectOf(this.dataSource) === 'mysql'
         ? 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON DUPLICATE KEY UPDATE positions = VALUES(positions)'
         : 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET positions = excluded.positions';
-    await exclusiveOnSqlite(this.dataSource, () =>
-      this.dataSource.transaction(async (em) => {
-        await writeCheckpoint(em, this.name, formatPosition(position));
-        if (clear) await em.query('DELETE FROM reactor_finished WHERE name = ?', [this.name]);
-        else await em.query(upsert, [this.name, encode(position, finished)]);
-      }),
-    );
+    const work = async (em: EntityManager): Promise<void> => {
+      await writeCheckpoint(em, this.name, formatPosition(position));
+      if (clear && !this.finishedRowWritten) return;
+      if (clear) await runSql(em, 'DELETE FROM reactor_finished WHERE name = ?', [this.name]);
+      else await runSql(em, upsert, [this.name, encode(position, finished)]);
+    };
+    // Embedded SQLite: joins the projections' next group commit (at most GROUP_COMMIT_INTERVAL_MS away)
+    // instead of a commit of its own. MySQL: the checkpoint alone needs no transaction.
+    if (sqliteConnectionOf(this.dataSource)) await readModelTransaction(this.dataSource, work);
+    else if (clear && !this.finishedRowWritten) await work(this.dataSource.manager);
+    else await this.dataSource.transaction(work);
     this.finishedRowWritten = !clear;
   }
 }
