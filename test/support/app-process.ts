@@ -59,6 +59,11 @@ export class AppProcess {
     throw new Error(`app did not start:\n${this.output.join('')}`);
   }
 
+  /** The OS process id (undefined before start). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** CPU time (user + system) the process has used so far, in milliseconds, from /proc (Linux). */
   async cpuMs(): Promise<number> {
     const stat = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${this.child?.pid}/stat`, 'utf8'));
