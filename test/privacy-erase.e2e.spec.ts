@@ -9,7 +9,7 @@ import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { READ_MODEL_DATA_SOURCE } from '../src/projections/projections.service';
+import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../src/projections/projections.service';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
 import type { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
@@ -254,6 +254,9 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
   it('a run that died after deleting the key (before recording) is completed by running it again; the app stops opening at once', async () => {
     const carol = h.fake.createUser({ firstName: 'Carol' });
     await customerWrites(h, bot, carol, master, 'Please call me on 0171 555 0199');
+    // The rerun finds the customer's bots in the read models once the key is gone: a run that died is rerun
+    // long after her row reached them (read models may lag the relay by up to their 50 ms group commit).
+    expect(await h.app.get(ProjectionsService).catchUp('customers')).toBe(true);
     const carolsStream = conversationStreamId(bot.id, carol.id);
     const carolsSealed = sealedIn(await appStore().readStream(carolsStream));
     expect(carolsSealed.length).toBeGreaterThan(0);
