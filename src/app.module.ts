@@ -46,6 +46,7 @@ import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
 import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
+import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
@@ -190,6 +191,7 @@ export class AppModule {
         ReplyTargetIndex,
         { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+        RelayedCopyTargets,
         ContentSender,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },

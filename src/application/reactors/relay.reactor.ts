@@ -10,21 +10,14 @@ import { customerLabel, readRelayContent, RelayContent } from '../media/relay-co
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { InlineButton, isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
+import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor } from './reactor';
+import { relayButtons } from './relay-buttons';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
-
-/** Under every relayed message (albums excepted: media groups cannot carry buttons). */
-export const RELAY_BUTTONS: InlineButton[][] = [
-  [
-    { text: '✍ Reply', callbackData: 'reply' },
-    { text: '🚫 Ban', callbackData: 'ban' },
-  ],
-];
 
 /** What recording a relay outcome needs: the conversation, and the event that caused it. */
 export interface RelayJob {
@@ -39,6 +32,9 @@ export interface RelayJob {
  * header naming the customer and the bot; album items go as one album where the Bot API allows; edits
  * reach the master as a notice on the relayed message. Each outcome is recorded on the conversation, and
  * a message whose outcome is already recorded is never relayed again.
+ *
+ * Every copy carries its customer message in its buttons (relay-buttons.ts), so the master can answer a
+ * copy whose message id was never recorded.
  */
 @Injectable()
 export class RelayReactor implements Reactor {
@@ -84,9 +80,11 @@ export class RelayReactor implements Reactor {
     if (!content) return this.recordFailure(job, 'content_erased');
     const header = await this.header(job, content);
     const to = { botId: 'master' as const, chatId: job.data.masterId };
+    const { botId, customerId, messageId } = job.data;
+    const buttons = relayButtons({ botId, customerId, customerMessageId: messageId });
     try {
       const sent = await this.sender
-        .send({ botId: job.data.botId }, to, content.content, { header, buttons: RELAY_BUTTONS })
+        .send({ botId: job.data.botId }, to, content.content, { header, buttons })
         .catch(async (error: unknown) => {
           if (!(error instanceof FileTooBigError)) throw error;
           // Nothing to relay but the fact: the master can still reply to the notice and ask for less.
@@ -96,7 +94,7 @@ export class RelayReactor implements Reactor {
             { botId: 'master' },
             to,
             { kind: 'text', text: caption ? `${notice}\n\n${caption}` : notice },
-            { header, buttons: RELAY_BUTTONS },
+            { header, buttons },
           );
         });
       await this.recordRelay(job, sent);
