@@ -23,6 +23,7 @@ type ReplySent = MasterUserEventOf<'ReplySent'>['data'];
 export class DeliveryReactor implements Reactor {
   readonly name = 'delivery';
   readonly handles = new Set(['ReplySent']);
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
 
   constructor(

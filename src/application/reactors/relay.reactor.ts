@@ -13,7 +13,7 @@ import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
-import { Reactor } from './reactor';
+import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
 import { texts } from './texts';
 
@@ -25,6 +25,8 @@ export interface RelayJob {
   stream: string;
   origin: CommandOrigin;
   position: bigint;
+  /** A crash interrupted an earlier run of this relay (see ReactionRun): the copy says it may be a second one. */
+  repeat: boolean;
 }
 
 /**
@@ -34,12 +36,14 @@ export interface RelayJob {
  * a message whose outcome is already recorded is never relayed again.
  *
  * Every copy carries its customer message in its buttons (relay-buttons.ts), so the master can answer a
- * copy whose message id was never recorded.
+ * copy whose message id was never recorded. A relay the runner re-runs after a crash interrupted it
+ * (`run.repeat`) may follow a copy already in the master's chat: it is marked as sent again.
  */
 @Injectable()
 export class RelayReactor implements Reactor {
   readonly name = 'relay';
   readonly handles = new Set(['CustomerMessageReceived', 'CustomerMessageEdited']);
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Relay');
   private readonly albums: AlbumRelay;
   private readonly edits: EditRelay;
@@ -58,12 +62,18 @@ export class RelayReactor implements Reactor {
     return `master:${String(event.data.masterId)}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent, run: ReactionRun = { repeat: false }): Promise<void> {
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
     if (event.type === 'CustomerMessageEdited')
       return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
     const data = event.data as unknown as Received;
-    const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
+    const job: RelayJob = {
+      data,
+      stream: conversationStreamId(data.botId, data.customerId),
+      origin,
+      position: event.position,
+      repeat: run.repeat,
+    };
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
     if (state.relayOutcomes.has(data.messageId)) return;
@@ -72,7 +82,8 @@ export class RelayReactor implements Reactor {
 
   async header(job: RelayJob, content: RelayContent): Promise<string> {
     const bot = await this.directory.get(job.data.botId, job.position);
-    return texts.media.header(customerLabel(content.customer), bot?.username);
+    const header = texts.media.header(customerLabel(content.customer), bot?.username);
+    return job.repeat ? `${texts.media.repeated}\n${header}` : header;
   }
 
   async relayOne(job: RelayJob): Promise<void> {

@@ -23,6 +23,7 @@ export const clientBotLink = (username: string, startParameter: string | null): 
 export class QrCodeReactor implements Reactor {
   readonly name = 'qr-code';
   readonly handles = new Set(['QrCodeRequested']);
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('QrCode');
 
   constructor(
