@@ -53,6 +53,7 @@ import { UnknownCommandHandler } from './application/unknown-command/unknown-com
 import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './infrastructure/reactors/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
@@ -171,6 +172,7 @@ export class AppModule {
           useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
           inject: [MASTER_KEY],
         },
+        { provide: REACTOR_ATTEMPTS, useFactory: () => new ReactorAttemptsFile(join(config.dataDir, 'reactor-attempts.sqlite')) },
         {
           provide: TELEGRAM,
           useFactory: (metrics: AppMetrics) =>

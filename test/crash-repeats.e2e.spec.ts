@@ -75,7 +75,7 @@ describe('a SIGKILL under Telegram latency', () => {
     await app.kill();
     await fake.waitFor(() => fake.callsInFlight().length === 0); // Telegram finishes what it holds, answering no one
     const heldByTelegram = fake.calls.filter((c) => c.clientGone && c.method === 'sendMessage').length;
-    const inFlight = unfinishedAttempts(join(env.DATA_DIR, 'read-models.sqlite'));
+    const inFlight = unfinishedAttempts(join(env.DATA_DIR, 'reactor-attempts.sqlite'));
 
     await app.start();
     for (const t of tenants)

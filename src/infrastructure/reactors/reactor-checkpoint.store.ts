@@ -2,7 +2,6 @@ import { DataSource } from 'typeorm';
 import { readCheckpoint, writeCheckpoint, formatPosition } from '../../projections/runner/projection-checkpoint.store';
 import { exclusiveOnSqlite } from '../../projections/runner/exclusive-on-sqlite';
 import { dialectOf } from '../../projections/runner/row-table';
-import { ReactorAttemptsStore } from './reactor-attempts.store';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
 export interface ReactorCheckpoint {
@@ -16,8 +15,7 @@ export interface ReactorCheckpoint {
  * The checkpoint row (shared with projections: `reactor:<name>` in projection_checkpoints) and the
  * positions finished above it (reactor_finished), written in one transaction so a crash never pairs a
  * checkpoint with another moment's finished set. The finished row exists only while the set is not
- * empty — the normal case, when no lane lags, writes the checkpoint alone. For a reactor that records
- * attempts, the same transaction drops the attempts the checkpoint has passed.
+ * empty — the normal case, when no lane lags, writes the checkpoint alone.
  */
 export class ReactorCheckpointStore {
   private finishedRowWritten = true; // unknown at start: the first empty write clears any leftover
@@ -25,7 +23,6 @@ export class ReactorCheckpointStore {
   constructor(
     private readonly dataSource: DataSource,
     readonly name: string,
-    private readonly attempts?: ReactorAttemptsStore,
   ) {}
 
   /** `undefined`: this reactor never ran here. */
@@ -38,7 +35,7 @@ export class ReactorCheckpointStore {
 
   async write(position: bigint | null, finished: bigint[]): Promise<void> {
     const clear = finished.length === 0;
-    if (clear && !this.finishedRowWritten && !this.attempts) {
+    if (clear && !this.finishedRowWritten) {
       await exclusiveOnSqlite(this.dataSource, () => writeCheckpoint(this.dataSource.manager, this.name, formatPosition(position)));
       return;
     }
@@ -49,10 +46,8 @@ export class ReactorCheckpointStore {
     await exclusiveOnSqlite(this.dataSource, () =>
       this.dataSource.transaction(async (em) => {
         await writeCheckpoint(em, this.name, formatPosition(position));
-        if (clear && this.finishedRowWritten) await em.query('DELETE FROM reactor_finished WHERE name = ?', [this.name]);
-        else if (!clear) await em.query(upsert, [this.name, encode(position, finished)]);
-        const forget = this.attempts?.forgetThrough(position);
-        if (forget) await em.query(forget.sql, forget.parameters);
+        if (clear) await em.query('DELETE FROM reactor_finished WHERE name = ?', [this.name]);
+        else await em.query(upsert, [this.name, encode(position, finished)]);
       }),
     );
     this.finishedRowWritten = !clear;

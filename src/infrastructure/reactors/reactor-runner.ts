@@ -8,7 +8,7 @@ import { PumpSubscription } from '../event-store/pump-subscription';
 import { ConsumerProgress } from '../observability/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
-import { ReactorAttemptsStore } from './reactor-attempts.store';
+import { ReactorAttempts, ReactorAttemptsFile } from './reactor-attempts.store';
 import { ReactorCheckpointStore } from './reactor-checkpoint.store';
 
 export interface ReactorRunnerOptions {
@@ -22,6 +22,8 @@ export interface ReactorRunnerOptions {
   skippedSaveIntervalMs?: number;
   /** How long after an out-of-order finish the finished set is saved (FINISHED_ABOVE_WRITE_DELAY_MS). */
   finishedAboveSaveDelayMs?: number;
+  /** Where a reactor that `recordsAttempts` records them; without it, none are recorded. */
+  attempts?: ReactorAttemptsFile;
 }
 
 /**
@@ -60,7 +62,7 @@ interface Job {
  * deployment on an old history must not replay years of side effects.
  *
  * A reactor whose repeats a user would see (`recordsAttempts`) has each reaction recorded as started
- * (before `react`) and finished (right after it, before the lane moves on) in `reactor_attempts`. After
+ * (before `react`) and finished (right after it, before the lane moves on) in the attempts file. After
  * a crash, only reactions started and not finished — in flight, at most one per lane — run again, told
  * they are repeats; finished ones are skipped although the checkpoint had not passed them yet.
  */
@@ -75,7 +77,7 @@ export class ReactorRunner {
   private finishedBefore = new Set<bigint>();
   /** Reactions in flight when the process last died (attempt recorded, finish not): run again as repeats. */
   private repeats = new Set<bigint>();
-  private readonly attempts?: ReactorAttemptsStore;
+  private readonly attempts?: ReactorAttempts;
   /** Keys whose current event is failing: readiness says "failing" until none is. */
   private readonly failingKeys = new Set<string>();
   private roomWaiters: (() => void)[] = [];
@@ -102,8 +104,8 @@ export class ReactorRunner {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
-    this.attempts = reactor.recordsAttempts ? new ReactorAttemptsStore(dataSource, this.checkpointName) : undefined;
-    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName, this.attempts);
+    this.attempts = reactor.recordsAttempts ? options.attempts?.of(this.checkpointName) : undefined;
+    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
     this.progress.longRunning = reactor.longRunning ?? false;
   }
 
@@ -113,7 +115,7 @@ export class ReactorRunner {
     if (!stored) await this.checkpoints.write(after, []);
     this.finishedBefore = stored?.finished ?? new Set();
     if (this.attempts && stored) {
-      const { unfinished, finished } = await this.attempts.read(after);
+      const { unfinished, finished } = this.attempts.read(after);
       finished.forEach((position) => this.finishedBefore.add(position));
       this.repeats = unfinished;
     }
@@ -191,16 +193,18 @@ export class ReactorRunner {
     const repeat = this.repeats.has(event.position);
     if (!repeat && !job.attempted) {
       // Before anything visible happens: if this write fails, the lane retries and nothing was sent.
-      await this.attempts.started(event.position);
+      this.attempts.started(event.position);
       job.attempted = true;
     }
     await this.reactor.react(event, { repeat });
     this.repeats.delete(event.position);
     // Unrecorded, it is still finished in memory and saved with the checkpoint (as for any reactor): a
     // crash before that runs it once more, as a repeat. Never a reason to run `react` again now.
-    await this.attempts
-      .finished(event.position)
-      .catch((error: unknown) => this.logger.warn(`finish of ${event.type} at ${event.position} not recorded: ${String(error)}`));
+    try {
+      this.attempts.finished(event.position);
+    } catch (error) {
+      this.logger.warn(`finish of ${event.type} at ${event.position} not recorded: ${String(error)}`);
+    }
   }
 
   /** Caught up: saves the checkpoint past the events skipped since the last save. */
@@ -259,11 +263,18 @@ export class ReactorRunner {
     this.checkpointWriteQueued = true;
     this.checkpointWrites = this.checkpointWrites
       .then(() => (delayMs > 0 && !this.stopping ? this.delay(delayMs) : undefined))
-      .then(() => {
+      .then(async () => {
         this.checkpointWriteQueued = false;
         this.skippedSinceSaved = 0;
         this.savedAt = Date.now();
-        return this.checkpoints.write(this.frontier.position, this.frontier.finishedAbove());
+        const position = this.frontier.position;
+        await this.checkpoints.write(position, this.frontier.finishedAbove());
+        try {
+          // Only once the checkpoint is stored: a restart never reads those events again.
+          this.attempts?.forgetThrough(position);
+        } catch (error) {
+          this.logger.warn(`passed attempts not dropped (will be with the next checkpoint): ${String(error)}`);
+        }
       })
       .catch((error: unknown) => this.logger.warn(`checkpoint not saved (will be on the next move): ${String(error)}`));
   }
