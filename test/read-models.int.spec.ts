@@ -14,7 +14,7 @@ import { MessageRefRow } from '../src/projections/message-refs/message-ref.entit
 import { ReplyTargetQuery } from '../src/projections/message-refs/reply-target.query';
 import { ProjectionsService } from '../src/projections/projections.service';
 import { openReadModels, READ_MODEL_MIGRATIONS } from '../src/projections/read-model.datasource';
-import { readCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
+import { readCheckpoint } from '../src/processing/projection-checkpoint.store';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { ProjectionContext, Projector } from '../src/projections/runner/projector';
 import { createMysqlTestDb } from './support/mysql-test-db';

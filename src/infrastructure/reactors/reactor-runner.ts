@@ -3,12 +3,12 @@ import { DataSource } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { Reactor } from '../../application/reactors/reactor';
 import { BotToken } from '../../domain/client-bot/bot-token';
-import { EventPump } from '../event-store/event-pump';
-import { PumpSubscription } from '../event-store/pump-subscription';
-import { ConsumerProgress } from '../observability/consumer-progress';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
-import { ReactorCheckpointStore } from './reactor-checkpoint.store';
+import { ReactorCheckpointStore } from '../../processing/reactor-checkpoint.store';
 
 export interface ReactorRunnerOptions {
   /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */

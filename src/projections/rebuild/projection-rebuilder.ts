@@ -3,19 +3,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { upcast } from '../../application/command-handling/upcasters';
 import { ProjectionDefinition, projectionsNamed } from '../projection-registry';
-import { ProjectionCheckpoint } from '../runner/projection-checkpoint.entity';
+import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
 import {
   ensureCheckpointRows,
-  checkpointTable,
   CheckpointState,
   formatPosition,
   frozenMarker,
   parseCheckpoint,
   rebuildCheckpointName,
-} from '../runner/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+} from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ProjectionContext, Projector } from '../runner/projector';
-import { dialectOf, quoteIdentifier, RowTable } from '../runner/row-table';
+import { dialectOf, quoteIdentifier } from '../../processing/sql-dialect';
+import { RowTable } from '../runner/row-table';
 import { TableMemory } from '../runner/table-memory';
 import { retiredOf, SHADOW_PREFIX, shadowOf, ShadowTables, shadowTablesFor } from './shadow-tables';
 
@@ -469,3 +469,13 @@ function minPosition(lanes: Lane[]): bigint | null {
 }
 
 const rate = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
+
+/** The checkpoint table as a RowTable: a rebuild writes its projections' checkpoints in one set-wise upsert. */
+function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
+  return new RowTable<ProjectionCheckpoint>(
+    em,
+    em.connection.getMetadata(ProjectionCheckpoint),
+    'projection_checkpoints',
+    dialectOf(em.connection),
+  );
+}

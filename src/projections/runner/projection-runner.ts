@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { EventPump } from '../../infrastructure/event-store/event-pump';
-import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
-import { ProjectionCheckpoint } from './projection-checkpoint.entity';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
+import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
 import { ProjectionContext, Projector } from './projector';
 import {
   CheckpointState,
@@ -11,10 +11,10 @@ import {
   parseCheckpoint,
   readCheckpointState,
   writeCheckpoint,
-} from './projection-checkpoint.store';
-import { exclusiveOnSqlite } from './exclusive-on-sqlite';
-import { dialectOf } from './row-table';
-import { ConsumerProgress } from '../../infrastructure/observability/consumer-progress';
+} from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
+import { dialectOf } from '../../processing/sql-dialect';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 
 /** How often a frozen projection looks whether the rebuild has swapped its tables in. */
 const FROZEN_POLL_MS = 100;

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { RecordedEvent } from '../../application/ports/event-store.port';
-import { dialectOf, RowTable, Where } from './row-table';
+import { dialectOf } from '../../processing/sql-dialect';
+import { RowTable, Where } from './row-table';
 import { TableMemory } from './table-memory';
 
 /**
