@@ -8,6 +8,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../ports/event-store.port';
+import { KeyedSerialQueue } from '../shared/keyed-serial-queue';
 import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
@@ -40,7 +41,8 @@ export interface HandleResult<S, E> {
 export class AggregateStore {
   private readonly logger = new Logger(AggregateStore.name);
   static readonly MAX_ATTEMPTS = 10;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Commands on one stream run one at a time in this process (see handle). */
+  private readonly streams = new KeyedSerialQueue();
   private readonly cache: AggregateCache;
 
   constructor(
@@ -77,7 +79,7 @@ export class AggregateStore {
     command: C | ((state: S) => Promise<C | null>),
     origin: CommandOrigin,
   ): Promise<HandleResult<S, E>> {
-    return this.oneAtATime(streamId, () => this.decideAndAppend(streamId, decider, command, origin));
+    return this.streams.run(streamId, () => this.decideAndAppend(streamId, decider, command, origin));
   }
 
   private async decideAndAppend<C, E extends DomainEvent, S>(
@@ -168,24 +170,6 @@ export class AggregateStore {
   ): CachedAggregate<S> {
     const state = events.reduce((s, e) => decider.evolve(s, e), structuredClone(entry.state));
     return { decider, state, revision, causations: entry.causations };
-  }
-
-  /**
-   * Commands on one stream run one at a time within this process, so they never race each other for
-   * a revision; conflicts only come from other processes. (A command may handle commands on other
-   * streams while it runs — never on its own stream, which would wait for itself.)
-   */
-  private oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(streamId) ?? Promise.resolve()).then(work, work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(streamId, tail);
-    void tail.then(() => {
-      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
-    });
-    return run;
   }
 }
 
