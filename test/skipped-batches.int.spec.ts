@@ -13,7 +13,7 @@ import { eventually, poke, POKED, ScriptedReactor } from './support/scripted-rea
 import { makeTempDir } from './support/temp-dir';
 
 /** Reads ScriptedPoked events only; its rows are not the point here, its checkpoint is. */
-const pokes: Projector = { name: 'pokes', handles: new Set([POKED]), tables: [], apply: () => Promise.resolve() };
+const pokes: Projector = { name: 'pokes', handles: [POKED], tables: [], apply: () => Promise.resolve() };
 const HOUR = 3_600_000;
 const ignored = (n: number) => Array.from({ length: n }, (_, i) => `-${i + 1}`);
 

@@ -139,7 +139,7 @@ export class AggregateStore {
   }
 
   private async readWhole<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
-    const recorded = (await this.store.readStream(streamId)).map(upcast);
+    const recorded = ofStream<E>(await this.store.readStream(streamId));
     const entry: CachedAggregate<S> = {
       decider,
       state: fold(decider, recorded.map(asDomainEvent<E>)),
@@ -152,7 +152,7 @@ export class AggregateStore {
 
   /** `entry` with the events recorded after it folded in (the same entry when there are none). */
   private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
-    const tail = (await this.store.readStream(streamId, { fromRevision: entry.revision + 1 })).map(upcast);
+    const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
     if (tail.length === 0) return entry;
     if (tail[0].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
     for (const event of tail) entry.causations.add(event.metadata.causationId);
@@ -173,7 +173,17 @@ export class AggregateStore {
   }
 }
 
-function asDomainEvent<E extends DomainEvent>(event: RecordedEvent): E {
+/**
+ * A stream's events, upcast, as its aggregate's union: every event in a stream was decided by that
+ * stream's decider, and upcasting lifts it to the current shape. The command side's one trust point
+ * between stored JSON and typed events (see RecordedEvent's WARNING).
+ */
+function ofStream<E extends DomainEvent>(events: RecordedEvent[]): RecordedEvent<E>[] {
+  return events.map(upcast) as RecordedEvent<E>[];
+}
+
+/** The domain's view of a recorded event: its type and data, without the store's envelope. */
+function asDomainEvent<E extends DomainEvent>(event: RecordedEvent<E>): E {
   return { type: event.type, data: event.data } as E;
 }
 

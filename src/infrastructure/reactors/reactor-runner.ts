@@ -77,6 +77,8 @@ export class ReactorRunner {
   private savedAt = 0;
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
+  /** `reactor.handles` as a set: the filter that lets a typed reactor see only its own event types. */
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     private readonly reactor: Reactor,
@@ -89,6 +91,7 @@ export class ReactorRunner {
     this.progress = new ConsumerProgress(this.checkpointName);
     this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
     this.progress.longRunning = reactor.longRunning ?? false;
+    this.handled = new Set(reactor.handles);
   }
 
   async start(): Promise<void> {
@@ -141,7 +144,7 @@ export class ReactorRunner {
       if (this.stopping) return;
       if (this.readThrough !== null && event.position <= this.readThrough) continue;
       // The pump hands events upcast: an upcaster may rename a type, and the reactor only knows current names.
-      if (!this.reactor.handles.has(event.type)) {
+      if (!this.handled.has(event.type)) {
         this.frontier.skip(event.position);
         this.skippedSinceSaved += 1;
       } else if (this.finishedBefore.delete(event.position)) {

@@ -72,6 +72,8 @@ const DEFAULT_MEMORY_ROW_LIMIT = 300_000;
 interface Lane {
   definition: ProjectionDefinition;
   projector: Projector;
+  /** `projector.handles` as a set: each lane is handed only its own event types. */
+  handled: ReadonlySet<string>;
   position: bigint | null;
 }
 
@@ -124,7 +126,9 @@ export class ProjectionRebuilder {
       for (const definition of selected) await this.recover(definition);
       const lanes: Lane[] = [];
       for (const definition of selected) {
-        lanes.push({ definition, projector: definition.create(), position: await this.prepare(definition, options.restart ?? false) });
+        const projector = definition.create();
+        const position = await this.prepare(definition, options.restart ?? false);
+        lanes.push({ definition, projector, handled: new Set(projector.handles), position });
       }
       // Where the pass starts: the beginning as soon as one projection starts afresh.
       const resumedFrom = minPosition(lanes);
@@ -204,9 +208,7 @@ export class ProjectionRebuilder {
         const checkpoints: ProjectionCheckpoint[] = [];
         for (const lane of lanes) {
           if (lane.position !== null && lane.position >= last) continue;
-          const relevant = events.filter(
-            (e) => lane.projector.handles.has(e.type) && (lane.position === null || e.position > lane.position),
-          );
+          const relevant = events.filter((e) => lane.handled.has(e.type) && (lane.position === null || e.position > lane.position));
           if (relevant.length > 0)
             await lane.projector.apply(relevant, new ProjectionContext(em, lane.definition.tables, SHADOW_PREFIX, memory.tables));
           checkpoints.push({
