@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { ChainVerifier } from '../src/audit/chain-verifier';
-import { EventPump } from '../src/infrastructure/event-store/event-pump';
+import { EventPump } from '../src/processing/event-pump';
 import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
 
 export interface ContractFixture {

@@ -8,7 +8,7 @@ import { ContentSender, FileTooBigError, SendResult } from '../media/content-sen
 import { megabytes } from '../media/file-too-big.error';
 import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { InlineButton, isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
@@ -17,6 +17,7 @@ import { Reactor } from './reactor';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
+type Handled = ConversationEventOf<'CustomerMessageReceived' | 'CustomerMessageEdited'>;
 
 /** Under every relayed message (albums excepted: media groups cannot carry buttons). */
 export const RELAY_BUTTONS: InlineButton[][] = [
@@ -41,9 +42,9 @@ export interface RelayJob {
  * a message whose outcome is already recorded is never relayed again.
  */
 @Injectable()
-export class RelayReactor implements Reactor {
+export class RelayReactor implements Reactor<Handled> {
   readonly name = 'relay';
-  readonly handles = new Set(['CustomerMessageReceived', 'CustomerMessageEdited']);
+  readonly handles: TypesOf<Handled> = ['CustomerMessageReceived', 'CustomerMessageEdited'];
   private readonly logger = new Logger('Relay');
   private readonly albums: AlbumRelay;
   private readonly edits: EditRelay;
@@ -58,15 +59,14 @@ export class RelayReactor implements Reactor {
     this.edits = new EditRelay(aggregates, sender, vault);
   }
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent<Handled>): Promise<void> {
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-    if (event.type === 'CustomerMessageEdited')
-      return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
-    const data = event.data as unknown as Received;
+    if (event.type === 'CustomerMessageEdited') return this.edits.relay(event.data, origin);
+    const { data } = event;
     const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
