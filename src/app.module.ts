@@ -64,6 +64,7 @@ import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
+import { telegramPacing } from './infrastructure/telegram/outbound-pacing';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
 import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
@@ -177,6 +178,10 @@ export class AppModule {
               config.telegramApiRoot,
               (method, status) => metrics.telegramCalls.inc({ method, status }),
               config.telegramTimeoutMs,
+              config.telegramPacing &&
+                telegramPacing(config.telegramPacing.botMessagesPerSecond, (scope) =>
+                  metrics.telegramPacedCalls.inc({ waited_for: scope }),
+                ),
             ),
           inject: [AppMetrics],
         },

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         pollingTimeoutSeconds: 25,
         httpIdleTimeoutMs: 65_000,
         telegramTimeoutMs: 30_000,
+        telegramPacing: { botMessagesPerSecond: 30 },
       });
     });
 
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       POLLING_TIMEOUT_SECONDS: '50',
       HTTP_IDLE_TIMEOUT_MS: '5000',
       TELEGRAM_TIMEOUT_MS: '10000',
+      TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       HEALTH_FAILING_AFTER_SECONDS: '120',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
       pollingTimeoutSeconds: 50,
       httpIdleTimeoutMs: 5000,
       telegramTimeoutMs: 10000,
+      telegramPacing: { botMessagesPerSecond: 100 },
       observability: {
         logFormat: 'json',
         logLevel: 'debug',
@@ -113,6 +116,10 @@ describe('loadConfig', () => {
 
   it('an EventStoreDB cluster connection string (esdb+discover) is accepted', () => {
     expect(loadConfig({ MASTER_BOT_TOKEN, EVENTSTORE_URL: 'esdb+discover://node1:2113' }).eventStoreUrl).toBe('esdb+discover://node1:2113');
+  });
+
+  it("an operator can switch pacing by Telegram's flood limits off (a Bot API without limits)", () => {
+    expect(loadConfig({ MASTER_BOT_TOKEN, TELEGRAM_PACING: 'off' }).telegramPacing).toBeNull();
   });
 
   it('a variable set to blanks counts as unset', () => {
@@ -145,6 +152,8 @@ describe('loadConfig', () => {
       ['POLLING_TIMEOUT_SECONDS', 'above Telegram’s limit', '60'],
       ['TELEGRAM_TIMEOUT_MS', 'below 100 ms', '5'],
       ['TELEGRAM_TIMEOUT_MS', 'not a number', '30s'],
+      ['TELEGRAM_PACING', 'neither on nor off', 'maybe'],
+      ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
       if (value !== undefined) env[name] = value;

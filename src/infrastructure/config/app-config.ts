@@ -29,6 +29,11 @@ export interface AppConfig {
   httpIdleTimeoutMs: number;
   /** `TELEGRAM_TIMEOUT_MS`: an outbound Bot API call unanswered this long is abandoned and retried (files and long polls get more). */
   telegramTimeoutMs: number;
+  /**
+   * `TELEGRAM_PACING` (`on`) and `TELEGRAM_BOT_MESSAGES_PER_SECOND` (30): messages are paced by Telegram's
+   * flood limits, each bot at this rate; `null` (`off`): not paced, only a 429 is waited out.
+   */
+  telegramPacing: { botMessagesPerSecond: number } | null;
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -116,6 +121,12 @@ class EnvReader {
     };
   }
 
+  pacing(): AppConfig['telegramPacing'] {
+    const on = this.oneOf('TELEGRAM_PACING', ['on', 'off'], 'on') === 'on';
+    const botMessagesPerSecond = this.int('TELEGRAM_BOT_MESSAGES_PER_SECOND', 30, 1, 1000);
+    return on ? { botMessagesPerSecond } : null;
+  }
+
   storage(): StorageConfig {
     const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
     if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
@@ -161,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     observability: read.observability(),
     httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
     telegramTimeoutMs: read.int('TELEGRAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    telegramPacing: read.pacing(),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
