@@ -9,6 +9,8 @@ export interface DoubleFaults {
   hangReads: boolean;
   /** Appends wait this long before they are written (`Infinity`: never). See `writeTimeoutMs` for what the client sees. */
   appendDelayMs: number;
+  /** Live subscription events reach subscribers this much later than the append that wrote them (a lagging subscription). */
+  liveDelayMs: number;
   /** The next `remaining` Streams calls answer "not leader", naming `host:port` as the leader (a follower's answer). */
   notLeader?: { host: string; port: number; remaining: number };
 }
@@ -33,7 +35,7 @@ export interface DoubleContext {
   system: SystemEvents;
   settings: DoubleSettings;
   faults: DoubleFaults;
-  /** Counts calls by kind (`append`, `batchAppend`, `read`, `subscribe`), for tests that check the path taken. */
+  /** Counts calls by kind (`append`, `batchAppend`, `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`), for tests that check the path taken. */
   calls: Map<string, number>;
   /** Aborted when the double stops: writes still waiting on their delay are dropped, as a crash would lose them. */
   stopSignal: AbortSignal;

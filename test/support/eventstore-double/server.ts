@@ -31,7 +31,7 @@ export interface EventStoreDoubleOptions extends Partial<DoubleSettings> {
  * and `stop()` / `restart()` (same port, same data, a new epoch; the id window is emptied).
  */
 export class EventStoreDouble {
-  readonly faults: DoubleFaults = { hangReads: false, appendDelayMs: 0 };
+  readonly faults: DoubleFaults = { hangReads: false, appendDelayMs: 0, liveDelayMs: 0 };
   readonly settings: DoubleSettings;
   private readonly log: EventLog;
   private readonly system: SystemEvents;
@@ -45,7 +45,7 @@ export class EventStoreDouble {
       maxAppendSize: options.maxAppendSize ?? 1024 * 1024,
       writeTimeoutMs: options.writeTimeoutMs ?? 2_000,
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
-      serverVersion: options.serverVersion ?? '23.10.0',
+      serverVersion: options.serverVersion ?? '24.10.0',
     };
     this.boundPort = options.port ?? 0;
     this.log = new EventLog(options.idWindowSize ?? 100_000);
@@ -92,7 +92,7 @@ export class EventStoreDouble {
     return Array.isArray(events) ? events : [];
   }
 
-  /** How many calls of a kind arrived: `append`, `batchAppend`, `read`, `hungRead`, `subscribe`, `serverFeatures`. */
+  /** How many calls of a kind arrived: `append`, `batchAppend`, `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`. */
   callCount(kind: string): number {
     return this.calls.get(kind) ?? 0;
   }

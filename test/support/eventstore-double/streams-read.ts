@@ -32,7 +32,7 @@ export function readHandler(context: DoubleContext): handleServerStreamingCall<R
         if (!options.hasAll()) return void call.emit('error', errors.invalidArgument('the double subscribes to $all only'));
         return subscribeToAll(context, call, options, structuredIds);
       }
-      countCall(context, 'read');
+      countCall(context, options.hasAll() ? 'readAll' : 'readStream');
       const responses = options.hasAll() ? readAll(context, options, structuredIds) : readStream(context, options, structuredIds);
       void writeAll(call, responses);
     } catch (error) {

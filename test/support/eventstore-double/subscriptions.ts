@@ -91,7 +91,12 @@ class AllSubscription {
   private goLive(): void {
     if (this.stopped) return;
     this.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
-    this.unlisten = this.context.log.onWritten((event) => this.onLive(event));
+    this.unlisten = this.context.log.onWritten((event) => {
+      const lag = this.context.faults.liveDelayMs;
+      // Equal delays keep the order: timers of the same length fire in the order they were set.
+      if (lag > 0) setTimeout(() => this.onLive(event), lag);
+      else this.onLive(event);
+    });
   }
 
   private onLive(event: StoredEvent): void {
