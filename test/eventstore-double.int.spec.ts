@@ -200,6 +200,26 @@ describe('EventStoreDB double: $all', () => {
   });
 });
 
+describe('EventStoreDB double: deadlines', () => {
+  it("drops an Append whose call's deadline passed before it was written", async () => {
+    const double = await EventStoreDouble.start({ advertiseBatchAppend: false, writeTimeoutMs: 60_000 });
+    const client = EventStoreDBClient.connectionString(double.url);
+    try {
+      double.faults.appendDelayMs = 300;
+      const s = `deadline-${randomUUID()}`;
+      await expect(client.appendToStream(s, event('Late'), { deadline: 50 })).rejects.toMatchObject({ type: 'deadline-exceeded' });
+      double.faults.appendDelayMs = 0;
+      // Written after the dropped one's delay would have ended: had it been kept, it would come first.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await client.appendToStream(s, event('Next'), { expectedRevision: 'no_stream' });
+      expect(double.storedEvents(s).map((e) => e.type)).toEqual(['Next']);
+    } finally {
+      await client.dispose();
+      await double.stop();
+    }
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
