@@ -201,6 +201,29 @@ describe('EventStoreDB double: $all', () => {
 });
 
 describe('EventStoreDB double: deadlines', () => {
+  it('leaves a read unanswered while reads hang, until the connection drops', async () => {
+    const double = await EventStoreDouble.start();
+    const client = EventStoreDBClient.connectionString(double.url);
+    try {
+      await client.appendToStream(`hang-${randomUUID()}`, event('A'));
+      double.faults.hangReads = true;
+      let received = 0;
+      const read = (async () => {
+        for await (const _ of client.readAll({ fromPosition: START })) received += 1;
+      })().then(
+        () => 'answered',
+        () => 'failed',
+      );
+      await waitFor(() => double.callCount('hungRead') === 1);
+      await double.stop();
+      expect(await read).toBe('failed');
+      expect(received).toBe(0);
+    } finally {
+      await client.dispose();
+      await double.stop();
+    }
+  });
+
   it("drops an Append whose call's deadline passed before it was written", async () => {
     const double = await EventStoreDouble.start({ advertiseBatchAppend: false, writeTimeoutMs: 60_000 });
     const client = EventStoreDBClient.connectionString(double.url);
