@@ -28,6 +28,7 @@ import {
 } from '../../application/ports/event-store.port';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
 import { backoffMs } from '../backoff';
+import { LiveFeed } from './esdb-live-feed';
 
 export interface EsdbEventStoreOptions {
   /**
@@ -118,6 +119,15 @@ const ANY_APPEND_ATTEMPTS = 8;
  * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
  *   through this instance), so it also fires for other processes' appends, but it may miss some while
  *   the subscription reconnects — it is a latency hint, exactly as the port says.
+ * - While someone listens (the event pump does), that subscription — filtered by the server, system
+ *   events excluded — also feeds `readAll`: once the server says it is caught up, `readAll` answers
+ *   from what it delivered (`esdb-live-feed.ts`) instead of reading `$all`; below what it holds, or
+ *   before it delivered this instance's own newest append, `readAll` reads as before. It resumes after
+ *   the last event it delivered when it reconnects, so what it holds stays gap-free.
+ *   WARNING: an answer from the feed lacks what another process appended and the subscription has not
+ *   delivered yet (as a read sent a moment earlier would); the delivery wakes the listeners. Servers
+ *   older than 24.2 never send "caught up", so there `readAll` always reads. Events handed out by
+ *   `readAll` are shared with the feed: never mutate one.
  * - The connection string is only ever shown with its credentials masked — except by the client
  *   library's own debug output (`DEBUG=esdb:*`), which prints it whole: never enable that in production.
  */
@@ -133,6 +143,10 @@ export class EsdbEventStore implements EventStore {
   private headMemo?: { scannedTo: bigint; head: bigint | null };
   /** Tail of each stream's queue of `'any'` appends made through this instance (see `appendAtCurrentRevision`). */
   private readonly anyAppendQueues = new Map<string, Promise<void>>();
+  /** What the live subscription delivered, from which `readAll` answers once it is caught up. */
+  private readonly feed = new LiveFeed();
+  /** Position of the newest append through this instance: `readAll` answers from the feed only once it holds it. */
+  private ownHead?: bigint;
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -287,6 +301,7 @@ export class EsdbEventStore implements EventStore {
       events.length === 1 && reported !== undefined && reported !== NO_POSITION && reported >= 0n
         ? reported
         : await this.positionOfRevision(streamId, nextExpectedRevision);
+    if (this.ownHead === undefined || position > this.ownHead) this.ownHead = position;
     this.notifyListeners();
     return { nextExpectedRevision, position };
   }
@@ -319,11 +334,15 @@ export class EsdbEventStore implements EventStore {
    * `$all` also holds system events (types or streams starting with `$`, link events) which are
    * skipped; the server's page size counts them, so this keeps reading pages until it has `maxCount`
    * events or reaches the end. A result shorter than `maxCount` therefore means "caught up", as with
-   * the SQLite adapter.
+   * the SQLite adapter — as of the read, or of the live subscription's last delivery when the answer
+   * comes from it (see the class comment).
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, maxCount } = options;
     if (!Number.isSafeInteger(maxCount) || maxCount <= 0) return [];
+    // While the live subscription is caught up, what it delivered is the answer: no read of `$all`.
+    const served = this.feed.read(after, maxCount, this.ownHead);
+    if (served) return served;
     const pageSize = Math.max(2, Math.min(maxCount + 1, MAX_READ_ALL_PAGE));
     const events: RecordedEvent[] = [];
     let cursor = after;
@@ -384,10 +403,11 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * Calls `listener` when an event may have been appended: after each append through this instance,
-   * and for every non-system event seen by one live `subscribeToAll` (from the end of `$all`, system
-   * events filtered out by the server) that all listeners share. The subscription starts with the
-   * first listener, stops with the last, and is re-opened with an exponential back-off when it fails;
-   * after a reconnect every listener is called once, since appends in the gap were not seen.
+   * and for every non-system event seen by one live `subscribeToAll` (from the head of `$all` at its
+   * first start, system events filtered out by the server) that all listeners share, and once when it
+   * is caught up. The subscription starts with the first listener, stops with the last, and is
+   * re-opened with an exponential back-off when it fails, after the last event it delivered; after a
+   * reconnect every listener is called once.
    */
   onAppended(listener: () => void): () => void {
     if (this.closed) return () => undefined;
@@ -470,10 +490,36 @@ export class EsdbEventStore implements EventStore {
     if (this.closed || this.listeners.size === 0) return;
     const generation = ++this.subscriptionGeneration;
     const current = () => generation === this.subscriptionGeneration && !this.closed;
+    this.subscriptionStart().then(
+      ({ from, fresh }) => {
+        if (!current()) return;
+        // Only the start that opens the subscription sets the feed's origin, so a superseded one cannot leave a gap.
+        if (fresh) this.feed.startAfter(from);
+        this.openSubscription(generation, from, isReconnect);
+      },
+      (error: unknown) => {
+        if (current()) this.scheduleReconnect(error);
+      },
+    );
+  }
+
+  /**
+   * Where the live subscription starts: right after the last event the previous one delivered, so the
+   * feed goes on without a gap; on a first start (`fresh`), after the current head (read from `$all`).
+   */
+  private async subscriptionStart(): Promise<{ from: bigint | null; fresh: boolean }> {
+    const resume = this.feed.resumeFrom;
+    if (resume !== undefined) return { from: resume, fresh: false };
+    return { from: await this.headPosition(), fresh: true };
+  }
+
+  private openSubscription(generation: number, from: bigint | null, isReconnect: boolean): void {
+    const current = () => generation === this.subscriptionGeneration && !this.closed;
     let subscription: AllStreamSubscription;
     try {
       subscription = this.client.subscribeToAll({
-        fromPosition: END,
+        // Exclusive of `from`: it is an event's own position (commit == prepare), never a filter checkpoint.
+        fromPosition: from === null ? START : { commit: from, prepare: from },
         resolveLinkTos: false,
         filter: excludeSystemEvents(),
       });
@@ -487,6 +533,7 @@ export class EsdbEventStore implements EventStore {
       if (failed || !current()) return;
       failed = true;
       this.subscription = undefined;
+      this.feed.down();
       void subscription.unsubscribe().catch(() => undefined);
       this.scheduleReconnect(error);
     };
@@ -498,7 +545,15 @@ export class EsdbEventStore implements EventStore {
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
       if (!current()) return;
       this.reconnectAttempt = 0;
-      if (isUserEvent(resolved)) this.notifyListeners();
+      const position = allPosition(resolved);
+      const user = isUserEvent(resolved);
+      if (position !== undefined) this.feed.deliver(position, user ? toRecordedEvent(resolved.event as EsdbRecorded, position) : undefined);
+      if (user) this.notifyListeners();
+    });
+    subscription.on('caughtUp', () => {
+      if (!current()) return;
+      this.feed.caughtUp();
+      this.notifyListeners();
     });
     subscription.on('error', (error: Error) => fail(error));
     subscription.on('end', () => fail(new Error('EventStoreDB ended the $all subscription')));
@@ -525,6 +580,7 @@ export class EsdbEventStore implements EventStore {
   private async stopSubscription(): Promise<void> {
     this.subscriptionGeneration += 1;
     this.reconnectAttempt = 0;
+    this.feed.clear();
     if (this.reconnectTimer) {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = undefined;
