@@ -40,7 +40,7 @@ describe('EventStoreDB node that never answers a read', () => {
   it('fails the start-up check after the read timeout instead of hanging', async () => {
     double.faults.hangReads = true;
     await expect(EsdbEventStore.connect(double.url, { readTimeoutMs: 300 })).rejects.toThrow(
-      /^Cannot use EventStoreDB at esdb:\/\/127\.0\.0\.1:\d+\?tls=false: .*did not answer within 300 ms/,
+      /^Cannot use EventStoreDB at esdb:\/\/127\.0\.0\.1:\d+\?tls=false: EventStoreDB did not answer a read of \$all within 300 ms/,
     );
   });
 
@@ -49,13 +49,42 @@ describe('EventStoreDB node that never answers a read', () => {
     const s = stream('hung');
     await store.appendToStream(s, [event('Before')], 'no_stream');
     double.faults.hangReads = true;
-    await expect(store.readAll({ maxCount: 10 })).rejects.toThrow(/did not answer within 300 ms/);
-    await expect(store.readStream(s)).rejects.toThrow(/did not answer within 300 ms/);
-    await expect(store.headPosition()).rejects.toThrow(/did not answer within 300 ms/);
+    await expect(store.readAll({ maxCount: 10 })).rejects.toThrow(/did not answer .* within 300 ms/);
+    await expect(store.readStream(s)).rejects.toThrow(/did not answer .* within 300 ms/);
+    await expect(store.headPosition()).rejects.toThrow(/did not answer .* within 300 ms/);
     // An append reads its predecessor first: it fails too, and nothing is written.
     await expect(store.appendToStream(s, [event('During')], 0)).rejects.toThrow(/did not answer/);
     double.faults.hangReads = false;
     expect((await store.readStream(s)).map((e) => e.type)).toEqual(['Before']);
+  });
+});
+
+describe('EventStoreDB node that never confirms the live subscription', () => {
+  it('reports it after the read timeout and re-opens it, so appends wake the app again once the node answers', async () => {
+    const errors: string[] = [];
+    const store = await open({
+      readTimeoutMs: 300,
+      reconnectDelayMs: { initial: 20, max: 100 },
+      onSubscriptionError: (error) => errors.push(String(error)),
+    });
+    const s = stream('unconfirmed');
+    let wakes = 0;
+    store.onAppended(() => (wakes += 1));
+    await store.appendToStream(s, [event('Before')], 'no_stream');
+    // The node comes back from a crash answering no read: the re-opened subscription is never confirmed.
+    double.faults.hangReads = true;
+    await double.restart();
+    await waitUntil(() => errors.some((e) => /did not answer the \$all subscription's confirmation within 300 ms/.test(e)));
+    double.faults.hangReads = false;
+    const other = await open();
+    const wakesBefore = wakes;
+    // Appended by another store, so only the live subscription can wake this one; it may still be
+    // waiting for its next reconnect, so keep appending until it does.
+    for (let revision = 0; wakes === wakesBefore && revision < 100; revision++) {
+      await other.appendToStream(s, [event(`After${revision}`)], revision);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(wakes).toBeGreaterThan(wakesBefore);
   });
 });
 

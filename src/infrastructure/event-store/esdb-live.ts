@@ -116,7 +116,10 @@ export class EsdbLiveSubscription {
     let failed = false;
     // The client subscribes without a deadline too: a node that never confirms would leave the feed down for good.
     const { confirmTimeoutMs } = this.options;
-    const unconfirmed = setTimeout(() => fail(new EventStoreReadTimeoutError(confirmTimeoutMs, 'the $all subscription')), confirmTimeoutMs);
+    const unconfirmed = setTimeout(
+      () => fail(new EventStoreReadTimeoutError(confirmTimeoutMs, "the $all subscription's confirmation")),
+      confirmTimeoutMs,
+    );
     unconfirmed.unref();
     const fail = (error: unknown) => {
       clearTimeout(unconfirmed);

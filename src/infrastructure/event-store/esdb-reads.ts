@@ -18,7 +18,7 @@ export class EventStoreReadTimeoutError extends Error {
     readonly timeoutMs: number,
     what: string,
   ) {
-    super(`EventStoreDB did not answer within ${timeoutMs} ms (EVENTSTORE_READ_TIMEOUT_MS) to a read of ${what}`);
+    super(`EventStoreDB did not answer ${what} within ${timeoutMs} ms (EVENTSTORE_READ_TIMEOUT_MS)`);
     this.name = 'EventStoreReadTimeoutError';
   }
 }
@@ -62,7 +62,7 @@ export class EsdbReads {
     direction: Direction,
     maxCount?: number,
   ): Promise<EsdbRecorded[]> {
-    const what = `stream ${streamId}`;
+    const what = `a read of stream ${streamId}`;
     try {
       const resolved = await this.drain<ResolvedEvent>(what, () =>
         this.client.readStream(streamId, {
@@ -95,7 +95,7 @@ export class EsdbReads {
     timeoutMs = this.timeoutMs,
   ): Promise<AllStreamResolvedEvent[]> {
     return this.drain<AllStreamResolvedEvent>(
-      '$all',
+      'a read of $all',
       () => this.client.readAll({ fromPosition, direction, maxCount, resolveLinkTos: false }),
       timeoutMs,
     );
