@@ -104,8 +104,10 @@ const MAX_READ_ALL_PAGE = 4096;
  *   `readTimeoutMs` (`EVENTSTORE_READ_TIMEOUT_MS`, 10 s): the client itself sends reads with no deadline.
  *   A read past it fails with `EventStoreReadTimeoutError` (the event pump retries it); reads still in
  *   flight when `close()` runs fail with `EventStoreClosedError`. Never an empty or partial answer.
- *   WARNING: appends keep the client's own deadline (10 s, `defaultDeadline` in the connection string)
- *   and, like any timed-out write, may still land after failing; their ids make the retry idempotent.
+ *   WARNING: appends are not bounded here. Over `Append` the client's own deadline applies (10 s,
+ *   `defaultDeadline` in the connection string); over `BatchAppend` that deadline is only sent to the
+ *   server, which answers "timed out" past it — a node that never answers at all holds the append.
+ *   A timed-out append may still land; its ids make the retry at the same expected revision idempotent.
  * - A call answered "not leader" (a cluster follower) is retried, with a back-off, on the leader the
  *   answer names (`retryOnNotLeader`). A stream deleted for good (tombstoned by another tool) fails
  *   reads and appends with `StreamDeletedError`.
