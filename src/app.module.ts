@@ -132,8 +132,10 @@ const COMMAND_HANDLERS = [
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
-export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+export async function openEventStore(
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+): Promise<EventStore> {
+  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 

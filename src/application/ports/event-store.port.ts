@@ -131,6 +131,17 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * The stream was deleted for good (an EventStoreDB tombstone, which only another tool can write: this
+ * project never deletes streams). It can be neither read nor appended to again; an operator must look.
+ */
+export class StreamDeletedError extends Error {
+  constructor(readonly streamId: string) {
+    super(`Event stream ${streamId} was deleted for good (tombstoned) in the event store: it can be neither read nor appended to again`);
+    this.name = 'StreamDeletedError';
+  }
+}
+
 /** An append reused some event ids but not as the same batch at the same place: a programming error. */
 export class DuplicateEventIdError extends Error {
   constructor(

@@ -7,6 +7,8 @@ export interface AppConfig {
   publicUrl: string | null;
   port: number;
   eventStoreUrl: string | null;
+  /** `EVENTSTORE_READ_TIMEOUT_MS`: an EventStoreDB read unanswered this long fails (and is retried); the client sets none itself. */
+  eventStoreReadTimeoutMs: number;
   databaseUrl: string | null;
   dataDir: string;
   tokenEncryptionKey: string | null;
@@ -60,7 +62,8 @@ export class ConfigError extends Error {
 }
 
 /** What a process that only reads or maintains the stores (the CLI) needs: no bot token, no HTTP. */
-export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'>;
+export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'> &
+  Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>;
 
 /** Reads one environment and collects every problem, so all of them are reported together. */
 class EnvReader {
@@ -127,13 +130,14 @@ class EnvReader {
     return on ? { botMessagesPerSecond } : null;
   }
 
-  storage(): StorageConfig {
+  storage(): Required<StorageConfig> {
     const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
     if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
       this.problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
     }
     return {
       eventStoreUrl: this.url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
+      eventStoreReadTimeoutMs: this.int('EVENTSTORE_READ_TIMEOUT_MS', 10_000, 100, 600_000),
       databaseUrl: this.url('DATABASE_URL', ['mysql:']),
       dataDir: resolve(this.text('DATA_DIR') ?? './data'),
       tokenEncryptionKey,

@@ -35,7 +35,7 @@ export interface DoubleContext {
   system: SystemEvents;
   settings: DoubleSettings;
   faults: DoubleFaults;
-  /** Counts calls by kind (`append`, `batchAppend`, `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`), for tests that check the path taken. */
+  /** Counts calls by kind (`append`, `batchAppend`, `batch` (a complete batch received over BatchAppend), `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`), for tests that check the path taken. */
   calls: Map<string, number>;
   /** Aborted when the double stops: writes still waiting on their delay are dropped, as a crash would lose them. */
   stopSignal: AbortSignal;

@@ -92,7 +92,7 @@ export class EventStoreDouble {
     return Array.isArray(events) ? events : [];
   }
 
-  /** How many calls of a kind arrived: `append`, `batchAppend`, `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`. */
+  /** How many calls of a kind arrived: `append`, `batchAppend`, `batch` (a complete batch received over BatchAppend), `readStream`, `readAll`, `hungRead`, `subscribe`, `serverFeatures`. */
   callCount(kind: string): number {
     return this.calls.get(kind) ?? 0;
   }

@@ -177,6 +177,7 @@ export function batchAppendHandler(context: DoubleContext): handleBidiStreamingC
       }
       if (!request.getIsFinal()) return;
       pending.delete(key);
+      countCall(context, 'batch');
       const leader = notLeaderFault(context);
       // The server fails the whole call when a batch meets a follower, not just that batch.
       if (leader) return void call.emit('error', leader);
