@@ -53,7 +53,7 @@ import { UnknownCommandHandler } from './application/unknown-command/unknown-com
 import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
-import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './infrastructure/reactors/reactor-attempts.store';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
@@ -66,6 +66,7 @@ import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
+import { telegramPacing } from './infrastructure/telegram/outbound-pacing';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
 import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
@@ -133,8 +134,10 @@ const COMMAND_HANDLERS = [
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
-export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+export async function openEventStore(
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+): Promise<EventStore> {
+  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
@@ -180,6 +183,10 @@ export class AppModule {
               config.telegramApiRoot,
               (method, status) => metrics.telegramCalls.inc({ method, status }),
               config.telegramTimeoutMs,
+              config.telegramPacing &&
+                telegramPacing(config.telegramPacing.botMessagesPerSecond, (scope) =>
+                  metrics.telegramPacedCalls.inc({ waited_for: scope }),
+                ),
             ),
           inject: [AppMetrics],
         },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
-import { ReactorAttemptsFile } from '../src/infrastructure/reactors/reactor-attempts.store';
+import { ReactorAttemptsFile } from '../src/processing/reactor-attempts.store';
 import { ReactorRunner, ReactorRunnerOptions } from '../src/infrastructure/reactors/reactor-runner';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { Cleanups } from './support/cleanups';

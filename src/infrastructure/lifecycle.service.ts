@@ -9,7 +9,7 @@ import { MASTER_COMMANDS } from '../application/help/master-commands';
 import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
 import { SqliteContentVault } from './crypto/sqlite-content-vault';
-import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './reactors/reactor-attempts.store';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from '../processing/reactor-attempts.store';
 import { ReactorRunner } from './reactors/reactor-runner';
 import { Scheduler } from './scheduling/scheduler';
 import { INSTANCE_LOCKS, Preflight } from './startup/preflight';

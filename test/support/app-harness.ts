@@ -71,6 +71,10 @@ export class AppHarness {
       DATA_DIR: this.dataDir,
       TOKEN_ENCRYPTION_KEY: this.tokenKey,
       POLLING_TIMEOUT_SECONDS: '1',
+      // The fake has no flood limits until a test switches them on; a test that does (or that is about
+      // 429s) starts the app with TELEGRAM_PACING=on, the production default. Pacing everywhere would hold
+      // every test's master chat to Telegram's one message a second.
+      TELEGRAM_PACING: 'off',
       ...(mode === 'webhook' ? { PUBLIC_URL: this.baseUrl } : {}),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
       ...this.options.env,

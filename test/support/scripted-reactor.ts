@@ -17,7 +17,7 @@ interface Hold {
  */
 export class ScriptedReactor implements Reactor {
   readonly name = 'scripted';
-  readonly handles = new Set([POKED]);
+  readonly handles = [POKED];
   readonly started: string[] = [];
   readonly finished: string[] = [];
   readonly finishedPositions = new Set<bigint>();

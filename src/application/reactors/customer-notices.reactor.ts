@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ClientBotHealth } from '../client-bot-health/client-bot-health';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isSettledFailure, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
 
-type Who = ConversationEventOf<'CustomerStarted'>['data'];
+type Handled = ConversationEventOf<'CustomerStarted' | 'CustomerThrottled'>;
 
 /** A greeting for a /start older than this is pointless (the customer has moved on). */
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -22,9 +22,9 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
  * finish not) greets again, unmarked.
  */
 @Injectable()
-export class CustomerNoticesReactor implements Reactor {
+export class CustomerNoticesReactor implements Reactor<Handled> {
   readonly name = 'customer-notices';
-  readonly handles = new Set(['CustomerStarted', 'CustomerThrottled']);
+  readonly handles: TypesOf<Handled> = ['CustomerStarted', 'CustomerThrottled'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('CustomerNotices');
 
@@ -35,13 +35,13 @@ export class CustomerNoticesReactor implements Reactor {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `chat:${String(event.data.botId)}:${String(event.data.customerId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `chat:${event.data.botId}:${event.data.customerId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent<Handled>): Promise<void> {
     if (Date.now() - event.recordedAt.getTime() > STALE_AFTER_MS) return;
-    const { botId, customerId } = event.data as unknown as Who;
+    const { botId, customerId } = event.data;
     const api = await this.bots.client(botId, event.position);
     if (!api) return;
     try {

@@ -8,7 +8,7 @@ import { ContentSender, FileTooBigError, SendResult } from '../media/content-sen
 import { megabytes } from '../media/file-too-big.error';
 import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
@@ -18,6 +18,7 @@ import { relayButtons } from './relay-buttons';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
+type Handled = ConversationEventOf<'CustomerMessageReceived' | 'CustomerMessageEdited'>;
 
 /** What recording a relay outcome needs: the conversation, and the event that caused it. */
 export interface RelayJob {
@@ -40,9 +41,9 @@ export interface RelayJob {
  * (`run.repeat`) may follow a copy already in the master's chat: it is marked as sent again.
  */
 @Injectable()
-export class RelayReactor implements Reactor {
+export class RelayReactor implements Reactor<Handled> {
   readonly name = 'relay';
-  readonly handles = new Set(['CustomerMessageReceived', 'CustomerMessageEdited']);
+  readonly handles: TypesOf<Handled> = ['CustomerMessageReceived', 'CustomerMessageEdited'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('Relay');
   private readonly albums: AlbumRelay;
@@ -58,15 +59,14 @@ export class RelayReactor implements Reactor {
     this.edits = new EditRelay(aggregates, sender, vault);
   }
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(event: RecordedEvent, run: ReactionRun = { repeat: false }): Promise<void> {
+  async react(event: RecordedEvent<Handled>, run: ReactionRun = { repeat: false }): Promise<void> {
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-    if (event.type === 'CustomerMessageEdited')
-      return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
-    const data = event.data as unknown as Received;
+    if (event.type === 'CustomerMessageEdited') return this.edits.relay(event.data, origin);
+    const { data } = event;
     const job: RelayJob = {
       data,
       stream: conversationStreamId(data.botId, data.customerId),

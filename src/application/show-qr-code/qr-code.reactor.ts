@@ -3,13 +3,13 @@ import QRCode from 'qrcode';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { texts } from '../reactors/texts';
 
-type QrCodeRequested = MasterUserEventOf<'QrCodeRequested'>['data'];
+type Handled = MasterUserEventOf<'QrCodeRequested'>;
 
 /** The client bot's t.me link, with the deep-link start parameter when one was given (M4). */
 export const clientBotLink = (username: string, startParameter: string | null): string =>
@@ -20,9 +20,9 @@ export const clientBotLink = (username: string, startParameter: string | null): 
  * Nothing secret is in it, and regenerating it after a crash gives the same picture.
  */
 @Injectable()
-export class QrCodeReactor implements Reactor {
+export class QrCodeReactor implements Reactor<Handled> {
   readonly name = 'qr-code';
-  readonly handles = new Set(['QrCodeRequested']);
+  readonly handles: TypesOf<Handled> = ['QrCodeRequested'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('QrCode');
 
@@ -31,12 +31,12 @@ export class QrCodeReactor implements Reactor {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
-    const { masterId, username, startParameter } = event.data as unknown as QrCodeRequested;
+  async react(event: RecordedEvent<Handled>): Promise<void> {
+    const { masterId, username, startParameter } = event.data;
     const parameter = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
     const link = clientBotLink(username, parameter);
     const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });

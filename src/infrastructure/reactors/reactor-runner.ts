@@ -3,13 +3,13 @@ import { DataSource } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { Reactor } from '../../application/reactors/reactor';
 import { BotToken } from '../../domain/client-bot/bot-token';
-import { EventPump } from '../event-store/event-pump';
-import { PumpSubscription } from '../event-store/pump-subscription';
-import { ConsumerProgress } from '../observability/consumer-progress';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
-import { ReactorAttempts, ReactorAttemptsFile } from './reactor-attempts.store';
-import { ReactorCheckpointStore } from './reactor-checkpoint.store';
+import { ReactorCheckpointStore } from '../../processing/reactor-checkpoint.store';
+import { ReactorAttempts, ReactorAttemptsFile } from '../../processing/reactor-attempts.store';
 
 export interface ReactorRunnerOptions {
   /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */
@@ -94,6 +94,8 @@ export class ReactorRunner {
   private savedAt = 0;
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
+  /** `reactor.handles` as a set: the filter that lets a typed reactor see only its own event types. */
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     private readonly reactor: Reactor,
@@ -107,6 +109,7 @@ export class ReactorRunner {
     this.attempts = reactor.recordsAttempts ? options.attempts?.of(this.checkpointName) : undefined;
     this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
     this.progress.longRunning = reactor.longRunning ?? false;
+    this.handled = new Set(reactor.handles);
   }
 
   async start(): Promise<void> {
@@ -165,7 +168,7 @@ export class ReactorRunner {
       if (this.stopping) return;
       if (this.readThrough !== null && event.position <= this.readThrough) continue;
       // The pump hands events upcast: an upcaster may rename a type, and the reactor only knows current names.
-      if (!this.reactor.handles.has(event.type)) {
+      if (!this.handled.has(event.type)) {
         this.frontier.skip(event.position);
         this.skippedSinceSaved += 1;
       } else if (this.finishedBefore.delete(event.position)) {
