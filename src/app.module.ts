@@ -46,12 +46,14 @@ import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
 import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
+import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
 import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
@@ -173,6 +175,7 @@ export class AppModule {
           useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
           inject: [MASTER_KEY],
         },
+        { provide: REACTOR_ATTEMPTS, useFactory: () => new ReactorAttemptsFile(join(config.dataDir, 'reactor-attempts.sqlite')) },
         {
           provide: TELEGRAM,
           useFactory: (metrics: AppMetrics) =>
@@ -197,6 +200,7 @@ export class AppModule {
         ReplyTargetIndex,
         { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+        RelayedCopyTargets,
         ContentSender,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },

@@ -7,7 +7,8 @@ import { masterStreamId, RejectionReason } from '../../domain/master-user/master
 import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory, REPLY_TARGETS, ReplyTargetLookup } from '../ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
 import { BanCustomerCommand, UnbanCustomerCommand } from './ban-customer.command';
 
 type Profile = { firstName: string; lastName?: string; username?: string };
@@ -32,13 +33,13 @@ async function refuse(aggregates: AggregateStore, masterId: number, command: str
 export class BanCustomerHandler implements ICommandHandler<BanCustomerCommand> {
   constructor(
     private readonly aggregates: AggregateStore,
-    @Inject(REPLY_TARGETS) private readonly targets: ReplyTargetLookup,
+    private readonly targets: RelayedCopyTargets,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  async execute({ origin, masterId, relayedMessageId }: BanCustomerCommand) {
+  async execute({ origin, masterId, relayedMessageId, relayedFrom }: BanCustomerCommand) {
     if (relayedMessageId === null) return refuse(this.aggregates, masterId, '/ban', 'ban_needs_reply', origin);
-    const target = await this.targets.find(masterId, relayedMessageId);
+    const target = await this.targets.find(masterId, relayedMessageId, relayedFrom);
     if (!target) return refuse(this.aggregates, masterId, '/ban', 'reply_target_unknown', origin);
     const { botId, customerId } = target;
     const stream = conversationStreamId(botId, customerId);

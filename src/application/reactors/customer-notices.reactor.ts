@@ -18,12 +18,14 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
  * What a client bot itself says to a customer: the master's greeting on /start (C1, M9) and the one
  * anti-flood notice (C5). A 401 on the client bot marks it broken.
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may greet twice.
+ * WARNING: at-least-once with no recorded outcome: a crash while a greeting is in flight (attempt recorded,
+ * finish not) greets again, unmarked.
  */
 @Injectable()
 export class CustomerNoticesReactor implements Reactor<Handled> {
   readonly name = 'customer-notices';
   readonly handles: TypesOf<Handled> = ['CustomerStarted', 'CustomerThrottled'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('CustomerNotices');
 
   constructor(

@@ -23,6 +23,7 @@ type Handled = MasterUserEventOf<'ReplySent'>;
 export class DeliveryReactor implements Reactor<Handled> {
   readonly name = 'delivery';
   readonly handles: TypesOf<Handled> = ['ReplySent'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
 
   constructor(

@@ -40,7 +40,8 @@ type Handled =
  * help, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
  * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
  *
- * WARNING: notices are at-least-once with no recorded outcome: a crash mid-batch may repeat one.
+ * WARNING: notices are at-least-once with no recorded outcome: a crash while a notice is in flight
+ * (attempt recorded, finish not) sends it again, unmarked.
  */
 @Injectable()
 export class MasterNotifierReactor implements Reactor<Handled> {
@@ -64,6 +65,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'CustomerUnbanned',
     'CustomerStarted',
   ];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('MasterNotifier');
 
   constructor(

@@ -18,7 +18,8 @@ export const REACTORS = Symbol('REACTORS');
  *
  * WARNING: delivery is at-least-once. A reactor that must not repeat an effect checks the recorded
  * outcome before acting (relay and delivery do); a crash between the Telegram call and recording its
- * outcome can still repeat that one call.
+ * outcome can still repeat that one call. A reactor whose repeats a user would see sets
+ * `recordsAttempts`: then a crash repeats only the reactions that were in flight, and says so (`ReactionRun`).
  */
 export interface Reactor<E extends EventShape = AnyEvent> {
   readonly name: string;
@@ -27,6 +28,13 @@ export interface Reactor<E extends EventShape = AnyEvent> {
    * skips every other event. `key` and `react` therefore see only `E`, narrowed by `type` in a switch.
    */
   readonly handles: TypesOf<E>;
+  /**
+   * Its effect is something a user would see twice (a message). The runner then durably records "attempt
+   * started" before `react` and "finished" right after it, so after a crash only the reactions in flight
+   * (started, not finished) run again — each told so by `ReactionRun.repeat` — instead of every one
+   * above the checkpoint. Costs two small writes per reaction (see docs/architecture.md).
+   */
+  readonly recordsAttempts?: boolean;
   /** `react` may legitimately run for minutes (a paced broadcast, in its own lane): readiness does not call it stuck, only failing. */
   readonly longRunning?: boolean;
   /**
@@ -34,5 +42,14 @@ export interface Reactor<E extends EventShape = AnyEvent> {
    * concurrently and independently. Use the chat the effect goes to (`master:<id>`, `chat:<bot>:<customer>`).
    */
   key(event: RecordedEvent<E>): string;
-  react(event: RecordedEvent<E>): Promise<void>;
+  react(event: RecordedEvent<E>, run?: ReactionRun): Promise<void>;
+}
+
+/** What the runner knows about this reaction (only for reactors that record attempts). */
+export interface ReactionRun {
+  /**
+   * An earlier run started and never finished: the process died (or stopped waiting) while it was in
+   * flight, so its effect may already be visible. A retry within one process is not a repeat.
+   */
+  repeat: boolean;
 }

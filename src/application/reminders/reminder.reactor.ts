@@ -25,12 +25,14 @@ type Handled = MasterUserEventOf<'RemindersConfigured'> | Issued;
  * sending), but one whose message got an answer meanwhile is dropped. The customer's name is read from
  * the sealed relay content; once the conversation's key is erased the reminder says "a customer".
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may send a reminder twice.
+ * WARNING: at-least-once with no recorded outcome: a crash while a reminder is in flight (attempt recorded,
+ * finish not) sends it again, unmarked.
  */
 @Injectable()
 export class ReminderReactor implements Reactor<Handled> {
   readonly name = 'reminders';
   readonly handles: TypesOf<Handled> = ['RemindersConfigured', 'ReminderIssued'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Reminders');
 
   constructor(

@@ -23,6 +23,7 @@ export const clientBotLink = (username: string, startParameter: string | null): 
 export class QrCodeReactor implements Reactor<Handled> {
   readonly name = 'qr-code';
   readonly handles: TypesOf<Handled> = ['QrCodeRequested'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('QrCode');
 
   constructor(

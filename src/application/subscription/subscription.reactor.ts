@@ -50,13 +50,14 @@ export class CheckoutAnswerReactor implements Reactor<CheckoutAnswered> {
  * activation (and which paused bots resumed), the cancelled renewal — which is also cancelled at
  * Telegram, so the master is not charged again — and the return to Free.
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may send a notice (or an invoice
- * link) twice. Cancelling the renewal at Telegram is idempotent and never stale-skipped.
+ * WARNING: at-least-once with no recorded outcome: a crash while a notice (or an invoice link) is in
+ * flight sends it again. Cancelling the renewal at Telegram is idempotent and never stale-skipped.
  */
 @Injectable()
 export class SubscriptionReactor implements Reactor<SubscriptionNotice> {
   readonly name = 'subscription';
   readonly handles: TypesOf<SubscriptionNotice> = ['SubscriptionOffered', 'ProActivated', 'ProRenewalCancelled', 'ProExpired'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Subscription');
 
   constructor(
