@@ -38,6 +38,9 @@ function sealedIn(events: RecordedEvent[]): Sealed[] {
   return found;
 }
 
+/** The app's storage settings (embedded files, or its EventStoreDB and MariaDB database in the e2e-production project). */
+const storageOf = (h: AppHarness) => ({ dataDir: h.dataDir, eventStoreUrl: h.config.eventStoreUrl, databaseUrl: h.config.databaseUrl });
+
 describe("privacy erase: a customer's content crypto-shredded while the app runs", () => {
   let h: AppHarness;
   let master: FakeUser;
@@ -87,8 +90,8 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     await customerWrites(h, bot, eve, master, 'Is the blue teapot still in stock?');
     await eventually(async () => (await cachedUploads()).length > 0, "the photo's upload in the media cache");
 
-    // What the operator's CLI process opens: its own event store, vault and read models on the same files.
-    erasure = await openCustomerErasure({ dataDir: h.dataDir, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: h.tokenKey });
+    // What the operator's CLI process opens: its own event store, vault and read models on the app's storage.
+    erasure = await openCustomerErasure({ ...storageOf(h), tokenEncryptionKey: h.tokenKey });
   });
 
   afterAll(async () => {
@@ -122,7 +125,7 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
   it('never generates a master key: without TOKEN_ENCRYPTION_KEY it opens, lists and writes no key file', async () => {
     const keyFile = join(h.dataDir, 'token-encryption.key');
     expect(existsSync(keyFile)).toBe(false); // the app got its key from TOKEN_ENCRYPTION_KEY
-    const keyless = await openCustomerErasure({ dataDir: h.dataDir, eventStoreUrl: null, databaseUrl: null, tokenEncryptionKey: null });
+    const keyless = await openCustomerErasure({ ...storageOf(h), tokenEncryptionKey: null });
     try {
       expect(await keyless.service.conversationsOf({ customerId: bob.id })).toEqual([bobsStream()]);
     } finally {
