@@ -261,6 +261,12 @@ describe("privacy erase: a customer's content crypto-shredded while the app runs
     const carolsSealed = sealedIn(await appStore().readStream(carolsStream));
     expect(carolsSealed.length).toBeGreaterThan(0);
     expect(carolsSealed.every((s) => appVault().open(s) !== null)).toBe(true); // the app has the key cached
+    // Once her key is gone, a re-run finds her conversation through the customers read model only, which an
+    // operator's later run finds up to date; here it runs at once, so it waits for it (MariaDB lags more).
+    await eventually(
+      async () => (await readModels().query<unknown[]>('SELECT 1 FROM customers WHERE customer_id = ?', [carol.id])).length > 0,
+      'Carol in the customers read model',
+    );
 
     // The CLI's process deletes the key, then dies: no CustomerContentErased is recorded.
     expect(erasure.vault.erase(conversationId(bot.id, carol.id))).toBe(true);
