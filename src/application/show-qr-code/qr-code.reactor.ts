@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
@@ -8,6 +7,7 @@ import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { texts } from '../reactors/texts';
+import { renderQrPng } from './qr-png';
 
 type Handled = MasterUserEventOf<'QrCodeRequested'>;
 
@@ -16,7 +16,7 @@ export const clientBotLink = (username: string, startParameter: string | null): 
   `https://t.me/${username}${startParameter ? `?start=${startParameter}` : ''}`;
 
 /**
- * M4: renders the QR code of a client bot's link as a PNG (with `qrcode`) and sends it to the master.
+ * M4: renders the QR code of a client bot's link as a PNG (`renderQrPng`) and sends it to the master.
  * Nothing secret is in it, and regenerating it after a crash gives the same picture.
  */
 @Injectable()
@@ -39,7 +39,7 @@ export class QrCodeReactor implements Reactor<Handled> {
     const { masterId, username, startParameter } = event.data;
     const parameter = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
     const link = clientBotLink(username, parameter);
-    const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
+    const png = await renderQrPng(link);
     try {
       await this.bots
         .master()
