@@ -9,6 +9,7 @@ import { ConsumerProgress } from '../../processing/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
 import { ReactorCheckpointStore } from '../../processing/reactor-checkpoint.store';
+import { Fence } from '../../processing/leases/lease-keeper';
 
 export interface ReactorRunnerOptions {
   /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */
@@ -19,6 +20,8 @@ export interface ReactorRunnerOptions {
   retryDelayMs?: (attempt: number) => number;
   /** How often, at most, an idle reactor saves a checkpoint moved only by events it had nothing to do for. */
   skippedSaveIntervalMs?: number;
+  /** With replicas: the lease check every checkpoint write makes (a refused write stops this runner's lease). */
+  fence?: Fence;
 }
 
 /**
@@ -89,7 +92,7 @@ export class ReactorRunner {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
-    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
+    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName, options.fence);
     this.progress.longRunning = reactor.longRunning ?? false;
     this.handled = new Set(reactor.handles);
   }
