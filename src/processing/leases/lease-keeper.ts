@@ -39,6 +39,27 @@ export const LEASE_TIMINGS: LeaseTimings = { renewEveryMs: 3000, ttlMs: 10_000, 
 /** A replica's identity in `processor_leases.owner`: where to look (host, pid) and unique across restarts. */
 export const replicaId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
+/**
+ * Owners on this host (same hostname) whose process is gone: their leases need not run out. A container
+ * restarted in place keeps its hostname and often its pid (1): an owner with our pid but another id is
+ * our previous life. A pid alive under another process (reused) merely makes us wait for the TTL.
+ */
+export function deadOnThisHost(owners: string[], self: string): string[] {
+  const host = `${hostname()}:`;
+  return owners.filter((owner) => {
+    if (owner === self || !owner.startsWith(host)) return false;
+    const pid = Number(owner.slice(host.length).split(':')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    if (pid === process.pid) return true;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as { code?: string }).code === 'ESRCH';
+    }
+  });
+}
+
 interface Holding {
   lease: HeldLease;
   renewedAt: number;
@@ -61,6 +82,8 @@ export class LeaseKeeper {
   private timer?: NodeJS.Timeout;
   private tick: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Owners on this host found dead at start (see deadOnThisHost): their leases are taken without waiting. */
+  private deadOwners: string[] = [];
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -76,12 +99,29 @@ export class LeaseKeeper {
 
   /** Tries every lease now, then keeps them every `renewEveryMs`. */
   async start(): Promise<void> {
+    this.deadOwners = await this.store
+      .ownersLike(`${hostname()}:`)
+      .then((owners) => deadOnThisHost(owners, this.owner))
+      .catch(() => []);
+    if (this.deadOwners.length > 0)
+      this.logger.log(`taking over at once from replicas of this host that died: ${this.deadOwners.join(', ')}`);
     await this.runTick();
+  }
+
+  /** Tries the leases now (a work was just added), without waiting for the next renewal. */
+  async refresh(): Promise<void> {
+    this.tick = this.tick.then(() => this.keepAll());
+    await this.tick;
   }
 
   /** The leases this replica holds now (its processors running here). */
   owned(): string[] {
     return [...this.held.keys()].sort();
+  }
+
+  /** Every lease this replica competes for. */
+  names(): string[] {
+    return this.works.map((w) => w.name);
   }
 
   isOwned(name: string): boolean {
@@ -136,18 +176,20 @@ export class LeaseKeeper {
   }
 
   private async keepAll(): Promise<void> {
+    const taken: string[] = [];
     for (const work of this.works) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       const holding = this.held.get(work.name);
       try {
         if (holding) await this.renew(work, holding);
-        else await this.take(work);
+        else if (await this.take(work)) taken.push(work.name);
       } catch (error) {
         this.logger.warn(`lease ${work.name}: ${String(error)}`);
         if (holding && Date.now() - holding.renewedAt >= this.timings.demoteAfterMs)
           await this.lose(work.name, `not renewed for ${this.timings.demoteAfterMs / 1000} s`);
       }
     }
+    if (taken.length > 0) this.logger.log(`replica ${this.owner} now runs ${taken.join(', ')}`);
   }
 
   private async renew(work: LeasedWork, holding: Holding): Promise<void> {
@@ -155,9 +197,10 @@ export class LeaseKeeper {
     else await this.lose(work.name, 'another replica took it');
   }
 
-  private async take(work: LeasedWork): Promise<void> {
-    const lease = await this.store.acquire(work.name, this.owner);
-    if (!lease) return;
+  /** `true` when it took the lease and started the work. */
+  private async take(work: LeasedWork): Promise<boolean> {
+    const lease = await this.store.acquire(work.name, this.owner, this.deadOwners);
+    if (!lease) return false;
     this.held.set(work.name, { lease, renewedAt: Date.now() });
     try {
       await work.start(lease);
@@ -166,8 +209,8 @@ export class LeaseKeeper {
       await this.store.release(lease).catch(() => undefined);
       throw error;
     }
-    this.logger.log(`now running ${work.name} (fencing token ${lease.fencingToken})`);
     this.changed();
+    return true;
   }
 
   private async lose(name: string, why: string): Promise<void> {

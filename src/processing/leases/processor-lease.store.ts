@@ -39,16 +39,19 @@ export class ProcessorLeaseStore {
     if (dialectOf(dataSource) !== 'mysql') throw new Error('processor leases need a MySQL/MariaDB read-model database');
   }
 
-  /** Takes `name` if nobody holds it or its holder's lease has expired; `undefined` when another replica holds it. */
-  async acquire(name: string, owner: string): Promise<HeldLease | undefined> {
+  /**
+   * Takes `name` if nobody holds it, its holder's lease has expired, or its holder is one of `deadOwners`
+   * (known dead: see LeaseKeeper); `undefined` when another replica holds it.
+   */
+  async acquire(name: string, owner: string, deadOwners: readonly string[] = []): Promise<HeldLease | undefined> {
     await this.dataSource.query('INSERT IGNORE INTO processor_leases (name, owner, fencing_token, expires_at) VALUES (?, ?, 0, NOW(3))', [
       name,
       NOBODY,
     ]);
     const taken: unknown = await this.dataSource.query(
       `UPDATE processor_leases SET owner = ?, fencing_token = fencing_token + 1, expires_at = NOW(3) + INTERVAL ? MICROSECOND
-       WHERE name = ? AND (owner = ? OR expires_at <= NOW(3))`,
-      [owner, this.ttlMs * 1000, name, NOBODY],
+       WHERE name = ? AND (owner IN (?) OR expires_at <= NOW(3))`,
+      [owner, this.ttlMs * 1000, name, [NOBODY, ...deadOwners]],
     );
     if (affected(taken) !== 1) return undefined;
     const rows: { owner: string; fencing_token: string }[] = await this.dataSource.query(
@@ -90,6 +93,14 @@ export class ProcessorLeaseStore {
     const row = rows[0];
     if (!row || row.owner !== lease.owner || BigInt(row.fencing_token) !== lease.fencingToken)
       throw new LeaseLostError(lease.name, row?.owner ? 'another replica holds it now' : 'it was released');
+  }
+
+  /** The owners of leases whose name starts with `prefix` (a host's replicas, to tell which of them died). */
+  async ownersLike(prefix: string): Promise<string[]> {
+    const rows: { owner: string }[] = await this.dataSource.query('SELECT DISTINCT owner FROM processor_leases WHERE owner LIKE ?', [
+      `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    ]);
+    return rows.map((r) => r.owner);
   }
 
   /** Every lease row, for the operator (`owner` empty: nobody holds it). */
