@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
-import { LeaseKeeper, LeasedWork } from '../src/processing/leases/lease-keeper';
+import { deadOnThisHost, LeaseKeeper, LeasedWork } from '../src/processing/leases/lease-keeper';
 import { HeldLease, LeaseLostError, ProcessorLeaseStore } from '../src/processing/leases/processor-lease.store';
 import { ReactorCheckpointStore } from '../src/processing/reactor-checkpoint.store';
 import { openReadModels } from '../src/projections/read-model.datasource';
@@ -74,6 +75,18 @@ describe('processor leases: one replica runs each processor, and a stale one can
 
     await expect(fenced.write(15n, [])).rejects.toBeInstanceOf(LeaseLostError);
     expect(await new ReactorCheckpointStore(replicaB, 'reactor:relay').read()).toEqual({ position: 20n, finished: new Set() });
+  });
+
+  it('a replica restarted in place takes back at once the leases its previous, dead process held', async () => {
+    const before = `${hostname()}:${process.pid}:0ld1d`;
+    const now = `${hostname()}:${process.pid}:n3w1d`;
+    await new ProcessorLeaseStore(replicaA, 10_000).acquire('reactor:relay', before);
+    const store = new ProcessorLeaseStore(replicaB, 10_000);
+    expect(await store.acquire('reactor:relay', now)).toBeUndefined();
+
+    const dead = deadOnThisHost(await store.ownersLike(`${hostname()}:`), now);
+    expect(dead).toEqual([before]);
+    expect(await store.acquire('reactor:relay', now, dead)).toBeDefined();
   });
 
   it('two replicas racing for free leases never both get one', async () => {

@@ -69,6 +69,7 @@ describe('two replicas on EventStoreDB + MySQL', () => {
     const relayOwner = owners[0].includes('reactor:relay') ? 0 : 1;
     const survivor = 1 - relayOwner;
     expect(owners[survivor]).not.toContain('reactor:relay');
+    expect(await relayOnMetrics(ports[survivor])).toBe(0);
     const during = messages('during', 10);
     const sending = sendAll(during);
     await masterSees(during[3].text);
@@ -80,6 +81,7 @@ describe('two replicas on EventStoreDB + MySQL', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const handOverMs = Date.now() - killedAt;
+    expect(await relayOnMetrics(ports[survivor])).toBe(1);
     const relayedDuring = await Promise.all(during.map(({ text }) => masterSees(text)));
     await replyToAll(relayedDuring.slice(-6), 'after');
 
@@ -126,6 +128,12 @@ async function runsHere(port: number): Promise<string[]> {
   const answer = await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
   const body = (await answer.json()) as { details?: { replica?: { runsHere?: string[] } } };
   return body.details?.replica?.runsHere ?? [];
+}
+
+/** `feedbackbots_replica_runs{processor="reactor:relay"}` on that replica. */
+async function relayOnMetrics(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^feedbackbots_replica_runs\{processor="reactor:relay"\} (\d+)$/m.exec(text)?.[1]);
 }
 
 const isTo = (s: SentRecord, bot: CreatedBot, user: FakeUser) => s.botId === bot.id && s.chatId === user.id;
