@@ -15,6 +15,12 @@ const embeddedOnly = {
   'readme-commands.e2e.spec.ts': "the README's CLI commands as a newcomer runs them, on the embedded defaults",
   'demo-output.e2e.spec.ts': '`npm run demo` brings its own embedded setup; no engine is chosen by the test',
   'npm-start.e2e.spec.ts': "npm's signal handling around `npm start`: no storage behaviour in it",
+  'single-instance.e2e.spec.ts':
+    'the refusal of a second instance on embedded stores; on EventStoreDB + MySQL replicas are allowed (replicas.e2e)',
+};
+/** Specs that choose their own engines: they would run the same thing twice. */
+const ownEngines = {
+  'replicas.e2e.spec.ts': 'two replicas on one EventStoreDB double and one MariaDB database, whichever project runs it',
 };
 module.exports = {
   projects: [
@@ -25,7 +31,10 @@ module.exports = {
       ...base,
       displayName: 'e2e-production',
       testMatch: e2e,
-      testPathIgnorePatterns: ['/node_modules/', ...Object.keys(embeddedOnly).map((file) => `/test/${file.replace(/\./g, '\\.')}$`)],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        ...Object.keys({ ...embeddedOnly, ...ownEngines }).map((file) => `/test/${file.replace(/\./g, '\\.')}$`),
+      ],
       setupFiles: ['<rootDir>/test/support/test-engines.setup.ts'],
     },
   ],

@@ -62,7 +62,12 @@ import { AppMetrics } from './infrastructure/observability/app-metrics';
 import { MeteredEventStore } from './infrastructure/observability/metered-event-store';
 import { OBSERVABILITY_CONTROLLERS, observabilityProviders } from './infrastructure/observability/observability.providers';
 import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
+import { DataSource } from 'typeorm';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { LEASE_KEEPER } from './infrastructure/replicas/leased-processors';
+import { runsAsReplica } from './infrastructure/startup/preflight';
+import { LEASE_TIMINGS, LeaseKeeper, replicaId } from './processing/leases/lease-keeper';
+import { ProcessorLeaseStore } from './processing/leases/processor-lease.store';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
@@ -220,6 +225,12 @@ export class AppModule {
         ClientBotWebhooks,
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
+        {
+          provide: LEASE_KEEPER,
+          useFactory: (dataSource: DataSource) =>
+            runsAsReplica(config) ? new LeaseKeeper(new ProcessorLeaseStore(dataSource, LEASE_TIMINGS.ttlMs), replicaId()) : null,
+          inject: [READ_MODEL_DATA_SOURCE],
+        },
         LifecycleService,
         ...auditProviders(config.auditToken),
         ...observabilityProviders(config),

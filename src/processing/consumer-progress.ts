@@ -18,6 +18,11 @@ export class ConsumerProgress {
   frozen = false;
   /** Its batches may legitimately take minutes (a broadcast reactor): counted as down only when failing. */
   longRunning = false;
+  /**
+   * With replicas: whether this replica runs it now (holds its lease); `false` means another replica
+   * does, and this one's position stands still. `undefined` with one instance (it always runs here).
+   */
+  runsHere?: boolean;
 
   constructor(
     /** `projection:<name>` or `reactor:<name>`. */

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
 import { formatPosition, readCheckpoint, writeCheckpoint } from './projection-checkpoint.store';
 import { dialectOf } from './sql-dialect';
+import type { Fence } from './leases/lease-keeper';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
 export interface ReactorCheckpoint {
@@ -23,6 +24,8 @@ export class ReactorCheckpointStore {
   constructor(
     private readonly dataSource: DataSource,
     readonly name: string,
+    /** With replicas: every write checks, in its transaction, that this replica still holds the reactor's lease. */
+    private readonly fence?: Fence,
   ) {}
 
   /** `undefined`: this reactor never ran here. */
@@ -35,7 +38,7 @@ export class ReactorCheckpointStore {
 
   async write(position: bigint | null, finished: bigint[]): Promise<void> {
     const clear = finished.length === 0;
-    if (clear && !this.finishedRowWritten) {
+    if (clear && !this.finishedRowWritten && !this.fence) {
       await exclusiveOnSqlite(this.dataSource, () => writeCheckpoint(this.dataSource.manager, this.name, formatPosition(position)));
       return;
     }
@@ -45,6 +48,7 @@ export class ReactorCheckpointStore {
         : 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET positions = excluded.positions';
     await exclusiveOnSqlite(this.dataSource, () =>
       this.dataSource.transaction(async (em) => {
+        await this.fence?.(em);
         await writeCheckpoint(em, this.name, formatPosition(position));
         if (clear) await em.query('DELETE FROM reactor_finished WHERE name = ?', [this.name]);
         else await em.query(upsert, [this.name, encode(position, finished)]);

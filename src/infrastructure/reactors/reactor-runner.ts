@@ -10,6 +10,7 @@ import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
 import { ReactorCheckpointStore } from '../../processing/reactor-checkpoint.store';
 import { ReactorAttempts, ReactorAttemptsFile } from '../../processing/reactor-attempts.store';
+import { Fence } from '../../processing/leases/lease-keeper';
 
 export interface ReactorRunnerOptions {
   /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */
@@ -24,6 +25,8 @@ export interface ReactorRunnerOptions {
   finishedAboveSaveDelayMs?: number;
   /** Where a reactor that `recordsAttempts` records them; without it, none are recorded. */
   attempts?: ReactorAttemptsFile;
+  /** With replicas: the lease check every checkpoint write makes (a refused write stops this runner's lease). */
+  fence?: Fence;
 }
 
 /**
@@ -107,7 +110,7 @@ export class ReactorRunner {
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
     this.attempts = reactor.recordsAttempts ? options.attempts?.of(this.checkpointName) : undefined;
-    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
+    this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName, options.fence);
     this.progress.longRunning = reactor.longRunning ?? false;
     this.handled = new Set(reactor.handles);
   }
