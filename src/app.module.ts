@@ -46,12 +46,14 @@ import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
 import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
+import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
 import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
@@ -60,10 +62,16 @@ import { AppMetrics } from './infrastructure/observability/app-metrics';
 import { MeteredEventStore } from './infrastructure/observability/metered-event-store';
 import { OBSERVABILITY_CONTROLLERS, observabilityProviders } from './infrastructure/observability/observability.providers';
 import { AUDIT_CONTROLLERS, auditProviders } from './audit/audit.http';
+import { DataSource } from 'typeorm';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { LEASE_KEEPER } from './infrastructure/replicas/leased-processors';
+import { runsAsReplica } from './infrastructure/startup/preflight';
+import { LEASE_TIMINGS, LeaseKeeper, replicaId } from './processing/leases/lease-keeper';
+import { ProcessorLeaseStore } from './processing/leases/processor-lease.store';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
+import { telegramPacing } from './infrastructure/telegram/outbound-pacing';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
 import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
@@ -131,8 +139,10 @@ const COMMAND_HANDLERS = [
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
-export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+export async function openEventStore(
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+): Promise<EventStore> {
+  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
@@ -170,6 +180,7 @@ export class AppModule {
           useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
           inject: [MASTER_KEY],
         },
+        { provide: REACTOR_ATTEMPTS, useFactory: () => new ReactorAttemptsFile(join(config.dataDir, 'reactor-attempts.sqlite')) },
         {
           provide: TELEGRAM,
           useFactory: (metrics: AppMetrics) =>
@@ -177,6 +188,10 @@ export class AppModule {
               config.telegramApiRoot,
               (method, status) => metrics.telegramCalls.inc({ method, status }),
               config.telegramTimeoutMs,
+              config.telegramPacing &&
+                telegramPacing(config.telegramPacing.botMessagesPerSecond, (scope) =>
+                  metrics.telegramPacedCalls.inc({ waited_for: scope }),
+                ),
             ),
           inject: [AppMetrics],
         },
@@ -190,6 +205,7 @@ export class AppModule {
         ReplyTargetIndex,
         { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+        RelayedCopyTargets,
         ContentSender,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },
@@ -209,6 +225,12 @@ export class AppModule {
         ClientBotWebhooks,
         { provide: CLOCK, useValue: systemClock },
         Scheduler,
+        {
+          provide: LEASE_KEEPER,
+          useFactory: (dataSource: DataSource) =>
+            runsAsReplica(config) ? new LeaseKeeper(new ProcessorLeaseStore(dataSource, LEASE_TIMINGS.ttlMs), replicaId()) : null,
+          inject: [READ_MODEL_DATA_SOURCE],
+        },
         LifecycleService,
         ...auditProviders(config.auditToken),
         ...observabilityProviders(config),

@@ -113,13 +113,29 @@ describe('the production stack (docker-compose.yml)', () => {
     expect(caddy).toMatch(/Caddyfile:\/etc\/caddy\/Caddyfile/);
     const caddyfile = read('deploy/Caddyfile');
     expect(caddyfile).toMatch(/^\{\$DOMAIN[^}]*\}\s*\{/m);
-    expect(caddyfile).toMatch(/reverse_proxy app:3000/);
+    expect(caddyfile).toMatch(/reverse_proxy\s*\{[^]*dynamic a\s*\{[^}]*name app[^}]*port 3000/);
     expect(caddyfile).toMatch(/\/telegram\/\*/);
     // The app derives its public URL from DOMAIN, so webhooks are registered at https://DOMAIN/telegram/….
     expect(service('app')).toMatch(/PUBLIC_URL:\s*\$\{PUBLIC_URL:-\$\{DOMAIN:\+https:\/\/\$\{DOMAIN\}\}\}/);
   });
 
   it('keeps the app port on the host loopback: the internet reaches it only through Caddy', () => {
-    expect(service('app')).toMatch(/"127\.0\.0\.1:3000:3000"/);
+    expect(service('app')).toMatch(/"127\.0\.0\.1:3000-3009:3000"/);
+  });
+
+  it('runs with --scale app=3 behind Caddy: no fixed name or host port per replica, Caddy balances over every replica and skips a dead one', () => {
+    const app = service('app');
+    // A container_name, or one fixed host port, would make Compose refuse a second replica.
+    expect(app).not.toMatch(/container_name:/);
+    expect(app).not.toMatch(/"(127\.0\.0\.1:)?\d+:3000"/);
+    // Replicas need EventStoreDB and MySQL (leases); with either embedded, a second one is refused.
+    expect(app).toMatch(/EVENTSTORE_URL:\s*esdb:\/\//);
+    expect(app).toMatch(/DATABASE_URL:\s*mysql:\/\//);
+    // They share DATA_DIR (the content keys and the generated master key): one named volume.
+    expect(app).toMatch(/- app-data:\/data/);
+    const caddyfile = read('deploy/Caddyfile');
+    expect(caddyfile).toMatch(/refresh \d+s/);
+    expect(caddyfile).toMatch(/lb_policy round_robin/);
+    expect(caddyfile).toMatch(/lb_try_duration \d+s/);
   });
 });

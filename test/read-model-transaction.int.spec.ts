@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { openReadModels } from '../src/projections/read-model.datasource';
-import { readCheckpoint, writeCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
-import { readModelTransaction } from '../src/projections/runner/read-model-transaction';
-import { runSql } from '../src/projections/runner/sql-executor';
+import { readCheckpoint, writeCheckpoint } from '../src/processing/projection-checkpoint.store';
+import { readModelTransaction } from '../src/processing/read-model-transaction';
+import { runSql } from '../src/processing/sql-executor';
 import { Cleanups } from './support/cleanups';
 import { makeTempDir } from './support/temp-dir';
 

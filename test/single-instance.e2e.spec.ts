@@ -6,9 +6,10 @@ import { runUntilExit, spawnedAppSettings } from './support/spawned-app';
 import { CreatedBot, TelegramBotApiFake } from './support/telegram-bot-api.fake';
 
 /**
- * Until replicas are supported, one app process per data: a second one on the same DATA_DIR (replies
- * sent twice) or the same MySQL read-model database (its events skipped) is refused at start, and a
- * crashed instance never blocks its own restart.
+ * With an embedded store (SQLite events here), one app process per data: a second one on the same DATA_DIR
+ * (replies sent twice) or the same MySQL read-model database (its events skipped) is refused at start, and
+ * a crashed instance never blocks its own restart. Replicas (EventStoreDB + MySQL) are allowed instead:
+ * `replicas.e2e`, `replica-startup.int`.
  */
 describe('one instance per data', () => {
   const cleanups = new Cleanups();

@@ -8,12 +8,13 @@ import { MediaCache1732190000001 } from './migrations/1732190000001-media-cache'
 import { InitialReadModels1732190000000 } from './migrations/1732190000000-initial-read-models';
 import { BotStatusAndBans1732190000002 } from './migrations/1732190000002-bot-status-and-bans';
 import { BannedCustomerRow } from './banned-customers/banned-customer.entity';
-import { ProjectionCheckpoint } from './runner/projection-checkpoint.entity';
+import { ProjectionCheckpoint } from '../processing/projection-checkpoint.entity';
 import { CustomerRow } from './customers/customer.entity';
 import { Customers1732190000003 } from './migrations/1732190000003-customers';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-jobs/scheduled-job.entity';
 import { ScheduledJobs1732190000004 } from './migrations/1732190000004-scheduled-jobs';
 import { ReactorFinished1764300000000 } from './migrations/1764300000000-reactor-finished';
+import { ProcessorLeases1764400000000 } from './migrations/1764400000000-processor-leases';
 
 export const READ_MODEL_ENTITIES = [
   ProjectionCheckpoint,
@@ -33,6 +34,7 @@ export const READ_MODEL_MIGRATIONS = [
   Customers1732190000003,
   ScheduledJobs1732190000004,
   ReactorFinished1764300000000,
+  ProcessorLeases1764400000000,
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,7 +14,19 @@ export function loadMasterKey(configured: string | null, dataDir: string, logger
   if (existsSync(file)) return decodeKey(readFileSync(file, 'utf8').trim(), file);
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+  // Replicas sharing DATA_DIR may all start at once on a fresh volume: the key is written whole under a
+  // name of this process's, then linked into place (atomic, and refused if one exists), so a replica never
+  // reads a half-written key, and one that lost the race uses the winner's.
+  const draft = `${file}.${process.pid}.draft`;
+  writeFileSync(draft, key.toString('base64'), { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    return decodeKey(readFileSync(file, 'utf8').trim(), file);
+  } finally {
+    rmSync(draft, { force: true });
+  }
   logger.warn(`TOKEN_ENCRYPTION_KEY is not set: generated ${file} (0600). Back it up; without it stored bot tokens cannot be read.`);
   return key;
 }

@@ -42,6 +42,7 @@ export class HealthController {
         () => this.readiness.eventStore(),
         () => this.readiness.readModels(),
         () => this.readiness.projectionsAndReactors(),
+        () => Promise.resolve(this.readiness.replica()),
       ]);
       this.noteChange(result);
       return detailed ? result : statusOnly(result);

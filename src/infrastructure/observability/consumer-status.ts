@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { ProjectionsService } from '../../projections/projections.service';
 import { LifecycleService } from '../lifecycle.service';
-import { ConsumerProgress } from './consumer-progress';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 
 /**
  * One look serves every caller within this window: a scrape reads both lag gauges, and the health routes face the
@@ -26,6 +26,8 @@ export interface ConsumerSnapshot {
   /** How long since its position last moved. */
   stillSeconds: number;
   lastError: string | null;
+  /** With replicas: `false` while another replica runs it (its lag is that replica's to report). */
+  runsHere?: boolean;
 }
 
 /**
@@ -58,11 +60,12 @@ export class ConsumerStatus {
   async snapshot(now = Date.now()): Promise<ConsumerSnapshot[]> {
     const head = await this.store.headPosition();
     const consumers = this.consumers();
-    const behind = consumers.filter((c) => head !== null && c.position !== head);
+    // A consumer another replica runs stands still here: its lag is counted by its owner, not read from here.
+    const behind = consumers.filter((c) => head !== null && c.position !== head && c.runsHere !== false);
     const page = behind.length > 0 ? await this.pageAfter(lowest(behind.map((c) => c.position))) : [];
     return Promise.all(
       consumers.map(async (c) => {
-        const pending = c.position === head ? [] : await this.pendingFor(c.position, page);
+        const pending = c.position === head || c.runsHere === false ? [] : await this.pendingFor(c.position, page);
         return {
           name: c.name,
           position: c.position,
@@ -72,6 +75,7 @@ export class ConsumerStatus {
           failingSeconds: c.failingSince === null ? 0 : (now - c.failingSince) / 1000,
           stillSeconds: (now - c.movedAt) / 1000,
           lastError: c.lastError,
+          ...(c.runsHere === undefined ? {} : { runsHere: c.runsHere }),
         };
       }),
     );

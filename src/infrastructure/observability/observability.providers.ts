@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit, Provider } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional, Provider } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Gauge } from 'prom-client';
@@ -9,6 +9,8 @@ import { AppMetrics } from './app-metrics';
 import { ConsumerSnapshot, ConsumerStatus } from './consumer-status';
 import { HEALTH_FAILING_AFTER_SECONDS, Readiness } from './readiness';
 import { countWebhookUpdates } from './update-metrics';
+import { LeaseKeeper } from '../../processing/leases/lease-keeper';
+import { LEASE_KEEPER } from '../replicas/leased-processors';
 
 /** Installs what needs the running app: the webhook counters on the HTTP server, the lag gauges. */
 @Injectable()
@@ -17,6 +19,7 @@ export class ObservabilityHooks implements OnModuleInit {
     private readonly adapter: HttpAdapterHost,
     private readonly metrics: AppMetrics,
     private readonly consumers: ConsumerStatus,
+    @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +34,7 @@ export class ObservabilityHooks implements OnModuleInit {
       labelNames,
       registers,
       async collect() {
-        for (const s of await snapshot()) this.set({ consumer: s.name }, s.lagEvents);
+        for (const s of await snapshot()) if (s.runsHere !== false) this.set({ consumer: s.name }, s.lagEvents);
       },
     });
     new Gauge({
@@ -40,9 +43,20 @@ export class ObservabilityHooks implements OnModuleInit {
       labelNames,
       registers,
       async collect() {
-        for (const s of await snapshot()) this.set({ consumer: s.name }, s.lagSeconds);
+        for (const s of await snapshot()) if (s.runsHere !== false) this.set({ consumer: s.name }, s.lagSeconds);
       },
     });
+    const leases = this.leases;
+    if (leases)
+      new Gauge({
+        name: 'feedbackbots_replica_runs',
+        help: 'With replicas: 1 for each processor (projection, reactor, telegram-intake, scheduler) this replica runs now, 0 for those another replica runs',
+        labelNames: ['processor'] as const,
+        registers,
+        collect() {
+          for (const name of leases.names()) this.set({ processor: name }, leases.isOwned(name) ? 1 : 0);
+        },
+      });
   }
 }
 

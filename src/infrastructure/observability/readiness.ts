@@ -1,11 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '../../application/ports/event-store.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { READ_MODEL_DATA_SOURCE } from '../../projections/projections.service';
-import { ConsumerProgress } from './consumer-progress';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 import { ConsumerSnapshot, ConsumerStatus } from './consumer-status';
+import { LeaseKeeper } from '../../processing/leases/lease-keeper';
+import { LEASE_KEEPER } from '../replicas/leased-processors';
 
 /** A storage probe that has not answered by then counts as unreachable. */
 const PROBE_TIMEOUT_MS = 3000;
@@ -30,7 +32,14 @@ export class Readiness {
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly consumers: ConsumerStatus,
     @Inject(HEALTH_FAILING_AFTER_SECONDS) private readonly failingAfterSeconds: number,
+    @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
   ) {}
+
+  /** With replicas: which leases (processors, intake, scheduler) this replica holds. Always up: a replica running none still records and serves. */
+  replica(): HealthIndicatorResult {
+    if (!this.leases) return {};
+    return this.indicators.check('replica').up({ owner: this.leases.owner, runsHere: this.leases.owned() });
+  }
 
   async eventStore(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('eventStore');
@@ -66,6 +75,7 @@ export class Readiness {
       {},
       ...snapshots.map((s) => {
         const check = this.indicators.check(s.name);
+        if (s.runsHere === false) return check.up({ runsHere: false });
         const details = {
           position: s.position?.toString() ?? null,
           head: s.head?.toString() ?? null,
@@ -74,6 +84,7 @@ export class Readiness {
           failingSeconds: round(s.failingSeconds),
           ...(s.lastError ? { lastError: s.lastError } : {}),
           ...(progress.get(s.name)?.frozen ? { frozenByRebuild: true } : {}),
+          ...(s.runsHere ? { runsHere: true } : {}),
         };
         return this.isDown(s, progress.get(s.name)) ? check.down(details) : check.up(details);
       }),

@@ -28,18 +28,32 @@ export function ensureWritableDataDir(dataDir: string): void {
 export class DataDirLock {
   private constructor(private readonly db: Database.Database) {}
 
-  static acquire(dataDir: string): DataDirLock {
+  /**
+   * `shared`: replicas (EventStoreDB + MySQL, ordered by leases) on one host may share DATA_DIR — they
+   * must, for the content keys and the generated master key in it. They hold a SQLite read lock on the
+   * same file: any number of replicas together, never beside a single-instance process (which holds the
+   * exclusive lock, and is refused while a replica holds a read lock).
+   */
+  static acquire(dataDir: string, shared = false): DataDirLock {
     const file = join(dataDir, 'instance.lock');
     const db = new Database(file, { timeout: 0 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
-      db.exec('BEGIN EXCLUSIVE');
+      if (shared) {
+        db.exec('BEGIN');
+        db.prepare('SELECT count(*) FROM sqlite_master').get(); // the read lock is taken here and kept until ROLLBACK
+      } else db.exec('BEGIN EXCLUSIVE');
     } catch (error) {
       db.close();
       if (errorCode(error) !== 'SQLITE_BUSY') throw error;
+      if (shared)
+        throw new StartupError(
+          'DATA_DIR',
+          `a single-instance FeedbackBots process is already running on ${dataDir} (it holds ${file}); stop it before starting replicas on this data`,
+        );
       throw new StartupError(
         'DATA_DIR',
-        `another FeedbackBots process is already running on ${dataDir} (it holds ${file}); stop it first, or give this one its own DATA_DIR — running several instances on the same data is not supported yet`,
+        `another FeedbackBots process is already running on ${dataDir} (it holds ${file}); stop it first, or give this one its own DATA_DIR — several instances on the same data need EVENTSTORE_URL and DATABASE_URL (replicas)`,
       );
     }
     return new DataDirLock(db);

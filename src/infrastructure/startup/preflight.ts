@@ -7,6 +7,14 @@ import { ReadModelDatabaseLock } from './read-model-database-lock';
 import { retryTelegram } from './retry-telegram';
 import { StartupError } from './startup-error';
 
+/**
+ * EventStoreDB events and MySQL read models: several app processes may run on the same data, each
+ * processor on one of them at a time (leases, see processing/leases). With either store embedded
+ * (SQLite), one process per data, as the instance locks enforce.
+ */
+export const runsAsReplica = (config: Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl'>): boolean =>
+  Boolean(config.eventStoreUrl && config.databaseUrl);
+
 /** The Preflight of the running app (its `release()` is called once the app has closed its stores). */
 export const INSTANCE_LOCKS = Symbol('INSTANCE_LOCKS');
 
@@ -19,12 +27,14 @@ export interface Preflight {
 /**
  * The checks an operator's settings must pass before anything is opened or any update is taken, each
  * failing with a StartupError that names the setting: DATA_DIR writable and not in use by another
- * process, the MySQL read-model database reachable, existing and not in use, and MASTER_BOT_TOKEN
+ * process (replicas share it), the MySQL read-model database reachable, existing and not in use by a
+ * single-instance process, and MASTER_BOT_TOKEN
  * accepted by Telegram (getMe; an unreachable Telegram is waited for, not a failure).
  */
 export async function runPreflight(config: AppConfig): Promise<Preflight> {
   ensureWritableDataDir(config.dataDir);
-  const fileLock = DataDirLock.acquire(config.dataDir);
+  const replicas = runsAsReplica(config);
+  const fileLock = DataDirLock.acquire(config.dataDir, replicas);
   let databaseLock: ReadModelDatabaseLock | undefined;
   let released = false;
   const release = async () => {
@@ -34,7 +44,8 @@ export async function runPreflight(config: AppConfig): Promise<Preflight> {
     fileLock.release();
   };
   try {
-    if (config.databaseUrl) databaseLock = await ReadModelDatabaseLock.acquire(config.databaseUrl);
+    if (replicas) await ReadModelDatabaseLock.checkForReplicas(config.databaseUrl!);
+    else if (config.databaseUrl) databaseLock = await ReadModelDatabaseLock.acquire(config.databaseUrl);
     return { identity: await masterBotIdentity(config), release };
   } catch (error) {
     await release();

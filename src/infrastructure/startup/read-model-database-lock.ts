@@ -40,10 +40,29 @@ export class ReadModelDatabaseLock {
       await connection.end().catch(() => undefined);
       throw new StartupError(
         'DATABASE_URL',
-        `another FeedbackBots process already uses the read-model database ${describeDatabaseUrl(url)}; stop it first, or give this one its own database — running several instances on the same data is not supported yet`,
+        `another FeedbackBots process already uses the read-model database ${describeDatabaseUrl(url)}; stop it first, or give this one its own database — several processes on one read-model database need EventStoreDB events too (EVENTSTORE_URL: replicas)`,
       );
     }
     return new ReadModelDatabaseLock(connection, url);
+  }
+
+  /**
+   * Replicas (EventStoreDB + MySQL) share the database and take no lock: leases order them (see
+   * processing/leases). This is their start-up check that it exists and can be reached, and that no
+   * single-instance process (which would run every processor outside the leases) holds it.
+   */
+  static async checkForReplicas(url: string): Promise<void> {
+    const connection = await connect(url);
+    try {
+      const [rows] = await connection.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS holder', [lockName(url)]);
+      if (rows[0]?.holder != null)
+        throw new StartupError(
+          'DATABASE_URL',
+          `a single-instance FeedbackBots process (events in SQLite) already uses the read-model database ${describeDatabaseUrl(url)}; stop it first — replicas need EVENTSTORE_URL and DATABASE_URL on every one`,
+        );
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
   }
 
   async release(): Promise<void> {

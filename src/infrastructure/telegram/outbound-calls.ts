@@ -3,6 +3,7 @@ import { TelegramError } from 'telegraf';
 import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { backoffMs } from '../backoff';
+import type { BotPacing, PacingTicket } from './bot-pacing';
 
 /** Told of every attempt of every call: the method and Telegram's status code (or `network_error`, `timeout`). */
 export type TelegramCallObserver = (method: string, status: string) => void;
@@ -49,14 +50,34 @@ export class GatewayClosedError extends Error {
   }
 }
 
+/** How one call is made, beyond its method and attempt. */
+export interface CallOptions {
+  /** Each attempt's deadline (default: the gateway's `timeoutMs`). */
+  timeoutMs?: number;
+  /** The caller's own stop (a poller's): aborts the call as an abort, not as a `GatewayClosedError`. */
+  signal?: AbortSignal;
+  /**
+   * A message into this chat of this bot: when the method is one of `SENDING_METHODS`, every attempt
+   * first waits for the bot's and the chat's tokens (outbound-pacing.ts). `messages`: how many it
+   * makes (a media group's items).
+   */
+  into?: { bot: BotPacing; chatId: number; messages?: number };
+}
+
 /**
  * The call policy every outbound Bot API call goes through (one instance per gateway):
  *
+ * - **Pacing** (sending methods with `into`, when the gateway paces): each attempt waits for its bot's
+ *   and its chat's tokens first, so Telegram's flood limits are kept before it has to refuse; see
+ *   `OutboundPacing`. The timeout below starts only once the tokens are taken.
  * - **Timeout**: each attempt is aborted after its own deadline (`timeoutMs` for ordinary calls, longer
  *   for long polls and file transfers, chosen by the caller). A timed-out call is a
  *   `TelegramUnreachableError`, which callers retry; it is never a refusal.
  * - **429 is never final**: the call waits `retry_after` as Telegram asks and is retried, however long
- *   the streak lasts; each wait is logged once and counted by the observer. Only `close()` ends it.
+ *   the streak lasts; each wait is logged once and counted by the observer. Only `close()` ends it. A
+ *   paced send's 429 pauses its whole chat (or its bot, see `BotPacing.refused`) for `retry_after`, so
+ *   the chat's other queued messages wait too instead of each drawing its own 429; the retry keeps its
+ *   place in the chat's queue.
  * - **Possibly sent** (a reset or timeout after the request went out; Telegram may have carried it out):
  *   a sending method is retried at most once here, so a user sees at most one extra copy. A second such
  *   failure is a `PossiblySentError`, which relay and delivery record as a final outcome instead of
@@ -65,7 +86,7 @@ export class GatewayClosedError extends Error {
  *   a fresh budget and could send a third copy. Idempotent methods (getMe, getFile, setWebhook,
  *   setMessageReaction, answerCallbackQuery…) just throw `TelegramUnreachableError`; their callers
  *   retry with back-off.
- * - **close()**: waits (429, back-off) end at once with `GatewayClosedError`; calls in flight, and calls
+ * - **close()**: waits (tokens, 429, back-off) end at once with `GatewayClosedError`; calls in flight, and calls
  *   made during the stop (a broadcast finishing its batch), get a short grace and are then aborted with
  *   it too. A stop never waits out a 429.
  */
@@ -85,10 +106,13 @@ export class OutboundCalls {
     setTimeout(() => this.inFlight.abort(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Runs `attempt` under the policy above; `caller` (e.g. a poller's stop) may abort it too, as an abort. */
-  async run<T>(method: string, attempt: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs, caller?: AbortSignal): Promise<T> {
+  /** Runs `attempt` under the policy above; `options.signal` (e.g. a poller's stop) may abort it too, as an abort. */
+  async run<T>(method: string, attempt: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const { timeoutMs = this.timeoutMs, signal: caller, into } = options;
+    const ticket = into && SENDING_METHODS.has(method) ? into.bot.ticket(into.chatId, into.messages) : undefined;
     let possiblySent = false;
     for (let backoffs = 0; ;) {
+      if (ticket) await this.tokens(method, ticket);
       const deadline = AbortSignal.timeout(timeoutMs);
       const signal = AbortSignal.any([deadline, this.inFlight.signal, ...(caller ? [caller] : [])]);
       try {
@@ -100,8 +124,10 @@ export class OutboundCalls {
         if (this.inFlight.signal.aborted) throw new GatewayClosedError(method);
         const failure = this.classify(method, error, deadline.aborted, timeoutMs);
         if (failure instanceof TelegramApiError && failure.code === 429) {
-          this.logger.warn(`${method}: 429, waiting ${failure.retryAfter ?? 1} s as Telegram asks`);
-          await this.pause(method, (failure.retryAfter ?? 1) * 1000);
+          const waitMs = (failure.retryAfter ?? 1) * 1000;
+          this.logger.warn(`${method}: 429, waiting ${waitMs / 1000} s as Telegram asks`);
+          if (ticket) ticket.refused(waitMs);
+          else await this.pause(method, waitMs);
           continue;
         }
         if (!SENDING_METHODS.has(method)) throw failure;
@@ -113,6 +139,15 @@ export class OutboundCalls {
         possiblySent = true;
         await this.pause(method, notSent ? backoffMs(backoffs++, 500, MAX_BACKOFF_MS) : 0);
       }
+    }
+  }
+
+  /** A token wait ends only with the tokens or with `close()`. */
+  private async tokens(method: string, ticket: PacingTicket): Promise<void> {
+    try {
+      await ticket.take(this.waits.signal);
+    } catch {
+      throw new GatewayClosedError(method);
     }
   }
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { EventPump } from '../../infrastructure/event-store/event-pump';
-import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
 import { ProjectionContext, Projector } from './projector';
 import {
   CheckpointState,
@@ -10,11 +10,15 @@ import {
   readCheckpointState,
   selectCheckpoint,
   writeCheckpoint,
-} from './projection-checkpoint.store';
-import { exclusiveOnSqlite } from './exclusive-on-sqlite';
-import { dialectOf } from './row-table';
-import { readModelTransaction } from './read-model-transaction';
-import { ConsumerProgress } from '../../infrastructure/observability/consumer-progress';
+} from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
+import { dialectOf } from '../../processing/sql-dialect';
+import { readModelTransaction } from '../../processing/read-model-transaction';
+import { ConsumerProgress } from '../../processing/consumer-progress';
+import { Fence } from '../../processing/leases/lease-keeper';
+
+/** How often a replica that does not run this projection looks at its stored checkpoint while a query waits for it. */
+const FOLLOW_POLL_MS = 50;
 
 /** How often a frozen projection looks whether the rebuild has swapped its tables in. */
 const FROZEN_POLL_MS = 100;
@@ -63,6 +67,8 @@ export class ProjectionRunner {
    */
   private stamp: string | undefined;
   private running = false;
+  /** Set while another replica's projection could write the same checkpoint (leases): every batch checks it. */
+  private fence?: Fence;
   /** Bumped on every (re)subscription: a batch from an older subscription is never applied. */
   private generation = 0;
   private restarting?: Promise<void>;
@@ -71,6 +77,8 @@ export class ProjectionRunner {
   private readonly restartListeners = new Set<() => void>();
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
+  /** `projector.handles` as a set: the filter that lets a typed projector see only its own event types. */
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     readonly projector: Projector,
@@ -81,10 +89,15 @@ export class ProjectionRunner {
   ) {
     this.logger = new Logger(`Projection:${projector.name}`);
     this.progress = new ConsumerProgress(`projection:${projector.name}`);
+    this.handled = new Set(projector.handles);
   }
 
-  /** Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap). */
-  async start(): Promise<void> {
+  /**
+   * Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap).
+   * With `fence` (replicas), each batch is committed only while this replica still holds the projection's lease.
+   */
+  async start(fence?: Fence): Promise<void> {
+    this.fence = fence;
     this.running = true;
     await ensureCheckpointRows(this.dataSource, [this.checkpointName]);
     const state = await this.readState();
@@ -120,9 +133,13 @@ export class ProjectionRunner {
     this.restartListeners.add(listener);
   }
 
-  /** Resolves once this projection has committed everything up to `position` (or the timeout passed). */
+  /**
+   * Resolves once this projection has committed everything up to `position` (or the timeout passed). When
+   * another replica runs it, that is read from the stored checkpoint.
+   */
   async waitFor(position: bigint, timeoutMs = 2000): Promise<boolean> {
     if (this.position !== null && this.position >= position) return true;
+    if (!this.running) return this.waitForStored(position, timeoutMs);
     return new Promise((resolve) => {
       const waiter = { position, resolve: () => resolve(true) };
       this.waiters.push(waiter);
@@ -131,6 +148,16 @@ export class ProjectionRunner {
         resolve(false);
       }, timeoutMs).unref();
     });
+  }
+
+  private async waitForStored(position: bigint, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const stored = (await this.readState())?.position ?? null;
+      if (stored !== null && stored >= position) return true;
+      if (Date.now() >= until || this.running) return this.running ? this.waitFor(position, until - Date.now()) : false;
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    }
   }
 
   private subscribe(state: CheckpointState | undefined): void {
@@ -157,7 +184,7 @@ export class ProjectionRunner {
   private async applyBatch(events: RecordedEvent[], generation: number): Promise<void> {
     if (generation !== this.generation) throw new CheckpointMovedError(undefined);
     // The pump hands events upcast, so `type` is the current name even for a renamed event.
-    const relevant = events.filter((e) => this.projector.handles.has(e.type));
+    const relevant = events.filter((e) => this.handled.has(e.type));
     const last = events[events.length - 1].position;
     if (relevant.length === 0 && this.skippedSinceWritten + events.length < WRITE_AFTER_SKIPPED) {
       // Nothing for this projection: no transaction. A rebuild's freeze or swap is seen at the next write.
@@ -190,6 +217,7 @@ export class ProjectionRunner {
     const outcome = await readModelTransaction(this.dataSource, async (em) => {
       const stored = await this.lockCheckpoint(em);
       if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
+      await this.fence?.(em);
       if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
       return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
     });

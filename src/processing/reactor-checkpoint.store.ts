@@ -1,8 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { readCheckpoint, writeCheckpoint, formatPosition } from '../../projections/runner/projection-checkpoint.store';
-import { dialectOf } from '../../projections/runner/row-table';
-import { readModelTransaction } from '../../projections/runner/read-model-transaction';
-import { runSql, sqliteConnectionOf } from '../../projections/runner/sql-executor';
+import { formatPosition, readCheckpoint, writeCheckpoint } from './projection-checkpoint.store';
+import { readModelTransaction } from './read-model-transaction';
+import { dialectOf } from './sql-dialect';
+import { runSql, sqliteConnectionOf } from './sql-executor';
+import type { Fence } from './leases/lease-keeper';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
 export interface ReactorCheckpoint {
@@ -24,6 +25,8 @@ export class ReactorCheckpointStore {
   constructor(
     private readonly dataSource: DataSource,
     readonly name: string,
+    /** With replicas: every write checks, in its transaction, that this replica still holds the reactor's lease. */
+    private readonly fence?: Fence,
   ) {}
 
   /** `undefined`: this reactor never ran here. */
@@ -41,15 +44,16 @@ export class ReactorCheckpointStore {
         ? 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON DUPLICATE KEY UPDATE positions = VALUES(positions)'
         : 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET positions = excluded.positions';
     const work = async (em: EntityManager): Promise<void> => {
+      await this.fence?.(em);
       await writeCheckpoint(em, this.name, formatPosition(position));
       if (clear && !this.finishedRowWritten) return;
       if (clear) await runSql(em, 'DELETE FROM reactor_finished WHERE name = ?', [this.name]);
       else await runSql(em, upsert, [this.name, encode(position, finished)]);
     };
     // Embedded SQLite: joins the projections' next group commit (at most GROUP_COMMIT_INTERVAL_MS away)
-    // instead of a commit of its own. MySQL: the checkpoint alone needs no transaction.
+    // instead of a commit of its own. MySQL: the checkpoint alone (not fenced) needs no transaction.
     if (sqliteConnectionOf(this.dataSource)) await readModelTransaction(this.dataSource, work);
-    else if (clear && !this.finishedRowWritten) await work(this.dataSource.manager);
+    else if (clear && !this.finishedRowWritten && !this.fence) await work(this.dataSource.manager);
     else await this.dataSource.transaction(work);
     this.finishedRowWritten = !clear;
   }

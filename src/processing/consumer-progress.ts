@@ -1,4 +1,4 @@
-import { BotToken } from '../../domain/client-bot/bot-token';
+import { BotToken } from '../domain/client-bot/bot-token';
 
 /**
  * How one projection or reactor is doing, as its runner reports it: the last position it finished,
@@ -18,6 +18,11 @@ export class ConsumerProgress {
   frozen = false;
   /** Its batches may legitimately take minutes (a broadcast reactor): counted as down only when failing. */
   longRunning = false;
+  /**
+   * With replicas: whether this replica runs it now (holds its lease); `false` means another replica
+   * does, and this one's position stands still. `undefined` with one instance (it always runs here).
+   */
+  runsHere?: boolean;
 
   constructor(
     /** `projection:<name>` or `reactor:<name>`. */
