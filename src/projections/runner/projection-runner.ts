@@ -216,8 +216,10 @@ export class ProjectionRunner {
     // Shares one transaction with the other projections' batches of this moment on SQLite (see readModelTransaction).
     const outcome = await readModelTransaction(this.dataSource, async (em) => {
       const stored = await this.lockCheckpoint(em);
-      if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
+      // The lease first: a stale owner whose successor already moved the checkpoint must learn it lost the
+      // lease (and stop) rather than restart from the successor's checkpoint and keep running.
       await this.fence?.(em);
+      if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
       if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
       return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
     });
