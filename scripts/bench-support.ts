@@ -45,13 +45,23 @@ export function webhookPoster(tenants: Tenant[]): (text: string, customerId: num
         text,
       },
     });
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body,
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    return id;
+    // A connection the app dropped (overloaded for longer than its header timeout, on a busy machine) is
+    // posted again with the same update id, as Telegram does: the app records an update once.
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+          body,
+        });
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        continue;
+      }
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      return id;
+    }
   };
 }

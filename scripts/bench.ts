@@ -15,6 +15,11 @@
  *   5. bots — 1,000 attached bots: polling mode until all are polled, idle RSS; webhook mode idle RSS (bench-bots.ts).
  *
  * `BENCH_ONLY=rebuild` (or `relay`, `fairness`, `bots`) runs one part; the other part's figures in docs/benchmarks.md stay.
+ * `BENCH_CPU_PROF=<dir>` starts each relay round's app with `--cpu-prof` into that directory (one `.cpuprofile` per
+ * round, written when the app stops); `node dist/scripts/profile-summary.js <file>` summarises one (docs/profile.md).
+ * `BENCH_PERF=<dir>` records Linux `perf` on-CPU samples of the app during each round's CPU measurement
+ * (`<dir>/app-<round>.data`; the app then runs with --perf-basic-prof); `perf script -i <file> |
+ * node dist/scripts/cpu-areas.js 500` gives CPU per relayed update by area.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -55,6 +60,12 @@ const ONLY = process.env.BENCH_ONLY ?? 'all';
 /** Attached client bots, and how long the app idles before its RSS is read. */
 const BOTS = Number(process.env.BENCH_BOTS ?? 1000);
 const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 30);
+/** Profiling the app's relay rounds: figures taken with it are slower than without (the profiler samples every 1 ms). */
+const CPU_PROF = [
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ...(process.env.BENCH_PERF ? ['--perf-basic-prof'] : []),
+];
+let perfRecordings = 0;
 
 /** The app runs as its own process (as in production), so it does not share a thread with the fake and the load. */
 interface Bench {
@@ -117,7 +128,7 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
       // The fake has no flood limits here and the floor paces nothing: measured is the pipeline, not
       // Telegram's 1 message/s per chat (500 updates/s into 50 masters' chats is 10/s each).
       const env = { ...base, PUBLIC_URL: `http://127.0.0.1:${port}`, TOKEN_ENCRYPTION_KEY: key, TELEGRAM_PACING: 'off' };
-      app = new AppProcess(env, port);
+      app = new AppProcess(env, port, undefined, CPU_PROF);
       await app.start();
       tenants = await attachThroughMasterBot(fake, masterBot, port, new AesTokenCipher(Buffer.from(key, 'base64')), MASTERS);
     } else {
@@ -143,7 +154,7 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
     const latency = await measureLatency(h, post);
     const throughput = await measureThroughput(post);
     await waitForRelays(h, (t) => t.startsWith('tp '), THROUGHPUT_UPDATES);
-    const cpuMsPerUpdate = await measureCpu(h, post);
+    const cpuMsPerUpdate = await measureCpu(h, post, target === 'app');
     const rss = await app.rssBytes();
     return { latency, throughput, cpuMsPerUpdate, rss };
   } finally {
@@ -154,8 +165,9 @@ async function benchRelayOnce(target: Target): Promise<RelayFigures> {
 }
 
 /** CPU the server spends per relayed update at a modest steady rate (CPU_RATE/s for CPU_SECONDS), relays included. */
-async function measureCpu(h: Bench, post: (text: string, customerId: number) => Promise<number>): Promise<number> {
+async function measureCpu(h: Bench, post: (text: string, customerId: number) => Promise<number>, record: boolean): Promise<number> {
   const total = CPU_RATE * CPU_SECONDS;
+  const perf = record ? await startPerf(h.app) : undefined;
   const before = await h.app.cpuMs();
   const start = performance.now();
   const inflight: Promise<unknown>[] = [];
@@ -166,7 +178,26 @@ async function measureCpu(h: Bench, post: (text: string, customerId: number) => 
   }
   await Promise.all(inflight);
   await waitForRelays(h, (t) => t.startsWith('cpu '), total);
-  return ((await h.app.cpuMs()) - before) / total;
+  const cpuMs = (await h.app.cpuMs()) - before;
+  await perf?.stop();
+  return cpuMs / total;
+}
+
+/** With BENCH_PERF: `perf record` on the app until stopped (the app's relay rounds only). */
+async function startPerf(app: AppProcess): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_PERF;
+  if (!dir || app.pid === undefined) return undefined;
+  const { spawn } = await import('node:child_process');
+  const file = join(dir, `app-${++perfRecordings}.data`);
+  const recorder = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-g', '-o', file, '-p', String(app.pid)], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => recorder.once('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500)); // attached before the load starts
+  return {
+    stop: async () => {
+      recorder.kill('SIGINT');
+      await exited;
+    },
+  };
 }
 
 async function waitForRelays(h: Bench, match: (text: string) => boolean, count: number): Promise<void> {

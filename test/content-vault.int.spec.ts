@@ -124,4 +124,13 @@ describe('the content-key vault (crypto-shredding)', () => {
     expect(vault.conversationKeysOf(42, 7002)).toEqual(['7002-42']);
     expect(vault.conversationKeysOf(-1)).toEqual([]);
   });
+
+  it('two processes opening a conversation at the same moment agree on one key: each opens what the other sealed', async () => {
+    const app = open();
+    const cli = open(); // another process's connection to the same file
+    const [fromApp, fromCli] = await Promise.all([app.seal('7001-44', { text: 'first' }), cli.seal('7001-44', { text: 'second' })]);
+    expect(cli.open(fromApp)).toEqual({ text: 'first' });
+    expect(app.open(fromCli)).toEqual({ text: 'second' });
+    expect(open().open(fromCli)).toEqual({ text: 'second' });
+  });
 });

@@ -1,5 +1,12 @@
 import { NewEvent } from '../src/application/ports/event-store.port';
-import { GENESIS, canonicalJson, chainHash, linkHash, sealChain } from '../src/infrastructure/event-store/hash-chain';
+import {
+  GENESIS,
+  canonicalJson,
+  chainHash,
+  linkHash,
+  referenceCanonicalJson,
+  sealChain,
+} from '../src/infrastructure/event-store/hash-chain';
 
 const event = (overrides: Partial<NewEvent> = {}): NewEvent => ({
   id: '6f1c3a52-0c1e-4b7e-9d6b-1a2b3c4d5e6f',
@@ -29,6 +36,51 @@ describe('canonical JSON', () => {
 
   it('refuses a value with no JSON form', () => {
     expect(() => canonicalJson(undefined)).toThrow(/no JSON representation/);
+    expect(() => canonicalJson(() => 1)).toThrow(/no JSON representation/);
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = { back: cycle };
+    expect(() => canonicalJson(cycle)).toThrow(TypeError);
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+  });
+
+  it('written in one pass, is exactly the round-trip definition for every kind of value (so no stored hash changes)', () => {
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y?: number,
+      ) {}
+    }
+    const tricky: unknown[] = [
+      { z: -0, y: 'ü\u2028"\ud800', x: [1.5, true, null, NaN, Infinity, -Infinity, 1e21, 5e-324] },
+      { gone: undefined, fn: () => 1, sym: Symbol('s'), list: [undefined, () => 1, Symbol('t'), , 2] }, // eslint-disable-line no-sparse-arrays
+      JSON.parse('{"__proto__": {"a": 1}, "constructor": 2, "10": 3, "9": 4, "": 5, "é": 6, "Z": 7, "a": 8}'),
+      { at: new Date('2024-05-01T10:00:00.000Z') },
+      { p: new Point(1) },
+      { boxed: [Object(1), Object('s'), Object(false)] },
+      { custom: { toJSON: (key: string) => `key:${key}` } },
+      { list: [{ toJSON: (key: string) => ({ k: key }) }] },
+      Object.assign(Object.create(null) as object, { b: 1, a: [Object.create(null) as object] }),
+      [[[[{ deep: [{ deeper: 'x' }] }]]]],
+      'text',
+      42,
+      null,
+      [],
+      {},
+    ];
+    // And many random JSON-shaped values, like events' data and metadata.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const keys = ['a', 'B', 'botId', 'customerId', 'é', '_', '10', '2', 'content', 'keyId', ''];
+    const make = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.3) return [0, -1, 1.25, 1e300, 'x', '\u0000"\\', true, false, null, undefined][Math.floor(random() * 10)];
+      if (r < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => make(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 5) }, () => [keys[Math.floor(random() * keys.length)], make(depth + 1)]),
+      );
+    };
+    for (let i = 0; i < 2000; i++) tricky.push({ data: make(0), metadata: make(1) });
+    for (const value of tricky) expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
   });
 });
 

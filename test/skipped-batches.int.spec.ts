@@ -6,6 +6,7 @@ import { ReactorCheckpointStore } from '../src/processing/reactor-checkpoint.sto
 import { ReactorRunner } from '../src/infrastructure/reactors/reactor-runner';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { readCheckpoint } from '../src/processing/projection-checkpoint.store';
+import * as readModelTransactions from '../src/processing/read-model-transaction';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { Projector } from '../src/projections/runner/projector';
 import { Cleanups } from './support/cleanups';
@@ -52,7 +53,7 @@ describe('batches with nothing for a projection or reactor cost it no write', ()
     const runner = await projection(HOUR);
     const a1 = (await poke(store, 'a1')).get('a1')!;
     await eventually('a1 is committed', async () => (await readCheckpoint(readModels, 'pokes')) === a1);
-    const transactions = jest.spyOn(readModels, 'transaction');
+    const transactions = jest.spyOn(readModelTransactions, 'readModelTransaction');
 
     await poke(store, ...ignored(10));
     expect(await runner.waitFor((await store.headPosition())!, 10_000)).toBe(true);

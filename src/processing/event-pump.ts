@@ -48,6 +48,11 @@ export class EventPump {
     return new PumpSubscription(this, handle, options);
   }
 
+  /** The window, when the pump runs and knows where it starts (no waiting: followers call this per batch). */
+  startedWindow(): DecodedWindow | undefined {
+    return this.session?.window.started ? this.session.window : undefined;
+  }
+
   /** The window the pump keeps, once it knows where it starts; `undefined` while it is stopping. */
   async window(): Promise<DecodedWindow | undefined> {
     const session = this.session;

@@ -28,7 +28,12 @@ export interface SubscribeOptions {
  */
 export class PumpSubscription {
   private stopped = false;
-  private wake?: () => void;
+  /** The pump signalled new events since this follower last looked (looking clears it first). */
+  private signalled = false;
+  /** Ends the current sleep early: set while sleeping. */
+  private interrupt?: () => void;
+  /** Whether the current sleep ends on the pump's signal (the idle wait) or only on stop (a retry's back-off). */
+  private wakeable = false;
   private loop?: Promise<void>;
   private position: bigint | null;
   private signalStop!: () => void;
@@ -55,13 +60,15 @@ export class PumpSubscription {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signalStop();
+    this.interrupt?.();
     await this.loop;
     if (this.loop) await this.pump.detach(this);
   }
 
   /** @internal The pump read new events. */
   wakeUp(): void {
-    this.wake?.();
+    this.signalled = true;
+    if (this.wakeable) this.interrupt?.();
   }
 
   /** @internal The pump's read failed: this follower gets nothing new until it recovers. */
@@ -69,13 +76,17 @@ export class PumpSubscription {
     if (!this.stopped) this.options.onError?.(error, attempt);
   }
 
+  /**
+   * Every follower of the process runs this loop for every batch the pump reads, so it allocates
+   * nothing it does not need: no promise or timer while there is work, one timer per idle wait.
+   */
   private async run(): Promise<void> {
     await this.pump.attach(this);
     const batchSize = this.options.batchSize ?? 500;
     let attempt = 0;
     while (!this.stopped) {
-      // Armed before looking, so events the pump reads in between are not missed.
-      const woken = new Promise<void>((resolve) => (this.wake = resolve));
+      // Cleared before looking, so events the pump reads in between are not missed.
+      this.signalled = false;
       let events: RecordedEvent[];
       try {
         events = await this.next(batchSize);
@@ -89,17 +100,17 @@ export class PumpSubscription {
       } catch (error) {
         attempt += 1;
         this.options.onError?.(error, attempt);
-        await this.sleepOrWake(this.stopRequested, Math.min((this.options.retryDelayMs ?? 200) * attempt, 5000));
+        await this.sleep(Math.min((this.options.retryDelayMs ?? 200) * attempt, 5000), false);
         continue;
       }
-      if (events.length === 0) await this.sleepOrWake(Promise.race([woken, this.stopRequested]), this.options.idleWaitMs ?? 1000);
+      if (events.length === 0 && !this.signalled) await this.sleep(this.options.idleWaitMs ?? 1000, true);
     }
   }
 
   /** From the pump's window when this follower is inside it, else from the store (behind it: far back, or the window moved on). */
   private async next(batchSize: number): Promise<RecordedEvent[]> {
     // The pump may still be looking for the head (a failing store): stop() must not wait for it.
-    const window = await Promise.race([this.pump.window(), this.stopRequested.then(() => undefined)]);
+    const window = this.pump.startedWindow() ?? (await Promise.race([this.pump.window(), this.stopRequested.then(() => undefined)]));
     if (this.stopped) return [];
     const kept = window?.after(this.position, batchSize);
     if (kept) return kept;
@@ -107,10 +118,18 @@ export class PumpSubscription {
     return read.map(upcast);
   }
 
-  private async sleepOrWake(woken: Promise<void>, ms: number): Promise<void> {
-    if (this.stopped) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+  /** Waits `ms`, or less: until stop, or (when `wakeable`) the pump's next signal. */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.interrupt?.(), ms);
+      this.wakeable = wakeable;
+      this.interrupt = () => {
+        clearTimeout(timer);
+        this.interrupt = undefined;
+        this.wakeable = false;
+        resolve();
+      };
+    });
   }
 }

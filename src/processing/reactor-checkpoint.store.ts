@@ -1,7 +1,8 @@
-import { DataSource } from 'typeorm';
-import { exclusiveOnSqlite } from './exclusive-on-sqlite';
+import { DataSource, EntityManager } from 'typeorm';
 import { formatPosition, readCheckpoint, writeCheckpoint } from './projection-checkpoint.store';
+import { readModelTransaction } from './read-model-transaction';
 import { dialectOf } from './sql-dialect';
+import { runSql, sqliteConnectionOf } from './sql-executor';
 import type { Fence } from './leases/lease-keeper';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
@@ -38,22 +39,22 @@ export class ReactorCheckpointStore {
 
   async write(position: bigint | null, finished: bigint[]): Promise<void> {
     const clear = finished.length === 0;
-    if (clear && !this.finishedRowWritten && !this.fence) {
-      await exclusiveOnSqlite(this.dataSource, () => writeCheckpoint(this.dataSource.manager, this.name, formatPosition(position)));
-      return;
-    }
     const upsert =
       dialectOf(this.dataSource) === 'mysql'
         ? 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON DUPLICATE KEY UPDATE positions = VALUES(positions)'
         : 'INSERT INTO reactor_finished (name, positions) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET positions = excluded.positions';
-    await exclusiveOnSqlite(this.dataSource, () =>
-      this.dataSource.transaction(async (em) => {
-        await this.fence?.(em);
-        await writeCheckpoint(em, this.name, formatPosition(position));
-        if (clear) await em.query('DELETE FROM reactor_finished WHERE name = ?', [this.name]);
-        else await em.query(upsert, [this.name, encode(position, finished)]);
-      }),
-    );
+    const work = async (em: EntityManager): Promise<void> => {
+      await this.fence?.(em);
+      await writeCheckpoint(em, this.name, formatPosition(position));
+      if (clear && !this.finishedRowWritten) return;
+      if (clear) await runSql(em, 'DELETE FROM reactor_finished WHERE name = ?', [this.name]);
+      else await runSql(em, upsert, [this.name, encode(position, finished)]);
+    };
+    // Embedded SQLite: joins the projections' next group commit (at most GROUP_COMMIT_INTERVAL_MS away)
+    // instead of a commit of its own. MySQL: the checkpoint alone (not fenced) needs no transaction.
+    if (sqliteConnectionOf(this.dataSource)) await readModelTransaction(this.dataSource, work);
+    else if (clear && !this.finishedRowWritten && !this.fence) await work(this.dataSource.manager);
+    else await this.dataSource.transaction(work);
     this.finishedRowWritten = !clear;
   }
 }

@@ -22,17 +22,21 @@ export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
 
-  /** `script`: another server to run the same way (the bench's floor); it must print the same "started" line. */
+  /**
+   * `script`: another server to run the same way (the bench's floor); it must print the same "started" line.
+   * `extraNodeArgs`: node flags for this process only (the bench's `BENCH_CPU_PROF` profiles the app, not the floor).
+   */
   constructor(
     private readonly env: Record<string, string>,
     private readonly port: number,
     private readonly script = MAIN,
+    private readonly extraNodeArgs: string[] = [],
   ) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first (npm test does)`);
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [...nodeArgs(), this.script], {
+    const child = spawn(process.execPath, [...nodeArgs(), ...this.extraNodeArgs, this.script], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -53,6 +57,11 @@ export class AppProcess {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`app did not start:\n${this.output.join('')}`);
+  }
+
+  /** The OS process id (undefined before start). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** CPU time (user + system) the process has used so far, in milliseconds, from /proc (Linux). */

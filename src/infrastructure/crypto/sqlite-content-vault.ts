@@ -135,14 +135,22 @@ export class SqliteContentVault implements ContentVault {
   private flushNewKeys(): void {
     const batch = this.queue.splice(0);
     try {
+      const created = new Map<string, { wrapped: string; key: Buffer }>();
       this.db
         .transaction(() => {
           const now = new Date().toISOString();
-          for (const { keyId } of batch) this.statements.insert.run(keyId, encrypt(this.masterKey, randomBytes(32), `key:${keyId}`), now);
+          for (const { keyId } of batch) {
+            const key = randomBytes(32);
+            const wrapped = encrypt(this.masterKey, key, `key:${keyId}`);
+            created.set(keyId, { wrapped, key });
+            this.statements.insert.run(keyId, wrapped, now);
+          }
         })
         .immediate();
       for (const request of batch) {
-        this.cache.delete(request.keyId);
+        // Cached as created, so it is not unwrapped again; keyFor still checks it is the stored one (another
+        // process may have created this key first, and then theirs is used).
+        this.cache.set(request.keyId, created.get(request.keyId)!);
         const key = this.keyFor(request.keyId);
         if (key) request.resolve(key);
         else request.reject(new Error(`content key ${request.keyId} vanished while being created`));

@@ -29,9 +29,70 @@ export function GENESIS(streamId: string): string {
  * because stores keep events as JSON text and the hash must come out the same before and after.
  */
 export function canonicalJson(value: unknown): string {
+  // Events are plain JSON-shaped data: written in one pass. Anything else (a Date, a class, toJSON, a
+  // cycle) takes the reference path, whose result the fast one equals wherever it answers (tested).
+  const fast = plainCanonical(value, 0);
+  if (fast !== undefined && fast !== NOT_PLAIN) return fast;
+  return referenceCanonicalJson(value);
+}
+
+/** The definition: a JSON round trip, then keys sorted. Slow (stringify, parse, rebuild), exact for any value. */
+export function referenceCanonicalJson(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) throw new TypeError('canonicalJson: the value has no JSON representation');
   return serialize(JSON.parse(text) as unknown);
+}
+
+const NOT_PLAIN = Symbol('not plain');
+/** Deeper than any event: a cycle, most likely — left to the reference path, which reports it. */
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * Canonical JSON of plain data in one pass: `undefined` for a value JSON leaves out (undefined, a
+ * function, a symbol), NOT_PLAIN when anything could make a JSON round trip differ from reading the value
+ * as it is (an object that is not a plain object or array, a toJSON, a bigint, great depth).
+ */
+function plainCanonical(value: unknown, depth: number): string | undefined | typeof NOT_PLAIN {
+  switch (typeof value) {
+    case 'string':
+    case 'number': // NaN and ±Infinity become null, -0 becomes 0: as a round trip makes them
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      return NOT_PLAIN;
+    default:
+      break;
+  }
+  if (value === null) return 'null';
+  if (depth > MAX_PLAIN_DEPTH) return NOT_PLAIN;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype || 'toJSON' in value) return NOT_PLAIN;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = plainCanonical(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out += (i > 0 ? ',' : '') + (item ?? 'null');
+    }
+    return `${out}]`;
+  }
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in (value as object)) return NOT_PLAIN;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = plainCanonical(record[key], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** The hash of one event given its predecessor's hash. */

@@ -5,11 +5,15 @@ import { BOT_DIRECTORY, BotDirectory, ClientBotRecord } from '../../application/
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
 /** Compares secrets in constant time (hashing first makes the lengths equal, as timingSafeEqual needs). */
 export function secretsMatch(given: string | undefined, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
   return given !== undefined && timingSafeEqual(digest(given), digest(expected));
 }
+
+/** Expected secrets' digests kept (any well-formed bot id asked about takes a place: bounded, oldest out first). */
+const EXPECTED_KEPT = 10_000;
 
 /** Which webhook a request is for: the MasterBot's, or a client bot's by the id in its path (unchecked text). */
 export type WebhookTarget = { kind: 'master' } | { kind: 'client'; rawBotId: string };
@@ -24,6 +28,12 @@ export type Admitted = { kind: 'master' } | { kind: 'client'; botId: number; bot
  */
 @Injectable()
 export class WebhookAdmission {
+  /**
+   * The digest of each webhook's expected secret, by `master` or bot id: derived from the fixed key, so
+   * computed once instead of an HMAC and a hash on every update.
+   */
+  private readonly expected = new Map<string, Buffer>();
+
   constructor(
     @Inject(TOKEN_CIPHER) private readonly cipher: TokenCipher,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
@@ -31,16 +41,26 @@ export class WebhookAdmission {
 
   async admit(target: WebhookTarget, secret: string | undefined): Promise<Admitted> {
     if (target.kind === 'master') {
-      if (!secretsMatch(secret, this.cipher.webhookSecret('master'))) throw new UnauthorizedException('wrong or missing secret token');
+      if (!this.secretMatches(secret, 'master')) throw new UnauthorizedException('wrong or missing secret token');
       return { kind: 'master' };
     }
     const { rawBotId } = target;
     if (!/^\d{1,15}$/.test(rawBotId)) throw new BadRequestException('botId must be a number');
     // The secret first: only Telegram (who holds it) learns whether a bot id is known here.
-    if (!secretsMatch(secret, this.cipher.webhookSecret(rawBotId))) throw new UnauthorizedException('wrong or missing secret token');
+    if (!this.secretMatches(secret, rawBotId)) throw new UnauthorizedException('wrong or missing secret token');
     const botId = Number(rawBotId);
     const bot = await this.directory.get(botId);
     if (!bot) throw new NotFoundException(`unknown client bot ${botId}`);
     return { kind: 'client', botId, bot };
+  }
+
+  private secretMatches(given: string | undefined, botRef: string): boolean {
+    let expected = this.expected.get(botRef);
+    if (!expected) {
+      expected = digest(this.cipher.webhookSecret(botRef));
+      if (this.expected.size >= EXPECTED_KEPT) this.expected.delete(this.expected.keys().next().value as string);
+      this.expected.set(botRef, expected);
+    }
+    return given !== undefined && timingSafeEqual(digest(given), expected);
   }
 }

@@ -3,17 +3,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { EventPump } from '../../processing/event-pump';
 import { PumpSubscription } from '../../processing/pump-subscription';
-import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
 import { ProjectionContext, Projector } from './projector';
 import {
   CheckpointState,
   ensureCheckpointRows,
-  parseCheckpoint,
   readCheckpointState,
+  selectCheckpoint,
   writeCheckpoint,
 } from '../../processing/projection-checkpoint.store';
 import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { dialectOf } from '../../processing/sql-dialect';
+import { readModelTransaction } from '../../processing/read-model-transaction';
 import { ConsumerProgress } from '../../processing/consumer-progress';
 import { Fence } from '../../processing/leases/lease-keeper';
 
@@ -213,15 +213,16 @@ export class ProjectionRunner {
    * instead, writing nothing, when a rebuild froze or moved the checkpoint.
    */
   private async commit(relevant: RecordedEvent[], last: bigint): Promise<{ stored: CheckpointState | undefined } | undefined> {
-    const outcome = await exclusiveOnSqlite(this.dataSource, () =>
-      this.dataSource.transaction(async (em) => {
-        const stored = await this.lockCheckpoint(em);
-        if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
-        await this.fence?.(em);
-        if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
-        return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
-      }),
-    );
+    // Shares one transaction with the other projections' batches of this moment on SQLite (see readModelTransaction).
+    const outcome = await readModelTransaction(this.dataSource, async (em) => {
+      const stored = await this.lockCheckpoint(em);
+      // The lease first: a stale owner whose successor already moved the checkpoint must learn it lost the
+      // lease (and stop) rather than restart from the successor's checkpoint and keep running.
+      await this.fence?.(em);
+      if (stored?.frozen || (stored?.position ?? null) !== this.storedPosition || stored?.updatedAt !== this.stamp) return { stored };
+      if (relevant.length > 0) await this.projector.apply(relevant, ProjectionContext.live(em, this.projector));
+      return { written: await writeCheckpoint(em, this.checkpointName, last.toString()) };
+    });
     if (!('written' in outcome)) return outcome;
     this.storedPosition = last;
     this.skippedSinceWritten = 0;
@@ -286,16 +287,9 @@ export class ProjectionRunner {
 
   /** The stored checkpoint, read so that nobody can change it before this transaction ends. */
   private async lockCheckpoint(em: EntityManager): Promise<CheckpointState | undefined> {
-    const repo = em.getRepository(ProjectionCheckpoint);
-    if (dialectOf(this.dataSource) === 'mysql') {
-      const row = await repo.findOne({ where: { name: this.checkpointName }, lock: { mode: 'pessimistic_write' } });
-      return row ? parseCheckpoint(row) : undefined;
-    }
-    // A write first takes SQLite's write lock (waiting for another process's), so the read below is
-    // current and stays so until commit; a read first would make the later write fail as busy.
-    await em.query('UPDATE projection_checkpoints SET name = name WHERE name = ?', [this.checkpointName]);
-    const row = await repo.findOneBy({ name: this.checkpointName });
-    return row ? parseCheckpoint(row) : undefined;
+    // SQLite: readModelTransaction began IMMEDIATE, so the write lock is held (after waiting for another
+    // process's) and this read stays current until the commit.
+    return selectCheckpoint(em, this.checkpointName, dialectOf(this.dataSource) === 'mysql' ? ' FOR UPDATE' : '');
   }
 
   private resolveWaiters(): void {

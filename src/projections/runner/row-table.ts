@@ -1,5 +1,6 @@
 import { EntityManager, EntityMetadata } from 'typeorm';
 import { Dialect, quoteIdentifier } from '../../processing/sql-dialect';
+import { runSql } from '../../processing/sql-executor';
 import { TableMemory } from './table-memory';
 
 /**
@@ -18,6 +19,39 @@ interface Column<T> {
 /** Equality on some columns: `{ botId: 1, customerId: 2 }` means `bot_id = 1 AND customer_id = 2`. */
 export type Where<T> = Partial<T>;
 
+/** What a table's statements are built from, worked out once per entity and physical name (a RowTable is made per batch). */
+interface Shape<T> {
+  columns: Column<T>[];
+  primary: Column<T>[];
+  byProp: Map<string, Column<T>>;
+  /** By `<dialect>:<physical name>`: the upsert's column list and conflict clause. */
+  upserts: Map<string, { head: string; tuple: string; onConflict: string }>;
+  /**
+   * Whole statements for small batches, by `<dialect>:<name>:<what>`: the same string each time, so the
+   * prepared-statement cache finds it without hashing a freshly built text (see memo).
+   */
+  statements: Map<string, string>;
+}
+/** Statements for up to this many rows or conditions are kept as strings (the live runners' batches); bigger ones are built each time. */
+const MEMO_MAX_ROWS = 32;
+const shapes = new WeakMap<EntityMetadata, Shape<object>>();
+
+function shapeOf<T>(metadata: EntityMetadata): Shape<T> {
+  let shape = shapes.get(metadata) as Shape<T> | undefined;
+  if (!shape) {
+    const columns = metadata.columns.map((c) => ({ prop: c.propertyName as keyof T & string, sql: c.databaseName, kind: kindOf(c.type) }));
+    shape = {
+      columns,
+      primary: columns.filter((c) => metadata.primaryColumns.some((p) => p.propertyName === c.prop)),
+      byProp: new Map(columns.map((c) => [c.prop, c])),
+      upserts: new Map(),
+      statements: new Map(),
+    };
+    shapes.set(metadata, shape as Shape<object>);
+  }
+  return shape;
+}
+
 /**
  * One read-model table under a given physical name (the live table or its rebuild shadow), with the
  * few set-wise statements the projectors need: rows in and out in chunks, never a round trip per row.
@@ -28,6 +62,7 @@ export class RowTable<T extends object> {
   readonly primary: readonly Column<T>[];
   private readonly byProp: Map<string, Column<T>>;
   private readonly quoted: string;
+  private readonly shape: Shape<T>;
 
   constructor(
     private readonly em: EntityManager,
@@ -38,9 +73,10 @@ export class RowTable<T extends object> {
     /** A complete copy of the table kept by its only writer (a rebuild): reads come from it. */
     private readonly memory?: TableMemory<T>,
   ) {
-    this.columns = metadata.columns.map((c) => ({ prop: c.propertyName as keyof T & string, sql: c.databaseName, kind: kindOf(c.type) }));
-    this.primary = this.columns.filter((c) => metadata.primaryColumns.some((p) => p.propertyName === c.prop));
-    this.byProp = new Map(this.columns.map((c) => [c.prop, c]));
+    this.shape = shapeOf<T>(metadata);
+    this.columns = this.shape.columns;
+    this.primary = this.shape.primary;
+    this.byProp = this.shape.byProp;
     this.quoted = this.q(name);
   }
 
@@ -60,7 +96,8 @@ export class RowTable<T extends object> {
       );
     const rows: T[] = [];
     for (const where of this.compile(conditions)) {
-      const raw: Record<string, unknown>[] = await this.em.query(`SELECT * FROM ${this.quoted} WHERE ${where.sql}`, where.params);
+      const sql = this.memo(`select ${where.key}`, where.count, () => `SELECT * FROM ${this.quoted} WHERE ${where.sql()}`);
+      const raw = await runSql(this.em, sql, where.params);
       for (const r of raw) rows.push(this.decode(r));
     }
     return rows;
@@ -71,13 +108,41 @@ export class RowTable<T extends object> {
       this,
       conditions.map((c) => this.normalized(c)),
     );
-    for (const where of this.compile(conditions)) await this.em.query(`DELETE FROM ${this.quoted} WHERE ${where.sql}`, where.params);
+    for (const where of this.compile(conditions)) {
+      const sql = this.memo(`delete ${where.key}`, where.count, () => `DELETE FROM ${this.quoted} WHERE ${where.sql()}`);
+      await runSql(this.em, sql, where.params);
+    }
   }
 
   /** Inserts the rows, or overwrites every column of the existing row with the same primary key. */
   async upsert(rows: readonly T[]): Promise<void> {
     if (rows.length === 0) return;
     this.memory?.upsert(this, rows);
+    const { head, tuple, onConflict } = this.upsertSql();
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / this.columns.length));
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const params: unknown[] = [];
+      for (const row of chunk) for (const c of this.columns) params.push(this.encode(c, row[c.prop]));
+      const sql = this.memo('upsert', chunk.length, () => `${head}${chunk.map(() => tuple).join(', ')}${onConflict}`);
+      await runSql(this.em, sql, params);
+    }
+  }
+
+  /** The statement `build` makes for `what` over `count` rows or conditions: built once while `count` is small. */
+  private memo(what: string, count: number, build: () => string): string {
+    if (count > MEMO_MAX_ROWS) return build();
+    const key = `${this.dialect}:${this.name}:${what}:${count}`;
+    let sql = this.shape.statements.get(key);
+    if (sql === undefined) this.shape.statements.set(key, (sql = build()));
+    return sql;
+  }
+
+  /** The fixed parts of this table's upsert, built once per physical table. */
+  private upsertSql(): { head: string; tuple: string; onConflict: string } {
+    const key = `${this.dialect}:${this.name}`;
+    let sql = this.shape.upserts.get(key);
+    if (sql) return sql;
     const cols = this.columns.map((c) => this.q(c.sql)).join(', ');
     const rest = this.columns.filter((c) => !this.primary.includes(c));
     const onConflict =
@@ -88,20 +153,15 @@ export class RowTable<T extends object> {
         : ` ON CONFLICT (${this.primary.map((c) => this.q(c.sql)).join(', ')}) DO ${
             rest.length ? `UPDATE SET ${rest.map((c) => `${this.q(c.sql)} = excluded.${this.q(c.sql)}`).join(', ')}` : 'NOTHING'
           }`;
-    const tuple = `(${this.columns.map(() => '?').join(', ')})`;
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / this.columns.length));
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      const params: unknown[] = [];
-      for (const row of chunk) for (const c of this.columns) params.push(this.encode(c, row[c.prop]));
-      await this.em.query(`INSERT INTO ${this.quoted} (${cols}) VALUES ${chunk.map(() => tuple).join(', ')}${onConflict}`, params);
-    }
+    sql = { head: `INSERT INTO ${this.quoted} (${cols}) VALUES `, tuple: `(${this.columns.map(() => '?').join(', ')})`, onConflict };
+    this.shape.upserts.set(key, sql);
+    return sql;
   }
 
   /** Every row, ordered by primary key (tests and rebuild checks compare dumps). */
   async all(): Promise<T[]> {
     const order = this.primary.map((c) => this.q(c.sql)).join(', ');
-    const raw: Record<string, unknown>[] = await this.em.query(`SELECT * FROM ${this.quoted} ORDER BY ${order}`);
+    const raw = await runSql(this.em, `SELECT * FROM ${this.quoted} ORDER BY ${order}`);
     return raw.map((r) => this.decode(r));
   }
 
@@ -110,7 +170,7 @@ export class RowTable<T extends object> {
   }
 
   /** Groups conditions by the columns they constrain; one `IN` per group and chunk. */
-  private compile(conditions: Where<T>[]): { sql: string; params: unknown[] }[] {
+  private compile(conditions: Where<T>[]): { key: string; count: number; sql: () => string; params: unknown[] }[] {
     const groups = new Map<string, { cols: Column<T>[]; tuples: Map<string, unknown[]> }>();
     for (const condition of conditions) {
       const props = this.validate(condition);
@@ -121,8 +181,8 @@ export class RowTable<T extends object> {
       groups.set(signature, group);
       group.tuples.set(JSON.stringify(values), values);
     }
-    const statements: { sql: string; params: unknown[] }[] = [];
-    for (const { cols, tuples } of groups.values()) {
+    const statements: { key: string; count: number; sql: () => string; params: unknown[] }[] = [];
+    for (const [signature, { cols, tuples }] of groups) {
       const all = [...tuples.values()];
       const perStatement = Math.max(1, Math.floor(MAX_PARAMS / cols.length));
       for (let i = 0; i < all.length; i += perStatement) {
@@ -130,11 +190,11 @@ export class RowTable<T extends object> {
         // Row-value IN, not an OR of ANDs: MariaDB plans a long OR list ~15× slower, and SQLite refuses
         // one past 1000 terms (expression depth). SQLite takes the list as a VALUES table.
         const tuple = `(${cols.map(() => '?').join(', ')})`;
-        const sql =
+        const sql = () =>
           cols.length === 1
             ? `${this.q(cols[0].sql)} IN (${chunk.map(() => '?').join(', ')})`
             : `(${cols.map((c) => this.q(c.sql)).join(', ')}) IN (${this.dialect === 'sqlite' ? 'VALUES ' : ''}${chunk.map(() => tuple).join(', ')})`;
-        statements.push({ sql, params: chunk.flat() });
+        statements.push({ key: signature, count: chunk.length, sql, params: chunk.flat() });
       }
     }
     return statements;
