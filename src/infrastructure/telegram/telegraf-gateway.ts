@@ -256,7 +256,12 @@ class TelegrafBotApi implements BotApi {
   downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }> {
     return this.calls.run(
       'downloadFile',
-      (signal) => downloadStream(this.apiRoot, this.token, filePath, signal),
+      async (signal, deadline) => {
+        const download = await downloadStream(this.apiRoot, this.token, filePath, signal);
+        // The body is read after this attempt settles: it stays under the deadline and the close until it ends.
+        download.stream.once('close', deadline.hold());
+        return download;
+      },
       transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes),
     );
   }
