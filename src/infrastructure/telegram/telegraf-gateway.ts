@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import { Telegram } from 'telegraf';
 import type { Opts, Telegram as ApiMethods } from 'telegraf/typings/core/types/typegram';
@@ -27,6 +28,7 @@ import {
   replyFields,
   sentMessageOf,
 } from './telegraf-media-payloads';
+import { longPoll } from './long-poll';
 import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
@@ -71,17 +73,17 @@ export class TelegrafGateway implements TelegramPort {
   bot(token: string): BotApi {
     let client = this.clients.get(token);
     if (!client) {
-      // Two telegraf clients per bot, one per pool: telegraf takes its agent per client, not per call.
-      client = new TelegrafBotApi(this.telegraf(token, 'sending'), this.telegraf(token, 'polling'), this.apiRoot, token, this.calls);
+      // Long polls skip telegraf (long-poll.ts): one telegraf client per bot, on the sending pool.
+      client = new TelegrafBotApi(this.telegraf(token), this.agents.polling, this.apiRoot, token, this.calls);
       this.clients.set(token, client);
     }
     return client;
   }
 
-  private telegraf(token: string, pool: keyof TelegramAgents): Telegram {
+  private telegraf(token: string): Telegram {
     const telegram = new Telegram(token, { apiRoot: this.apiRoot });
     // Set after construction: telegraf's constructor drops any agent given for an http:// root.
-    (telegram as unknown as { options: { agent?: unknown } }).options.agent = this.agents[pool];
+    (telegram as unknown as { options: { agent?: unknown } }).options.agent = this.agents.sending;
     return telegram;
   }
 
@@ -99,8 +101,8 @@ export class TelegrafGateway implements TelegramPort {
 class TelegrafBotApi implements BotApi {
   constructor(
     private readonly telegram: Telegram,
-    /** The same bot on the long-polling pool: only getUpdates goes through it. */
-    private readonly polling: Telegram,
+    /** The long-polling pool: only getUpdates goes through it. */
+    private readonly polling: http.Agent,
     private readonly apiRoot: string,
     private readonly token: string,
     private readonly calls: OutboundCalls,
@@ -179,11 +181,7 @@ class TelegrafBotApi implements BotApi {
     return this.calls.run(
       'getUpdates',
       (attempt) =>
-        this.polling.callApi(
-          'getUpdates',
-          { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
-          { signal: attempt as never },
-        ),
+        longPoll(this.apiRoot, this.token, this.polling, { offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES }, attempt),
       timeoutSeconds * 1000 + this.calls.timeoutMs,
       signal,
     );
