@@ -53,7 +53,6 @@ import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
-import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppMetrics } from './infrastructure/observability/app-metrics';
@@ -132,7 +131,9 @@ const COMMAND_HANDLERS = [
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
 export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl);
+  // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~6 MB of memory an embedded app never needs.
+  if (config.eventStoreUrl)
+    return (await import('./infrastructure/event-store/esdb.event-store')).EsdbEventStore.connect(config.eventStoreUrl);
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
