@@ -1,10 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { runInNewContext, runInThisContext } from 'node:vm';
 import { OutboundCalls } from '../src/infrastructure/telegram/outbound-calls';
 
 // A full garbage collection on demand, so that what is measured is what stays reachable, not garbage.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
+// The process Node itself emits warnings on (jest gives each test file a copy of `process`).
+const appProcess = runInThisContext('process') as NodeJS.Process;
 
 const retainedBytes = (): number => {
   collectGarbage();
@@ -30,6 +32,22 @@ describe('outbound Telegram calls over a long run', () => {
 
     // 100,000 calls: before the fix each left ~130 bytes behind for good, more until its deadline (over 12 MB).
     expect(grown).toBeLessThan(2 * 1024 * 1024);
+    calls.close();
+  });
+
+  it('1,000 long polls open at once raise no listener-leak warning', async () => {
+    const calls = new OutboundCalls(30_000, () => undefined);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    appProcess.on('warning', onWarning);
+    const answers: (() => void)[] = [];
+    const poll = () => new Promise<unknown[]>((resolve) => answers.push(() => resolve([])));
+    const open = Array.from({ length: 1_000 }, () => calls.run('getUpdates', poll, 55_000));
+    answers.forEach((answer) => answer());
+    await Promise.all(open);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    appProcess.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
     calls.close();
   });
 

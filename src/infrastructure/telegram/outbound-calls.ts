@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { TelegramError } from 'telegraf';
 import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
@@ -90,7 +91,10 @@ export class OutboundCalls {
   constructor(
     readonly timeoutMs: number,
     private readonly observe: TelegramCallObserver,
-  ) {}
+  ) {
+    // Each call in flight listens here until it settles (attempt-signal.ts): 1,000 open long polls are 1,000 listeners.
+    setMaxListeners(0, this.inFlight.signal);
+  }
 
   close(): void {
     if (this.waits.signal.aborted) return;
