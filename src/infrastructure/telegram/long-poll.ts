@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 
@@ -16,41 +17,58 @@ import { BotToken } from '../../domain/client-bot/bot-token';
  * No `accept-encoding`: Telegram answers uncompressed (an empty poll is ~25 bytes; a full one 100
  * updates), and no zlib stream is made per poll.
  */
-export function longPoll(apiRoot: string, token: string, agent: http.Agent, payload: object, signal: AbortSignal): Promise<unknown[]> {
-  // Resolved like telegraf resolves it (`./bot<token>/<method>` against the root), so both reach the same URL.
-  const url = new URL(`./bot${token}/getUpdates`, apiRoot);
-  const body = JSON.stringify(payload);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        signal,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'keep-alive' },
-      },
-      (response) => {
+export class LongPoll {
+  private readonly client: typeof http | typeof https;
+  /** Made once per bot: a poll only adds its body and headers. */
+  private readonly target: http.RequestOptions;
+
+  constructor(apiRoot: string, token: string, agent: http.Agent) {
+    // Resolved like telegraf resolves it (`./bot<token>/<method>` against the root), so both reach the same URL.
+    const url = new URL(`./bot${token}/getUpdates`, apiRoot);
+    this.client = url.protocol === 'https:' ? https : http;
+    this.target = { ...urlToHttpOptions(url), method: 'POST', agent };
+  }
+
+  /**
+   * One poll; `signal` ends it (its deadline, the app or the poller stopping). The abort is wired by hand,
+   * not through http's `signal` option, which adds a stream-end watcher with seven listeners to each poll.
+   */
+  getUpdates(payload: object, signal: AbortSignal): Promise<unknown[]> {
+    if (signal.aborted) return Promise.reject(abortError());
+    const body = JSON.stringify(payload);
+    return new Promise((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'keep-alive' };
+      const request = this.client.request({ ...this.target, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
+          let updates: unknown[];
           try {
-            resolve(answer(response.statusCode ?? 0, response.statusMessage ?? '', Buffer.concat(chunks).toString('utf8')));
+            updates = answer(response.statusCode ?? 0, response.statusMessage ?? '', Buffer.concat(chunks).toString('utf8'));
           } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
+            return fail(error as Error);
           }
+          signal.removeEventListener('abort', abort);
+          resolve(updates);
         });
-        // Cut off mid-body (a reset, an abort): the promise is rejected here, or was already settled.
-        response.on('close', () => {
-          if (!response.complete) reject(Object.assign(new Error('answer cut off'), { code: 'ECONNRESET' }));
-        });
-      },
-    );
-    // Network errors carry the request URL (and so the token) in their message: callers keep only the code.
-    request.on('error', reject);
-    request.end(body);
-  });
+        // Cut off mid-body (a reset, an abort): failed here, unless it already settled.
+        response.on('close', () => response.complete || fail(Object.assign(new Error('answer cut off'), { code: 'ECONNRESET' })));
+      });
+      const fail = (error: Error): void => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      };
+      const abort = (): void => void request.destroy(abortError());
+      signal.addEventListener('abort', abort, { once: true });
+      // Network errors carry the request URL (and so the token) in their message: callers keep only the code.
+      request.on('error', fail);
+      request.end(body);
+    });
+  }
 }
+
+/** What an aborted fetch or http request rejects with. */
+const abortError = (): Error => Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 
 /** The Bot API's answer, as telegraf reads it: a 5xx by its status, anything else by its JSON. */
 function answer(status: number, statusText: string, text: string): unknown[] {

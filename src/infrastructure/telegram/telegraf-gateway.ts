@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { Readable } from 'node:stream';
 import { Telegram } from 'telegraf';
 import type { Opts, Telegram as ApiMethods } from 'telegraf/typings/core/types/typegram';
@@ -28,7 +27,7 @@ import {
   replyFields,
   sentMessageOf,
 } from './telegraf-media-payloads';
-import { longPoll } from './long-poll';
+import { LongPoll } from './long-poll';
 import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
@@ -74,7 +73,13 @@ export class TelegrafGateway implements TelegramPort {
     let client = this.clients.get(token);
     if (!client) {
       // Long polls skip telegraf (long-poll.ts): one telegraf client per bot, on the sending pool.
-      client = new TelegrafBotApi(this.telegraf(token), this.agents.polling, this.apiRoot, token, this.calls);
+      client = new TelegrafBotApi(
+        this.telegraf(token),
+        new LongPoll(this.apiRoot, token, this.agents.polling),
+        this.apiRoot,
+        token,
+        this.calls,
+      );
       this.clients.set(token, client);
     }
     return client;
@@ -101,8 +106,8 @@ export class TelegrafGateway implements TelegramPort {
 class TelegrafBotApi implements BotApi {
   constructor(
     private readonly telegram: Telegram,
-    /** The long-polling pool: only getUpdates goes through it. */
-    private readonly polling: http.Agent,
+    /** getUpdates, on the long-polling pool. */
+    private readonly polling: LongPoll,
     private readonly apiRoot: string,
     private readonly token: string,
     private readonly calls: OutboundCalls,
@@ -180,8 +185,7 @@ class TelegrafBotApi implements BotApi {
   async getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<unknown[]> {
     return this.calls.run(
       'getUpdates',
-      (attempt) =>
-        longPoll(this.apiRoot, this.token, this.polling, { offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES }, attempt),
+      (attempt) => this.polling.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES }, attempt),
       timeoutSeconds * 1000 + this.calls.timeoutMs,
       signal,
     );
