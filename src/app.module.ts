@@ -46,12 +46,14 @@ import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
 import { RemoveClientBotHandler } from './application/remove-client-bot/remove-client-bot.handler';
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
+import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
 import { AppConfig } from './infrastructure/config/app-config';
 import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
 import { TerminusModule } from '@nestjs/terminus';
@@ -63,6 +65,7 @@ import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ClientBotSupervisor } from './infrastructure/telegram/client-bot-supervisor';
 import { ClientBotWebhooks } from './infrastructure/telegram/client-bot-webhooks';
 import { TelegrafGateway } from './infrastructure/telegram/telegraf-gateway';
+import { telegramPacing } from './infrastructure/telegram/outbound-pacing';
 import { UpdateRouter } from './infrastructure/telegram/update-router';
 import { TelegramWebhookController } from './infrastructure/telegram/webhook.controller';
 import { WebhookAdmission } from './infrastructure/telegram/webhook-admission';
@@ -130,10 +133,14 @@ const COMMAND_HANDLERS = [
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
-export async function openEventStore(config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'>): Promise<EventStore> {
-  // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~6 MB of memory an embedded app never needs.
-  if (config.eventStoreUrl)
-    return (await import('./infrastructure/event-store/esdb.event-store')).EsdbEventStore.connect(config.eventStoreUrl);
+export async function openEventStore(
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+): Promise<EventStore> {
+  // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~4 MB of heap an embedded app never needs.
+  if (config.eventStoreUrl) {
+    const { EsdbEventStore } = await import('./infrastructure/event-store/esdb.event-store');
+    return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
+  }
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
@@ -171,6 +178,7 @@ export class AppModule {
           useFactory: (key: Buffer) => new SqliteContentVault(join(config.dataDir, 'content-keys.sqlite'), key),
           inject: [MASTER_KEY],
         },
+        { provide: REACTOR_ATTEMPTS, useFactory: () => new ReactorAttemptsFile(join(config.dataDir, 'reactor-attempts.sqlite')) },
         {
           provide: TELEGRAM,
           useFactory: (metrics: AppMetrics) =>
@@ -178,6 +186,10 @@ export class AppModule {
               config.telegramApiRoot,
               (method, status) => metrics.telegramCalls.inc({ method, status }),
               config.telegramTimeoutMs,
+              config.telegramPacing &&
+                telegramPacing(config.telegramPacing.botMessagesPerSecond, (scope) =>
+                  metrics.telegramPacedCalls.inc({ waited_for: scope }),
+                ),
             ),
           inject: [AppMetrics],
         },
@@ -191,6 +203,7 @@ export class AppModule {
         ReplyTargetIndex,
         { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+        RelayedCopyTargets,
         ContentSender,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },

@@ -87,17 +87,22 @@ describe('command handling on the embedded event store', () => {
     expect(transitions.filter((t) => t === 'AwaitingBotToken→AwaitingBotToken')).toHaveLength(9);
   });
 
-  it('a command that lost a race is decided again on the state the winner left', async () => {
+  it('a command that lost a race is decided again on the state the winner left, without doing its I/O again', async () => {
     // Two processes on one event store file (the app and the CLI, or two replicas).
     const otherProcess = new AggregateStore(store);
     const { decider, decisions } = observedDecider();
     const { gate, open } = deferred();
-    const slowAdd = aggregates.handle(
+    let lookups = 0;
+    const slowAdd = aggregates.handlePrepared(
       stream,
       decider,
-      async () => {
-        await gate;
-        return { type: 'RequestAddBot', masterId };
+      {
+        // The command's I/O (a Telegram call, a lookup): slow enough for the other process to append meanwhile.
+        prepare: async () => {
+          lookups += 1;
+          await gate;
+        },
+        decide: () => ({ type: 'RequestAddBot' as const, masterId }),
       },
       internalOrigin('slow-add'),
     );
@@ -108,6 +113,7 @@ describe('command handling on the embedded event store', () => {
     const result = await slowAdd;
 
     expect(decisions.map((d) => d.fsm)).toEqual(['Main', 'AwaitingBotToken']);
+    expect(lookups).toBe(1);
     expect(result.events).toEqual([
       { type: 'StateChanged', data: { masterId, from: 'AwaitingBotToken', to: 'AwaitingBotToken', trigger: '/add' } },
     ]);
@@ -170,13 +176,13 @@ describe('command handling on the embedded event store', () => {
     const origin = telegramOrigin(MASTER_BOT, 1020);
     const first = deferred();
     const redelivery = deferred();
-    const command = (gate: Promise<void>) => async () => {
-      await gate;
-      return { type: 'UnknownCommand' as const, masterId, command: typed('/hello') };
-    };
+    const command = (gate: Promise<void>) => ({
+      prepare: () => gate,
+      decide: () => ({ type: 'UnknownCommand' as const, masterId, command: typed('/hello') }),
+    });
     // Given both deliveries (reaching two replicas) have read the stream at the same revision…
-    const firstDelivery = aggregates.handle(stream, masterUserDecider, command(first.gate), origin);
-    const secondDelivery = new AggregateStore(store).handle(stream, masterUserDecider, command(redelivery.gate), origin);
+    const firstDelivery = aggregates.handlePrepared(stream, masterUserDecider, command(first.gate), origin);
+    const secondDelivery = new AggregateStore(store).handlePrepared(stream, masterUserDecider, command(redelivery.gate), origin);
     await new Promise((resolve) => setImmediate(resolve));
     // …when another command moves the stream on, the first delivery conflicts, decides again and lands…
     await new AggregateStore(store).handle(
@@ -193,5 +199,35 @@ describe('command handling on the embedded event store', () => {
     await expect(secondDelivery).resolves.toMatchObject({ events: [] });
     const recorded = await store.readStream(stream);
     expect(recorded.filter((e) => e.metadata.causationId === origin.causationId)).toHaveLength(1);
+  });
+
+  it('a redelivered update does none of its I/O again: it is known to be recorded before any is done', async () => {
+    const origin = telegramOrigin(MASTER_BOT, 1030);
+    let lookups = 0;
+    const command = {
+      prepare: async () => void (lookups += 1),
+      decide: () => ({ type: 'RequestAddBot' as const, masterId }),
+    };
+
+    await aggregates.handlePrepared(stream, masterUserDecider, command, origin);
+    const again = await aggregates.handlePrepared(stream, masterUserDecider, command, origin);
+
+    expect(again.duplicate).toBe(true);
+    expect(lookups).toBe(1);
+  });
+
+  it('a decision that does I/O (returns a promise) is refused with a clear error, and nothing is recorded', async () => {
+    const before = await store.readStream(stream);
+
+    const refused = aggregates.handle(
+      stream,
+      masterUserDecider,
+      // @ts-expect-error a decision is synchronous: an async one does not compile
+      async () => ({ type: 'RequestAddBot', masterId }),
+      internalOrigin('async-decision'),
+    );
+
+    await expect(refused).rejects.toThrow(/returned a promise: do I\/O before handle\(\)/);
+    expect(await store.readStream(stream)).toHaveLength(before.length);
   });
 });

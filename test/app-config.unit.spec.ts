@@ -26,6 +26,7 @@ describe('loadConfig', () => {
         telegramApiRoot: 'https://api.telegram.org',
         port: 3000,
         eventStoreUrl: null,
+        eventStoreReadTimeoutMs: 10_000,
         databaseUrl: null,
         tokenEncryptionKey: null,
         auditToken: null,
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
         pollingTimeoutSeconds: 25,
         httpIdleTimeoutMs: 65_000,
         telegramTimeoutMs: 30_000,
+        telegramPacing: { botMessagesPerSecond: 30 },
       });
     });
 
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://feedback.example.com/',
       PORT: '8080',
       EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
+      EVENTSTORE_READ_TIMEOUT_MS: '3000',
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/feedbackbots',
       DATA_DIR: 'var/feedbackbots',
       TOKEN_ENCRYPTION_KEY,
@@ -76,6 +79,7 @@ describe('loadConfig', () => {
       POLLING_TIMEOUT_SECONDS: '50',
       HTTP_IDLE_TIMEOUT_MS: '5000',
       TELEGRAM_TIMEOUT_MS: '10000',
+      TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       HEALTH_FAILING_AFTER_SECONDS: '120',
@@ -88,6 +92,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://feedback.example.com',
       port: 8080,
       eventStoreUrl: 'esdb://eventstore:2113?tls=false',
+      eventStoreReadTimeoutMs: 3000,
       databaseUrl: 'mysql://root@127.0.0.1:3306/feedbackbots',
       dataDir: resolve('var/feedbackbots'),
       tokenEncryptionKey: TOKEN_ENCRYPTION_KEY,
@@ -100,6 +105,7 @@ describe('loadConfig', () => {
       pollingTimeoutSeconds: 50,
       httpIdleTimeoutMs: 5000,
       telegramTimeoutMs: 10000,
+      telegramPacing: { botMessagesPerSecond: 100 },
       observability: {
         logFormat: 'json',
         logLevel: 'debug',
@@ -113,6 +119,10 @@ describe('loadConfig', () => {
 
   it('an EventStoreDB cluster connection string (esdb+discover) is accepted', () => {
     expect(loadConfig({ MASTER_BOT_TOKEN, EVENTSTORE_URL: 'esdb+discover://node1:2113' }).eventStoreUrl).toBe('esdb+discover://node1:2113');
+  });
+
+  it("an operator can switch pacing by Telegram's flood limits off (a Bot API without limits)", () => {
+    expect(loadConfig({ MASTER_BOT_TOKEN, TELEGRAM_PACING: 'off' }).telegramPacing).toBeNull();
   });
 
   it('a variable set to blanks counts as unset', () => {
@@ -144,7 +154,11 @@ describe('loadConfig', () => {
       ['BROADCAST_RATE_PER_SECOND', 'above Telegram’s limit', '100'],
       ['POLLING_TIMEOUT_SECONDS', 'above Telegram’s limit', '60'],
       ['TELEGRAM_TIMEOUT_MS', 'below 100 ms', '5'],
+      ['EVENTSTORE_READ_TIMEOUT_MS', 'below 100 ms', '50'],
+      ['EVENTSTORE_READ_TIMEOUT_MS', 'not a number', '10s'],
       ['TELEGRAM_TIMEOUT_MS', 'not a number', '30s'],
+      ['TELEGRAM_PACING', 'neither on nor off', 'maybe'],
+      ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
       if (value !== undefined) env[name] = value;

@@ -3,15 +3,18 @@ import { AppProcess } from './support/app-process';
 import { TelegramBotApiFake } from './support/telegram-bot-api.fake';
 import { makeTempDir } from './support/temp-dir';
 import { freePort } from './support/free-port';
+import { EngineSettings, engineSettings } from './support/test-engines';
 
 describe('a crash between "recorded" and "sent"', () => {
   let fake: TelegramBotApiFake;
   let app: AppProcess;
+  let engines: EngineSettings | undefined;
   const tmp = makeTempDir();
 
   afterAll(async () => {
     await app?.kill();
     await fake?.stop();
+    await engines?.release();
     tmp.remove();
   });
 
@@ -22,6 +25,7 @@ describe('a crash between "recorded" and "sent"', () => {
     const master = fake.createUser({ firstName: 'Alice' });
     const customer = fake.createUser({ firstName: 'Carol' });
     const port = await freePort();
+    engines = await engineSettings();
     app = new AppProcess(
       {
         MASTER_BOT_TOKEN: masterBot.token,
@@ -30,6 +34,7 @@ describe('a crash between "recorded" and "sent"', () => {
         PORT: String(port),
         DATA_DIR: tmp.dir,
         TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ...engines.env,
       },
       port,
     );

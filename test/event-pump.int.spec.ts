@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EventStore, ReadAllOptions, RecordedEvent } from '../src/application/ports/event-store.port';
-import { EventPump } from '../src/infrastructure/event-store/event-pump';
-import { PumpSubscription } from '../src/infrastructure/event-store/pump-subscription';
+import { EventPump } from '../src/processing/event-pump';
+import { PumpSubscription } from '../src/processing/pump-subscription';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { Cleanups } from './support/cleanups';
 import { eventually, poke } from './support/scripted-reactor';

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { ChainVerifier } from '../src/audit/chain-verifier';
-import { EventPump } from '../src/infrastructure/event-store/event-pump';
+import { EventPump } from '../src/processing/event-pump';
 import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
 
 export interface ContractFixture {
   store: EventStore;
   /** Closes `store` and opens a new adapter over the same data, as a process restart would. */
   reopen: () => Promise<EventStore>;
+  /** Opens one more adapter over the same data, as a second app process would (closed by `cleanup`). */
+  openAnother: () => Promise<EventStore>;
+  /**
+   * Writes a system event into the global order the way the store itself does (EventStoreDB: a
+   * `$`-prefixed event in a `$`-prefixed stream). Absent for a store that has no such events.
+   */
+  writeSystemEvent?: () => Promise<void>;
   cleanup: () => Promise<void>;
 }
 
@@ -131,6 +138,20 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       }
     });
 
+    it("keeps one unbroken chain when two app processes race appends with 'any' to one stream", async () => {
+      const s = stream('two-processes');
+      const other = await fixture.openAnother();
+      await store.appendToStream(s, [event('Start')], 'no_stream');
+      // Each process queues its own 'any' appends, so only the store itself can keep the two apart.
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : other).appendToStream(s, [event(`W${i}`)], 'any')),
+      );
+      const read = await expectUnbrokenChain(s);
+      expect(read).toHaveLength(13);
+      expect(new Set(results.map((r) => r.nextExpectedRevision)).size).toBe(12);
+      expect(new Set(read.map((e) => e.type))).toEqual(new Set(['Start', ...Array.from({ length: 12 }, (_, i) => `W${i}`)]));
+    });
+
     it('keeps the original hashes when a batch is re-appended idempotently', async () => {
       const s = stream('chain-idempotent');
       const batch = [event('A'), event('B')];
@@ -162,6 +183,31 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       const paged = await store.readAll({ after: before ?? undefined, maxCount: 2 });
       expect(paged.length).toBeLessThanOrEqual(2);
       expect(await store.headPosition()).toBe(all[2].position);
+    });
+
+    it('reads past a system event written after every append: global order, paging and head position', async () => {
+      const s = stream('system-events');
+      const before = await store.headPosition();
+      const appended: bigint[] = [];
+      for (let i = 0; i < 4; i++) {
+        appended.push((await store.appendToStream(s, [event(`S${i}`)], i === 0 ? 'no_stream' : i - 1)).position);
+        await fixture.writeSystemEvent?.();
+      }
+      expect(await store.headPosition()).toBe(appended[3]);
+      // One event per page: a page is never empty before the end, and never holds a system event.
+      const paged: RecordedEvent[] = [];
+      let after = before ?? undefined;
+      for (;;) {
+        const page = await store.readAll({ after, maxCount: 1 });
+        if (page.length === 0) break;
+        expect(page).toHaveLength(1);
+        paged.push(...page);
+        after = page[0].position;
+      }
+      expect(paged.every((e) => !e.type.startsWith('$') && !e.streamId.startsWith('$'))).toBe(true);
+      const mine = paged.filter((e) => e.streamId === s);
+      expect(mine.map((e) => e.type)).toEqual(['S0', 'S1', 'S2', 'S3']);
+      expect(mine.map((e) => e.position)).toEqual(appended);
     });
 
     it('follows new events live and resumes from a stored position after a restart', async () => {

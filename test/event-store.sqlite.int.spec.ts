@@ -7,6 +7,7 @@ describeEventStoreContract('embedded SQLite (a real file)', async () => {
   const tmp = makeTempDir();
   const file = join(tmp.dir, 'events.sqlite');
   let current = new SqliteEventStore(file, 50);
+  const others: SqliteEventStore[] = [];
   return {
     store: current,
     reopen: async () => {
@@ -14,8 +15,13 @@ describeEventStoreContract('embedded SQLite (a real file)', async () => {
       current = new SqliteEventStore(file, 50);
       return current;
     },
+    openAnother: async () => {
+      const other = new SqliteEventStore(file, 50);
+      others.push(other);
+      return other;
+    },
     cleanup: async () => {
-      await current.close();
+      for (const store of [current, ...others]) await store.close();
       tmp.remove();
     },
   };

@@ -101,24 +101,31 @@ describe('intake and replies without the read models (MySQL read models)', () =>
     }
   });
 
-  it('a reply to a message relayed before a restart is held, never refused, while the read-model database is down, and delivered once it is back', async () => {
+  it('after a restart, with the read-model database down, a reply to a relay is delivered at once, and one to an edit notice is held, never refused, until the database is back', async () => {
     const master = await registeredMaster(h, 'Vera');
     const bot = await attachNewBot(h, master, 'vera_outage_bot');
     const customer = h.fake.createUser({ firstName: 'Walt' });
-    const relayed = await customerWrites(h, bot, customer, master, 'Where is my parcel?');
-    await relayIsInReadModel(master.id, relayed.messageId);
-    // After the restart only the read model knows this relay; then its database goes away for a while.
+    const asked = h.fake.userSends(bot.id, customer.id, 'Where is my parcel?');
+    const relayed = await masterBotSays(h, master, 'Where is my parcel?');
+    h.fake.userEdits(bot.id, customer.id, asked.messageId, 'Where is my parcel? It is late.');
+    const notice = await masterBotSays(h, master, 'edited this message');
+    await relayIsInReadModel(master.id, notice.messageId);
+    // After the restart only the read model knows these copies' message ids; then its database goes away for a while.
     await h.restartWith({});
     await readModelDatabaseGoesDown(db);
     let back = false;
     try {
+      // The relay's buttons name its customer message: placed from the conversation's history, no read model needed.
       h.fake.userSends(h.masterBot.id, master.id, { text: 'It left the warehouse today.', replyToMessageId: relayed.messageId });
+      await customerGot(bot.id, customer, 'It left the warehouse today.');
+      // An edit notice carries no buttons: only its message id says what it answers.
+      h.fake.userSends(h.masterBot.id, master.id, { text: 'It arrives tomorrow.', replyToMessageId: notice.messageId });
       // Telegram is told to try again later (5xx) rather than the master being told it is not a relay.
       await h.fake.waitFor((view) => view.deliveries.some((d) => d.botId === h.masterBot.id && d.status >= 500), { timeoutMs: 15_000 });
       expect(refusedAsNotARelay(master)).toEqual([]);
       await readModelDatabaseComesBack(db);
       back = true;
-      await customerGot(bot.id, customer, 'It left the warehouse today.');
+      await customerGot(bot.id, customer, 'It arrives tomorrow.');
       expect(refusedAsNotARelay(master)).toEqual([]);
     } finally {
       if (!back) await readModelDatabaseComesBack(db);

@@ -3,6 +3,7 @@ import { AppProcess } from './support/app-process';
 import { freePort } from './support/free-port';
 import { TelegramBotApiFake } from './support/telegram-bot-api.fake';
 import { makeTempDir } from './support/temp-dir';
+import { EngineSettings, engineSettings } from './support/test-engines';
 
 /**
  * The real app as an operator runs it, its output piped (as to a file or a log shipper): what it prints
@@ -12,6 +13,7 @@ describe('the logs of the running app, piped', () => {
   let fake: TelegramBotApiFake;
   const tmp = makeTempDir();
   let running: AppProcess | undefined;
+  const engines: EngineSettings[] = [];
 
   beforeAll(async () => {
     fake = await TelegramBotApiFake.start();
@@ -19,6 +21,7 @@ describe('the logs of the running app, piped', () => {
   afterAll(async () => {
     await running?.kill();
     await fake.stop();
+    await Promise.all(engines.map((e) => e.release()));
     tmp.remove();
   });
 
@@ -28,6 +31,8 @@ describe('the logs of the running app, piped', () => {
     // Telegram refuses setMyCommands once; the app logs a warning that quotes the refusal.
     fake.failNext(masterBot.id, 'setMyCommands', { errorCode: 400, description: `Bad Request: token ${masterBot.token} rejected` });
     const port = await freePort();
+    const engine = await engineSettings();
+    engines.push(engine);
     const app = new AppProcess(
       {
         MASTER_BOT_TOKEN: masterBot.token,
@@ -36,6 +41,7 @@ describe('the logs of the running app, piped', () => {
         DATA_DIR: `${tmp.dir}/${name}`,
         TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         POLLING_TIMEOUT_SECONDS: '1',
+        ...engine.env,
         ...env,
       },
       port,

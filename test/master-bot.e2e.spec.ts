@@ -1,6 +1,6 @@
 import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
 import { AppHarness } from './support/app-harness';
-import { masterBotSays, registeredMaster } from './support/master-steps';
+import { masterBotSays, registeredMaster, relayButton } from './support/master-steps';
 import { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 
 describe('the MasterBot, as a master uses it', () => {
@@ -121,7 +121,7 @@ describe('the MasterBot, as a master uses it', () => {
     const customer = h.fake.createUser({ firstName: 'Rita' });
     const asked = h.fake.userSends(bot.id, customer.id, 'Can I pay by card?');
     const relayed = await masterBotSays(h, master, 'Can I pay by card?');
-    h.fake.userPressesButton(h.masterBot.id, master.id, relayed.messageId, 'reply');
+    h.fake.userPressesButton(h.masterBot.id, master.id, relayed.messageId, relayButton(relayed, '✍ Reply'));
     await masterBotSays(h, master, 'Send your answer now');
     h.fake.userSends(h.masterBot.id, master.id, 'Yes, all cards.');
     const answer = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Yes, all cards.');

@@ -1,6 +1,6 @@
 import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
 import { AppHarness } from './support/app-harness';
-import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
+import { attachNewBot, customerWrites, masterBotSays, registeredMaster, relayButton } from './support/master-steps';
 import { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -81,7 +81,7 @@ describe('what a master does besides answering: bans, lists, QR codes, greetings
     it('the 🚫 Ban button under a relayed message bans its customer', async () => {
       const rude = h.fake.createUser({ firstName: 'Rude' });
       const relayed = await customerWrites(h, bot, rude, master, 'you are all idiots');
-      h.fake.userPressesButton(h.masterBot.id, master.id, relayed.messageId, 'ban');
+      h.fake.userPressesButton(h.masterBot.id, master.id, relayed.messageId, relayButton(relayed, '🚫 Ban'));
       await masterBotSays(h, master, 'Rude is banned from @bea_shop_bot');
     });
 

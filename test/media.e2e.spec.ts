@@ -43,12 +43,14 @@ describe('media relay, end to end over webhooks', () => {
 
   it('a photo from a customer reaches the master with a header', async () => {
     const photo = bytes('photo');
-    h.fake.userSends(clientBot.id, customer.id, { photo, caption: 'It arrived broken' });
+    const sent = h.fake.userSends(clientBot.id, customer.id, { photo, caption: 'It arrived broken' });
     const relayed = await masterGets((s) => s.method === 'sendPhoto');
     expect(relayed.caption).toBe(`${header}\n\nIt arrived broken`);
     expect(h.fake.fileBytes(relayed.file!.fileId)).toEqual(photo);
-    expect(buttonsOf(relayed)).toContain('"callback_data":"reply"');
-    expect(buttonsOf(relayed)).toContain('"callback_data":"ban"');
+    // The buttons name the customer's message (ids only), so the copy is answerable on its own.
+    const relayedFrom = `${clientBot.id}:${customer.id}:${sent.messageId}`;
+    expect(buttonsOf(relayed)).toContain(`"callback_data":"reply:${relayedFrom}"`);
+    expect(buttonsOf(relayed)).toContain(`"callback_data":"ban:${relayedFrom}"`);
   });
 
   it('a photo reply reaches the customer', async () => {

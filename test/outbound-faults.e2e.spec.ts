@@ -11,7 +11,7 @@ describe('outbound calls when Telegram misbehaves', () => {
   let store: EventStore;
 
   beforeAll(async () => {
-    h = await AppHarness.start({ env: { TELEGRAM_TIMEOUT_MS: '1000' } });
+    h = await AppHarness.start({ env: { TELEGRAM_TIMEOUT_MS: '1000', TELEGRAM_PACING: 'on' } });
     store = h.app.get(EVENT_STORE);
   });
   afterAll(async () => h.stop());

@@ -23,7 +23,7 @@ describe('outbound Telegram calls over a long run', () => {
   it('a long-running app does not grow with every call it makes (long polls of a bot that keeps polling)', async () => {
     const calls = new OutboundCalls(30_000, () => undefined);
     const pollerStop = new AbortController();
-    const poll = () => calls.run('getUpdates', async () => [], 55_000, pollerStop.signal);
+    const poll = () => calls.run('getUpdates', async () => [], { timeoutMs: 55_000, signal: pollerStop.signal });
     for (let i = 0; i < 1_000; i++) await poll(); // warm-up: code and caches that are made once
 
     const before = retainedBytes();
@@ -42,7 +42,7 @@ describe('outbound Telegram calls over a long run', () => {
     appProcess.on('warning', onWarning);
     const answers: (() => void)[] = [];
     const poll = () => new Promise<unknown[]>((resolve) => answers.push(() => resolve([])));
-    const open = Array.from({ length: 1_000 }, () => calls.run('getUpdates', poll, 55_000));
+    const open = Array.from({ length: 1_000 }, () => calls.run('getUpdates', poll, { timeoutMs: 55_000 }));
     answers.forEach((answer) => answer());
     await Promise.all(open);
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
@@ -57,8 +57,7 @@ describe('outbound Telegram calls over a long run', () => {
     const hanging = calls.run(
       'getUpdates',
       (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
-      55_000,
-      pollerStop.signal,
+      { timeoutMs: 55_000, signal: pollerStop.signal },
     );
     pollerStop.abort();
     await expect(hanging).rejects.toThrow('aborted');

@@ -6,8 +6,9 @@ import { PROJECTION_NAMES, PROJECTIONS } from '../src/projections/projection-reg
 import { ProjectionsService } from '../src/projections/projections.service';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { ProjectionRebuilder, RebuildProgress } from '../src/projections/rebuild/projection-rebuilder';
-import { readCheckpoint, readCheckpointState } from '../src/projections/runner/projection-checkpoint.store';
-import { dialectOf, RowTable } from '../src/projections/runner/row-table';
+import { readCheckpoint, readCheckpointState } from '../src/processing/projection-checkpoint.store';
+import { dialectOf } from '../src/processing/sql-dialect';
+import { RowTable } from '../src/projections/runner/row-table';
 import { projectionStatus } from '../src/projections/status/projection-status';
 import { HistoryGenerator } from './support/history-generator';
 import { createMysqlTestDb } from './support/mysql-test-db';

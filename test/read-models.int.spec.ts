@@ -14,7 +14,7 @@ import { MessageRefRow } from '../src/projections/message-refs/message-ref.entit
 import { ReplyTargetQuery } from '../src/projections/message-refs/reply-target.query';
 import { ProjectionsService } from '../src/projections/projections.service';
 import { openReadModels, READ_MODEL_MIGRATIONS } from '../src/projections/read-model.datasource';
-import { readCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
+import { readCheckpoint } from '../src/processing/projection-checkpoint.store';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { ProjectionContext, Projector } from '../src/projections/runner/projector';
 import { createMysqlTestDb } from './support/mysql-test-db';
@@ -95,7 +95,7 @@ class History {
 /** The real projector, watched: what it applied, and a fault that can be switched on for one event. */
 class WatchedProjector implements Projector {
   readonly name: string;
-  readonly handles: ReadonlySet<string>;
+  readonly handles: readonly string[];
   readonly tables: readonly string[];
   readonly applied: RecordedEvent[] = [];
   failOn: (event: RecordedEvent) => boolean = () => false;
@@ -311,7 +311,7 @@ function describeReadModels(title: string, createDatabase: () => Promise<ReadMod
       await history.customerWrites(SHOP_BOT, CAROL, ALICE, 4);
       await history.customerWrites(SHOP_BOT, DAVE, ALICE, 3, 4, 5);
       await history.replyDelivered(SHOP_BOT, CAROL, ALICE, 601);
-      const missed = (await store.readAll({ after: stoppedAt, maxCount: 10_000 })).filter((e) => before.projector.handles.has(e.type));
+      const missed = (await store.readAll({ after: stoppedAt, maxCount: 10_000 })).filter((e) => before.projector.handles.includes(e.type));
 
       dataSource = await open();
       const watched = new WatchedProjector(new ClientBotsProjector());

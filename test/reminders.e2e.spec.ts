@@ -1,6 +1,10 @@
+import { DataSource } from 'typeorm';
+import { READ_MODEL_DATA_SOURCE } from '../src/projections/projections.service';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, registeredMaster } from './support/master-steps';
 import { HOUR, MINUTE, ManualClock } from './support/manual-clock';
+import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
+import { projectionHeldBehind } from './support/read-model-outage';
 import { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
 
 /**
@@ -104,5 +108,75 @@ describe('reminders of unanswered messages', () => {
       () => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').startsWith('Usage: /reminders')).length === 2,
     );
     expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes("I'll remind you"))).toBe(false);
+  });
+});
+
+/** A ManualClock that counts its reads: only the scheduler reads it, once per tick. */
+class CountedClock extends ManualClock {
+  reads = 0;
+  override now(): Date {
+    this.reads++;
+    return super.now();
+  }
+}
+
+describe('reminders while the scheduled_jobs read model lags behind (MySQL read models)', () => {
+  const clock = new CountedClock();
+  let db: MysqlTestDb;
+  let h: AppHarness;
+
+  beforeAll(async () => {
+    db = await createMysqlTestDb();
+    h = await AppHarness.start({ clock, databaseUrl: db.url, env: { SCHEDULER_INTERVAL_MS: '100' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await db?.drop();
+  });
+
+  const says = (master: FakeUser, match: (s: SentRecord) => boolean) =>
+    h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && match(s));
+  const configure = async (master: FakeUser, argument: string, answer: string) => {
+    h.fake.userSends(h.masterBot.id, master.id, `/reminders ${argument}`);
+    await says(master, (s) => (s.text ?? '').includes(answer));
+  };
+  const reminderOf = (relayed: SentRecord) => (s: SentRecord) =>
+    s.replyToMessageId === relayed.messageId && (s.text ?? '').startsWith('⏰ This message');
+  const reminderJobs = async () =>
+    (await h.app.get<DataSource>(READ_MODEL_DATA_SOURCE).query<unknown[]>("SELECT id FROM scheduled_jobs WHERE kind = 'reminder'")).length;
+  /** Resolves once the scheduler has looked at the clock `ticks` more times (each tick reads it once). */
+  const schedulerTicks = async (ticks: number) => {
+    const until = clock.reads + ticks;
+    for (const deadline = Date.now() + 20_000; clock.reads < until && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock.reads).toBeGreaterThanOrEqual(until);
+  };
+
+  it('/reminders off stops a reminder that comes due before the read model has taken the "off" in', async () => {
+    clock.set(new Date());
+    const master = await registeredMaster(h, 'Ivy');
+    const bot = await attachNewBot(h, master, 'ivy_lagging_bot');
+    const customer = h.fake.createUser({ firstName: 'Bob', username: 'bob' });
+    await configure(master, '1', 'unanswered for 1 hour');
+    const before = await customerWrites(h, bot, customer, master, 'Sent before off');
+    for (const deadline = Date.now() + 10_000; (await reminderJobs()) === 0 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await reminderJobs()).toBe(1); // its reminder is scheduled; from now on the read model stands still
+
+    const held = await projectionHeldBehind(db, 'scheduled_jobs');
+    try {
+      await configure(master, 'off', 'Reminders are off');
+      clock.advance(HOUR + MINUTE); // the reminder is due by the read model, which has not seen the "off"
+      await schedulerTicks(3);
+    } finally {
+      await held.release();
+    }
+
+    // Turned on again, a message relayed from then on is reminded of; the one relayed before "off" never is.
+    await configure(master, '1', 'unanswered for 1 hour');
+    const after = await customerWrites(h, bot, customer, master, 'Sent after on');
+    clock.advance(HOUR + MINUTE);
+    await says(master, reminderOf(after));
+    expect(h.fake.sent(h.masterBot.id, master.id).filter(reminderOf(before))).toEqual([]);
   });
 });

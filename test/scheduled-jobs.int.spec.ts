@@ -4,7 +4,7 @@ import { ConversationEvent } from '../src/domain/conversation/conversation.event
 import { MasterUserEvent } from '../src/domain/master-user/master-user.events';
 import { openReadModels } from '../src/projections/read-model.datasource';
 import { ScheduledJobsProjector } from '../src/projections/scheduled-jobs/scheduled-jobs.projector';
-import { ProjectionContext } from '../src/projections/runner/projector';
+import { ProjectionContext, Projector } from '../src/projections/runner/projector';
 import { ScheduledJobsQuery } from '../src/projections/scheduled-jobs/scheduled-jobs.query';
 import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
 import { makeTempDir } from './support/temp-dir';
@@ -21,7 +21,8 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
   let dataSource: DataSource;
   let cleanup: () => Promise<void>;
   let position = 0n;
-  const projector = new ScheduledJobsProjector();
+  /** Fed every event given, as its runner would feed it the ones it handles (the rest it skips itself). */
+  const projector: Projector = new ScheduledJobsProjector();
   let jobs: ScheduledJobsQuery;
 
   beforeAll(async () => {

@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
-import { ReactorCheckpointStore } from '../src/infrastructure/reactors/reactor-checkpoint.store';
+import { ReactorCheckpointStore } from '../src/processing/reactor-checkpoint.store';
 import { ReactorRunner } from '../src/infrastructure/reactors/reactor-runner';
 import { openReadModels } from '../src/projections/read-model.datasource';
-import { readCheckpoint } from '../src/projections/runner/projection-checkpoint.store';
+import { readCheckpoint } from '../src/processing/projection-checkpoint.store';
 import { ProjectionRunner } from '../src/projections/runner/projection-runner';
 import { Projector } from '../src/projections/runner/projector';
 import { Cleanups } from './support/cleanups';
@@ -13,7 +13,7 @@ import { eventually, poke, POKED, ScriptedReactor } from './support/scripted-rea
 import { makeTempDir } from './support/temp-dir';
 
 /** Reads ScriptedPoked events only; its rows are not the point here, its checkpoint is. */
-const pokes: Projector = { name: 'pokes', handles: new Set([POKED]), tables: [], apply: () => Promise.resolve() };
+const pokes: Projector = { name: 'pokes', handles: [POKED], tables: [], apply: () => Promise.resolve() };
 const HOUR = 3_600_000;
 const ignored = (n: number) => Array.from({ length: n }, (_, i) => `-${i + 1}`);
 

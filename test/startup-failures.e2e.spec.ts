@@ -113,9 +113,14 @@ describe('start-up failures', () => {
     await started;
 
     const output = app.output.join('');
+    // The stores it names are those of the project's engines: the embedded files, or EventStoreDB and MariaDB.
+    const events = env.EVENTSTORE_URL ? `esdb ${new URL(env.EVENTSTORE_URL).host}` : `sqlite ${join(env.DATA_DIR, 'events.sqlite')}`;
+    const database = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
+    const readModels = database
+      ? `mysql ${database.pathname.slice(1)}@${database.host}`
+      : `sqlite ${join(env.DATA_DIR, 'read-models.sqlite')}`;
     expect(output).toContain(
-      `FeedbackBots started as @FeedbackMasterBot: events sqlite ${join(env.DATA_DIR, 'events.sqlite')}, ` +
-        `read models sqlite ${join(env.DATA_DIR, 'read-models.sqlite')}, polling, port ${env.PORT}`,
+      `FeedbackBots started as @FeedbackMasterBot: events ${events}, read models ${readModels}, polling, port ${env.PORT}`,
     );
     expect(output).not.toContain(masterBot.token.split(':')[1]);
   });

@@ -9,7 +9,7 @@ describe("one master's flood under Telegram's limits, end to end", () => {
   let h: AppHarness;
 
   beforeAll(async () => {
-    h = await AppHarness.start();
+    h = await AppHarness.start({ env: { TELEGRAM_PACING: 'on' } });
   });
   afterAll(async () => h.stop());
 

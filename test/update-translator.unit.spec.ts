@@ -1,6 +1,8 @@
+import { BanCustomerCommand } from '../src/application/ban-customer/ban-customer.command';
 import { PickBotCommand } from '../src/application/pick-bot/pick-bot.command';
+import { ReplyToCustomerCommand, StartRespondingCommand } from '../src/application/reply-to-customer/reply-to-customer.command';
 import { translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
-import { TgUpdate } from '../src/infrastructure/telegram/telegram-update';
+import { BadUpdateError, TgUpdate } from '../src/infrastructure/telegram/telegram-update';
 
 const MASTER_BOT = 5000;
 const button = (data: string): TgUpdate =>
@@ -30,5 +32,62 @@ describe('MasterBot buttons', () => {
   it('an unknown purpose or malformed data is not a command', () => {
     expect(translateMasterUpdate(MASTER_BOT, button('pick:launch:7001'))).toBeNull();
     expect(translateMasterUpdate(MASTER_BOT, button('remove:abc'))).toBeNull();
+  });
+});
+
+describe('relayed copies in the MasterBot chat', () => {
+  const copyKeyboard = { inline_keyboard: [[{ text: '✍ Reply', callback_data: 'reply:7001:900:31' }]] };
+  const replyTo = (repliedTo: Record<string, unknown>, text = 'Yes, we ship on Sundays'): TgUpdate =>
+    ({
+      update_id: 10,
+      message: {
+        message_id: 12,
+        date: 0,
+        from: { id: 42, is_bot: false, first_name: 'Ada' },
+        chat: { id: 42, type: 'private' },
+        text,
+        reply_to_message: { message_id: 8, date: 0, chat: { id: 42, type: 'private' }, ...repliedTo },
+      },
+    }) as unknown as TgUpdate;
+  const masterBot = { id: MASTER_BOT, is_bot: true, first_name: 'Feedback' };
+
+  it('the ✍ Reply and 🚫 Ban buttons say which customer message the copy is', () => {
+    expect(translateMasterUpdate(MASTER_BOT, button('reply:7001:900:31'))).toMatchObject({
+      constructor: StartRespondingCommand,
+      masterId: 42,
+      relayedMessageId: 7,
+      relayedFrom: { botId: 7001, customerId: 900, customerMessageId: 31 },
+    });
+    const ban = translateMasterUpdate(MASTER_BOT, button('ban:7001:900:31'));
+    expect(ban).toBeInstanceOf(BanCustomerCommand);
+    expect(ban).toMatchObject({ relayedMessageId: 7, relayedFrom: { botId: 7001, customerId: 900, customerMessageId: 31 } });
+  });
+
+  it("the first release's plain buttons still work, by the copy's message id", () => {
+    expect(translateMasterUpdate(MASTER_BOT, button('reply'))).toMatchObject({ constructor: StartRespondingCommand, relayedFrom: null });
+    expect(translateMasterUpdate(MASTER_BOT, button('ban'))).toMatchObject({ constructor: BanCustomerCommand, relayedFrom: null });
+  });
+
+  it('a tampered relay button is refused at the edge: nothing is recorded from it', () => {
+    expect(() => translateMasterUpdate(MASTER_BOT, button('reply:7001:<script>:31'))).toThrow(BadUpdateError);
+  });
+
+  it("a reply to a copy carries the copy's customer message, read from the keyboard Telegram includes", () => {
+    const command = translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot, reply_markup: copyKeyboard }));
+    expect(command).toBeInstanceOf(ReplyToCustomerCommand);
+    expect(command).toMatchObject({ replyToMessageId: 8, relayedFrom: { botId: 7001, customerId: 900, customerMessageId: 31 } });
+    const ban = translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot, reply_markup: copyKeyboard }, '/ban'));
+    expect(ban).toMatchObject({ constructor: BanCustomerCommand, relayedMessageId: 8, relayedFrom: { customerId: 900 } });
+  });
+
+  it('a look-alike keyboard on a message the MasterBot did not send is ignored (found by message id, as any reply)', () => {
+    const viaInlineBot = replyTo({ from: { id: 42, is_bot: false, first_name: 'Ada' }, reply_markup: copyKeyboard });
+    expect(translateMasterUpdate(MASTER_BOT, viaInlineBot)).toMatchObject({ replyToMessageId: 8, relayedFrom: null });
+    expect(translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot }))).toMatchObject({ relayedFrom: null });
+  });
+
+  it('a reply to a copy whose relay button was tampered with is refused at the edge', () => {
+    const tampered = { inline_keyboard: [[{ text: '✍ Reply', callback_data: 'reply:7001:900' }]] };
+    expect(() => translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot, reply_markup: tampered }))).toThrow(BadUpdateError);
   });
 });

@@ -9,6 +9,7 @@ import { MASTER_COMMANDS } from '../application/help/master-commands';
 import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
 import { SqliteContentVault } from './crypto/sqlite-content-vault';
+import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from '../processing/reactor-attempts.store';
 import { ReactorRunner } from './reactors/reactor-runner';
 import { Scheduler } from './scheduling/scheduler';
 import { INSTANCE_LOCKS, Preflight } from './startup/preflight';
@@ -45,11 +46,12 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly router: UpdateRouter,
     private readonly bots: BotApis,
     @Inject(REACTORS) reactors: Reactor[],
+    @Inject(REACTOR_ATTEMPTS) private readonly attempts: ReactorAttemptsFile,
     private readonly scheduler: Scheduler,
     private readonly webhooks: ClientBotWebhooks,
     @Optional() @Inject(INSTANCE_LOCKS) private readonly locks?: Pick<Preflight, 'release'>,
   ) {
-    this.reactors = reactors.map((r) => new ReactorRunner(r, store, dataSource));
+    this.reactors = reactors.map((r) => new ReactorRunner(r, store, dataSource, { attempts }));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,6 +105,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.vault.close();
+    this.attempts.close();
     await this.locks?.release(); // last: another instance may start on this data only once all is closed
   }
 }

@@ -103,7 +103,7 @@ export class CustomerErasure {
         missingKeys.push(conversation.streamId);
         continue;
       }
-      const masterId = Number((recorded[recorded.length - 1].data as { masterId: unknown }).masterId);
+      const masterId = recorded[recorded.length - 1].data.masterId;
       await this.aggregates.handle(
         conversation.streamId,
         conversationDecider,

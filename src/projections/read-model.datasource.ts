@@ -8,7 +8,7 @@ import { MediaCache1732190000001 } from './migrations/1732190000001-media-cache'
 import { InitialReadModels1732190000000 } from './migrations/1732190000000-initial-read-models';
 import { BotStatusAndBans1732190000002 } from './migrations/1732190000002-bot-status-and-bans';
 import { BannedCustomerRow } from './banned-customers/banned-customer.entity';
-import { ProjectionCheckpoint } from './runner/projection-checkpoint.entity';
+import { ProjectionCheckpoint } from '../processing/projection-checkpoint.entity';
 import { CustomerRow } from './customers/customer.entity';
 import { Customers1732190000003 } from './migrations/1732190000003-customers';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-jobs/scheduled-job.entity';

@@ -12,6 +12,7 @@ import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-confi
 import { CreatedBot, TelegramBotApiFake } from './telegram-bot-api.fake';
 import { makeTempDir } from './temp-dir';
 import { freePort } from './free-port';
+import { EngineSettings, engineSettings } from './test-engines';
 
 export interface HarnessOptions {
   mode?: 'webhook' | 'polling';
@@ -32,7 +33,9 @@ export interface PlaintextFinding {
 
 /**
  * The whole app on embedded storage (or MySQL read models), in a temp DATA_DIR, against the local Bot
- * API fake. Used by the end-to-end tests, the demo and the bench.
+ * API fake. Used by the end-to-end tests, the demo and the bench. In the `e2e-production` jest project the
+ * app runs on EventStoreDB (a double of its own, or `EVENTSTORE_URL`) and a fresh MariaDB database instead,
+ * unless the spec names its own (`databaseUrl`, `env.EVENTSTORE_URL`): see `test-engines.ts`.
  */
 export class AppHarness {
   app!: NestFastifyApplication;
@@ -46,14 +49,24 @@ export class AppHarness {
     private options: HarnessOptions,
     readonly port: number,
     readonly tokenKey: string,
+    /** The engines of this installation, kept across `restartWith` and released by `stop()`. */
+    private readonly engines: EngineSettings,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<AppHarness> {
     const fake = await TelegramBotApiFake.start({ webhookRetryDelayMs: 20 });
     const masterBot = fake.createBot({ username: 'FeedbackMasterBot', firstName: 'FeedbackBots' });
     const tmp = makeTempDir();
-    const harness = new AppHarness(fake, masterBot, tmp.dir, tmp.remove, options, await freePort(), randomBytes(32).toString('base64'));
-    await harness.boot();
+    const engines = await engineSettings({ DATABASE_URL: options.databaseUrl ?? options.env?.DATABASE_URL, ...options.env });
+    const key = randomBytes(32).toString('base64');
+    const harness = new AppHarness(fake, masterBot, tmp.dir, tmp.remove, options, await freePort(), key, engines);
+    try {
+      await harness.boot();
+    } catch (error) {
+      await Promise.allSettled([fake.stop(), engines.release()]);
+      tmp.remove();
+      throw error;
+    }
     return harness;
   }
 
@@ -71,7 +84,12 @@ export class AppHarness {
       DATA_DIR: this.dataDir,
       TOKEN_ENCRYPTION_KEY: this.tokenKey,
       POLLING_TIMEOUT_SECONDS: '1',
+      // The fake has no flood limits until a test switches them on; a test that does (or that is about
+      // 429s) starts the app with TELEGRAM_PACING=on, the production default. Pacing everywhere would hold
+      // every test's master chat to Telegram's one message a second.
+      TELEGRAM_PACING: 'off',
       ...(mode === 'webhook' ? { PUBLIC_URL: this.baseUrl } : {}),
+      ...this.engines.env,
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
       ...this.options.env,
     });
@@ -102,6 +120,7 @@ export class AppHarness {
     } finally {
       await this.fake.stop();
       this.removeDir();
+      await this.engines.release();
     }
     if (findings.length > 0) {
       const shown = findings.slice(0, 10).map((f) => `  - ${f.secret} in ${f.where}`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,10 +57,35 @@ export async function launchHeadlessChromium(tempRoot = tmpdir()): Promise<Brows
   return launchOrExplain(
     join(dir, 'chromium'),
     Chromium.args,
-    // Its fonts come extracted beside it; without them pages render with no text metrics at all.
-    { FONTCONFIG_PATH: join(dir, 'fonts') },
+    // Its fonts come extracted beside it; without them the browser dies on the first text it lays out.
+    { FONTCONFIG_PATH: join(dir, 'fonts'), FONTCONFIG_FILE: fontConfigFile(dir) },
     `@sparticuz/chromium ${PACKAGE_VERSION} extracted in ${dir} (delete that directory to extract it again)`,
   );
+}
+
+/**
+ * A fontconfig file naming the fonts extracted in `dir`. The package's own `fonts.conf` names fixed places
+ * (`/tmp/fonts`, `/opt/fonts`…), where its default extraction puts them but ours (per version, see above)
+ * does not: with it, the browser finds fonts only while some other copy happens to sit in `/tmp/fonts`,
+ * and otherwise crashes (SIGTRAP, "SkFontMgr_FontConfigInterface … Not implemented") on the first text it
+ * lays out. Written beside the fonts, atomically (several test processes may launch at once).
+ */
+function fontConfigFile(dir: string): string {
+  const file = join(dir, 'feedbackbots-fonts.conf');
+  const config = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    `  <dir>${join(dir, 'fonts')}</dir>`,
+    `  <cachedir>${join(dir, 'fonts-cache')}</cachedir>`,
+    '</fontconfig>',
+    '',
+  ].join('\n');
+  if (existsSync(file) && readFileSync(file, 'utf8') === config) return file;
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, config);
+  renameSync(partial, file);
+  return file;
 }
 
 /** `<tempRoot>/feedbackbots-chromium-<version>`, extracted on first use. */

@@ -5,6 +5,7 @@ import {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  WrongExpectedRevisionError,
 } from '../../src/application/ports/event-store.port';
 
 /** One `readStream` call: which stream, from which revision (0 = the whole stream). */
@@ -14,11 +15,13 @@ export interface StreamRead {
 }
 
 /**
- * A real event store with its stream reads written down, to see what the command side costs.
+ * A real event store with its stream reads (and refused appends) written down, to see what the command side costs.
  * Everything is passed through unchanged.
  */
 export class CountingEventStore implements EventStore {
   readonly reads: StreamRead[] = [];
+  /** Appends refused because another writer had moved the stream on (each one is a decision taken again). */
+  conflicts = 0;
 
   constructor(private readonly inner: EventStore) {}
 
@@ -29,8 +32,13 @@ export class CountingEventStore implements EventStore {
     return this.reads.slice(from);
   }
 
-  appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.appendToStream(streamId, events, expected);
+  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    try {
+      return await this.inner.appendToStream(streamId, events, expected);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) this.conflicts += 1;
+      throw error;
+    }
   }
 
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {

@@ -33,3 +33,11 @@ export function customerWrites(h: AppHarness, bot: CreatedBot, customer: FakeUse
   h.fake.userSends(bot.id, customer.id, text);
   return masterBotSays(h, master, text);
 }
+
+/** The callback data of a relayed copy's ✍ Reply or 🚫 Ban button, as the master's Telegram app holds it. */
+export function relayButton(copy: SentRecord, label: '✍ Reply' | '🚫 Ban'): string {
+  const rows = (copy.replyMarkup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
+  const data = rows.flat().find((button) => button.text === label)?.callback_data;
+  if (!data) throw new Error(`message #${copy.messageId} has no ${label} button`);
+  return data;
+}

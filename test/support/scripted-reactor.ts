@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, RecordedEvent } from '../../src/application/ports/event-store.port';
-import { Reactor } from '../../src/application/reactors/reactor';
+import { ReactionRun, Reactor } from '../../src/application/reactors/reactor';
 
 /** The only type ScriptedReactor handles; anything else is an event it has nothing to do for. */
 export const POKED = 'ScriptedPoked';
@@ -17,10 +17,12 @@ interface Hold {
  */
 export class ScriptedReactor implements Reactor {
   readonly name = 'scripted';
-  readonly handles = new Set([POKED]);
+  readonly handles = [POKED];
   readonly started: string[] = [];
   readonly finished: string[] = [];
   readonly finishedPositions = new Set<bigint>();
+  /** Labels whose reaction the runner announced as a repeat (an earlier run was in flight at a crash). */
+  readonly repeats: string[] = [];
   readonly attempts = new Map<string, number>();
   /** Labels that started while an earlier event of their chat was still running (must stay empty). */
   readonly overlaps: string[] = [];
@@ -28,12 +30,16 @@ export class ScriptedReactor implements Reactor {
   private readonly holds = new Map<string, Hold>();
   private readonly failing = new Map<string, Hold>();
 
+  /** `recordsAttempts`: as a reactor whose effect a user would see twice (a relay, a notice). */
+  constructor(readonly recordsAttempts = false) {}
+
   key(event: RecordedEvent): string {
     return `chat:${String(event.data.chat)}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent, run?: ReactionRun): Promise<void> {
     const label = String(event.data.label);
+    if (run?.repeat) this.repeats.push(label);
     const chat = this.key(event);
     if (this.running.has(chat)) this.overlaps.push(label);
     this.running.add(chat);

@@ -4,6 +4,7 @@ import { createServer, Server, Socket, connect } from 'node:net';
 import { MAIN } from './app-process';
 import { freePort } from './free-port';
 import { makeTempDir } from './temp-dir';
+import { engineSettings } from './test-engines';
 
 /** How a start that was meant to fail ended: its exit code and everything it printed. */
 export interface FailedStart {
@@ -69,6 +70,8 @@ export class LateProxy {
 /**
  * The environment of a real app process against the Bot API fake: a fresh DATA_DIR (removed by `cleanups`), a free
  * port, its own key; `overrides` win. Only these variables and PATH reach the process (no developer's .env values).
+ * In the `e2e-production` jest project it also names an EventStoreDB and a fresh MariaDB database (released by
+ * `cleanups`; see `test-engines.ts`), except those `overrides` name.
  */
 export async function spawnedAppSettings(
   fake: { apiRoot: string },
@@ -78,12 +81,15 @@ export async function spawnedAppSettings(
 ): Promise<Record<string, string>> {
   const tmp = makeTempDir();
   cleanups.push(tmp.remove);
+  const engines = await engineSettings(overrides);
+  cleanups.push(engines.release);
   return {
     MASTER_BOT_TOKEN: masterBotToken,
     TELEGRAM_API_ROOT: fake.apiRoot,
     PORT: String(await freePort()),
     DATA_DIR: tmp.dir,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...engines.env,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { Dispatcher } from './telegram-fake/dispatcher';
 import { FileStore } from './telegram-fake/file-store';
 import { BotApiServer } from './telegram-fake/http-server';
 import { Journal, type JournalView, type WaitOptions } from './telegram-fake/journal';
+import { Latency, type InFlightCall } from './telegram-fake/latency';
 import { mediaMethods } from './telegram-fake/media-methods';
 import { messagingMethods } from './telegram-fake/messaging-methods';
 import type { CallbackQueryRecord, FakeState } from './telegram-fake/method-context';
@@ -80,6 +81,7 @@ export class TelegramBotApiFake {
       this.traffic,
       [botMethods, messagingMethods, mediaMethods, paymentMethods],
       this.connections,
+      new Latency(() => this.journal.changed()),
     );
     this.server = new BotApiServer(this.dispatcher, this.files, this.registry);
   }
@@ -197,6 +199,16 @@ export class TelegramBotApiFake {
   /** Calls hanging right now (armed with `failConnection(…, 'hang')` and not yet given up or released). */
   get hangingCalls(): number {
     return this.connections.hanging;
+  }
+
+  /** Telegram takes `ms` to carry out and answer each call of `methods` (default: those that send a message); 0 turns it off. */
+  setLatency(ms: number, methods?: readonly string[]): void {
+    this.dispatcher.latency.set(ms, methods);
+  }
+
+  /** Calls received and not yet answered, right now (see telegram-fake/latency.ts). */
+  callsInFlight(): InFlightCall[] {
+    return this.dispatcher.latency.inFlight;
   }
 
   setRateLimits(limits: T.RateLimits): void {

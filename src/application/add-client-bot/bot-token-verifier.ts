@@ -46,16 +46,19 @@ export class BotTokenVerifier {
     if (!me.isBot || me.id !== token.botId) return { valid: false, reason: 'token_not_a_bot' };
     try {
       const botId = me.id;
-      await this.aggregates.handle(
+      const now = new Date().toISOString();
+      await this.aggregates.handlePrepared(
         clientBotRegistryStreamId(botId),
         clientBotRegistryDecider,
-        async (registry: ClientBotRegistryState) => ({
-          type: 'Claim' as const,
-          botId,
-          masterId,
-          ownerHolds: await this.ownerHolds(registry, botId),
-          now: new Date().toISOString(),
-        }),
+        {
+          // Whether the owner still holds the bot is on the owner's own stream: read once, for the owner seen.
+          prepare: async (registry) => ({ ...registry, holds: await this.ownerHolds(registry, botId) }),
+          // A different owner than the one looked at has just claimed it (another process, meanwhile): it holds.
+          decide: (registry, seen) => {
+            const same = registry.owner === seen.owner && registry.claimedAt === seen.claimedAt;
+            return { type: 'Claim' as const, botId, masterId, ownerHolds: same ? seen.holds : registry.owner !== null, now };
+          },
+        },
         registryOrigin(origin, 'claim'),
       );
     } catch (error) {

@@ -1,16 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
-import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { conversationStreamId } from '../../domain/conversation/conversation.events';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId, RejectionReason } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory, REPLY_TARGETS, ReplyTargetLookup } from '../ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
 import { BanCustomerCommand, UnbanCustomerCommand } from './ban-customer.command';
 
-type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
 type Profile = { firstName: string; lastName?: string; username?: string };
 
 /** "Bob Smith (@bob)": how /banned names a customer, from their last message's sealed profile. */
@@ -33,19 +33,19 @@ async function refuse(aggregates: AggregateStore, masterId: number, command: str
 export class BanCustomerHandler implements ICommandHandler<BanCustomerCommand> {
   constructor(
     private readonly aggregates: AggregateStore,
-    @Inject(REPLY_TARGETS) private readonly targets: ReplyTargetLookup,
+    private readonly targets: RelayedCopyTargets,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  async execute({ origin, masterId, relayedMessageId }: BanCustomerCommand) {
+  async execute({ origin, masterId, relayedMessageId, relayedFrom }: BanCustomerCommand) {
     if (relayedMessageId === null) return refuse(this.aggregates, masterId, '/ban', 'ban_needs_reply', origin);
-    const target = await this.targets.find(masterId, relayedMessageId);
+    const target = await this.targets.find(masterId, relayedMessageId, relayedFrom);
     if (!target) return refuse(this.aggregates, masterId, '/ban', 'reply_target_unknown', origin);
     const { botId, customerId } = target;
     const stream = conversationStreamId(botId, customerId);
     const { recorded } = await this.aggregates.load(stream, conversationDecider);
-    const last = recorded.filter((e) => e.type === 'CustomerMessageReceived').pop();
-    const opened = last ? this.vault.open<{ customer?: Profile }>((last.data as unknown as Received).content) : null;
+    const [last] = recorded.flatMap((e) => (e.type === 'CustomerMessageReceived' ? [e.data] : [])).slice(-1);
+    const opened = last ? this.vault.open<{ customer?: Profile }>(last.content) : null;
     const name = await this.vault.seal(target.conversationId, { name: displayName(opened?.customer, customerId) });
     return this.aggregates.handle(stream, conversationDecider, { type: 'Ban', botId, customerId, masterId, name }, origin);
   }

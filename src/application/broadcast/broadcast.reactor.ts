@@ -8,7 +8,7 @@ import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentSender } from '../media/content-sender';
 import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
@@ -18,7 +18,8 @@ import { BROADCAST_RECIPIENTS, BroadcastRecipients } from './broadcast-recipient
 import { broadcastTexts } from './broadcast.texts';
 import { SendPacer } from './send-pacer';
 
-type Requested = MasterUserEventOf<'BroadcastRequested'>['data'];
+type Handled = MasterUserEventOf<'BroadcastRequested'>;
+type Requested = Handled['data'];
 
 /** Thrown between two batches when the app shuts down: the request stays unhandled and resumes after the restart. */
 class BroadcastPausedError extends Error {
@@ -41,9 +42,9 @@ class BroadcastPausedError extends Error {
  * Relays and replies have their own reactors and are not held up.
  */
 @Injectable()
-export class BroadcastReactor implements Reactor, OnModuleDestroy {
+export class BroadcastReactor implements Reactor<Handled>, OnModuleDestroy {
   readonly name = 'broadcast';
-  readonly handles = new Set(['BroadcastRequested']);
+  readonly handles: TypesOf<Handled> = ['BroadcastRequested'];
   readonly longRunning = true;
   private readonly logger = new Logger('Broadcast');
   private readonly pacer: SendPacer;
@@ -67,14 +68,14 @@ export class BroadcastReactor implements Reactor, OnModuleDestroy {
     this.stopping = true;
   }
 
-  key(event: RecordedEvent): string {
-    return `broadcast:${String(event.data.broadcastId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `broadcast:${event.data.broadcastId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent<Handled>): Promise<void> {
     // The runner retries a paused request until it is stopped itself: do nothing (say nothing) meanwhile.
-    if (this.stopping) throw new BroadcastPausedError(String(event.data.broadcastId));
-    const request = event.data as unknown as Requested;
+    if (this.stopping) throw new BroadcastPausedError(event.data.broadcastId);
+    const request = event.data;
     const { broadcastId, masterId, botId, username } = request;
     const broadcaster: Broadcaster = { broadcastId, masterId, botId, correlationId: event.metadata.correlationId };
     const handle = async (command: BroadcastCommand, step: string): Promise<BroadcastState> => {

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
+import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { Reactor } from '../reactors/reactor';
 
@@ -35,19 +36,21 @@ export class ClientBotHealth {
   }
 }
 
+type DeliveryFailed = ConversationEventOf<'ReplyDeliveryFailed'>;
+
 /** Deliveries that failed on a revoked token mark their bot broken. */
 @Injectable()
-export class ClientBotHealthReactor implements Reactor {
+export class ClientBotHealthReactor implements Reactor<DeliveryFailed> {
   readonly name = 'client-bot-health';
-  readonly handles = new Set(['ReplyDeliveryFailed']);
+  readonly handles: TypesOf<DeliveryFailed> = ['ReplyDeliveryFailed'];
 
   constructor(private readonly health: ClientBotHealth) {}
 
-  key(event: RecordedEvent): string {
-    return `bot:${String(event.data.botId)}`;
+  key(event: RecordedEvent<DeliveryFailed>): string {
+    return `bot:${event.data.botId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
-    if (event.data.reason === 'client_bot_token_revoked') await this.health.reportTokenRevoked(Number(event.data.botId), event.id);
+  async react(event: RecordedEvent<DeliveryFailed>): Promise<void> {
+    if (event.data.reason === 'client_bot_token_revoked') await this.health.reportTokenRevoked(event.data.botId, event.id);
   }
 }

@@ -8,9 +8,34 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../ports/event-store.port';
+import { KeyedSerialQueue } from '../shared/keyed-serial-queue';
 import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
+
+/**
+ * The decision handle() retries: a synchronous, pure function of the state it is decided on (null
+ * decides nothing). It may run several times — once per version conflict — so it does no I/O.
+ */
+export type Decide<S, C> = (state: S) => C | null;
+
+/**
+ * A command that needs I/O, and whose I/O depends on the stream's state (what a master's message means
+ * depends on the state the master is in): `prepare` does the I/O once, `decide` is what is retried.
+ */
+export interface PreparedCommand<S, C, P> {
+  /**
+   * Every I/O the command needs (a Telegram call, sealing content, a lookup, another stream's state),
+   * from the state as read when the command's turn on the stream comes: run once per handling, never
+   * again on a version conflict, and not at all for a message the stream already records.
+   */
+  prepare(state: S): Promise<P>;
+  /**
+   * Pure and synchronous: the command, from the state it is decided on (after a conflict, fresher than
+   * the one `prepare` saw: compare what matters) and what `prepare` found.
+   */
+  decide(state: S, prepared: P): C | null;
+}
 
 export interface HandleResult<S, E> {
   state: S;
@@ -32,15 +57,21 @@ export interface HandleResult<S, E> {
  * afresh. A decision that appends nothing cannot be caught that way, so it first reads the stream's
  * tail (events after the cached revision) and decides again if there is one.
  *
+ * Only "fold, decide, append at the revision folded up to" is ever retried, so the decision is pure:
+ * a command is a value or a synchronous function of the state (`Decide`). A command that needs I/O does
+ * it before handle(), or — when which I/O depends on this stream's state — in `prepare` of
+ * handlePrepared(), once, before the retries.
+ *
  * A message (Telegram update, or the event a reactor reacts to) that the stream already records as a
- * causation is dropped before deciding: redelivery has one effect. Event ids are UUIDv5 of
+ * causation is dropped before deciding (and before `prepare`): redelivery has one effect. Event ids are UUIDv5 of
  * (stream, causation, index), so two concurrent deliveries of one update collapse into one append.
  */
 @Injectable()
 export class AggregateStore {
   private readonly logger = new Logger(AggregateStore.name);
   static readonly MAX_ATTEMPTS = 10;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Commands on one stream run one at a time in this process (see handle). */
+  private readonly streams = new KeyedSerialQueue();
   private readonly cache: AggregateCache;
 
   constructor(
@@ -68,34 +99,65 @@ export class AggregateStore {
   }
 
   /**
-   * @param command the command, or a function that builds it from the current state (it may do I/O,
-   *   e.g. look up a reply target, and may handle commands on *other* streams); returning null decides nothing.
+   * Decides `command` on the stream's current state and appends what it decides, at the revision it was
+   * decided on; on a version conflict, decides again on the stream read afresh.
+   * @param command the command, or a pure, synchronous function building it from the state (see Decide).
+   * @throws TypeError when the function returns a promise (I/O inside the retried decision); nothing is appended.
    */
   handle<C, E extends DomainEvent, S>(
     streamId: string,
     decider: Decider<C, E, S>,
-    command: C | ((state: S) => Promise<C | null>),
+    command: C | Decide<S, NoInfer<C>>,
     origin: CommandOrigin,
   ): Promise<HandleResult<S, E>> {
-    return this.oneAtATime(streamId, () => this.decideAndAppend(streamId, decider, command, origin));
+    const decide: Decide<S, C> = typeof command === 'function' ? (command as Decide<S, C>) : () => command;
+    return this.streams.run(streamId, () => this.decideAndAppend(streamId, decider, { decide }, origin));
   }
 
-  private async decideAndAppend<C, E extends DomainEvent, S>(
+  /**
+   * handle() for a command whose I/O depends on this stream's state: `prepare` runs once, in the stream's
+   * turn (so no other command of this process lands between it and the decision), on the state read up to
+   * the stream's end; only `decide` is retried. The stream's turn is held during the I/O: keep it short,
+   * and never handle a command on this same stream from `prepare` (it would wait for itself).
+   */
+  handlePrepared<C, E extends DomainEvent, S, P>(
     streamId: string,
     decider: Decider<C, E, S>,
-    command: C | ((state: S) => Promise<C | null>),
+    command: PreparedCommand<S, NoInfer<C>, P>,
+    origin: CommandOrigin,
+  ): Promise<HandleResult<S, E>> {
+    return this.streams.run(streamId, () => this.decideAndAppend(streamId, decider, command, origin));
+  }
+
+  private async decideAndAppend<C, E extends DomainEvent, S, P>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: { prepare?: (state: S) => Promise<P>; decide: (state: S, prepared: P) => C | null },
     origin: CommandOrigin,
   ): Promise<HandleResult<S, E>> {
     let entry = this.cache.get<S>(streamId, decider);
     // Whether `entry` is known to be the whole stream (just read), not only a prefix of it.
     let verified = false;
+    let prepared: { found: P } | undefined;
     for (let attempt = 1; ; attempt++) {
       if (!entry) {
         entry = (await this.readWhole(streamId, decider)).entry;
         verified = true;
       }
       if (entry.causations.has(origin.causationId)) return { state: entry.state, events: [], duplicate: true, position: null };
-      const resolved = typeof command === 'function' ? await (command as (s: S) => Promise<C | null>)(entry.state) : command;
+      if (command.prepare && !prepared) {
+        // The I/O is done on the stream as recorded now (a cached fold may miss another process's events),
+        // so a conflict after it is only a writer that got in during the I/O itself.
+        if (!verified) {
+          entry = await this.catchUp(streamId, decider, entry);
+          verified = true;
+          if (entry.causations.has(origin.causationId)) return { state: entry.state, events: [], duplicate: true, position: null };
+        }
+        prepared = { found: await command.prepare(entry.state) };
+      }
+      const resolved = command.decide(entry.state, prepared?.found as P);
+      if (isThenable(resolved))
+        throw new TypeError(`a decision on ${streamId} returned a promise: do I/O before handle(), or in handlePrepared()'s prepare`);
       const events = resolved === null ? [] : decider.decide(resolved, entry.state);
       if (events.length === 0) {
         if (verified) return { state: entry.state, events, duplicate: false, position: null };
@@ -137,7 +199,7 @@ export class AggregateStore {
   }
 
   private async readWhole<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
-    const recorded = (await this.store.readStream(streamId)).map(upcast);
+    const recorded = ofStream<E>(await this.store.readStream(streamId));
     const entry: CachedAggregate<S> = {
       decider,
       state: fold(decider, recorded.map(asDomainEvent<E>)),
@@ -150,7 +212,7 @@ export class AggregateStore {
 
   /** `entry` with the events recorded after it folded in (the same entry when there are none). */
   private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
-    const tail = (await this.store.readStream(streamId, { fromRevision: entry.revision + 1 })).map(upcast);
+    const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
     if (tail.length === 0) return entry;
     if (tail[0].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
     for (const event of tail) entry.causations.add(event.metadata.causationId);
@@ -169,28 +231,24 @@ export class AggregateStore {
     const state = events.reduce((s, e) => decider.evolve(s, e), structuredClone(entry.state));
     return { decider, state, revision, causations: entry.causations };
   }
-
-  /**
-   * Commands on one stream run one at a time within this process, so they never race each other for
-   * a revision; conflicts only come from other processes. (A command may handle commands on other
-   * streams while it runs — never on its own stream, which would wait for itself.)
-   */
-  private oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(streamId) ?? Promise.resolve()).then(work, work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(streamId, tail);
-    void tail.then(() => {
-      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
-    });
-    return run;
-  }
 }
 
-function asDomainEvent<E extends DomainEvent>(event: RecordedEvent): E {
+/**
+ * A stream's events, upcast, as its aggregate's union: every event in a stream was decided by that
+ * stream's decider, and upcasting lifts it to the current shape. The command side's one trust point
+ * between stored JSON and typed events (see RecordedEvent's WARNING).
+ */
+function ofStream<E extends DomainEvent>(events: RecordedEvent[]): RecordedEvent<E>[] {
+  return events.map(upcast) as RecordedEvent<E>[];
+}
+
+/** The domain's view of a recorded event: its type and data, without the store's envelope. */
+function asDomainEvent<E extends DomainEvent>(event: RecordedEvent<E>): E {
   return { type: event.type, data: event.data } as E;
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The command's name (`Start`, `SubmitBotToken`, …): the trigger an auditor sees next to each event. */

@@ -1,5 +1,4 @@
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
-import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
@@ -14,8 +13,6 @@ import { readRelayContent } from './relay-content';
  * one update per item, back to back; a second covers the usual spread without holding the relay long.
  */
 export const ALBUM_SETTLE_MS = 1000;
-
-type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
 
 /**
  * Relays a customer's album as one album (sendMediaGroup) where the Bot API allows. Each item's outcome
@@ -37,8 +34,7 @@ export class AlbumRelay {
     const { recorded, state } = await this.aggregates.load(job.stream, conversationDecider);
     if (state.relayOutcomes.has(job.data.messageId)) return true;
     const pending = recorded
-      .filter((e) => e.type === 'CustomerMessageReceived')
-      .map((e) => ({ event: e, data: e.data as unknown as Received }))
+      .flatMap((e) => (e.type === 'CustomerMessageReceived' ? [{ event: e, data: e.data }] : []))
       .filter(({ data }) => data.mediaGroupId === job.data.mediaGroupId && !state.relayOutcomes.has(data.messageId))
       .sort((a, b) => a.data.messageId - b.data.messageId);
     const opened = pending.map(({ data }) => readRelayContent(this.vault.open(data.content)));

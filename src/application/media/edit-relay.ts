@@ -30,10 +30,10 @@ export class EditRelay {
     const edit = readReplyContent(this.vault.open(data.content));
     // Erased content leaves nothing to tell. A live location "edits" itself every few seconds: no notices.
     if (!edit || edit.content.kind === 'location') return;
-    const original = recorded.find(
-      (e) => e.type === 'CustomerMessageReceived' && (e.data as { messageId: number }).messageId === data.messageId,
+    const [original] = recorded.flatMap((e) =>
+      e.type === 'CustomerMessageReceived' && e.data.messageId === data.messageId ? [e.data] : [],
     );
-    const customer = original ? readRelayContent(this.vault.open((original.data as { content: never }).content))?.customer : undefined;
+    const customer = original ? readRelayContent(this.vault.open(original.content))?.customer : undefined;
     const name = customer?.firstName ?? 'The customer';
     const body = textOf(edit.content);
     const notice = body ? texts.media.edited(name, body) : texts.media.editedWithoutText(name);

@@ -34,11 +34,50 @@ export interface NewEvent<T extends string = string, D = Record<string, unknown>
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent<T extends string = string, D = Record<string, unknown>> extends NewEvent<T, D> {
+/** What every event is, seen from the domain: an explicit type name and its data (a `DomainEvent` fits). */
+export interface EventShape {
+  type: string;
+  data: unknown;
+}
+
+/** The loose shape the store adapters, the pump and the runners handle: any type name, JSON data. */
+export interface AnyEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** What the store adds to an event when it records it. */
+export interface RecordedEnvelope {
+  id: string;
+  metadata: EventMetadata;
   streamId: string;
   revision: number;
   position: bigint;
   recordedAt: Date;
+}
+
+/**
+ * An event as the store returns it. `E` is the union it belongs to — a domain's `…Event` type, or the
+ * part of it a processor handles — so `data` narrows by `type` in a switch: `RecordedEvent<ConversationEvent>`.
+ * The default is loose (any type, JSON data): the store adapters and the pump carry every stream's events.
+ *
+ * WARNING: the typing is a promise, not a check. Nothing validates `data` at run time: an event read from
+ * the store is trusted to fit its (upcast) type name, and upcasters are what keep that promise for events
+ * written in an older shape. A type name the union does not know (written by a newer release) can still
+ * reach code typed with `E`: keep a `default` branch.
+ */
+export type RecordedEvent<E extends EventShape = AnyEvent> = E & RecordedEnvelope;
+
+/** The type names of union `E`, as a processor lists the ones it handles: a name outside `E` does not compile. */
+export type TypesOf<E extends EventShape> = readonly E['type'][];
+
+/**
+ * Narrows a loose event (as the store, the pump or a tail hands it) to the members of `E` named in
+ * `types`. The one sanctioned way from loose to typed outside the processor runners: the names are
+ * checked against `E` at compile time and against the event's own type name at run time.
+ */
+export function isEventOf<E extends AnyEvent>(event: RecordedEvent, types: TypesOf<E>): event is RecordedEvent<E> {
+  return (types as readonly string[]).includes(event.type);
 }
 
 /**
@@ -89,6 +128,17 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`Stream ${streamId} is at ${String(actual)}, expected ${String(expected)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/**
+ * The stream was deleted for good (an EventStoreDB tombstone, which only another tool can write: this
+ * project never deletes streams). It can be neither read nor appended to again; an operator must look.
+ */
+export class StreamDeletedError extends Error {
+  constructor(readonly streamId: string) {
+    super(`Event stream ${streamId} was deleted for good (tombstoned) in the event store: it can be neither read nor appended to again`);
+    this.name = 'StreamDeletedError';
   }
 }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { Reactor } from '../reactors/reactor';
 
-type Erased = ConversationEventOf<'CustomerContentErased'>['data'];
+type Handled = ConversationEventOf<'CustomerContentErased'>;
 
 /**
  * `privacy erase` runs in its own process: it deletes the conversation's key from the vault file, but
@@ -14,18 +14,18 @@ type Erased = ConversationEventOf<'CustomerContentErased'>['data'];
  * Safe to repeat, and needs no outcome: forgetting a key twice is forgetting it once.
  */
 @Injectable()
-export class ForgetErasedKeysReactor implements Reactor {
+export class ForgetErasedKeysReactor implements Reactor<Handled> {
   readonly name = 'forget-erased-keys';
-  readonly handles = new Set(['CustomerContentErased']);
+  readonly handles: TypesOf<Handled> = ['CustomerContentErased'];
 
   constructor(@Inject(CONTENT_VAULT) private readonly vault: ContentVault) {}
 
-  key(event: RecordedEvent): string {
+  key(event: RecordedEvent<Handled>): string {
     return event.streamId;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
-    const { botId, customerId } = event.data as unknown as Erased;
+  async react(event: RecordedEvent<Handled>): Promise<void> {
+    const { botId, customerId } = event.data;
     this.vault.forget(conversationId(botId, customerId));
   }
 }

@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ClientBotHealth } from '../client-bot-health/client-bot-health';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isSettledFailure, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 import { texts } from './texts';
 
-type Who = ConversationEventOf<'CustomerStarted'>['data'];
+type Handled = ConversationEventOf<'CustomerStarted' | 'CustomerThrottled'>;
 
 /** A greeting for a /start older than this is pointless (the customer has moved on). */
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -18,12 +18,14 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
  * What a client bot itself says to a customer: the master's greeting on /start (C1, M9) and the one
  * anti-flood notice (C5). A 401 on the client bot marks it broken.
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may greet twice.
+ * WARNING: at-least-once with no recorded outcome: a crash while a greeting is in flight (attempt recorded,
+ * finish not) greets again, unmarked.
  */
 @Injectable()
-export class CustomerNoticesReactor implements Reactor {
+export class CustomerNoticesReactor implements Reactor<Handled> {
   readonly name = 'customer-notices';
-  readonly handles = new Set(['CustomerStarted', 'CustomerThrottled']);
+  readonly handles: TypesOf<Handled> = ['CustomerStarted', 'CustomerThrottled'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('CustomerNotices');
 
   constructor(
@@ -33,13 +35,13 @@ export class CustomerNoticesReactor implements Reactor {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `chat:${String(event.data.botId)}:${String(event.data.customerId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `chat:${event.data.botId}:${event.data.customerId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent<Handled>): Promise<void> {
     if (Date.now() - event.recordedAt.getTime() > STALE_AFTER_MS) return;
-    const { botId, customerId } = event.data as unknown as Who;
+    const { botId, customerId } = event.data;
     const api = await this.bots.client(botId, event.position);
     if (!api) return;
     try {

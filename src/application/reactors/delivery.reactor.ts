@@ -4,14 +4,14 @@ import { conversationStreamId } from '../../domain/conversation/conversation.eve
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { ContentSender, FileTooBigError } from '../media/content-sender';
 import { readReplyContent } from '../media/relay-content';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 
-type ReplySent = MasterUserEventOf<'ReplySent'>['data'];
+type Handled = MasterUserEventOf<'ReplySent'>;
 
 /**
  * M5: delivers each recorded reply (any kind: files go from the MasterBot to the client bot) to its
@@ -20,9 +20,10 @@ type ReplySent = MasterUserEventOf<'ReplySent'>['data'];
  * arrives when the customer has deleted it.
  */
 @Injectable()
-export class DeliveryReactor implements Reactor {
+export class DeliveryReactor implements Reactor<Handled> {
   readonly name = 'delivery';
-  readonly handles = new Set(['ReplySent']);
+  readonly handles: TypesOf<Handled> = ['ReplySent'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
 
   constructor(
@@ -32,13 +33,13 @@ export class DeliveryReactor implements Reactor {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    const { target } = event.data as unknown as ReplySent;
+  key(event: RecordedEvent<Handled>): string {
+    const { target } = event.data;
     return `chat:${target.botId}:${target.customerId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
-    const { masterId, replyId, target, content } = event.data as unknown as ReplySent;
+  async react(event: RecordedEvent<Handled>): Promise<void> {
+    const { masterId, replyId, target, content } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
     if (state.deliveryOutcomes.has(replyId)) return;

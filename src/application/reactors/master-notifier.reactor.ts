@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
@@ -16,20 +16,37 @@ import { texts } from './texts';
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-type Conversation<T extends 'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'> =
-  ConversationEventOf<T>['data'];
+type ConversationNotice = ConversationEventOf<'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'>;
+type Handled =
+  | MasterUserEventOf<
+      | 'MasterRegistered'
+      | 'WelcomeShown'
+      | 'HelpShown'
+      | 'StateChanged'
+      | 'ClientBotAttached'
+      | 'ClientBotDetached'
+      | 'ClientBotBroken'
+      | 'BotPickerOffered'
+      | 'BotChosen'
+      | 'GreetingSet'
+      | 'BotListRequested'
+      | 'BannedListRequested'
+      | 'CommandRejected'
+    >
+  | ConversationNotice;
 
 /**
  * Everything the MasterBot says in answer to the master, rendered from the recorded events: welcome,
  * help, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
  * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
  *
- * WARNING: notices are at-least-once with no recorded outcome: a crash mid-batch may repeat one.
+ * WARNING: notices are at-least-once with no recorded outcome: a crash while a notice is in flight
+ * (attempt recorded, finish not) sends it again, unmarked.
  */
 @Injectable()
-export class MasterNotifierReactor implements Reactor {
+export class MasterNotifierReactor implements Reactor<Handled> {
   readonly name = 'master-notifier';
-  readonly handles = new Set([
+  readonly handles: TypesOf<Handled> = [
     'MasterRegistered',
     'WelcomeShown',
     'HelpShown',
@@ -47,7 +64,8 @@ export class MasterNotifierReactor implements Reactor {
     'CustomerBanned',
     'CustomerUnbanned',
     'CustomerStarted',
-  ]);
+  ];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('MasterNotifier');
 
   constructor(
@@ -58,11 +76,11 @@ export class MasterNotifierReactor implements Reactor {
     private readonly aggregates: AggregateStore,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(recorded: RecordedEvent): Promise<void> {
+  async react(recorded: RecordedEvent<Handled>): Promise<void> {
     if (Date.now() - recorded.recordedAt.getTime() > STALE_AFTER_MS) return;
     const master = this.bots.master();
     try {
@@ -70,16 +88,19 @@ export class MasterNotifierReactor implements Reactor {
     } catch (error) {
       // The master blocked the MasterBot, or a message to delete is already gone: nothing to retry.
       if (!isSettledFailure(error)) throw error;
-      this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
+      this.logger.warn(`${recorded.type} for master ${recorded.data.masterId}: ${error.message}`);
     }
   }
 
-  private async notify(recorded: RecordedEvent, master: BotApi): Promise<void> {
-    const masterId = Number(recorded.data.masterId);
+  private async notify(event: RecordedEvent<Handled>, master: BotApi): Promise<void> {
+    const masterId = event.data.masterId;
     const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
-    if (await this.notifyConversation(recorded, say)) return;
-    const event = recorded as unknown as MasterUserEvent;
     switch (event.type) {
+      case 'ReplyDeliveryFailed':
+      case 'CustomerBanned':
+      case 'CustomerUnbanned':
+      case 'CustomerStarted':
+        return this.notifyConversation(event, say);
       case 'MasterRegistered':
       case 'WelcomeShown':
         await say(texts.welcome);
@@ -104,7 +125,7 @@ export class MasterNotifierReactor implements Reactor {
         return;
       }
       case 'ClientBotDetached': {
-        const client = await this.bots.client(event.data.botId, recorded.position);
+        const client = await this.bots.client(event.data.botId, event.position);
         await client
           ?.deleteWebhook()
           .catch((error: unknown) => this.logger.warn(`deleteWebhook for ${event.data.botId}: ${String(error)}`));
@@ -150,38 +171,38 @@ export class MasterNotifierReactor implements Reactor {
     }
   }
 
-  /** Conversation events the master hears about. Returns whether the event was one of them. */
-  private async notifyConversation(recorded: RecordedEvent, say: (text: string) => Promise<unknown>): Promise<boolean> {
+  /** Conversation events the master hears about. */
+  private async notifyConversation(recorded: RecordedEvent<ConversationNotice>, say: (text: string) => Promise<unknown>): Promise<void> {
     switch (recorded.type) {
       case 'ReplyDeliveryFailed':
-        await say(texts.deliveryFailed((recorded.data as Conversation<'ReplyDeliveryFailed'>).reason));
-        return true;
+        await say(texts.deliveryFailed(recorded.data.reason));
+        return;
       case 'CustomerBanned':
       case 'CustomerUnbanned': {
-        const data = recorded.data as Conversation<'CustomerBanned'>;
-        const bot = await this.directory.get(data.botId);
-        const username = bot?.username ?? String(data.botId);
+        const { botId, customerId } = recorded.data;
+        const bot = await this.directory.get(botId);
+        const username = bot?.username ?? String(botId);
         // An unban carries no name: it is the one sealed in the ban before it.
-        const { recorded: history } = await this.aggregates.load(conversationStreamId(data.botId, data.customerId), conversationDecider);
-        const ban = history.filter((e) => e.type === 'CustomerBanned' && e.position <= recorded.position).pop();
-        const name = ban ? this.vault.open<{ name: string }>((ban.data as Conversation<'CustomerBanned'>).name)?.name : undefined;
+        const { recorded: history } = await this.aggregates.load(conversationStreamId(botId, customerId), conversationDecider);
+        const [ban] = history.flatMap((e) => (e.type === 'CustomerBanned' && e.position <= recorded.position ? [e.data] : [])).slice(-1);
+        const name = ban ? this.vault.open<{ name: string }>(ban.name)?.name : undefined;
         await say(
           recorded.type === 'CustomerBanned'
             ? texts.banned(name ?? 'The customer', username)
             : texts.unbanned(name ?? 'The customer', username),
         );
-        return true;
+        return;
       }
       case 'CustomerStarted': {
-        const { botId, startParameter } = recorded.data as Conversation<'CustomerStarted'>;
+        const { botId, startParameter } = recorded.data;
         const link = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
-        if (!link) return true; // none, or erased since
+        if (!link) return; // none, or erased since
         const bot = await this.directory.get(botId);
         await say(texts.newCustomerVia(bot?.username ?? String(botId), link));
-        return true;
+        return;
       }
       default:
-        return false;
+        return;
     }
   }
 

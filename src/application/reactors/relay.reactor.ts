@@ -8,23 +8,17 @@ import { ContentSender, FileTooBigError, SendResult } from '../media/content-sen
 import { megabytes } from '../media/file-too-big.error';
 import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { InlineButton, isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
+import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
-import { Reactor } from './reactor';
+import { Reactor, ReactionRun } from './reactor';
+import { relayButtons } from './relay-buttons';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
-
-/** Under every relayed message (albums excepted: media groups cannot carry buttons). */
-export const RELAY_BUTTONS: InlineButton[][] = [
-  [
-    { text: '✍ Reply', callbackData: 'reply' },
-    { text: '🚫 Ban', callbackData: 'ban' },
-  ],
-];
+type Handled = ConversationEventOf<'CustomerMessageReceived' | 'CustomerMessageEdited'>;
 
 /** What recording a relay outcome needs: the conversation, and the event that caused it. */
 export interface RelayJob {
@@ -32,6 +26,8 @@ export interface RelayJob {
   stream: string;
   origin: CommandOrigin;
   position: bigint;
+  /** A crash interrupted an earlier run of this relay (see ReactionRun): the copy says it may be a second one. */
+  repeat: boolean;
 }
 
 /**
@@ -39,11 +35,16 @@ export interface RelayJob {
  * header naming the customer and the bot; album items go as one album where the Bot API allows; edits
  * reach the master as a notice on the relayed message. Each outcome is recorded on the conversation, and
  * a message whose outcome is already recorded is never relayed again.
+ *
+ * Every copy carries its customer message in its buttons (relay-buttons.ts), so the master can answer a
+ * copy whose message id was never recorded. A relay the runner re-runs after a crash interrupted it
+ * (`run.repeat`) may follow a copy already in the master's chat: it is marked as sent again.
  */
 @Injectable()
-export class RelayReactor implements Reactor {
+export class RelayReactor implements Reactor<Handled> {
   readonly name = 'relay';
-  readonly handles = new Set(['CustomerMessageReceived', 'CustomerMessageEdited']);
+  readonly handles: TypesOf<Handled> = ['CustomerMessageReceived', 'CustomerMessageEdited'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Relay');
   private readonly albums: AlbumRelay;
   private readonly edits: EditRelay;
@@ -58,16 +59,21 @@ export class RelayReactor implements Reactor {
     this.edits = new EditRelay(aggregates, sender, vault);
   }
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: RecordedEvent<Handled>, run: ReactionRun = { repeat: false }): Promise<void> {
     const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-    if (event.type === 'CustomerMessageEdited')
-      return this.edits.relay(event.data as unknown as ConversationEventOf<'CustomerMessageEdited'>['data'], origin);
-    const data = event.data as unknown as Received;
-    const job: RelayJob = { data, stream: conversationStreamId(data.botId, data.customerId), origin, position: event.position };
+    if (event.type === 'CustomerMessageEdited') return this.edits.relay(event.data, origin);
+    const { data } = event;
+    const job: RelayJob = {
+      data,
+      stream: conversationStreamId(data.botId, data.customerId),
+      origin,
+      position: event.position,
+      repeat: run.repeat,
+    };
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
     if (state.relayOutcomes.has(data.messageId)) return;
@@ -76,7 +82,8 @@ export class RelayReactor implements Reactor {
 
   async header(job: RelayJob, content: RelayContent): Promise<string> {
     const bot = await this.directory.get(job.data.botId, job.position);
-    return texts.media.header(customerLabel(content.customer), bot?.username);
+    const header = texts.media.header(customerLabel(content.customer), bot?.username);
+    return job.repeat ? `${texts.media.repeated}\n${header}` : header;
   }
 
   async relayOne(job: RelayJob): Promise<void> {
@@ -84,9 +91,11 @@ export class RelayReactor implements Reactor {
     if (!content) return this.recordFailure(job, 'content_erased');
     const header = await this.header(job, content);
     const to = { botId: 'master' as const, chatId: job.data.masterId };
+    const { botId, customerId, messageId } = job.data;
+    const buttons = relayButtons({ botId, customerId, customerMessageId: messageId });
     try {
       const sent = await this.sender
-        .send({ botId: job.data.botId }, to, content.content, { header, buttons: RELAY_BUTTONS })
+        .send({ botId: job.data.botId }, to, content.content, { header, buttons })
         .catch(async (error: unknown) => {
           if (!(error instanceof FileTooBigError)) throw error;
           // Nothing to relay but the fact: the master can still reply to the notice and ask for less.
@@ -96,7 +105,7 @@ export class RelayReactor implements Reactor {
             { botId: 'master' },
             to,
             { kind: 'text', text: caption ? `${notice}\n\n${caption}` : notice },
-            { header, buttons: RELAY_BUTTONS },
+            { header, buttons },
           );
         });
       await this.recordRelay(job, sent);

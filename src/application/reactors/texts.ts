@@ -106,6 +106,8 @@ export const texts = {
   media: {
     /** The relay's first line: who wrote, through which bot. */
     header: (customer: string, botUsername: string | undefined) => `💬 ${customer} → ${botUsername ? `@${botUsername}` : 'your bot'}`,
+    /** Above the header of a relay sent again after a crash interrupted it: the master may see this message twice. */
+    repeated: '↻ Sent again after a restart — an earlier copy may exist; you can answer either.',
     kindNames: {
       photo: 'photo',
       video: 'video',

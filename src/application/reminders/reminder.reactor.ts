@@ -1,19 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { conversationStreamId, ConversationEvent } from '../../domain/conversation/conversation.events';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { AggregateStore } from '../command-handling/aggregate-store';
 import { customerLabel, readRelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { reminderTexts as texts } from './reminder.texts';
-import { upcast } from '../command-handling/upcasters';
 
 /** A confirmation older than this (e.g. after a long outage) is no longer useful: skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-type Issued = Extract<ConversationEvent, { type: 'ReminderIssued' }>['data'];
+type Issued = ConversationEventOf<'ReminderIssued'>;
+type Handled = MasterUserEventOf<'RemindersConfigured'> | Issued;
 
 /**
  * M11, what the master sees: the confirmation of /reminders, and each reminder — sent as a reply to the
@@ -23,44 +25,44 @@ type Issued = Extract<ConversationEvent, { type: 'ReminderIssued' }>['data'];
  * sending), but one whose message got an answer meanwhile is dropped. The customer's name is read from
  * the sealed relay content; once the conversation's key is erased the reminder says "a customer".
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may send a reminder twice.
+ * WARNING: at-least-once with no recorded outcome: a crash while a reminder is in flight (attempt recorded,
+ * finish not) sends it again, unmarked.
  */
 @Injectable()
-export class ReminderReactor implements Reactor {
+export class ReminderReactor implements Reactor<Handled> {
   readonly name = 'reminders';
-  readonly handles = new Set(['RemindersConfigured', 'ReminderIssued']);
+  readonly handles: TypesOf<Handled> = ['RemindersConfigured', 'ReminderIssued'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Reminders');
 
   constructor(
     private readonly bots: BotApis,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly aggregates: AggregateStore,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(recorded: RecordedEvent): Promise<void> {
+  async react(recorded: RecordedEvent<Handled>): Promise<void> {
     try {
       if (recorded.type === 'ReminderIssued') {
         await this.remind(recorded);
       } else if (Date.now() - recorded.recordedAt.getTime() <= STALE_AFTER_MS) {
-        const { masterId, hours } = (recorded as unknown as Extract<MasterUserEvent, { type: 'RemindersConfigured' }>).data;
+        const { masterId, hours } = recorded.data;
         await this.bots.master().sendText(masterId, texts.configured(hours));
       }
     } catch (error) {
       // The master blocked the MasterBot: nothing to retry.
       if (!isSettledFailure(error)) throw error;
-      this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
+      this.logger.warn(`${recorded.type} for master ${recorded.data.masterId}: ${error.message}`);
     }
   }
 
-  private async remind(recorded: RecordedEvent): Promise<void> {
-    const issued = recorded.data as unknown as Issued;
-    const history = (await this.store.readStream(conversationStreamId(issued.botId, issued.customerId))).map(
-      upcast,
-    ) as unknown as (RecordedEvent & ConversationEvent)[];
+  private async remind(recorded: RecordedEvent<Issued>): Promise<void> {
+    const issued = recorded.data;
+    const { recorded: history } = await this.aggregates.load(conversationStreamId(issued.botId, issued.customerId), conversationDecider);
     const answered = history.some((e) => e.type === 'ReplyDelivered' && e.data.relayedMessageId === issued.relayedMessageId);
     if (answered) return;
     const relayed = history.find((e) => e.type === 'MessageRelayed' && e.data.messageId === issued.messageId);

@@ -1,9 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { REPLY_TARGETS, ReplyTargetLookup } from '../ports/read-models.port';
+import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
 import { ReplyComposer } from './reply-composer';
 import { ReplyToCustomerCommand, StartRespondingCommand } from './reply-to-customer.command';
 
@@ -12,12 +11,12 @@ export class ReplyToCustomerHandler implements ICommandHandler<ReplyToCustomerCo
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly composer: ReplyComposer,
-    @Inject(REPLY_TARGETS) private readonly targets: ReplyTargetLookup,
+    private readonly targets: RelayedCopyTargets,
   ) {}
 
-  async execute({ origin, masterId, messageId, replyToMessageId, content }: ReplyToCustomerCommand) {
-    // The lookup is keyed by this master's chat: another master's relayed message with the same id is invisible here.
-    const target = await this.targets.find(masterId, replyToMessageId);
+  async execute({ origin, masterId, messageId, replyToMessageId, content, relayedFrom }: ReplyToCustomerCommand) {
+    // Scoped to this master: another master's relayed message with the same id, or another tenant's bot, is invisible here.
+    const target = await this.targets.find(masterId, replyToMessageId, relayedFrom);
     return this.aggregates.handle(
       masterStreamId(masterId),
       masterUserDecider,
@@ -31,11 +30,11 @@ export class ReplyToCustomerHandler implements ICommandHandler<ReplyToCustomerCo
 export class StartRespondingHandler implements ICommandHandler<StartRespondingCommand> {
   constructor(
     private readonly aggregates: AggregateStore,
-    @Inject(REPLY_TARGETS) private readonly targets: ReplyTargetLookup,
+    private readonly targets: RelayedCopyTargets,
   ) {}
 
-  async execute({ origin, masterId, relayedMessageId }: StartRespondingCommand) {
-    const target = await this.targets.find(masterId, relayedMessageId);
+  async execute({ origin, masterId, relayedMessageId, relayedFrom }: StartRespondingCommand) {
+    const target = await this.targets.find(masterId, relayedMessageId, relayedFrom);
     return this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'StartResponding', masterId, target }, origin);
   }
 }

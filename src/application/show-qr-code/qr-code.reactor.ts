@@ -1,28 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { texts } from '../reactors/texts';
+import { renderQrPng } from './qr-png';
 
-type QrCodeRequested = MasterUserEventOf<'QrCodeRequested'>['data'];
+type Handled = MasterUserEventOf<'QrCodeRequested'>;
 
 /** The client bot's t.me link, with the deep-link start parameter when one was given (M4). */
 export const clientBotLink = (username: string, startParameter: string | null): string =>
   `https://t.me/${username}${startParameter ? `?start=${startParameter}` : ''}`;
 
 /**
- * M4: renders the QR code of a client bot's link as a PNG (with `qrcode`) and sends it to the master.
+ * M4: renders the QR code of a client bot's link as a PNG (`renderQrPng`) and sends it to the master.
  * Nothing secret is in it, and regenerating it after a crash gives the same picture.
  */
 @Injectable()
-export class QrCodeReactor implements Reactor {
+export class QrCodeReactor implements Reactor<Handled> {
   readonly name = 'qr-code';
-  readonly handles = new Set(['QrCodeRequested']);
+  readonly handles: TypesOf<Handled> = ['QrCodeRequested'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('QrCode');
 
   constructor(
@@ -30,15 +31,15 @@ export class QrCodeReactor implements Reactor {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<Handled>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(event: RecordedEvent): Promise<void> {
-    const { masterId, username, startParameter } = event.data as unknown as QrCodeRequested;
+  async react(event: RecordedEvent<Handled>): Promise<void> {
+    const { masterId, username, startParameter } = event.data;
     const parameter = startParameter ? openTypedText(startParameter, (sealed) => this.vault.open<{ text: string }>(sealed)) : null;
     const link = clientBotLink(username, parameter);
-    const png = await QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 512 });
+    const png = await renderQrPng(link);
     try {
       await this.bots
         .master()

@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
-import { RecordedEvent } from '../ports/event-store.port';
+import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { subscriptionTexts as texts } from './subscription.texts';
+
+type CheckoutAnswered = MasterUserEventOf<'CheckoutAnswered'>;
+type SubscriptionNotice = MasterUserEventOf<'SubscriptionOffered' | 'ProActivated' | 'ProRenewalCancelled' | 'ProExpired'>;
 
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -20,19 +23,19 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
  * logged and the customer simply pays again. Never stale-skipped: an answer that may still count is sent.
  */
 @Injectable()
-export class CheckoutAnswerReactor implements Reactor {
+export class CheckoutAnswerReactor implements Reactor<CheckoutAnswered> {
   readonly name = 'checkout-answers';
-  readonly handles = new Set(['CheckoutAnswered']);
+  readonly handles: TypesOf<CheckoutAnswered> = ['CheckoutAnswered'];
   private readonly logger = new Logger('CheckoutAnswers');
 
   constructor(private readonly bots: BotApis) {}
 
-  key(event: RecordedEvent): string {
-    return `checkout:${String(event.data.queryId)}`;
+  key(event: RecordedEvent<CheckoutAnswered>): string {
+    return `checkout:${event.data.queryId}`;
   }
 
-  async react(recorded: RecordedEvent): Promise<void> {
-    const { queryId, ok, error } = (recorded as unknown as Extract<MasterUserEvent, { type: 'CheckoutAnswered' }>).data;
+  async react(recorded: RecordedEvent<CheckoutAnswered>): Promise<void> {
+    const { queryId, ok, error } = recorded.data;
     try {
       await this.bots.master().answerPreCheckout(queryId, ok, error);
     } catch (failure) {
@@ -47,13 +50,14 @@ export class CheckoutAnswerReactor implements Reactor {
  * activation (and which paused bots resumed), the cancelled renewal — which is also cancelled at
  * Telegram, so the master is not charged again — and the return to Free.
  *
- * WARNING: at-least-once with no recorded outcome: a crash mid-batch may send a notice (or an invoice
- * link) twice. Cancelling the renewal at Telegram is idempotent and never stale-skipped.
+ * WARNING: at-least-once with no recorded outcome: a crash while a notice (or an invoice link) is in
+ * flight sends it again. Cancelling the renewal at Telegram is idempotent and never stale-skipped.
  */
 @Injectable()
-export class SubscriptionReactor implements Reactor {
+export class SubscriptionReactor implements Reactor<SubscriptionNotice> {
   readonly name = 'subscription';
-  readonly handles = new Set(['SubscriptionOffered', 'ProActivated', 'ProRenewalCancelled', 'ProExpired']);
+  readonly handles: TypesOf<SubscriptionNotice> = ['SubscriptionOffered', 'ProActivated', 'ProRenewalCancelled', 'ProExpired'];
+  readonly recordsAttempts = true;
   private readonly logger = new Logger('Subscription');
 
   constructor(
@@ -62,26 +66,25 @@ export class SubscriptionReactor implements Reactor {
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
   ) {}
 
-  key(event: RecordedEvent): string {
-    return `master:${String(event.data.masterId)}`;
+  key(event: RecordedEvent<SubscriptionNotice>): string {
+    return `master:${event.data.masterId}`;
   }
 
-  async react(recorded: RecordedEvent): Promise<void> {
-    const event = recorded as unknown as MasterUserEvent;
+  async react(event: RecordedEvent<SubscriptionNotice>): Promise<void> {
     try {
       if (event.type === 'ProRenewalCancelled') {
         await this.bots.master().editStarSubscription(event.data.masterId, event.data.chargeId, true);
       }
-      if (Date.now() - recorded.recordedAt.getTime() > STALE_AFTER_MS) return;
-      await this.notify(event, recorded.position);
+      if (Date.now() - event.recordedAt.getTime() > STALE_AFTER_MS) return;
+      await this.notify(event, event.position);
     } catch (error) {
       // The master blocked the MasterBot, or Telegram no longer knows the charge: nothing to retry.
       if (!isSettledFailure(error)) throw error;
-      this.logger.warn(`${recorded.type} for master ${String(recorded.data.masterId)}: ${error.message}`);
+      this.logger.warn(`${event.type} for master ${event.data.masterId}: ${error.message}`);
     }
   }
 
-  private async notify(event: MasterUserEvent, position: bigint): Promise<void> {
+  private async notify(event: SubscriptionNotice, position: bigint): Promise<void> {
     const master = this.bots.master();
     const proBots = this.settings.planLimits.pro;
     switch (event.type) {

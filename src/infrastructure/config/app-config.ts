@@ -7,6 +7,8 @@ export interface AppConfig {
   publicUrl: string | null;
   port: number;
   eventStoreUrl: string | null;
+  /** `EVENTSTORE_READ_TIMEOUT_MS`: an EventStoreDB read unanswered this long fails (and is retried); the client sets none itself. */
+  eventStoreReadTimeoutMs: number;
   databaseUrl: string | null;
   dataDir: string;
   tokenEncryptionKey: string | null;
@@ -29,6 +31,11 @@ export interface AppConfig {
   httpIdleTimeoutMs: number;
   /** `TELEGRAM_TIMEOUT_MS`: an outbound Bot API call unanswered this long is abandoned and retried (files and long polls get more). */
   telegramTimeoutMs: number;
+  /**
+   * `TELEGRAM_PACING` (`on`) and `TELEGRAM_BOT_MESSAGES_PER_SECOND` (30): messages are paced by Telegram's
+   * flood limits, each bot at this rate; `null` (`off`): not paced, only a 429 is waited out.
+   */
+  telegramPacing: { botMessagesPerSecond: number } | null;
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -55,7 +62,8 @@ export class ConfigError extends Error {
 }
 
 /** What a process that only reads or maintains the stores (the CLI) needs: no bot token, no HTTP. */
-export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'>;
+export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'> &
+  Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>;
 
 /** Reads one environment and collects every problem, so all of them are reported together. */
 class EnvReader {
@@ -116,13 +124,20 @@ class EnvReader {
     };
   }
 
-  storage(): StorageConfig {
+  pacing(): AppConfig['telegramPacing'] {
+    const on = this.oneOf('TELEGRAM_PACING', ['on', 'off'], 'on') === 'on';
+    const botMessagesPerSecond = this.int('TELEGRAM_BOT_MESSAGES_PER_SECOND', 30, 1, 1000);
+    return on ? { botMessagesPerSecond } : null;
+  }
+
+  storage(): Required<StorageConfig> {
     const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
     if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
       this.problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
     }
     return {
       eventStoreUrl: this.url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
+      eventStoreReadTimeoutMs: this.int('EVENTSTORE_READ_TIMEOUT_MS', 10_000, 100, 600_000),
       databaseUrl: this.url('DATABASE_URL', ['mysql:']),
       dataDir: resolve(this.text('DATA_DIR') ?? './data'),
       tokenEncryptionKey,
@@ -161,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     observability: read.observability(),
     httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
     telegramTimeoutMs: read.int('TELEGRAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    telegramPacing: read.pacing(),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);

@@ -1,33 +1,21 @@
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  excludeSystemEvents,
-  jsonEvent,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type AppendExpectedRevision,
-  type AppendResult as EsdbAppendResult,
-  type Position,
-  type ReadPosition,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, START, type ReadPosition } from '@eventstore/db-client';
 import {
   AppendResult,
-  DuplicateEventIdError,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
-  WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
-import { GENESIS, linkHash, sealChain } from './hash-chain';
-import { backoffMs } from '../backoff';
+import { EsdbAppends } from './esdb-append';
+import { allPosition, isUserEvent, streamPosition, toRecordedEvent, type EsdbRecorded } from './esdb-codec';
+import { acquireClient, describeParseError, errorMessage, redactConnectionString, scrub, type ClientLease } from './esdb-connection';
+import { EsdbLiveSubscription } from './esdb-live';
+import { LiveFeed } from './esdb-live-feed';
+import { EsdbReads } from './esdb-reads';
+
+export { redactConnectionString } from './esdb-connection';
+export { EventStoreClosedError, EventStoreReadTimeoutError } from './esdb-reads';
 
 export interface EsdbEventStoreOptions {
   /**
@@ -39,32 +27,17 @@ export interface EsdbEventStoreOptions {
   reconnectDelayMs?: { initial: number; max: number };
   /** Read `$all` once in `connect` so a wrong address or missing rights fail at start. Default true. */
   verifyConnection?: boolean;
-  /** Deadline of the start-up check, in ms. Default 10 000. */
+  /** Deadline of every read, in ms (`EVENTSTORE_READ_TIMEOUT_MS`). Default 10 000. */
+  readTimeoutMs?: number;
+  /** Deadline of the start-up check, in ms. Default `readTimeoutMs`. */
   verifyTimeoutMs?: number;
 }
 
-/** What a read returns from the client, reduced to the fields the adapter uses. */
-interface EsdbRecorded {
-  streamId: string;
-  id: string;
-  revision: bigint;
-  type: string;
-  isJson: boolean;
-  created: unknown;
-  data: unknown;
-  metadata: unknown;
-  position?: Position;
-}
-
-/** EventStoreDB's "no position" marker (u64::MAX) on events it cannot place in `$all`. */
-const NO_POSITION = 18446744073709551615n;
+/** Default deadline of a read (the client's own default for calls that have one). */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 /** Page size of the backwards scan in `headPosition` and the upper bound of a `readAll` page. */
 const HEAD_SCAN_PAGE = 64;
 const MAX_READ_ALL_PAGE = 4096;
-/** How far back from a stream's end an `'any'` append looks for an earlier copy of its batch. */
-const ANY_REPLAY_WINDOW = 64;
-/** Tries of an `'any'` append that keeps losing the race for the stream's next revision. */
-const ANY_APPEND_ATTEMPTS = 8;
 
 /**
  * The EventStoreDB adapter (`EVENTSTORE_URL=esdb://…`), over `@eventstore/db-client` 6.2.1 (gRPC).
@@ -118,34 +91,68 @@ const ANY_APPEND_ATTEMPTS = 8;
  * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
  *   through this instance), so it also fires for other processes' appends, but it may miss some while
  *   the subscription reconnects — it is a latency hint, exactly as the port says.
+ * - While someone listens (the event pump does), that subscription — filtered by the server, system
+ *   events excluded — also feeds `readAll`: once the server says it is caught up, `readAll` answers
+ *   from what it delivered (`esdb-live-feed.ts`) instead of reading `$all`; below what it holds, or
+ *   before it delivered this instance's own newest append, `readAll` reads as before. It resumes after
+ *   the last event it delivered when it reconnects, so what it holds stays gap-free.
+ *   WARNING: an answer from the feed lacks what another process appended and the subscription has not
+ *   delivered yet (as a read sent a moment earlier would); the delivery wakes the listeners. Servers
+ *   older than 24.2 never send "caught up", so there `readAll` always reads. Events handed out by
+ *   `readAll` are shared with the feed: never mutate one.
+ * - Every read (including the start-up check and the subscription's confirmation) is bounded by
+ *   `readTimeoutMs` (`EVENTSTORE_READ_TIMEOUT_MS`, 10 s): the client itself sends reads with no deadline.
+ *   A read past it fails with `EventStoreReadTimeoutError` (the event pump retries it); reads still in
+ *   flight when `close()` runs fail with `EventStoreClosedError`. Never an empty or partial answer.
+ *   WARNING: appends are not bounded here. Over `Append` the client's own deadline applies (10 s,
+ *   `defaultDeadline` in the connection string); over `BatchAppend` that deadline is only sent to the
+ *   server, which answers "timed out" past it — a node that never answers at all holds the append.
+ *   A timed-out append may still land; its ids make the retry at the same expected revision idempotent.
+ * - A call answered "not leader" (a cluster follower) is retried, with a back-off, on the leader the
+ *   answer names (`retryOnNotLeader`). A stream deleted for good (tombstoned by another tool) fails
+ *   reads and appends with `StreamDeletedError`.
+ * - All stores of a process on one connection string share one client (`acquireClient`): the client
+ *   keeps one table of pending appends per process, so disposing a second client would fail the first
+ *   one's appends. WARNING: stores on two different connection strings in one process are not safe.
  * - The connection string is only ever shown with its credentials masked — except by the client
  *   library's own debug output (`DEBUG=esdb:*`), which prints it whole: never enable that in production.
  */
 export class EsdbEventStore implements EventStore {
-  private readonly listeners = new Set<() => void>();
-  private subscription?: AllStreamSubscription;
-  /** Bumped on every (re)start and stop, so handlers of a replaced subscription do nothing. */
-  private subscriptionGeneration = 0;
-  private reconnectTimer?: NodeJS.Timeout;
-  private reconnectAttempt = 0;
   private closed = false;
   /** Result of the last `headPosition` scan: `head` as seen with `$all` examined down from `scannedTo`. */
   private headMemo?: { scannedTo: bigint; head: bigint | null };
-  /** Tail of each stream's queue of `'any'` appends made through this instance (see `appendAtCurrentRevision`). */
-  private readonly anyAppendQueues = new Map<string, Promise<void>>();
+  /** What the live subscription delivered, from which `readAll` answers once it is caught up. */
+  private readonly feed = new LiveFeed();
+  /** Position of the newest append through this store: `readAll` answers from the feed only once it holds it. */
+  private ownHead?: bigint;
+  private readonly reads: EsdbReads;
+  private readonly appends: EsdbAppends;
+  private readonly live: EsdbLiveSubscription;
 
   private constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly lease: ClientLease,
     /** The connection string with any credentials masked: the only form ever put in a message. */
     readonly redactedUrl: string,
-    private readonly options: EsdbEventStoreOptions,
-  ) {}
+    options: EsdbEventStoreOptions,
+  ) {
+    const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.reads = new EsdbReads(lease.client, timeoutMs);
+    this.appends = new EsdbAppends(lease.client, this.reads, (position) => {
+      if (this.ownHead === undefined || position > this.ownHead) this.ownHead = position;
+      this.live.notifyListeners();
+    });
+    this.live = new EsdbLiveSubscription(lease.client, this.feed, () => this.headPosition(), {
+      onSubscriptionError: options.onSubscriptionError,
+      reconnectDelayMs: options.reconnectDelayMs,
+      confirmTimeoutMs: timeoutMs,
+    });
+  }
 
   /**
    * Parses the connection string (`esdb://host:2113?tls=false`, `esdb+discover://…` for a cluster),
-   * and unless `verifyConnection` is false, reads `$all` once so that a wrong address, TLS mismatch or
-   * missing rights fail here with a clear message. Credentials in the URL are never logged or put in
-   * an error message.
+   * and unless `verifyConnection` is false, reads `$all` once (within `verifyTimeoutMs`) so that a wrong
+   * address, TLS mismatch, missing rights or a node that never answers fail here with a clear message.
+   * Credentials in the URL are never logged or put in an error message.
    */
   static async connect(connectionString: string, options: EsdbEventStoreOptions = {}): Promise<EsdbEventStore> {
     const url = connectionString.trim();
@@ -156,18 +163,22 @@ export class EsdbEventStore implements EventStore {
           `(for example esdb://localhost:2113?tls=false), got "${redacted}"`,
       );
     }
-    let client: EventStoreDBClient;
+    for (const [name, value] of Object.entries({ readTimeoutMs: options.readTimeoutMs, verifyTimeoutMs: options.verifyTimeoutMs })) {
+      if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
+        throw new Error(`${name} must be a positive integer, got ${value}`);
+    }
+    let lease: ClientLease;
     try {
-      client = EventStoreDBClient.connectionString(url);
+      lease = acquireClient(url);
     } catch (error) {
       throw new Error(`EVENTSTORE_URL "${redacted}" is not a valid connection string: ${describeParseError(error, url, redacted)}`);
     }
-    const store = new EsdbEventStore(client, redacted, options);
+    const store = new EsdbEventStore(lease, redacted, options);
     if (options.verifyConnection !== false) {
       try {
-        await store.readPage(END, BACKWARDS, 1, options.verifyTimeoutMs ?? 10_000);
+        await store.reads.allPage(END, BACKWARDS, 1, options.verifyTimeoutMs ?? store.reads.timeoutMs);
       } catch (error) {
-        await client.dispose().catch(() => undefined);
+        await store.close().catch(() => undefined);
         throw new Error(`Cannot use EventStoreDB at ${redacted}: ${scrub(errorMessage(error), url, redacted)}`);
       }
     }
@@ -178,139 +189,18 @@ export class EsdbEventStore implements EventStore {
    * Appends atomically with optimistic concurrency. Event ids are sent as given (UUIDs), so the
    * server recognises a re-append of the same batch at the same expected revision and answers with
    * the original revision instead of writing again. The batch is sealed into the stream's hash chain
-   * first (see the class comment).
-   *
-   * The returned `position` is that of the last event of the batch. For a single-event append it is
-   * the one the server reports. For a batch, or when the server reports none (its answer to an
-   * idempotent re-append carries no position), it is read back from the stream at
-   * `nextExpectedRevision` (one extra read): the server reports one position per append, which is not
-   * documented to be the last event's (its own source calls it "not technically correct").
+   * first, and the returned `position` is that of its last event (see `EsdbAppends`).
    */
-  async appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const seen = new Set<string>();
-    for (const event of events) {
-      if (seen.has(event.id)) throw new DuplicateEventIdError(streamId, event.id);
-      seen.add(event.id);
-    }
-    if (expected === 'any') return this.appendAtCurrentRevision(streamId, events);
-    toEsdbExpected(expected); // refuses a malformed revision before any read
-    if (expected === 'no_stream') return this.appendSealed(streamId, sealChain(streamId, 0, GENESIS(streamId), events), expected, expected);
-    // The batch follows revision `expected`: seal it onto that event. Should the stream have moved on
-    // meanwhile, the server refuses the batch (or recognises it as a re-append) and nothing sealed here
-    // is written.
-    const predecessor = (await this.readEvents(streamId, BigInt(expected), FORWARDS, 1))[0];
-    if (!predecessor || Number(predecessor.revision) !== expected) {
-      // Behind the expected revision: refused here, since writing after someone else caught the stream
-      // up to `expected` would link to an event this read did not see.
-      const last = (await this.readEvents(streamId, END, BACKWARDS, 1))[0];
-      throw new WrongExpectedRevisionError(streamId, expected, last ? Number(last.revision) : 'no_stream');
-    }
-    const sealed = sealChain(streamId, expected + 1, linkHash(chainable(predecessor)), events);
-    return this.appendSealed(streamId, sealed, expected, expected);
-  }
-
-  /**
-   * `'any'` for the caller, but sent at the revision just read, so the batch is sealed onto the event
-   * really before it; a concurrent writer makes the server refuse it, and it is re-read and retried.
-   */
-  private appendAtCurrentRevision(streamId: string, events: NewEvent[]): Promise<AppendResult> {
-    // Queued per stream within this instance, so its own `'any'` appends never race each other for a
-    // revision; the retries are for other writers.
-    const previous = this.anyAppendQueues.get(streamId) ?? Promise.resolve();
-    const run = previous.then(() => this.appendAtRevisionRead(streamId, events));
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.anyAppendQueues.set(streamId, settled);
-    void settled.then(() => {
-      if (this.anyAppendQueues.get(streamId) === settled) this.anyAppendQueues.delete(streamId);
-    });
-    return run;
-  }
-
-  private async appendAtRevisionRead(streamId: string, events: NewEvent[]): Promise<AppendResult> {
-    for (let attempt = 1; ; attempt++) {
-      const tail = (await this.readEvents(streamId, END, BACKWARDS, Math.max(ANY_REPLAY_WINDOW, events.length))).reverse();
-      const replay = findReplay(streamId, tail, events);
-      if (replay) return replay;
-      const last = tail[tail.length - 1];
-      const sealed = last
-        ? sealChain(streamId, Number(last.revision) + 1, linkHash(chainable(last)), events)
-        : sealChain(streamId, 0, GENESIS(streamId), events);
-      try {
-        return await this.appendSealed(streamId, sealed, last ? Number(last.revision) : 'no_stream', 'any');
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= ANY_APPEND_ATTEMPTS) throw error;
-        // A little jitter, so writers that collided do not collide again in lockstep.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
-    }
-  }
-
-  /** Appends already-sealed events at `sendAs`; a conflict is reported against the caller's `expected`. */
-  private async appendSealed(
-    streamId: string,
-    events: NewEvent[],
-    sendAs: ExpectedRevision,
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    let result: EsdbAppendResult;
-    try {
-      result = await this.client.appendToStream(
-        streamId,
-        events.map((event) =>
-          jsonEvent({
-            id: event.id,
-            type: event.type,
-            data: event.data,
-            metadata: event.metadata,
-          }),
-        ),
-        { expectedRevision: toEsdbExpected(sendAs) },
-      );
-    } catch (error) {
-      if (isWrongExpectedVersion(error)) {
-        throw new WrongExpectedRevisionError(streamId, expected, toActual(error.actualVersion));
-      }
-      throw error;
-    }
-    if (!result.success) {
-      // Only possible with `throwOnAppendFailure=false` in the connection string.
-      const current = result.nextExpectedRevision;
-      throw new WrongExpectedRevisionError(streamId, expected, current < 0n ? 'no_stream' : Number(current));
-    }
-    const nextExpectedRevision = Number(result.nextExpectedRevision);
-    const reported = result.position?.commit;
-    const position =
-      events.length === 1 && reported !== undefined && reported !== NO_POSITION && reported >= 0n
-        ? reported
-        : await this.positionOfRevision(streamId, nextExpectedRevision);
-    this.notifyListeners();
-    return { nextExpectedRevision, position };
+  appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appends.append(streamId, events, expected);
   }
 
   /** JSON events of one stream in revision order; `[]` when the stream does not exist. */
   async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     const from = options.fromRevision ?? 0;
     if (!Number.isSafeInteger(from) || from < 0) throw new Error(`fromRevision must be a non-negative integer, got ${from}`);
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(streamId, {
-        fromRevision: BigInt(from),
-        direction: FORWARDS,
-        resolveLinkTos: false,
-      })) {
-        const recorded = resolved.event as EsdbRecorded | undefined;
-        if (!recorded || !recorded.isJson) continue;
-        events.push(toRecordedEvent(recorded, streamPosition(recorded)));
-      }
-    } catch (error) {
-      if (isStreamNotFound(error)) return [];
-      throw error;
-    }
-    return events;
+    const recorded = await this.reads.streamEvents(streamId, BigInt(from), FORWARDS);
+    return recorded.filter((event) => event.isJson).map((event) => toRecordedEvent(event, streamPosition(event)));
   }
 
   /**
@@ -319,18 +209,23 @@ export class EsdbEventStore implements EventStore {
    * `$all` also holds system events (types or streams starting with `$`, link events) which are
    * skipped; the server's page size counts them, so this keeps reading pages until it has `maxCount`
    * events or reaches the end. A result shorter than `maxCount` therefore means "caught up", as with
-   * the SQLite adapter.
+   * the SQLite adapter — as of the read, or of the live subscription's last delivery when the answer
+   * comes from it (see the class comment).
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, maxCount } = options;
+    this.reads.ensureOpen();
     if (!Number.isSafeInteger(maxCount) || maxCount <= 0) return [];
+    // While the live subscription is caught up, what it delivered is the answer: no read of `$all`.
+    const served = this.feed.read(after, maxCount, this.ownHead);
+    if (served) return served;
     const pageSize = Math.max(2, Math.min(maxCount + 1, MAX_READ_ALL_PAGE));
     const events: RecordedEvent[] = [];
     let cursor = after;
     while (events.length < maxCount) {
       // WARNING: `fromPosition` is inclusive; commit == prepare is assumed (see the class comment).
       const from: ReadPosition = cursor === undefined ? START : { commit: cursor, prepare: cursor };
-      const page = await this.readPage(from, FORWARDS, pageSize);
+      const page = await this.reads.allPage(from, FORWARDS, pageSize);
       let last: bigint | undefined;
       for (const resolved of page) {
         const position = allPosition(resolved);
@@ -364,7 +259,7 @@ export class EsdbEventStore implements EventStore {
       return head;
     };
     for (;;) {
-      const page = await this.readPage(from, BACKWARDS, HEAD_SCAN_PAGE);
+      const page = await this.reads.allPage(from, BACKWARDS, HEAD_SCAN_PAGE);
       let oldest: bigint | undefined;
       for (const resolved of page) {
         const position = allPosition(resolved);
@@ -383,321 +278,21 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * Calls `listener` when an event may have been appended: after each append through this instance,
-   * and for every non-system event seen by one live `subscribeToAll` (from the end of `$all`, system
-   * events filtered out by the server) that all listeners share. The subscription starts with the
-   * first listener, stops with the last, and is re-opened with an exponential back-off when it fails;
-   * after a reconnect every listener is called once, since appends in the gap were not seen.
+   * Calls `listener` when an event may have been appended: after each append through this store, and
+   * for every non-system event the one live `$all` subscription sees (`EsdbLiveSubscription`), also
+   * other processes' appends; and once after the subscription reconnects.
    */
   onAppended(listener: () => void): () => void {
     if (this.closed) return () => undefined;
-    this.listeners.add(listener);
-    if (!this.subscription && !this.reconnectTimer) this.startSubscription(false);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) void this.stopSubscription();
-    };
+    return this.live.listen(listener);
   }
 
+  /** Fails every read still in flight (`EventStoreClosedError`), stops the live subscription, releases the client. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.listeners.clear();
-    await this.stopSubscription();
-    await this.client.dispose();
+    this.reads.close();
+    await this.live.close();
+    await this.lease.release();
   }
-
-  /**
-   * Up to `maxCount` events of one stream from `fromRevision` in `direction` (all of them consumed, as
-   * in `positionOfRevision`); `[]` when the stream does not exist.
-   */
-  private async readEvents(
-    streamId: string,
-    fromRevision: bigint | typeof END,
-    direction: typeof FORWARDS | typeof BACKWARDS,
-    maxCount: number,
-  ): Promise<EsdbRecorded[]> {
-    const found: EsdbRecorded[] = [];
-    try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision, direction, maxCount, resolveLinkTos: false })) {
-        const recorded = resolved.event as EsdbRecorded | undefined;
-        if (recorded) found.push(recorded);
-      }
-    } catch (error) {
-      if (isStreamNotFound(error)) return [];
-      throw error;
-    }
-    return found;
-  }
-
-  /** Position of the event at `revision` of `streamId` (used to complete an append's result). */
-  private async positionOfRevision(streamId: string, revision: number): Promise<bigint> {
-    let found: EsdbRecorded | undefined;
-    // Consumed to the end rather than left early: a read abandoned half-way leaves its gRPC call
-    // un-drained, and `client.dispose()` then waits for it forever.
-    for await (const resolved of this.client.readStream(streamId, {
-      fromRevision: BigInt(revision),
-      direction: FORWARDS,
-      maxCount: 1,
-    })) {
-      found ??= resolved.event as EsdbRecorded | undefined;
-    }
-    if (!found) throw new Error(`EventStoreDB: event ${revision} of stream ${streamId} is missing right after appending it`);
-    return streamPosition(found);
-  }
-
-  /** One page of `$all`, fully consumed (never abandoned half-read, so the gRPC call always ends). */
-  private async readPage(
-    fromPosition: ReadPosition,
-    direction: typeof FORWARDS | typeof BACKWARDS,
-    maxCount: number,
-    deadline?: number,
-  ): Promise<AllStreamResolvedEvent[]> {
-    const page: AllStreamResolvedEvent[] = [];
-    for await (const resolved of this.client.readAll({
-      fromPosition,
-      direction,
-      maxCount,
-      resolveLinkTos: false,
-      ...(deadline === undefined ? {} : { deadline }),
-    })) {
-      page.push(resolved);
-    }
-    return page;
-  }
-
-  private startSubscription(isReconnect: boolean): void {
-    if (this.closed || this.listeners.size === 0) return;
-    const generation = ++this.subscriptionGeneration;
-    const current = () => generation === this.subscriptionGeneration && !this.closed;
-    let subscription: AllStreamSubscription;
-    try {
-      subscription = this.client.subscribeToAll({
-        fromPosition: END,
-        resolveLinkTos: false,
-        filter: excludeSystemEvents(),
-      });
-    } catch (error) {
-      this.scheduleReconnect(error);
-      return;
-    }
-    this.subscription = subscription;
-    let failed = false;
-    const fail = (error: unknown) => {
-      if (failed || !current()) return;
-      failed = true;
-      this.subscription = undefined;
-      void subscription.unsubscribe().catch(() => undefined);
-      this.scheduleReconnect(error);
-    };
-    subscription.on('confirmation', () => {
-      if (!current()) return;
-      this.reconnectAttempt = 0;
-      if (isReconnect) this.notifyListeners();
-    });
-    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
-      if (!current()) return;
-      this.reconnectAttempt = 0;
-      if (isUserEvent(resolved)) this.notifyListeners();
-    });
-    subscription.on('error', (error: Error) => fail(error));
-    subscription.on('end', () => fail(new Error('EventStoreDB ended the $all subscription')));
-    subscription.on('close', () => fail(new Error('EventStoreDB $all subscription closed')));
-  }
-
-  private scheduleReconnect(error: unknown): void {
-    if (this.closed || this.listeners.size === 0 || this.reconnectTimer) return;
-    this.reconnectAttempt += 1;
-    try {
-      this.options.onSubscriptionError?.(error, this.reconnectAttempt);
-    } catch {
-      // A failing reporter must not stop the reconnects.
-    }
-    const { initial, max } = this.options.reconnectDelayMs ?? { initial: 250, max: 10_000 };
-    const delay = backoffMs(this.reconnectAttempt - 1, initial, max);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.startSubscription(true);
-    }, delay);
-    this.reconnectTimer.unref();
-  }
-
-  private async stopSubscription(): Promise<void> {
-    this.subscriptionGeneration += 1;
-    this.reconnectAttempt = 0;
-    if (this.reconnectTimer) {
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = undefined;
-    }
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    if (subscription) await subscription.unsubscribe().catch(() => undefined);
-  }
-
-  private notifyListeners(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch {
-        // A listener is a wake-up hint; one that throws must not starve the others.
-      }
-    }
-  }
-}
-
-/** Masks the user-info part (`user:password@`) of a URL-like string. */
-export function redactConnectionString(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***:***@');
-}
-
-function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
-  if (expected === 'no_stream') return 'no_stream';
-  if (expected === 'any') return 'any';
-  if (!Number.isSafeInteger(expected) || expected < 0) {
-    throw new Error(`expected revision must be a non-negative integer, 'no_stream' or 'any', got ${String(expected)}`);
-  }
-  return BigInt(expected);
-}
-
-function isWrongExpectedVersion(error: unknown): error is WrongExpectedVersionError {
-  return (
-    error instanceof WrongExpectedVersionError ||
-    (typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'wrong-expected-version')
-  );
-}
-
-function isStreamNotFound(error: unknown): boolean {
-  return (
-    error instanceof StreamNotFoundError ||
-    (typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'stream-not-found')
-  );
-}
-
-function toActual(actual: unknown): number | 'no_stream' {
-  if (typeof actual === 'bigint') return actual < 0n ? 'no_stream' : Number(actual);
-  if (typeof actual === 'number') return actual < 0 ? 'no_stream' : actual;
-  return 'no_stream';
-}
-
-/** Our events only: JSON, not a link, neither a system event type nor a system stream. */
-function isUserEvent(resolved: AllStreamResolvedEvent): boolean {
-  const event = resolved.event;
-  return (
-    event !== undefined && resolved.link === undefined && event.isJson && !event.type.startsWith('$') && !event.streamId.startsWith('$')
-  );
-}
-
-function allPosition(resolved: AllStreamResolvedEvent): bigint | undefined {
-  const position = resolved.event?.position?.commit ?? resolved.link?.position?.commit ?? resolved.commitPosition;
-  return position === undefined || position === NO_POSITION ? undefined : position;
-}
-
-/** The `$all` position of an event read from its stream (EventStoreDB ≥ 22.6 sends it). */
-function streamPosition(recorded: EsdbRecorded): bigint {
-  const commit = recorded.position?.commit;
-  if (commit === undefined || commit === NO_POSITION) {
-    throw new Error(
-      `EventStoreDB returned no $all position for event ${recorded.revision} of stream ${recorded.streamId}: ` +
-        'this adapter needs EventStoreDB 22.6 or later (and events not written in explicit transactions)',
-    );
-  }
-  return commit;
-}
-
-/** What the hash chain needs of a stored event (no `$all` position required). */
-function chainable(recorded: EsdbRecorded) {
-  return {
-    streamId: recorded.streamId,
-    revision: Number(recorded.revision),
-    id: recorded.id,
-    type: recorded.type,
-    data: recorded.data ?? {},
-    metadata: parseMetadata(recorded.metadata),
-  };
-}
-
-/**
- * An `'any'` re-append: the batch's ids found in order in `tail` (the stream's last events, oldest
- * first) answers with the original result; ids found only partly, or out of order, are a reused id.
- */
-function findReplay(streamId: string, tail: EsdbRecorded[], events: NewEvent[]): AppendResult | null {
-  const start = tail.findIndex((recorded) => recorded.id === events[0].id);
-  if (start < 0) {
-    const ids = new Set(tail.map((recorded) => recorded.id));
-    const reused = events.find((event) => ids.has(event.id));
-    if (reused) throw new DuplicateEventIdError(streamId, reused.id);
-    return null;
-  }
-  for (let i = 1; i < events.length; i++) {
-    if (tail[start + i]?.id !== events[i].id) throw new DuplicateEventIdError(streamId, events[i].id);
-  }
-  const last = tail[start + events.length - 1];
-  return { nextExpectedRevision: Number(last.revision), position: streamPosition(last) };
-}
-
-function toRecordedEvent(recorded: EsdbRecorded, position: bigint): RecordedEvent {
-  return {
-    id: recorded.id,
-    streamId: recorded.streamId,
-    revision: Number(recorded.revision),
-    position,
-    type: recorded.type,
-    data: (recorded.data ?? {}) as Record<string, unknown>,
-    metadata: parseMetadata(recorded.metadata),
-    recordedAt: toDate(recorded.created),
-  };
-}
-
-/**
- * The 6.2.1 client already parses JSON metadata; it hands back raw bytes only when they are not valid
- * JSON, and `undefined` when there are none.
- */
-function parseMetadata(metadata: unknown): EventMetadata {
-  if (metadata instanceof Uint8Array) {
-    try {
-      return JSON.parse(Buffer.from(metadata).toString('utf8')) as EventMetadata;
-    } catch {
-      return {} as EventMetadata;
-    }
-  }
-  if (typeof metadata === 'string') {
-    try {
-      return JSON.parse(metadata) as EventMetadata;
-    } catch {
-      return {} as EventMetadata;
-    }
-  }
-  return (metadata ?? {}) as EventMetadata;
-}
-
-/** 1 ms in .NET ticks (100 ns). */
-const TICKS_PER_MS = 10_000n;
-
-/**
- * `created` is a `Date` in client 6.2.1 (it converts the server's ticks since the Unix epoch itself).
- * Older/newer clients handed out the raw tick count, so a number/bigint/string is converted the same way.
- */
-function toDate(created: unknown): Date {
-  if (created instanceof Date) return created;
-  if (typeof created === 'bigint') return new Date(Number(created / TICKS_PER_MS));
-  if (typeof created === 'number') return new Date(Math.floor(created / 10_000));
-  if (typeof created === 'string' && /^\d+$/.test(created)) return new Date(Number(BigInt(created) / TICKS_PER_MS));
-  return new Date(0);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function scrub(message: string, url: string, redacted: string): string {
-  return url === redacted ? message : message.split(url).join(redacted);
-}
-
-/** The client's parse errors quote the whole string (credentials included): rebuild the message. */
-function describeParseError(error: unknown, url: string, redacted: string): string {
-  const parse = error as { expected?: unknown; location?: unknown };
-  if (typeof parse.expected === 'string' && Array.isArray(parse.location) && typeof parse.location[0] === 'number') {
-    return `expected ${parse.expected} at character ${parse.location[0] + 1}`;
-  }
-  return scrub(errorMessage(error), url, redacted);
 }

@@ -49,6 +49,12 @@ export class AppMetrics {
     labelNames: ['method', 'status'] as const,
     registers: [this.registry],
   });
+  readonly telegramPacedCalls = new Counter({
+    name: 'feedbackbots_telegram_paced_messages_total',
+    help: "Messages that waited for Telegram's flood limits before going out (a retry after a 429 counts again), by what held them: their chat's or group's limit, else the bot's",
+    labelNames: ['waited_for'] as const,
+    registers: [this.registry],
+  });
   readonly relayLatency = new Histogram({
     name: 'feedbackbots_relay_latency_seconds',
     help: 'From an update being recorded (ms after receipt) to its relay to the master succeeding',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { ProjectionsService } from '../../projections/projections.service';
 import { LifecycleService } from '../lifecycle.service';
-import { ConsumerProgress } from './consumer-progress';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 
 /**
  * One look serves every caller within this window: a scrape reads both lag gauges, and the health routes face the

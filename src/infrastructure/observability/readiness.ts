@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '../../application/ports/event-store.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { READ_MODEL_DATA_SOURCE } from '../../projections/projections.service';
-import { ConsumerProgress } from './consumer-progress';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 import { ConsumerSnapshot, ConsumerStatus } from './consumer-status';
 
 /** A storage probe that has not answered by then counts as unreachable. */

@@ -1,3 +1,5 @@
+import { KeyedSerialQueue } from '../../application/shared/keyed-serial-queue';
+
 export interface KeyedLanesOptions<T> {
   /** The work for one item; a rejection is retried in the same lane, which waits meanwhile. */
   run(item: T, key: string): Promise<void>;
@@ -12,17 +14,17 @@ export interface KeyedLanesOptions<T> {
 const defaultRetryDelay = (attempt: number): number => Math.min(200 * attempt, 5000);
 
 /**
- * A keyed serial queue. Items pushed with the same key (a lane — for reactors, one chat) run strictly
- * one after another in push order; different lanes run concurrently and know nothing of each other, so
- * a lane that is slow, rate-limited, hung or failing delays only its own later items.
+ * The reactors' lanes: a KeyedSerialQueue (the same primitive the command side serialises streams with)
+ * plus retries, done-callbacks and a bounded stop. Items pushed with the same key (a lane — for reactors,
+ * one chat) run strictly one after another in push order; different lanes run concurrently and know
+ * nothing of each other, so a lane that is slow, rate-limited, hung or failing delays only its own later items.
  *
  * A failing item is retried in its lane with back-off until it succeeds (or the lanes stop): later items
  * of that key wait behind it, so per-key order holds across failures. The queue itself is unbounded —
  * the caller bounds what it pushes (the reactor runner waits on its checkpoint frontier).
  */
 export class KeyedLanes<T> {
-  private readonly lanes = new Map<string, T[]>();
-  private readonly drivers = new Set<Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
   private stopping = false;
   private signalStop!: () => void;
   private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
@@ -39,14 +41,12 @@ export class KeyedLanes<T> {
   push(key: string, item: T): boolean {
     if (this.stopping) return false;
     this.queued += 1;
-    const lane = this.lanes.get(key);
-    if (lane) {
-      lane.push(item);
-      return true;
-    }
-    this.lanes.set(key, [item]);
-    const driver: Promise<void> = this.drive(key).finally(() => this.drivers.delete(driver));
-    this.drivers.add(driver);
+    void this.queue.run(key, async () => {
+      // Once stopping, items still queued are abandoned (not done): they run again after the restart.
+      const done = !this.stopping && (await this.runUntilDone(item, key));
+      this.queued -= 1;
+      if (done) this.options.onDone(item, key);
+    });
     return true;
   }
 
@@ -59,23 +59,9 @@ export class KeyedLanes<T> {
     this.signalStop();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
-    const ended = await Promise.race([Promise.all([...this.drivers]).then(() => true), expired]);
+    const ended = await Promise.race([this.queue.settled().then(() => true), expired]);
     clearTimeout(timer);
     return ended;
-  }
-
-  private async drive(key: string): Promise<void> {
-    const lane = this.lanes.get(key) ?? [];
-    while (lane.length > 0 && !this.stopping) {
-      const item = lane[0];
-      if (!(await this.runUntilDone(item, key))) break;
-      lane.shift();
-      this.queued -= 1;
-      this.options.onDone(item, key);
-    }
-    // Synchronously after the last check: a push now finds no lane and starts a new driver.
-    this.lanes.delete(key);
-    this.queued -= lane.length;
   }
 
   /** True once `item` succeeded; false when the lanes stopped before it did. */

@@ -3,12 +3,13 @@ import { DataSource } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { Reactor } from '../../application/reactors/reactor';
 import { BotToken } from '../../domain/client-bot/bot-token';
-import { EventPump } from '../event-store/event-pump';
-import { PumpSubscription } from '../event-store/pump-subscription';
-import { ConsumerProgress } from '../observability/consumer-progress';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 import { CheckpointFrontier, FrontierTicket } from './checkpoint-frontier';
 import { KeyedLanes } from './keyed-lanes';
-import { ReactorCheckpointStore } from './reactor-checkpoint.store';
+import { ReactorCheckpointStore } from '../../processing/reactor-checkpoint.store';
+import { ReactorAttempts, ReactorAttemptsFile } from '../../processing/reactor-attempts.store';
 
 export interface ReactorRunnerOptions {
   /** Events with work above the checkpoint, at most; reading waits beyond it (bounded memory). */
@@ -19,6 +20,10 @@ export interface ReactorRunnerOptions {
   retryDelayMs?: (attempt: number) => number;
   /** How often, at most, an idle reactor saves a checkpoint moved only by events it had nothing to do for. */
   skippedSaveIntervalMs?: number;
+  /** How long after an out-of-order finish the finished set is saved (FINISHED_ABOVE_WRITE_DELAY_MS). */
+  finishedAboveSaveDelayMs?: number;
+  /** Where a reactor that `recordsAttempts` records them; without it, none are recorded. */
+  attempts?: ReactorAttemptsFile;
 }
 
 /**
@@ -38,6 +43,8 @@ const SAVE_AFTER_SKIPPED = 10_000;
 interface Job {
   event: RecordedEvent;
   ticket: FrontierTicket;
+  /** Its attempt is recorded (a retry in the lane does not write it again). */
+  attempted?: boolean;
 }
 
 /**
@@ -53,6 +60,11 @@ interface Job {
  *
  * A reactor with no checkpoint yet starts at the store's current head, not at the beginning: a new
  * deployment on an old history must not replay years of side effects.
+ *
+ * A reactor whose repeats a user would see (`recordsAttempts`) has each reaction recorded as started
+ * (before `react`) and finished (right after it, before the lane moves on) in the attempts file. After
+ * a crash, only reactions started and not finished — in flight, at most one per lane — run again, told
+ * they are repeats; finished ones are skipped although the checkpoint had not passed them yet.
  */
 export class ReactorRunner {
   private readonly logger: Logger;
@@ -63,6 +75,9 @@ export class ReactorRunner {
   private readThrough: bigint | null = null;
   /** Positions above the checkpoint that had finished before the restart: not run again. */
   private finishedBefore = new Set<bigint>();
+  /** Reactions in flight when the process last died (attempt recorded, finish not): run again as repeats. */
+  private repeats = new Set<bigint>();
+  private readonly attempts?: ReactorAttempts;
   /** Keys whose current event is failing: readiness says "failing" until none is. */
   private readonly failingKeys = new Set<string>();
   private roomWaiters: (() => void)[] = [];
@@ -72,11 +87,15 @@ export class ReactorRunner {
   private readonly checkpoints: ReactorCheckpointStore;
   private checkpointWrites: Promise<void> = Promise.resolve();
   private checkpointWriteQueued = false;
+  /** Ends the wait of a delayed checkpoint save at once (stop). */
+  private wakeDelayedSave: () => void = () => undefined;
   /** Events skipped since the checkpoint was last saved. */
   private skippedSinceSaved = 0;
   private savedAt = 0;
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
+  /** `reactor.handles` as a set: the filter that lets a typed reactor see only its own event types. */
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     private readonly reactor: Reactor,
@@ -87,8 +106,10 @@ export class ReactorRunner {
     this.logger = new Logger(`Reactor:${reactor.name}`);
     this.checkpointName = `reactor:${reactor.name}`;
     this.progress = new ConsumerProgress(this.checkpointName);
+    this.attempts = reactor.recordsAttempts ? options.attempts?.of(this.checkpointName) : undefined;
     this.checkpoints = new ReactorCheckpointStore(dataSource, this.checkpointName);
     this.progress.longRunning = reactor.longRunning ?? false;
+    this.handled = new Set(reactor.handles);
   }
 
   async start(): Promise<void> {
@@ -96,11 +117,16 @@ export class ReactorRunner {
     const after = stored ? stored.position : await this.store.headPosition();
     if (!stored) await this.checkpoints.write(after, []);
     this.finishedBefore = stored?.finished ?? new Set();
+    if (this.attempts && stored) {
+      const { unfinished, finished } = this.attempts.read(after);
+      finished.forEach((position) => this.finishedBefore.add(position));
+      this.repeats = unfinished;
+    }
     this.progress.started(after);
     this.frontier = new CheckpointFrontier(after);
     this.readThrough = after;
     this.lanes = new KeyedLanes<Job>({
-      run: (job) => this.reactor.react(job.event),
+      run: (job) => this.react(job),
       onFailure: (error, job, key, attempt) => this.failed(error, job, key, attempt),
       onDone: (job, key) => this.finished(job, key),
       retryDelayMs: this.options.retryDelayMs,
@@ -126,6 +152,7 @@ export class ReactorRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeRoomWaiters();
+    this.wakeDelayedSave();
     await this.subscription?.stop();
     const ended = await this.lanes?.stop(this.options.stopGraceMs ?? 5000);
     if (ended === false) this.logger.warn('stopped with reactions still running: they run again after the restart');
@@ -141,7 +168,7 @@ export class ReactorRunner {
       if (this.stopping) return;
       if (this.readThrough !== null && event.position <= this.readThrough) continue;
       // The pump hands events upcast: an upcaster may rename a type, and the reactor only knows current names.
-      if (!this.reactor.handles.has(event.type)) {
+      if (!this.handled.has(event.type)) {
         this.frontier.skip(event.position);
         this.skippedSinceSaved += 1;
       } else if (this.finishedBefore.delete(event.position)) {
@@ -160,6 +187,27 @@ export class ReactorRunner {
     this.checkpointMoved(touched || this.skippedSinceSaved >= SAVE_AFTER_SKIPPED);
     // Reading works again; readiness keeps "failing" only while some lane still fails.
     if (this.failingKeys.size === 0 && this.progress.failingSince !== null) this.progress.recovered();
+  }
+
+  /** One reaction; for a reactor that records attempts, bracketed by its durable "started" and "finished". */
+  private async react(job: Job): Promise<void> {
+    const { event } = job;
+    if (!this.attempts) return this.reactor.react(event);
+    const repeat = this.repeats.has(event.position);
+    if (!repeat && !job.attempted) {
+      // Before anything visible happens: if this write fails, the lane retries and nothing was sent.
+      this.attempts.started(event.position);
+      job.attempted = true;
+    }
+    await this.reactor.react(event, { repeat });
+    this.repeats.delete(event.position);
+    // Unrecorded, it is still finished in memory and saved with the checkpoint (as for any reactor): a
+    // crash before that runs it once more, as a repeat. Never a reason to run `react` again now.
+    try {
+      this.attempts.finished(event.position);
+    } catch (error) {
+      this.logger.warn(`finish of ${event.type} at ${event.position} not recorded: ${String(error)}`);
+    }
   }
 
   /** Caught up: saves the checkpoint past the events skipped since the last save. */
@@ -188,7 +236,8 @@ export class ReactorRunner {
       this.checkpointMoved();
       this.wakeRoomWaiters();
     } else {
-      this.persistCheckpoint(FINISHED_ABOVE_WRITE_DELAY_MS); // finished out of order: remembered, a little later
+      // Finished out of order: remembered a little later (and by its recorded finish, for a reactor recording attempts).
+      this.persistCheckpoint(this.options.finishedAboveSaveDelayMs ?? FINISHED_ABOVE_WRITE_DELAY_MS);
     }
   }
 
@@ -216,13 +265,30 @@ export class ReactorRunner {
     if (this.checkpointWriteQueued) return;
     this.checkpointWriteQueued = true;
     this.checkpointWrites = this.checkpointWrites
-      .then(() => (delayMs > 0 && !this.stopping ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
-      .then(() => {
+      .then(() => (delayMs > 0 && !this.stopping ? this.delay(delayMs) : undefined))
+      .then(async () => {
         this.checkpointWriteQueued = false;
         this.skippedSinceSaved = 0;
         this.savedAt = Date.now();
-        return this.checkpoints.write(this.frontier.position, this.frontier.finishedAbove());
+        const position = this.frontier.position;
+        await this.checkpoints.write(position, this.frontier.finishedAbove());
+        try {
+          // Only once the checkpoint is stored: a restart never reads those events again.
+          this.attempts?.forgetThrough(position);
+        } catch (error) {
+          this.logger.warn(`passed attempts not dropped (will be with the next checkpoint): ${String(error)}`);
+        }
       })
       .catch((error: unknown) => this.logger.warn(`checkpoint not saved (will be on the next move): ${String(error)}`));
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeDelayedSave = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 }

@@ -8,13 +8,15 @@ import { conversationStreamId } from '../../domain/conversation/conversation.eve
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
-import { READ_MODEL_DATA_SOURCE } from '../../projections/projections.service';
+import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../../projections/projections.service';
 import { ScheduledJobRow } from '../../projections/scheduled-jobs/scheduled-job.entity';
 import { ProExpiryJobPayload, ReminderJobPayload } from '../../projections/scheduled-jobs/scheduled-jobs.projector';
 import { ScheduledJobsQuery } from '../../projections/scheduled-jobs/scheduled-jobs.query';
 
 /** Jobs run per tick at most; the rest wait for the next tick (a backlog after an outage drains over a few). */
 const JOBS_PER_TICK = 500;
+/** How long a tick waits for `scheduled_jobs` to reach the store's head before giving the tick up. */
+const CATCH_UP_MS = 1000;
 
 /**
  * Runs due jobs from the `scheduled_jobs` read model every SCHEDULER_INTERVAL_MS: a Pro expiry becomes
@@ -27,8 +29,14 @@ const JOBS_PER_TICK = 500;
  * domain re-checks the job still makes sense (renewed meanwhile? answered meanwhile?) before acting.
  * The due time is part of the id because a job id recurs: a master's Pro can expire again next year.
  *
- * WARNING: jobs run late by up to one interval, and a job scheduled by an event the projection has not
- * applied yet waits for it. A job whose command keeps failing is retried every tick and logged.
+ * A tick first waits (up to CATCH_UP_MS) for `scheduled_jobs` to include everything recorded before it, and
+ * runs nothing when it does not: a job is never run from a read model that has not yet seen what made it
+ * moot. Only some moot jobs are caught by the domain's re-check (answered, renewed); `/reminders off` lives
+ * on the master's stream, which the conversation's `IssueReminder` never reads.
+ *
+ * WARNING: jobs run late by up to one interval, and later still while the projection lags (or is stuck:
+ * then none run at all, and readiness reports the projection). A job whose command keeps failing is
+ * retried every tick and logged.
  */
 @Injectable()
 export class Scheduler {
@@ -37,12 +45,15 @@ export class Scheduler {
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private active = false;
+  /** Set while ticks are given up for a lagging read model, so the streak is logged once. */
+  private lagging = false;
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
     @Inject(READ_MODEL_DATA_SOURCE) dataSource: DataSource,
     private readonly aggregates: AggregateStore,
+    private readonly projections: ProjectionsService,
   ) {
     this.jobs = new ScheduledJobsQuery(dataSource);
   }
@@ -63,6 +74,12 @@ export class Scheduler {
   /** Runs every job due now; returns how many ran. */
   async runDueJobs(): Promise<number> {
     const now = this.clock.now();
+    if (!(await this.projections.catchUp('scheduled_jobs', CATCH_UP_MS).catch(() => false))) {
+      if (!this.lagging) this.logger.warn(`scheduled_jobs is behind the history: due jobs wait until it catches up`);
+      this.lagging = true;
+      return 0;
+    }
+    this.lagging = false;
     const due = await this.jobs.due(now, JOBS_PER_TICK);
     let ran = 0;
     for (const job of due) {

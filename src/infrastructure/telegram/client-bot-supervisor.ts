@@ -6,8 +6,8 @@ import { ClientBotHealth } from '../../application/client-bot-health/client-bot-
 import { BotApis } from '../../application/reactors/client-bot-apis';
 import { BotApi } from '../../application/ports/telegram.port';
 import { ProjectionsService } from '../../projections/projections.service';
-import { EventPump } from '../event-store/event-pump';
-import { PumpSubscription } from '../event-store/pump-subscription';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
 import { forEachBounded, STARTUP_CONCURRENCY } from './bounded';
 import { describeTelegramFailure, isTokenRejected } from './telegram-failure';
 import { UpdatePoller } from './update-poller';

@@ -5,6 +5,7 @@ import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '.
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { backoffMs } from '../backoff';
 import { AttemptSignal } from './attempt-signal';
+import type { BotPacing, PacingTicket } from './bot-pacing';
 
 /** Told of every attempt of every call: the method and Telegram's status code (or `network_error`, `timeout`). */
 export type TelegramCallObserver = (method: string, status: string) => void;
@@ -63,14 +64,34 @@ export class GatewayClosedError extends Error {
   }
 }
 
+/** How one call is made, beyond its method and attempt. */
+export interface CallOptions {
+  /** Each attempt's deadline (default: the gateway's `timeoutMs`). */
+  timeoutMs?: number;
+  /** The caller's own stop (a poller's): aborts the call as an abort, not as a `GatewayClosedError`. */
+  signal?: AbortSignal;
+  /**
+   * A message into this chat of this bot: when the method is one of `SENDING_METHODS`, every attempt
+   * first waits for the bot's and the chat's tokens (outbound-pacing.ts). `messages`: how many it
+   * makes (a media group's items).
+   */
+  into?: { bot: BotPacing; chatId: number; messages?: number };
+}
+
 /**
  * The call policy every outbound Bot API call goes through (one instance per gateway):
  *
+ * - **Pacing** (sending methods with `into`, when the gateway paces): each attempt waits for its bot's
+ *   and its chat's tokens first, so Telegram's flood limits are kept before it has to refuse; see
+ *   `OutboundPacing`. The timeout below starts only once the tokens are taken.
  * - **Timeout**: each attempt is aborted after its own deadline (`timeoutMs` for ordinary calls, longer
  *   for long polls and file transfers, chosen by the caller). A timed-out call is a
  *   `TelegramUnreachableError`, which callers retry; it is never a refusal.
  * - **429 is never final**: the call waits `retry_after` as Telegram asks and is retried, however long
- *   the streak lasts; each wait is logged once and counted by the observer. Only `close()` ends it.
+ *   the streak lasts; each wait is logged once and counted by the observer. Only `close()` ends it. A
+ *   paced send's 429 pauses its whole chat (or its bot, see `BotPacing.refused`) for `retry_after`, so
+ *   the chat's other queued messages wait too instead of each drawing its own 429; the retry keeps its
+ *   place in the chat's queue.
  * - **Possibly sent** (a reset or timeout after the request went out; Telegram may have carried it out):
  *   a sending method is retried at most once here, so a user sees at most one extra copy. A second such
  *   failure is a `PossiblySentError`, which relay and delivery record as a final outcome instead of
@@ -79,7 +100,7 @@ export class GatewayClosedError extends Error {
  *   a fresh budget and could send a third copy. Idempotent methods (getMe, getFile, setWebhook,
  *   setMessageReaction, answerCallbackQuery…) just throw `TelegramUnreachableError`; their callers
  *   retry with back-off.
- * - **close()**: waits (429, back-off) end at once with `GatewayClosedError`; calls in flight, and calls
+ * - **close()**: waits (tokens, 429, back-off) end at once with `GatewayClosedError`; calls in flight, and calls
  *   made during the stop (a broadcast finishing its batch), get a short grace and are then aborted with
  *   it too. A stop never waits out a 429.
  */
@@ -92,8 +113,9 @@ export class OutboundCalls {
     readonly timeoutMs: number,
     private readonly observe: TelegramCallObserver,
   ) {
-    // Each call in flight listens here until it settles (attempt-signal.ts): 1,000 open long polls are 1,000 listeners.
-    setMaxListeners(0, this.inFlight.signal);
+    // Each call in flight listens on `inFlight` until it settles (attempt-signal.ts), each waiting one on `waits`
+    // (a 429, a back-off, its pacing tokens): 1,000 open long polls are 1,000 listeners, not a leak.
+    setMaxListeners(0, this.inFlight.signal, this.waits.signal);
   }
 
   close(): void {
@@ -103,13 +125,16 @@ export class OutboundCalls {
   }
 
   /**
-   * Runs `attempt` under the policy above; `caller` (e.g. a poller's stop) may abort it too, as an abort.
-   * The attempt's deadline and abort end when it settles, unless it `hold()`s them for a result that is
-   * still being read (a download's body).
+   * Runs `attempt` under the policy above; `options.signal` (e.g. a poller's stop) may abort it too, as an
+   * abort. The attempt's deadline and abort end when it settles, unless it `hold()`s them for a result that
+   * is still being read (a download's body).
    */
-  async run<T>(method: string, attempt: Attempt<T>, timeoutMs = this.timeoutMs, caller?: AbortSignal): Promise<T> {
+  async run<T>(method: string, attempt: Attempt<T>, options: CallOptions = {}): Promise<T> {
+    const { timeoutMs = this.timeoutMs, signal: caller, into } = options;
+    const ticket = into && SENDING_METHODS.has(method) ? into.bot.ticket(into.chatId, into.messages) : undefined;
     let possiblySent = false;
     for (let backoffs = 0; ;) {
+      if (ticket) await this.tokens(method, ticket);
       // Not AbortSignal.any/timeout: on Node 20 they leave memory behind on long-lived parents (attempt-signal.ts).
       const deadline = new AttemptSignal(timeoutMs, caller ? [this.inFlight.signal, caller] : [this.inFlight.signal]);
       try {
@@ -121,8 +146,10 @@ export class OutboundCalls {
         if (this.inFlight.signal.aborted) throw new GatewayClosedError(method);
         const failure = this.classify(method, error, deadline.timedOut, timeoutMs);
         if (failure instanceof TelegramApiError && failure.code === 429) {
-          this.logger.warn(`${method}: 429, waiting ${failure.retryAfter ?? 1} s as Telegram asks`);
-          await this.pause(method, (failure.retryAfter ?? 1) * 1000);
+          const waitMs = (failure.retryAfter ?? 1) * 1000;
+          this.logger.warn(`${method}: 429, waiting ${waitMs / 1000} s as Telegram asks`);
+          if (ticket) ticket.refused(waitMs);
+          else await this.pause(method, waitMs);
           continue;
         }
         if (!SENDING_METHODS.has(method)) throw failure;
@@ -134,6 +161,15 @@ export class OutboundCalls {
         possiblySent = true;
         await this.pause(method, notSent ? backoffMs(backoffs++, 500, MAX_BACKOFF_MS) : 0);
       }
+    }
+  }
+
+  /** A token wait ends only with the tokens or with `close()`. */
+  private async tokens(method: string, ticket: PacingTicket): Promise<void> {
+    try {
+      await ticket.take(this.waits.signal);
+    } catch {
+      throw new GatewayClosedError(method);
     }
   }
 

@@ -15,7 +15,9 @@ import {
   TelegramUnreachableError,
 } from '../../application/ports/telegram.port';
 import { MediaKind, TELEGRAM_LIMITS } from '../../domain/shared/message-content';
-import { OutboundCalls, TelegramCallObserver, UPLOAD_SOURCE_FAILED } from './outbound-calls';
+import type { BotPacing } from './bot-pacing';
+import { CallOptions, OutboundCalls, TelegramCallObserver, UPLOAD_SOURCE_FAILED } from './outbound-calls';
+import { OutboundPacing } from './outbound-pacing';
 import {
   albumPayload,
   downloadStream,
@@ -44,6 +46,9 @@ export const DEFAULT_TELEGRAM_TIMEOUT_MS = 30_000;
 /**
  * The Bot API through telegraf's `Telegram` client (its `apiRoot` from TELEGRAM_API_ROOT). Every call goes
  * through `OutboundCalls` (outbound-calls.ts), whose TSDoc states the rules:
+ * - messages (sendMessage, sendPhoto, … sendMediaGroup) are paced by Telegram's flood limits — per bot,
+ *   per private chat, per group — in token buckets shared by every caller (`OutboundPacing`; `null`
+ *   turns pacing off, e.g. against a Bot API without limits);
  * - a `429 retry_after` is waited out and the same call retried, however long it lasts — a chat's messages
  *   are delayed, never dropped or reordered; a 429 never reaches a caller;
  * - every call has a timeout (`timeoutMs`; long polls their own timeout + `timeoutMs`; uploads and
@@ -64,6 +69,7 @@ export class TelegrafGateway implements TelegramPort {
     private readonly apiRoot: string,
     observe: TelegramCallObserver = () => undefined,
     timeoutMs = DEFAULT_TELEGRAM_TIMEOUT_MS,
+    private readonly pacing: OutboundPacing | null = new OutboundPacing(),
   ) {
     this.calls = new OutboundCalls(timeoutMs, observe);
     this.agents = telegramAgents(apiRoot);
@@ -79,6 +85,7 @@ export class TelegrafGateway implements TelegramPort {
         this.apiRoot,
         token,
         this.calls,
+        this.pacing?.forBot(),
       );
       this.clients.set(token, client);
     }
@@ -111,6 +118,8 @@ class TelegrafBotApi implements BotApi {
     private readonly apiRoot: string,
     private readonly token: string,
     private readonly calls: OutboundCalls,
+    /** This bot's token buckets; undefined: not paced. */
+    private readonly pacing: BotPacing | undefined,
   ) {}
 
   async getMe(): Promise<BotIdentity> {
@@ -119,8 +128,7 @@ class TelegrafBotApi implements BotApi {
   }
 
   async sendText(chatId: number, text: string, options: SendTextOptions = {}): Promise<{ messageId: number }> {
-    const message = await this.call('sendMessage', {
-      chat_id: chatId,
+    const message = await this.send('sendMessage', chatId, {
       text,
       ...(options.replyToMessageId
         ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
@@ -186,14 +194,13 @@ class TelegrafBotApi implements BotApi {
     return this.calls.run(
       'getUpdates',
       (attempt) => this.polling.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES }, attempt),
-      timeoutSeconds * 1000 + this.calls.timeoutMs,
-      signal,
+      { timeoutMs: timeoutSeconds * 1000 + this.calls.timeoutMs, signal },
     );
   }
 
   async sendMedia(chatId: number, kind: MediaKind, media: MediaInput, options: SendMediaOptions = {}): Promise<SentMessage> {
     const method = MEDIA_METHOD[kind];
-    const message = await this.callWithStreams(method, uploadBytes([media]), async (opened, signal) =>
+    const message = await this.callWithStreams(method, chatId, 1, uploadBytes([media]), async (opened, signal) =>
       this.telegram.callApi(
         method as never,
         {
@@ -212,7 +219,7 @@ class TelegrafBotApi implements BotApi {
 
   async sendMediaGroup(chatId: number, items: AlbumItem[], options: { replyToMessageId?: number } = {}): Promise<SentMessage[]> {
     const bytes = uploadBytes(items.map((item) => item.media));
-    const messages = await this.callWithStreams('sendMediaGroup', bytes, async (opened, signal) =>
+    const messages = await this.callWithStreams('sendMediaGroup', chatId, items.length, bytes, async (opened, signal) =>
       this.telegram.callApi(
         'sendMediaGroup',
         {
@@ -234,7 +241,7 @@ class TelegrafBotApi implements BotApi {
     location: { latitude: number; longitude: number },
     options: SendTextOptions = {},
   ): Promise<SentMessage> {
-    const message = await this.call('sendLocation', { chat_id: chatId, ...location, ...this.jsonExtras(options) });
+    const message = await this.send('sendLocation', chatId, { ...location, ...this.jsonExtras(options) });
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
 
@@ -244,7 +251,7 @@ class TelegrafBotApi implements BotApi {
     options: SendTextOptions = {},
   ): Promise<SentMessage> {
     const fields = { phone_number: contact.phoneNumber, first_name: contact.firstName, last_name: contact.lastName };
-    const message = await this.call('sendContact', { chat_id: chatId, ...fields, ...this.jsonExtras(options) });
+    const message = await this.send('sendContact', chatId, { ...fields, ...this.jsonExtras(options) });
     return sentMessageOf(message as unknown as Record<string, unknown>);
   }
 
@@ -264,7 +271,7 @@ class TelegrafBotApi implements BotApi {
         download.stream.once('close', deadline.hold());
         return download;
       },
-      transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes),
+      { timeoutMs: transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes) },
     );
   }
 
@@ -280,7 +287,13 @@ class TelegrafBotApi implements BotApi {
    * them. An upload whose source failed (its download broke off) cannot have been carried out: that is
    * reported as such, so it is not mistaken for a possibly-sent failure.
    */
-  private callWithStreams<T>(method: string, bytes: number, run: (opened: Readable[], signal: AbortSignal) => Promise<T>): Promise<T> {
+  private callWithStreams<T>(
+    method: string,
+    chatId: number,
+    messages: number,
+    bytes: number,
+    run: (opened: Readable[], signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     return this.calls.run(
       method,
       async (signal) => {
@@ -294,12 +307,25 @@ class TelegrafBotApi implements BotApi {
           for (const stream of opened) if (!stream.readableEnded) stream.destroy();
         }
       },
-      bytes > 0 ? transferTimeout(this.calls.timeoutMs, bytes) : this.calls.timeoutMs,
+      { timeoutMs: bytes > 0 ? transferTimeout(this.calls.timeoutMs, bytes) : this.calls.timeoutMs, into: this.into(chatId, messages) },
     );
   }
 
-  private call<M extends keyof ApiMethods>(method: M, payload: Opts<M>): Promise<ReturnType<ApiMethods[M]>> {
-    return this.calls.run(method, (signal) => this.telegram.callApi(method, payload, { signal: signal as never }));
+  private call<M extends keyof ApiMethods>(method: M, payload: Opts<M>, options?: CallOptions): Promise<ReturnType<ApiMethods[M]>> {
+    return this.calls.run(method, (signal) => this.telegram.callApi(method, payload, { signal: signal as never }), options);
+  }
+
+  /** A message into `chatId`: paced by the bot's and the chat's flood limits. */
+  private send<M extends keyof ApiMethods>(
+    method: M,
+    chatId: number,
+    payload: Omit<Opts<M>, 'chat_id'>,
+  ): Promise<ReturnType<ApiMethods[M]>> {
+    return this.call(method, { chat_id: chatId, ...payload } as Opts<M>, { into: this.into(chatId, 1) });
+  }
+
+  private into(chatId: number, messages: number): CallOptions['into'] {
+    return this.pacing ? { bot: this.pacing, chatId, messages } : undefined;
   }
 }
 

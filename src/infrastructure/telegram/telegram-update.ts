@@ -20,7 +20,8 @@ export interface TgMessage {
   text?: string;
   caption?: string;
   media_group_id?: string;
-  reply_to_message?: { message_id: number };
+  /** Telegram includes the replied-to message whole (but one level deep): its sender and inline keyboard too. */
+  reply_to_message?: { message_id: number; from?: TgUser; reply_markup?: unknown };
   successful_payment?: TgSuccessfulPayment;
   [kind: string]: unknown;
 }
@@ -120,6 +121,7 @@ export function parseUpdate(body: unknown): TgUpdate {
     if (!isObject(q) || typeof q.id !== 'string') throw new BadUpdateError('callback_query.id must be a string');
     checkUser(q.from, 'callback_query.from');
     if (q.message !== undefined) checkMessage(q.message, 'callback_query.message');
+    if (q.data !== undefined && typeof q.data !== 'string') throw new BadUpdateError('callback_query.data must be a string');
   }
   if (body.pre_checkout_query !== undefined) {
     const q = body.pre_checkout_query;

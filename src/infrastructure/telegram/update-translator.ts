@@ -30,9 +30,10 @@ import { UnknownCommandCommand } from '../../application/unknown-command/unknown
 import { START_PARAMETER } from '../../domain/master-user/master-user.commands';
 import { BotPurpose } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
+import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
-import { TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
+import { BadUpdateError, TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
 
@@ -74,14 +75,42 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
     );
   }
   const command = slashCommand(message.text);
-  if (command) return translateMasterCommand(origin, message, command.name, command.argument);
+  if (command) return translateMasterCommand(origin, masterBotId, message, command.name, command.argument);
   const content = messageContentOf(message);
-  if (message.reply_to_message)
-    return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content);
+  if (message.reply_to_message) {
+    const relayedFrom = relayedFromCopy(masterBotId, message);
+    return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content, relayedFrom);
+  }
   return new MasterMessageCommand(origin, masterId, message.message_id, content);
 }
 
-function translateMasterCommand(origin: CommandOrigin, message: TgMessage, name: string, argument: string | null): TelegramCommand {
+/**
+ * The customer message a replied-to relay copy carries in its buttons (see relay-buttons.ts), or null.
+ * Only a message the MasterBot itself sent counts: anyone can post a look-alike keyboard through an inline bot.
+ */
+function relayedFromCopy(masterBotId: number, message: TgMessage): RelayedFrom | null {
+  const replied = message.reply_to_message;
+  if (!replied || (replied.from as { id?: unknown } | undefined)?.id !== masterBotId) return null;
+  return decoded(() => relayedFromKeyboard(replied.reply_markup), 'message.reply_to_message');
+}
+
+/** Relay button data we could not have sent is bad input: refused at the edge, nothing recorded. */
+function decoded<T>(decode: () => T, where: string): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof MalformedRelayButtonError) throw new BadUpdateError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+function translateMasterCommand(
+  origin: CommandOrigin,
+  masterBotId: number,
+  message: TgMessage,
+  name: string,
+  argument: string | null,
+): TelegramCommand {
   const masterId = message.from!.id;
   switch (name) {
     case '/start':
@@ -105,7 +134,7 @@ function translateMasterCommand(origin: CommandOrigin, message: TgMessage, name:
     case '/banned':
       return new ListBannedCommand(origin, masterId);
     case '/ban':
-      return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null);
+      return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null, relayedFromCopy(masterBotId, message));
     case '/reminders':
       return new ConfigureRemindersCommand(origin, masterId, reminderHours(argument));
     case '/subscribe':
@@ -134,10 +163,11 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
   const unban = /^unban:(\d+):(\d+)$/.exec(data);
   if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
-  if (!query.message) return null;
-  if (data === 'reply') return new StartRespondingCommand(origin, masterId, query.message.message_id);
-  if (data === 'ban') return new BanCustomerCommand(origin, masterId, query.message.message_id);
-  return null;
+  const relay = decoded(() => readRelayButton(data), 'callback_query');
+  if (!relay || !query.message) return null;
+  const copy = query.message.message_id;
+  if (relay.action === 'reply') return new StartRespondingCommand(origin, masterId, copy, relay.relayedFrom);
+  return new BanCustomerCommand(origin, masterId, copy, relay.relayedFrom);
 }
 
 /** What a customer sent that no bot can relay (a poll, a dice, a game…): the master still hears of it. */

@@ -4,7 +4,7 @@ import { BannedCustomer, BannedCustomers } from '../../application/ports/read-mo
 import { Sealed } from '../../domain/shared/sealed';
 import { ClientBotRow } from '../client-bots/client-bot.entity';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { BannedCustomerRow } from './banned-customer.entity';
 
 @Injectable()

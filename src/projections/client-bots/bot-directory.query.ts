@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BotDirectory, BotStats, ClientBotRecord } from '../../application/ports/read-models.port';
 import { Sealed } from '../../domain/shared/sealed';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { ClientBotRow } from './client-bot.entity';
 

@@ -1,25 +1,21 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
-import { ConversationEvent } from '../../domain/conversation/conversation.events';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
+import { ConversationEventOf } from '../../domain/conversation/conversation.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { ProjectionContext, Projector } from '../runner/projector';
 import { ClientBotRow } from './client-bot.entity';
 
-type Event = MasterUserEvent | ConversationEvent;
+type Handled =
+  | MasterUserEventOf<'ClientBotAttached' | 'ClientBotDetached' | 'ClientBotBroken' | 'GreetingSet' | 'ProExpired' | 'ProActivated'>
+  | ConversationEventOf<'CustomerMessageReceived' | 'ReplyDelivered'>;
 
 /** The bots an event touches: its own, or the ones a Pro change pauses or resumes. */
-const botsOf = (event: Event): number[] =>
-  event.type === 'ProExpired'
-    ? event.data.pausedBotIds
-    : event.type === 'ProActivated'
-      ? event.data.resumedBotIds
-      : 'botId' in event.data
-        ? [event.data.botId]
-        : [];
+const botsOf = (event: Handled): number[] =>
+  event.type === 'ProExpired' ? event.data.pausedBotIds : event.type === 'ProActivated' ? event.data.resumedBotIds : [event.data.botId];
 
 /** Client bots with their owner, encrypted token, status (attached, paused, broken), greeting and counters. */
-export class ClientBotsProjector implements Projector {
+export class ClientBotsProjector implements Projector<Handled> {
   readonly name = 'client_bots';
-  readonly handles = new Set([
+  readonly handles: TypesOf<Handled> = [
     'ClientBotAttached',
     'ClientBotDetached',
     'ClientBotBroken',
@@ -28,12 +24,12 @@ export class ClientBotsProjector implements Projector {
     'ProActivated',
     'CustomerMessageReceived',
     'ReplyDelivered',
-  ]);
+  ];
   readonly tables = ['client_bots'];
 
-  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+  async apply(events: RecordedEvent<Handled>[], ctx: ProjectionContext): Promise<void> {
     const bots = ctx.fold(ClientBotRow);
-    const ids = new Set(events.flatMap((e) => botsOf(e as unknown as Event)));
+    const ids = new Set(events.flatMap(botsOf));
     await bots.load([...ids].map((botId) => ({ botId })));
     /** The bot, if it exists and (when given) belongs to `masterId`: the rows the old `UPDATE … WHERE` matched. */
     const owned = (botId: number, masterId?: number): ClientBotRow | undefined => {
@@ -46,8 +42,7 @@ export class ClientBotsProjector implements Projector {
       bots.touch(row);
     };
 
-    for (const recorded of events) {
-      const event = recorded as unknown as Event;
+    for (const event of events) {
       switch (event.type) {
         case 'ClientBotAttached': {
           const { botId, masterId, username, encryptedToken } = event.data;
@@ -59,7 +54,7 @@ export class ClientBotsProjector implements Projector {
             username,
             encryptedToken,
             status: 'attached',
-            attachedAt: same && existing.status === 'attached' ? existing.attachedAt : recorded.recordedAt.toISOString(),
+            attachedAt: same && existing.status === 'attached' ? existing.attachedAt : event.recordedAt.toISOString(),
             paused: false,
             broken: false,
             // A bot re-attached by the same master keeps its greeting and its history's counters.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BroadcastRecipients } from '../../application/broadcast/broadcast-recipients.port';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { CustomerRow } from './customer.entity';
 

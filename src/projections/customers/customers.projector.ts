@@ -1,7 +1,11 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
-import { ConversationEvent } from '../../domain/conversation/conversation.events';
+import { RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
+import { ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ProjectionContext, Projector } from '../runner/projector';
 import { CustomerRow } from './customer.entity';
+
+type Handled = ConversationEventOf<
+  'CustomerStarted' | 'CustomerMessageReceived' | 'CustomerBlockedBot' | 'CustomerUnblockedBot' | 'CustomerBanned' | 'CustomerUnbanned'
+>;
 
 /**
  * Who the customers of each client bot are, and whether a broadcast may reach them (not banned, not
@@ -11,27 +15,25 @@ import { CustomerRow } from './customer.entity';
  * `master_id` is the master of the customer's latest event: a bot detached and attached by another
  * master does not hand the first master's customers to the second (recipients are filtered by it).
  */
-export class CustomersProjector implements Projector {
+export class CustomersProjector implements Projector<Handled> {
   readonly name = 'customers';
-  readonly handles = new Set([
+  readonly handles: TypesOf<Handled> = [
     'CustomerStarted',
     'CustomerMessageReceived',
     'CustomerBlockedBot',
     'CustomerUnblockedBot',
     'CustomerBanned',
     'CustomerUnbanned',
-  ]);
+  ];
   readonly tables = ['customers'];
 
-  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+  async apply(events: RecordedEvent<Handled>[], ctx: ProjectionContext): Promise<void> {
     const customers = ctx.fold(CustomerRow);
-    const typed = events as unknown as ConversationEvent[];
-    await customers.load(typed.map(({ data }) => ({ botId: data.botId, customerId: data.customerId })));
+    await customers.load(events.map(({ data }) => ({ botId: data.botId, customerId: data.customerId })));
 
-    for (const recorded of events) {
-      const event = recorded as unknown as ConversationEvent;
+    for (const event of events) {
       const { botId, customerId, masterId } = event.data;
-      const at = recorded.recordedAt.toISOString();
+      const at = event.recordedAt.toISOString();
       const row = customers.get({ botId, customerId }) ?? {
         botId,
         customerId,

@@ -1,13 +1,26 @@
 import { ClientBotRecord } from '../../application/ports/read-models.port';
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { isEventOf, RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
 import { ClientBotRegistryEvent } from '../../domain/client-bot/client-bot-registry';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 
-type Event = MasterUserEvent | ClientBotRegistryEvent;
+/** A master's events that change one of their client bots' record. */
+type BotRecordChange = MasterUserEventOf<
+  'ClientBotAttached' | 'ClientBotDetached' | 'ClientBotBroken' | 'GreetingSet' | 'ProExpired' | 'ProActivated'
+>;
+const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
+  'ClientBotAttached',
+  'ClientBotDetached',
+  'ClientBotBroken',
+  'GreetingSet',
+  'ProExpired',
+  'ProActivated',
+];
+type Claimed = Extract<ClientBotRegistryEvent, { type: 'ClientBotClaimed' }>;
+const CHANGES: TypesOf<BotRecordChange | ClientBotRegistryEvent> = [...BOT_RECORD_CHANGES, 'ClientBotClaimed', 'ClientBotReleased'];
 
 /** The client bots whose record an event changes (the registry's claims too: an attach is about to follow). */
-export function botsChangedBy(recorded: RecordedEvent): number[] {
-  const event = recorded as unknown as Event;
+export function botsChangedBy(event: RecordedEvent): number[] {
+  if (!isEventOf<BotRecordChange | ClientBotRegistryEvent>(event, CHANGES)) return [];
   switch (event.type) {
     case 'ClientBotAttached':
     case 'ClientBotDetached':
@@ -28,10 +41,7 @@ export function botsChangedBy(recorded: RecordedEvent): number[] {
 /** The masters that ever claimed the bot, from its registry stream: only their streams can hold its record. */
 export function claimantsOf(registry: RecordedEvent[]): number[] {
   const masters = new Set<number>();
-  for (const recorded of registry) {
-    const event = recorded as unknown as ClientBotRegistryEvent;
-    if (event.type === 'ClientBotClaimed') masters.add(event.data.masterId);
-  }
+  for (const event of registry) if (isEventOf<Claimed>(event, ['ClientBotClaimed'])) masters.add(event.data.masterId);
   return [...masters];
 }
 
@@ -48,8 +58,8 @@ export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): Cli
     if (folded.bot?.masterId === masterId) folded.bot = { ...folded.bot, ...patch };
   };
   const sorted = [...masterEvents].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-  for (const recorded of sorted) {
-    const event = recorded as unknown as Event;
+  for (const event of sorted) {
+    if (!isEventOf<BotRecordChange>(event, BOT_RECORD_CHANGES)) continue;
     switch (event.type) {
       case 'ClientBotAttached': {
         if (event.data.botId !== botId) break;

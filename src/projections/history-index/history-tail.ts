@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { EventPump } from '../../infrastructure/event-store/event-pump';
-import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
 import { READ_MODEL_DATA_SOURCE } from '../projections.service';
-import { readCheckpoint } from '../runner/projection-checkpoint.store';
+import { readCheckpoint } from '../../processing/projection-checkpoint.store';
 
 /**
  * The event history as this process reads it, for the in-memory indexes that intake and replies use

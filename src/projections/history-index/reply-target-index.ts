@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
+import { EVENT_STORE, EventStore, isEventOf, RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
 import { ReplyTargetLookup } from '../../application/ports/read-models.port';
-import { conversationId, ConversationEvent } from '../../domain/conversation/conversation.events';
+import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 import { ReplyTargetQuery } from '../message-refs/reply-target.query';
 import { BoundedMap } from './bounded-map';
@@ -18,6 +18,10 @@ const RELAY_IN_FLIGHT_GRACE_MS = 1500;
 const TAIL_WAIT_MS = 10_000;
 /** The read-model fallback is given this long; a database that does not answer counts as unavailable. */
 const READ_MODEL_WAIT_MS = 2000;
+
+/** What puts a message in a master's chat that a reply may answer: a relay (each of its parts) or an edit notice. */
+type Relayed = ConversationEventOf<'MessageRelayed' | 'EditRelayed'>;
+const RELAYED: TypesOf<Relayed> = ['MessageRelayed', 'EditRelayed'];
 
 interface Ref {
   botId: number;
@@ -81,15 +85,14 @@ export class ReplyTargetIndex implements ReplyTargetLookup {
     return null;
   }
 
-  private index(recorded: RecordedEvent): void {
-    const event = recorded as unknown as ConversationEvent;
-    if (event.type !== 'MessageRelayed' && event.type !== 'EditRelayed') return;
+  private index(event: RecordedEvent): void {
+    if (!isEventOf<Relayed>(event, RELAYED)) return;
     const { masterId, botId, customerId, messageId } = event.data;
     const ids =
       event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...event.data.extraMessageIds] : [event.data.noticeMessageId];
     for (const id of ids) {
       const key = keyOf(masterId, id);
-      this.refs.set(key, { botId, customerId, customerMessageId: messageId, position: recorded.position });
+      this.refs.set(key, { botId, customerId, customerMessageId: messageId, position: event.position });
       this.arrivals.get(key)?.forEach((arrived) => arrived());
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MediaCache } from '../../application/media/media-cache.port';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { MediaCacheRow } from './media-cache.entity';
 
 /** How long a miss waits for the projection to catch up before the file is simply transferred again. */

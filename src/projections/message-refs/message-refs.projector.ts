@@ -1,9 +1,10 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
-import { conversationId, ConversationEvent } from '../../domain/conversation/conversation.events';
+import { RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
+import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ProjectionContext, Projector } from '../runner/projector';
 import { MessageRefRow } from './message-ref.entity';
 
-type Relay = Extract<ConversationEvent, { type: 'MessageRelayed' | 'EditRelayed' }>;
+type Relay = ConversationEventOf<'MessageRelayed' | 'EditRelayed'>;
+type Handled = Relay | ConversationEventOf<'ReplyDelivered'>;
 
 /** The rows of a relay or an edit notice: one per message in the master's chat. */
 function rowsOf(event: Relay, recordedAt: Date): MessageRefRow[] {
@@ -31,23 +32,22 @@ const groupKey = (g: Group): string => `${g.masterChatId}|${g.conversationId}|${
  * header before a sticker) and an edit adds a notice: each of them maps to the customer message, so a
  * reply to any part reaches the customer.
  */
-export class MessageRefsProjector implements Projector {
+export class MessageRefsProjector implements Projector<Handled> {
   readonly name = 'message_refs';
-  readonly handles = new Set(['MessageRelayed', 'EditRelayed', 'ReplyDelivered']);
+  readonly handles: TypesOf<Handled> = ['MessageRelayed', 'EditRelayed', 'ReplyDelivered'];
   readonly tables = ['message_refs'];
 
-  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
+  async apply(events: RecordedEvent<Handled>[], ctx: ProjectionContext): Promise<void> {
     const refs = ctx.fold(MessageRefRow);
-    const typed = events as unknown as ConversationEvent[];
     const written = new Map<string, Group[]>();
-    for (const event of typed) {
+    for (const event of events) {
       if (event.type !== 'MessageRelayed' && event.type !== 'EditRelayed') continue;
       for (const row of rowsOf(event, new Date(0)))
         written.set(refs.table.keyOf(row), [...(written.get(refs.table.keyOf(row)) ?? []), row]);
     }
     // An answer marks every part of the answered message: load the answered rows, then all parts of
     // their messages (stored ones; parts this batch writes are in memory anyway).
-    const answered = typed.flatMap((e) =>
+    const answered = events.flatMap((e) =>
       e.type === 'ReplyDelivered' ? [{ masterChatId: e.data.masterId, relayedMessageId: e.data.relayedMessageId }] : [],
     );
     await refs.load(answered);
@@ -66,10 +66,9 @@ export class MessageRefsProjector implements Projector {
     const parts = new Map<string, Set<MessageRefRow>>();
     for (const row of refs.where(() => true)) partsOf(parts, row).add(row);
 
-    for (const recorded of events) {
-      const event = recorded as unknown as ConversationEvent;
+    for (const event of events) {
       if (event.type === 'MessageRelayed' || event.type === 'EditRelayed') {
-        for (const row of rowsOf(event, recorded.recordedAt)) {
+        for (const row of rowsOf(event, event.recordedAt)) {
           const replaced = refs.get(row);
           if (replaced) partsOf(parts, replaced).delete(replaced);
           refs.put(row);
@@ -80,7 +79,7 @@ export class MessageRefsProjector implements Projector {
         const target = refs.get({ masterChatId: event.data.masterId, relayedMessageId: event.data.relayedMessageId });
         if (!target) continue;
         for (const row of partsOf(parts, target)) {
-          row.answeredAt = recorded.recordedAt.toISOString();
+          row.answeredAt = event.recordedAt.toISOString();
           refs.touch(row);
         }
       }

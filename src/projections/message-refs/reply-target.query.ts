@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ReplyTargetLookup } from '../../application/ports/read-models.port';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
-import { readCheckpointState } from '../runner/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
+import { readCheckpointState } from '../../processing/projection-checkpoint.store';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { MessageRefRow } from './message-ref.entity';
 

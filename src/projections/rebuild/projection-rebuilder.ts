@@ -3,19 +3,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { upcast } from '../../application/command-handling/upcasters';
 import { ProjectionDefinition, projectionsNamed } from '../projection-registry';
-import { ProjectionCheckpoint } from '../runner/projection-checkpoint.entity';
+import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
 import {
   ensureCheckpointRows,
-  checkpointTable,
   CheckpointState,
   formatPosition,
   frozenMarker,
   parseCheckpoint,
   rebuildCheckpointName,
-} from '../runner/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+} from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ProjectionContext, Projector } from '../runner/projector';
-import { dialectOf, quoteIdentifier, RowTable } from '../runner/row-table';
+import { dialectOf, quoteIdentifier } from '../../processing/sql-dialect';
+import { RowTable } from '../runner/row-table';
 import { TableMemory } from '../runner/table-memory';
 import { retiredOf, SHADOW_PREFIX, shadowOf, ShadowTables, shadowTablesFor } from './shadow-tables';
 
@@ -72,6 +72,8 @@ const DEFAULT_MEMORY_ROW_LIMIT = 300_000;
 interface Lane {
   definition: ProjectionDefinition;
   projector: Projector;
+  /** `projector.handles` as a set: each lane is handed only its own event types. */
+  handled: ReadonlySet<string>;
   position: bigint | null;
 }
 
@@ -124,7 +126,9 @@ export class ProjectionRebuilder {
       for (const definition of selected) await this.recover(definition);
       const lanes: Lane[] = [];
       for (const definition of selected) {
-        lanes.push({ definition, projector: definition.create(), position: await this.prepare(definition, options.restart ?? false) });
+        const projector = definition.create();
+        const position = await this.prepare(definition, options.restart ?? false);
+        lanes.push({ definition, projector, handled: new Set(projector.handles), position });
       }
       // Where the pass starts: the beginning as soon as one projection starts afresh.
       const resumedFrom = minPosition(lanes);
@@ -204,9 +208,7 @@ export class ProjectionRebuilder {
         const checkpoints: ProjectionCheckpoint[] = [];
         for (const lane of lanes) {
           if (lane.position !== null && lane.position >= last) continue;
-          const relevant = events.filter(
-            (e) => lane.projector.handles.has(e.type) && (lane.position === null || e.position > lane.position),
-          );
+          const relevant = events.filter((e) => lane.handled.has(e.type) && (lane.position === null || e.position > lane.position));
           if (relevant.length > 0)
             await lane.projector.apply(relevant, new ProjectionContext(em, lane.definition.tables, SHADOW_PREFIX, memory.tables));
           checkpoints.push({
@@ -469,3 +471,13 @@ function minPosition(lanes: Lane[]): bigint | null {
 }
 
 const rate = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
+
+/** The checkpoint table as a RowTable: a rebuild writes its projections' checkpoints in one set-wise upsert. */
+function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
+  return new RowTable<ProjectionCheckpoint>(
+    em,
+    em.connection.getMetadata(ProjectionCheckpoint),
+    'projection_checkpoints',
+    dialectOf(em.connection),
+  );
+}

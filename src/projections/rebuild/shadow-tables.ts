@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
-import { dialectOf, quoteIdentifier } from '../runner/row-table';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
+import { dialectOf, quoteIdentifier } from '../../processing/sql-dialect';
 
 /** A rebuild writes `rb_<table>`; a MySQL swap parks the replaced table as `rbold_<table>` until it is dropped. */
 export const SHADOW_PREFIX = 'rb_';

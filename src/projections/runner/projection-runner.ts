@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
-import { EventPump } from '../../infrastructure/event-store/event-pump';
-import { PumpSubscription } from '../../infrastructure/event-store/pump-subscription';
-import { ProjectionCheckpoint } from './projection-checkpoint.entity';
+import { EventPump } from '../../processing/event-pump';
+import { PumpSubscription } from '../../processing/pump-subscription';
+import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
 import { ProjectionContext, Projector } from './projector';
 import {
   CheckpointState,
@@ -11,10 +11,10 @@ import {
   parseCheckpoint,
   readCheckpointState,
   writeCheckpoint,
-} from './projection-checkpoint.store';
-import { exclusiveOnSqlite } from './exclusive-on-sqlite';
-import { dialectOf } from './row-table';
-import { ConsumerProgress } from '../../infrastructure/observability/consumer-progress';
+} from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
+import { dialectOf } from '../../processing/sql-dialect';
+import { ConsumerProgress } from '../../processing/consumer-progress';
 
 /** How often a frozen projection looks whether the rebuild has swapped its tables in. */
 const FROZEN_POLL_MS = 100;
@@ -71,6 +71,8 @@ export class ProjectionRunner {
   private readonly restartListeners = new Set<() => void>();
   /** Read by readiness and the lag metrics. */
   readonly progress: ConsumerProgress;
+  /** `projector.handles` as a set: the filter that lets a typed projector see only its own event types. */
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     readonly projector: Projector,
@@ -81,6 +83,7 @@ export class ProjectionRunner {
   ) {
     this.logger = new Logger(`Projection:${projector.name}`);
     this.progress = new ConsumerProgress(`projection:${projector.name}`);
+    this.handled = new Set(projector.handles);
   }
 
   /** Resolves once subscribed, or at once when a rebuild holds the projection frozen (it resumes after the swap). */
@@ -157,7 +160,7 @@ export class ProjectionRunner {
   private async applyBatch(events: RecordedEvent[], generation: number): Promise<void> {
     if (generation !== this.generation) throw new CheckpointMovedError(undefined);
     // The pump hands events upcast, so `type` is the current name even for a renamed event.
-    const relevant = events.filter((e) => this.projector.handles.has(e.type));
+    const relevant = events.filter((e) => this.handled.has(e.type));
     const last = events[events.length - 1].position;
     if (relevant.length === 0 && this.skippedSinceWritten + events.length < WRITE_AFTER_SKIPPED) {
       // Nothing for this projection: no transaction. A rebuild's freeze or swap is seen at the next write.

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { RecordedEvent } from '../../application/ports/event-store.port';
-import { dialectOf, RowTable, Where } from './row-table';
+import { AnyEvent, EventShape, RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
+import { dialectOf } from '../../processing/sql-dialect';
+import { RowTable, Where } from './row-table';
 import { TableMemory } from './table-memory';
 
 /**
@@ -10,14 +11,20 @@ import { TableMemory } from './table-memory';
  * A batch is folded in memory and written with a few set-wise statements (never a round trip per
  * event), and only through `ctx.table(...)`: the same code writes the live tables or, during a
  * rebuild, their shadows.
+ *
+ * Like a reactor, a projection is a value with a name (its checkpoint's); runners and the rebuilder carry
+ * projectors loosely typed (`Projector`) and hand each only the types in its `handles`.
  */
-export interface Projector {
+export interface Projector<E extends EventShape = AnyEvent> {
   readonly name: string;
-  /** Event types this projection reads; others are skipped (the checkpoint still advances). */
-  readonly handles: ReadonlySet<string>;
+  /**
+   * Event types this projection reads, from its union `E` (a misspelt name does not compile); others are
+   * skipped (the checkpoint still advances), so `apply` sees only `E`, narrowed by `type` in a switch.
+   */
+  readonly handles: TypesOf<E>;
   /** The read-model tables this projection owns (a rebuild replaces exactly these). */
   readonly tables: readonly string[];
-  apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void>;
+  apply(events: RecordedEvent<E>[], ctx: ProjectionContext): Promise<void>;
 }
 
 type EntityClass<T> = new () => T;

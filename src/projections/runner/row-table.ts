@@ -1,17 +1,6 @@
-import { DataSource, EntityManager, EntityMetadata } from 'typeorm';
+import { EntityManager, EntityMetadata } from 'typeorm';
+import { Dialect, quoteIdentifier } from '../../processing/sql-dialect';
 import { TableMemory } from './table-memory';
-
-export type Dialect = 'mysql' | 'sqlite';
-
-export function dialectOf(dataSource: DataSource): Dialect {
-  const type = dataSource.options.type;
-  if (type === 'mysql' || type === 'mariadb') return 'mysql';
-  if (type === 'better-sqlite3' || type === 'sqlite') return 'sqlite';
-  throw new Error(`read models support MySQL/MariaDB and SQLite, not ${type}`);
-}
-
-export const quoteIdentifier = (dialect: Dialect, name: string): string =>
-  dialect === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Bound parameters per statement. SQLite allows 32,766 and MySQL 65,535; staying well below keeps each

@@ -1,6 +1,6 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
-import { conversationId, ConversationEvent } from '../../domain/conversation/conversation.events';
-import { MasterUserEvent } from '../../domain/master-user/master-user.events';
+import { RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
+import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { ProjectionContext, Projector, TableFold } from '../runner/projector';
 import { MasterReminderSettingRow, ScheduledJobRow } from './scheduled-job.entity';
 
@@ -24,7 +24,9 @@ export interface ProExpiryJobPayload {
   masterId: number;
 }
 
-type Event = MasterUserEvent | ConversationEvent;
+type Handled =
+  | MasterUserEventOf<'RemindersConfigured' | 'ClientBotDetached' | 'ProActivated' | 'ProRenewalCancelled' | 'ProExpired'>
+  | ConversationEventOf<'MessageRelayed' | 'ReplyDelivered' | 'ReminderIssued'>;
 
 /**
  * What is due when (M11 reminders, M7 Pro expiry), derived from the history alone, so a restart loses
@@ -35,9 +37,9 @@ type Event = MasterUserEvent | ConversationEvent;
  * WARNING: a reply delivered in a conversation cancels the reminders of *every* message relayed in it
  * before, not only of the message it answers: the master is taken to be dealing with that customer.
  */
-export class ScheduledJobsProjector implements Projector {
+export class ScheduledJobsProjector implements Projector<Handled> {
   readonly name = 'scheduled_jobs';
-  readonly handles = new Set([
+  readonly handles: TypesOf<Handled> = [
     'RemindersConfigured',
     'MessageRelayed',
     'ReplyDelivered',
@@ -46,17 +48,16 @@ export class ScheduledJobsProjector implements Projector {
     'ProActivated',
     'ProRenewalCancelled',
     'ProExpired',
-  ]);
+  ];
   readonly tables = ['scheduled_jobs', 'master_reminder_settings'];
 
-  async apply(events: RecordedEvent[], ctx: ProjectionContext): Promise<void> {
-    const typed = events as unknown as Event[];
+  async apply(events: RecordedEvent<Handled>[], ctx: ProjectionContext): Promise<void> {
     const jobs = ctx.fold(ScheduledJobRow);
     const settings = ctx.fold(MasterReminderSettingRow);
     // Load what the batch's set-wise changes reach: reminders of answered conversations, of detached
     // bots and of masters changing their delay; and the delays of the masters it relays for.
     await jobs.load(
-      typed.flatMap((e): Partial<ScheduledJobRow>[] => {
+      events.flatMap((e): Partial<ScheduledJobRow>[] => {
         if (e.type === 'ReplyDelivered') return [{ conversationId: conversationId(e.data.botId, e.data.customerId) }];
         if (e.type === 'ClientBotDetached') return [{ botId: e.data.botId }];
         if (e.type === 'RemindersConfigured') return [{ masterId: e.data.masterId }];
@@ -64,14 +65,13 @@ export class ScheduledJobsProjector implements Projector {
       }),
     );
     await settings.load(
-      typed.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])),
+      events.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])),
     );
     const reminders = (match: (job: ScheduledJobRow) => boolean): ScheduledJobRow[] =>
       jobs.where((job) => job.kind === 'reminder' && match(job));
 
-    for (const recorded of events) {
-      const event = recorded as unknown as Event;
-      const sourcePosition = recorded.position.toString();
+    for (const event of events) {
+      const sourcePosition = event.position.toString();
       switch (event.type) {
         case 'RemindersConfigured':
           this.configure(jobs, settings, event.data.masterId, event.data.hours, sourcePosition);
@@ -80,7 +80,7 @@ export class ScheduledJobsProjector implements Projector {
           const { botId, customerId, masterId, messageId } = event.data;
           const delay = settings.get({ masterId })?.delaySeconds;
           if (!delay) break;
-          const anchorAt = recorded.recordedAt.getTime();
+          const anchorAt = event.recordedAt.getTime();
           const payload: ReminderJobPayload = { botId, customerId, masterId, messageId };
           jobs.put({
             id: reminderJobId(botId, customerId, messageId),

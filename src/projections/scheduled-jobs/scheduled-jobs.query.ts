@@ -1,5 +1,5 @@
 import { DataSource, LessThanOrEqual } from 'typeorm';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ScheduledJobRow } from './scheduled-job.entity';
 
 /** The scheduler's view of `scheduled_jobs`: what is due, and removing a job once it ran. */

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../application/ports/event-store.port';
 import { PROJECTIONS } from '../projection-registry';
-import { ProjectionCheckpoint } from '../runner/projection-checkpoint.entity';
-import { CheckpointState, formatPosition, parseCheckpoint, rebuildCheckpointName } from '../runner/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../runner/exclusive-on-sqlite';
+import { ProjectionCheckpoint } from '../../processing/projection-checkpoint.entity';
+import { CheckpointState, formatPosition, parseCheckpoint, rebuildCheckpointName } from '../../processing/projection-checkpoint.store';
+import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 
 /** Lag is counted by reading the events past a checkpoint (positions are opaque): at most this many. */
 export const LAG_COUNT_CAP = 100_000;

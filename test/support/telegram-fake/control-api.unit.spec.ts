@@ -146,6 +146,34 @@ describe('TelegramBotApiFake control API, payments and limits', () => {
     expect(await world.client.failure(bot.token, 'getMe')).toEqual([502, 'Bad Gateway']);
   });
 
+  it('with latency, holds each sending call until it is answered, and carries out one whose client hung up', async () => {
+    const { fake, bot, alice } = world;
+    fake.setLatency(200);
+    const answered = ok('sendMessage', { chat_id: alice.id, text: 'slow but sure' });
+    await fake.waitFor(() => fake.callsInFlight().length === 1);
+    expect(fake.callsInFlight()).toEqual([
+      { botId: bot.id, method: 'sendMessage', chatId: String(alice.id), receivedAt: expect.any(Number) },
+    ]);
+    await answered;
+    expect(fake.callsInFlight()).toEqual([]);
+
+    // The client dies while Telegram holds its call: the message is sent all the same, the answer is lost.
+    const gone = new AbortController();
+    const request = fetch(`${fake.apiRoot}/bot${bot.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: alice.id, text: 'sent to a dead client' }),
+      signal: gone.signal,
+    }).catch(() => 'hung up');
+    await fake.waitFor(() => fake.callsInFlight().length === 1);
+    gone.abort();
+    expect(await request).toBe('hung up');
+    const call = await fake.waitForCall('sendMessage', (c) => c.params.text === 'sent to a dead client');
+    expect(call).toMatchObject({ status: 200, clientGone: true });
+    expect(fake.sent(bot.id, alice.id).some((s) => s.text === 'sent to a dead client')).toBe(true);
+    expect(await ok('getMe')).toMatchObject({ id: bot.id }); // other methods are not delayed
+  });
+
   it('explains a waitFor timeout with the recent calls', async () => {
     const { fake, alice } = world;
     await ok('sendMessage', { chat_id: alice.id, text: 'visible in the report' });

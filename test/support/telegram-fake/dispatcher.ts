@@ -2,6 +2,7 @@ import { BotApiError, DescribedResult, notFound, unauthorized } from './api-erro
 import type { FakeState, MethodHandler, MethodTable } from './method-context';
 import type { ParamReader } from './request-params';
 import type { ConnectionFaults } from './connection-faults';
+import { Latency } from './latency';
 import type { TrafficControl } from './traffic-control';
 import type { Json } from './types';
 
@@ -13,8 +14,9 @@ export interface ApiResponse {
 }
 
 /** Runs Bot API methods: token check, method lookup (case-insensitive, as Telegram's), injected faults
- * (connection faults first, see connection-faults.ts), flood limits, then the handler; every call ends up
- * in the journal (a call that was not answered with status 0 and what happened to it). */
+ * (connection faults first, see connection-faults.ts), latency (latency.ts), flood limits, then the
+ * handler; every call ends up in the journal (a call that was not answered with status 0 and what
+ * happened to it; one whose client hung up before the answer with `clientGone`). */
 export class Dispatcher {
   private readonly methods = new Map<string, [string, MethodHandler]>();
 
@@ -23,13 +25,21 @@ export class Dispatcher {
     private readonly traffic: TrafficControl,
     tables: MethodTable[],
     private readonly connections?: ConnectionFaults,
+    readonly latency = new Latency(),
   ) {
     for (const table of tables) {
       for (const [name, handler] of Object.entries(table)) this.methods.set(name.toLowerCase(), [name, handler]);
     }
   }
 
-  async call(token: string, methodName: string, params: ParamReader, signal: AbortSignal): Promise<ApiResponse> {
+  call(token: string, methodName: string, params: ParamReader, signal: AbortSignal): Promise<ApiResponse> {
+    const bot = this.state.registry.byActiveToken(token);
+    const method = this.methods.get(methodName.toLowerCase())?.[0] ?? methodName;
+    const chatId = params.str('chat_id');
+    return this.latency.carry({ botId: bot?.id ?? null, method, chatId }, () => this.carryOut(token, methodName, params, signal));
+  }
+
+  private async carryOut(token: string, methodName: string, params: ParamReader, signal: AbortSignal): Promise<ApiResponse> {
     const at = Date.now();
     const bot = this.state.registry.byActiveToken(token);
     const entry = this.methods.get(methodName.toLowerCase());
@@ -60,7 +70,7 @@ export class Dispatcher {
       this.record(token, method, params, at, response.status, `connection reset after handling${problem ? `: ${problem}` : ''}`);
       return { ...response, reset: true };
     }
-    this.record(token, method, params, at, response.status, problem);
+    this.record(token, method, params, at, response.status, problem, signal.aborted);
     return response;
   }
 
@@ -75,7 +85,15 @@ export class Dispatcher {
     return { status: error.code, body: error.toBody() };
   }
 
-  private record(token: string, method: string, params: ParamReader, at: number, status: number, description?: string): void {
+  private record(
+    token: string,
+    method: string,
+    params: ParamReader,
+    at: number,
+    status: number,
+    description?: string,
+    clientGone = false,
+  ): void {
     // The id part of the token, even a revoked or unknown one, says which bot the caller meant.
     const claimedId = Number(/^(\d+):/.exec(token)?.[1]);
     this.state.journal.recordCall({
@@ -85,6 +103,7 @@ export class Dispatcher {
       at,
       status,
       description,
+      ...(clientGone ? { clientGone } : {}),
     });
   }
 }

@@ -11,5 +11,6 @@ export { STAR_SUBSCRIPTION_PERIOD } from './payment-methods';
 export type { BotCommand, FakeUser } from './registry';
 export { SENDING_METHODS } from './traffic-control';
 export type { ConnectionFault } from './connection-faults';
+export type { InFlightCall } from './latency';
 export type { PaymentOptions } from './user-simulator';
 export { BotApiClient, type BotApiAnswer } from './bot-api-client';

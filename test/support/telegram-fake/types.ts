@@ -114,6 +114,8 @@ export interface CallRecord {
   at: number;
   status: number;
   description?: string;
+  /** The client hung up (it died, or gave up) before the answer: it never learnt what Telegram did. */
+  clientGone?: boolean;
 }
 
 export interface SentFile {

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { exclusiveOnSqlite } from './exclusive-on-sqlite';
-import { dialectOf, RowTable } from './row-table';
+import { dialectOf } from './sql-dialect';
 
 /** `position` '' means "from the very start" (a checkpoint taken while the store was empty). */
 const START = '';
@@ -66,15 +66,10 @@ export async function ensureCheckpointRows(dataSource: DataSource, names: string
 /** One upsert (not TypeORM's select-then-write `save`): it runs once per batch. Returns the `updatedAt` written. */
 export async function writeCheckpoint(em: EntityManager, name: string, stored: string): Promise<string> {
   const updatedAt = new Date().toISOString();
-  await checkpointTable(em).upsert([{ name, position: stored, updatedAt }]);
+  const upsert =
+    dialectOf(em.connection) === 'mysql'
+      ? 'INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE position = VALUES(position), updated_at = VALUES(updated_at)'
+      : 'INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at';
+  await em.query(upsert, [name, stored, updatedAt]);
   return updatedAt;
-}
-
-export function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
-  return new RowTable<ProjectionCheckpoint>(
-    em,
-    em.connection.getMetadata(ProjectionCheckpoint),
-    'projection_checkpoints',
-    dialectOf(em.connection),
-  );
 }

@@ -1,5 +1,5 @@
-import { upcast } from '../../application/command-handling/upcasters';
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { upcast } from '../application/command-handling/upcasters';
+import { RecordedEvent } from '../application/ports/event-store.port';
 import type { EventPump } from './event-pump';
 
 export interface SubscribeOptions {

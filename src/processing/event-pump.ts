@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { upcast } from '../../application/command-handling/upcasters';
-import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
+import { upcast } from '../application/command-handling/upcasters';
+import { EventStore, RecordedEvent } from '../application/ports/event-store.port';
 import { DecodedWindow } from './decoded-window';
 import { PumpSubscription, SubscribeOptions } from './pump-subscription';
 

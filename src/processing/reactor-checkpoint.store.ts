@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { readCheckpoint, writeCheckpoint, formatPosition } from '../../projections/runner/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../../projections/runner/exclusive-on-sqlite';
-import { dialectOf } from '../../projections/runner/row-table';
+import { exclusiveOnSqlite } from './exclusive-on-sqlite';
+import { formatPosition, readCheckpoint, writeCheckpoint } from './projection-checkpoint.store';
+import { dialectOf } from './sql-dialect';
 
 /** Where a reactor's lanes have got to: the checkpoint, and what finished above it (out of order). */
 export interface ReactorCheckpoint {

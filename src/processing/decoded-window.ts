@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { RecordedEvent } from '../application/ports/event-store.port';
 
 /** `a < b`, where `null` (before the first event) is below every position. */
 function below(a: bigint | null, b: bigint | null): boolean {

@@ -1,4 +1,4 @@
-import { BotToken } from '../../domain/client-bot/bot-token';
+import { BotToken } from '../domain/client-bot/bot-token';
 
 /**
  * How one projection or reactor is doing, as its runner reports it: the last position it finished,
