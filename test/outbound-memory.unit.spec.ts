@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
-import { OutboundCalls } from '../src/infrastructure/telegram/outbound-calls';
+import { TelegramApiError } from '../src/application/ports/telegram.port';
+import { GatewayClosedError, OutboundCalls } from '../src/infrastructure/telegram/outbound-calls';
 
 // A full garbage collection on demand, so that what is measured is what stays reachable, not garbage.
 setFlagsFromString('--expose-gc');
@@ -49,6 +50,26 @@ describe('outbound Telegram calls over a long run', () => {
     appProcess.off('warning', onWarning);
     expect(warnings).not.toContain('MaxListenersExceededWarning');
     calls.close();
+  });
+
+  it('50 sends waiting out a 429 at once raise no listener-leak warning, and all end when the app stops', async () => {
+    let refused = 0;
+    const calls = new OutboundCalls(30_000, (_method, status) => void (status === '429' && (refused += 1)));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    appProcess.on('warning', onWarning);
+    const tooMany = async (): Promise<never> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new TelegramApiError('sendMessage', 429, 'Too Many Requests: retry after 60', 60);
+    };
+    const waiting = Array.from({ length: 50 }, () => calls.run('sendMessage', tooMany).catch((error: unknown) => error));
+    while (refused < 50) await new Promise((resolve) => setImmediate(resolve)); // each is now waiting its 60 s
+    calls.close();
+    const outcomes = await Promise.all(waiting);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    appProcess.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    expect(outcomes.every((outcome) => outcome instanceof GatewayClosedError)).toBe(true);
   });
 
   it('a call still ends when its caller aborts it, and a later call is unaffected', async () => {
