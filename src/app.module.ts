@@ -55,7 +55,6 @@ import { loadMasterKey } from './infrastructure/crypto/master-key';
 import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault';
 import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
-import { EsdbEventStore } from './infrastructure/event-store/esdb.event-store';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppMetrics } from './infrastructure/observability/app-metrics';
@@ -142,7 +141,11 @@ const COMMAND_HANDLERS = [
 export async function openEventStore(
   config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
 ): Promise<EventStore> {
-  if (config.eventStoreUrl) return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
+  // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~4 MB of heap an embedded app never needs.
+  if (config.eventStoreUrl) {
+    const { EsdbEventStore } = await import('./infrastructure/event-store/esdb.event-store');
+    return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
+  }
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 

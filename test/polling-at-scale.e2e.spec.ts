@@ -1,4 +1,6 @@
 import { openEventStore } from '../src/app.module';
+import { masterStreamId } from '../src/domain/master-user/master-user.events';
+import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { AppHarness } from './support/app-harness';
 import { recordAttachedBots } from './support/attached-bots';
 import { CreatedBot } from './support/telegram-bot-api.fake';
@@ -10,6 +12,7 @@ describe('polling mode with many attached client bots', () => {
   let h: AppHarness;
   let bots: CreatedBot[];
   let masterId: number;
+  let masterHistoryReads: jest.SpyInstance;
 
   beforeAll(async () => {
     // Long polls that stay open (Telegram's usual 25–50 s): a send must not wait for them to end.
@@ -26,6 +29,7 @@ describe('polling mode with many attached client bots', () => {
     } finally {
       await store.close();
     }
+    masterHistoryReads = jest.spyOn(SqliteEventStore.prototype, 'readStream');
   }, 60_000);
   afterAll(async () => h.stop(), 60_000);
 
@@ -48,5 +52,15 @@ describe('polling mode with many attached client bots', () => {
     // The relay went out while every other bot's long poll was still hanging: it did not queue behind them.
     const stillPolling = bots.slice(0, -1).filter((bot) => h.fake.isLongPolling(bot.id));
     expect(stillPolling).toHaveLength(BOTS - 1);
+  }, 90_000);
+
+  it("gives each bot attached while the app was down its command menu, without re-reading the master's history per bot", async () => {
+    await h.fake.waitFor(() => bots.every((bot) => h.fake.calls.some((c) => c.botId === bot.id && c.method === 'setMyCommands')), {
+      timeoutMs: 60_000,
+      description: `setMyCommands for each of the ${BOTS} bots`,
+    });
+    const reads = masterHistoryReads.mock.calls.filter(([streamId]) => streamId === masterStreamId(masterId));
+    // Reading the master's whole history once per bot made 1,000 attached bots a million event decodes.
+    expect(reads.length).toBeLessThan(BOTS / 10);
   }, 90_000);
 });

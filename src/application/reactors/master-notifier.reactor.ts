@@ -116,9 +116,11 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'ClientBotAttached': {
         await this.deleteQuietly(master, masterId, event.data.tokenMessageId);
         await say(texts.attached(event.data.username));
-        const client = await this.bots.client(event.data.botId, event.position);
-        await client
-          ?.setCommands(CLIENT_BOT_COMMANDS)
+        // The token this very event attached: looking the bot up folded its master's whole history, once
+        // per attach (1,000 bots attached while the app was down: a million event decodes at its start).
+        await this.bots
+          .clientOf(event.data)
+          .setCommands(CLIENT_BOT_COMMANDS)
           .catch((error: unknown) => this.logger.warn(`setMyCommands for ${event.data.botId}: ${String(error)}`));
         return;
       }

@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/
 import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models.port';
 import { ClientBotHealth } from '../../application/client-bot-health/client-bot-health';
 import { BotApis } from '../../application/reactors/client-bot-apis';
+import { BotApi } from '../../application/ports/telegram.port';
 import { ProjectionsService } from '../../projections/projections.service';
 import { EventPump } from '../../processing/event-pump';
 import { PumpSubscription } from '../../processing/pump-subscription';
@@ -35,10 +36,11 @@ export class ClientBotSupervisor {
   async start(): Promise<void> {
     const head = await this.store.headPosition();
     await this.projections.catchUp('client_bots', 30_000);
-    // Bounded parallel: each start is a DB read and a deleteWebhook call; 1,000 bots one by one took minutes.
+    // Bounded parallel: each start is a deleteWebhook call; 1,000 bots one by one took minutes. The listed
+    // record's token is used as listed: looking each bot up again folded its master's whole history per bot.
     const bots = (await this.directory.listAttached()).filter((bot) => !bot.broken);
     await forEachBounded(bots, STARTUP_CONCURRENCY, (bot) =>
-      this.startPolling(bot.botId).catch((error: unknown) =>
+      this.startPolling(bot.botId, async () => this.bots.clientOf(bot)).catch((error: unknown) =>
         this.logger.error(`client bot ${bot.botId}: polling not started: ${String(error)}`),
       ),
     );
@@ -60,7 +62,7 @@ export class ClientBotSupervisor {
       if (event.type === 'ClientBotAttached') {
         // A re-attach (a broken bot's new token) replaces the poller that used the old one.
         await this.stopPolling(botId);
-        await this.startPolling(botId, event.position);
+        await this.startPolling(botId, () => this.bots.client(botId, event.position));
       }
       if (event.type === 'ClientBotDetached' || event.type === 'ClientBotBroken') await this.stopPolling(botId);
     }
@@ -71,9 +73,9 @@ export class ClientBotSupervisor {
     this.pollers.delete(botId);
   }
 
-  private async startPolling(botId: number, atLeast?: bigint): Promise<void> {
+  private async startPolling(botId: number, apiOf: () => Promise<BotApi | null>): Promise<void> {
     if (this.pollers.has(botId)) return;
-    const api = await this.bots.client(botId, atLeast);
+    const api = await apiOf();
     if (!api) return;
     // A bot that had a webhook (attached while PUBLIC_URL was set) refuses getUpdates (409) until it is
     // deleted. If deleting fails now, the poller deletes it again when Telegram answers 409.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientBotHealth } from '../../application/client-bot-health/client-bot-health';
 import { APP_SETTINGS, AppSettings } from '../../application/ports/app-settings.port';
 import { TOKEN_CIPHER, TokenCipher } from '../../application/ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory } from '../../application/ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory, ClientBotRecord } from '../../application/ports/read-models.port';
 import { BotApis } from '../../application/reactors/client-bot-apis';
 import { ProjectionsService } from '../../projections/projections.service';
 import { forEachBounded, STARTUP_CONCURRENCY } from './bounded';
@@ -40,8 +40,9 @@ export class ClientBotWebhooks {
     await this.projections.catchUp('client_bots', 30_000);
     const bots = (await this.directory.listAttached()).filter((bot) => !bot.broken);
     let registered = 0;
+    // The listed record as listed: looking each bot up again folded its master's whole history per bot.
     await forEachBounded(bots, STARTUP_CONCURRENCY, async (bot) => {
-      if (await this.register(bot.botId, 0)) registered += 1;
+      if (await this.register(bot.botId, 0, bot)) registered += 1;
     });
     this.logger.log(`webhooks registered for ${registered} of ${bots.length} client bot(s)`);
   }
@@ -52,14 +53,16 @@ export class ClientBotWebhooks {
     this.retries.clear();
   }
 
-  /** Resolves false when the bot is gone, broken, or its registration was left to a retry. Never throws. */
-  private async register(botId: number, failures: number): Promise<boolean> {
+  /**
+   * Resolves false when the bot is gone, broken, or its registration was left to a retry. Never throws.
+   * `listed`: the bot as start-up just listed it; a retry looks it up afresh (it may be detached by then).
+   */
+  private async register(botId: number, failures: number, listed?: ClientBotRecord): Promise<boolean> {
     if (this.stopped) return false;
     try {
-      const bot = await this.directory.get(botId);
+      const bot = listed ?? (await this.directory.get(botId));
       if (!bot || bot.status !== 'attached' || bot.broken) return false;
-      const api = await this.bots.client(botId);
-      if (!api) return false;
+      const api = this.bots.clientOf(bot);
       await api.setWebhook(`${this.settings.publicUrl}/telegram/client/${botId}`, this.cipher.webhookSecret(String(botId)));
       return true;
     } catch (error) {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { TelegramError } from 'telegraf';
 import { PossiblySentError, TelegramApiError, TelegramUnreachableError } from '../../application/ports/telegram.port';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { backoffMs } from '../backoff';
+import { AttemptSignal } from './attempt-signal';
 import type { BotPacing, PacingTicket } from './bot-pacing';
 
 /** Told of every attempt of every call: the method and Telegram's status code (or `network_error`, `timeout`). */
@@ -41,6 +43,18 @@ const MAX_BACKOFF_MS = 30_000;
 
 /** How long calls in flight may finish after `close()` before they are aborted (waits end at once). */
 const CLOSE_GRACE_MS = 5_000;
+
+/** One try of a call: `signal` aborts it (deadline, close, caller); `deadline` lets a streamed result keep them. */
+export type Attempt<T> = (signal: AbortSignal, deadline: AttemptSignal) => Promise<T>;
+
+/** Runs one attempt and then releases its deadline and abort listeners, whatever the outcome. */
+async function settled<T>(attempt: Attempt<T>, deadline: AttemptSignal): Promise<T> {
+  try {
+    return await attempt(deadline.signal, deadline);
+  } finally {
+    deadline.release();
+  }
+}
 
 /** The gateway is closed (the app is stopping): the call was not made, or was abandoned. Not a refusal. */
 export class GatewayClosedError extends Error {
@@ -98,7 +112,11 @@ export class OutboundCalls {
   constructor(
     readonly timeoutMs: number,
     private readonly observe: TelegramCallObserver,
-  ) {}
+  ) {
+    // Each call in flight listens on `inFlight` until it settles (attempt-signal.ts), each waiting one on `waits`
+    // (a 429, a back-off, its pacing tokens): 1,000 open long polls are 1,000 listeners, not a leak.
+    setMaxListeners(0, this.inFlight.signal, this.waits.signal);
+  }
 
   close(): void {
     if (this.waits.signal.aborted) return;
@@ -106,23 +124,27 @@ export class OutboundCalls {
     setTimeout(() => this.inFlight.abort(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Runs `attempt` under the policy above; `options.signal` (e.g. a poller's stop) may abort it too, as an abort. */
-  async run<T>(method: string, attempt: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+  /**
+   * Runs `attempt` under the policy above; `options.signal` (e.g. a poller's stop) may abort it too, as an
+   * abort. The attempt's deadline and abort end when it settles, unless it `hold()`s them for a result that
+   * is still being read (a download's body).
+   */
+  async run<T>(method: string, attempt: Attempt<T>, options: CallOptions = {}): Promise<T> {
     const { timeoutMs = this.timeoutMs, signal: caller, into } = options;
     const ticket = into && SENDING_METHODS.has(method) ? into.bot.ticket(into.chatId, into.messages) : undefined;
     let possiblySent = false;
     for (let backoffs = 0; ;) {
       if (ticket) await this.tokens(method, ticket);
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([deadline, this.inFlight.signal, ...(caller ? [caller] : [])]);
+      // Not AbortSignal.any/timeout: on Node 20 they leave memory behind on long-lived parents (attempt-signal.ts).
+      const deadline = new AttemptSignal(timeoutMs, caller ? [this.inFlight.signal, caller] : [this.inFlight.signal]);
       try {
-        const result = await attempt(signal);
+        const result = await settled(attempt, deadline);
         this.observe(method, '200');
         return result;
       } catch (error) {
         if (caller?.aborted) throw error;
         if (this.inFlight.signal.aborted) throw new GatewayClosedError(method);
-        const failure = this.classify(method, error, deadline.aborted, timeoutMs);
+        const failure = this.classify(method, error, deadline.timedOut, timeoutMs);
         if (failure instanceof TelegramApiError && failure.code === 429) {
           const waitMs = (failure.retryAfter ?? 1) * 1000;
           this.logger.warn(`${method}: 429, waiting ${waitMs / 1000} s as Telegram asks`);

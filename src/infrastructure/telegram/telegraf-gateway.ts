@@ -29,6 +29,7 @@ import {
   replyFields,
   sentMessageOf,
 } from './telegraf-media-payloads';
+import { LongPoll } from './long-poll';
 import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
@@ -77,10 +78,10 @@ export class TelegrafGateway implements TelegramPort {
   bot(token: string): BotApi {
     let client = this.clients.get(token);
     if (!client) {
-      // Two telegraf clients per bot, one per pool: telegraf takes its agent per client, not per call.
+      // Long polls skip telegraf (long-poll.ts): one telegraf client per bot, on the sending pool.
       client = new TelegrafBotApi(
-        this.telegraf(token, 'sending'),
-        this.telegraf(token, 'polling'),
+        this.telegraf(token),
+        new LongPoll(this.apiRoot, token, this.agents.polling),
         this.apiRoot,
         token,
         this.calls,
@@ -91,10 +92,10 @@ export class TelegrafGateway implements TelegramPort {
     return client;
   }
 
-  private telegraf(token: string, pool: keyof TelegramAgents): Telegram {
+  private telegraf(token: string): Telegram {
     const telegram = new Telegram(token, { apiRoot: this.apiRoot });
     // Set after construction: telegraf's constructor drops any agent given for an http:// root.
-    (telegram as unknown as { options: { agent?: unknown } }).options.agent = this.agents[pool];
+    (telegram as unknown as { options: { agent?: unknown } }).options.agent = this.agents.sending;
     return telegram;
   }
 
@@ -112,8 +113,8 @@ export class TelegrafGateway implements TelegramPort {
 class TelegrafBotApi implements BotApi {
   constructor(
     private readonly telegram: Telegram,
-    /** The same bot on the long-polling pool: only getUpdates goes through it. */
-    private readonly polling: Telegram,
+    /** getUpdates, on the long-polling pool. */
+    private readonly polling: LongPoll,
     private readonly apiRoot: string,
     private readonly token: string,
     private readonly calls: OutboundCalls,
@@ -192,12 +193,7 @@ class TelegrafBotApi implements BotApi {
   async getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<unknown[]> {
     return this.calls.run(
       'getUpdates',
-      (attempt) =>
-        this.polling.callApi(
-          'getUpdates',
-          { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
-          { signal: attempt as never },
-        ),
+      (attempt) => this.polling.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES }, attempt),
       { timeoutMs: timeoutSeconds * 1000 + this.calls.timeoutMs, signal },
     );
   }
@@ -267,9 +263,16 @@ class TelegrafBotApi implements BotApi {
 
   /** The deadline covers the whole body, read later by the upload it feeds: sized for the largest file. */
   downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }> {
-    return this.calls.run('downloadFile', (signal) => downloadStream(this.apiRoot, this.token, filePath, signal), {
-      timeoutMs: transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes),
-    });
+    return this.calls.run(
+      'downloadFile',
+      async (signal, deadline) => {
+        const download = await downloadStream(this.apiRoot, this.token, filePath, signal);
+        // The body is read after this attempt settles: it stays under the deadline and the close until it ends.
+        download.stream.once('close', deadline.hold());
+        return download;
+      },
+      { timeoutMs: transferTimeout(this.calls.timeoutMs, TELEGRAM_LIMITS.downloadBytes) },
+    );
   }
 
   private jsonExtras(options: SendTextOptions): Record<string, unknown> {
