@@ -48,7 +48,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
 /** Fairness: A's flood size and the per-chat rate the fake enforces (Telegram's is about 1/s). */
-const FAIR_FLOOD = Number(process.env.BENCH_FLOOD ?? 100);
+const FAIR_FLOOD = Number(process.env.BENCH_FLOOD ?? 300); // the flood: ~5 min at 1 msg/s
 const FAIR_CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 1);
 /** Rounds of app and floor, alternated. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
