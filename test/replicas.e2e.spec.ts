@@ -17,7 +17,7 @@ const RELAYED = /(before|during) message \d+\./;
 /**
  * Two app processes on one EventStoreDB (the double) and one MySQL read-model database, behind a
  * round-robin proxy like Caddy with `--scale app=2`: both record webhooks, and each projection and
- * reactor runs on one of them. Killing the one that relays must lose nothing and repeat at most what
+ * reactor runs on one of them, half of them on each. Killing the one that relays must lose nothing and repeat at most what
  * was in flight, and the other one takes the relay over.
  */
 describe('two replicas on EventStoreDB + MySQL', () => {
@@ -68,8 +68,12 @@ describe('two replicas on EventStoreDB + MySQL', () => {
     expect(proxy.answered.get(ports[0])).toBeGreaterThan(0);
     expect(proxy.answered.get(ports[1])).toBeGreaterThan(0);
 
+    // And the two replicas share the processors (leases are balanced: one half each, handed over gracefully)
+    const owners = await halves();
+    expect(Math.abs(owners[0].length - owners[1].length)).toBeLessThanOrEqual(1);
+    expect(new Set(owners.flat()).size).toBe(owners[0].length + owners[1].length);
+
     // And the replica that runs the relay is killed while customers keep writing, with a relay call in flight
-    const owners = await Promise.all(ports.map((port) => runsHere(port)));
     const relayOwner = owners[0].includes('reactor:relay') ? 0 : 1;
     const survivor = 1 - relayOwner;
     expect(owners[survivor]).not.toContain('reactor:relay');
@@ -121,6 +125,15 @@ describe('two replicas on EventStoreDB + MySQL', () => {
     console.log(
       `replicas: relay moved to the survivor ${handOverMs} ms after the SIGKILL; ${duplicates} repeated relay(s) of ${during.length}, ${relaysInFlight} relay call(s) in flight at the kill; notices: ${notices.map((s) => JSON.stringify(textOf(s).slice(0, 40))).join(', ')}`,
     );
+
+    /** What each replica runs, once the second one has taken its half (a few lease rounds after it started). */
+    async function halves(): Promise<string[][]> {
+      for (let round = 0; ; round++) {
+        const runs = await Promise.all(ports.map((port) => runsHere(port)));
+        if (Math.abs(runs[0].length - runs[1].length) <= 1 || round >= 100) return runs;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
 
     function relaysOf(text: string): SentRecord[] {
       return fake.sent(masterBot.id, master.id).filter((s) => textOf(s).includes(text));
