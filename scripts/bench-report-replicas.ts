@@ -10,7 +10,7 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-export function replicasSection(r: ReplicaComparison): string[] {
+export function replicasSection(r: ReplicaComparison, machine: string): string[] {
   const s = r.load;
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const perSecond = (n: number) => `${n.toFixed(0)}/s`;
@@ -29,6 +29,8 @@ export function replicasSection(r: ReplicaComparison): string[] {
   const spread = (figures: ReplicaFigures[]) => figures.map((f) => f.runs.join(' / ')).join('; ');
   return [
     REPLICAS_SECTION,
+    '',
+    `Measured ${new Date().toISOString()} on ${machine}.`,
     '',
     `${r.rounds} round(s); a round runs the floor, then ${r.counts.join(', ')} replica(s), each on a fresh fake, a fresh`,
     'EventStoreDB double and a fresh MariaDB database. Each cell: the figure (the median when there are several',
@@ -55,6 +57,11 @@ export function replicasSection(r: ReplicaComparison): string[] {
     row(
       `CPU per relayed update at ${s.cpuRate} updates/s, summed over the replica processes`,
       (f) => f.cpuMsPerUpdate,
+      (n) => `${n.toFixed(2)} ms`,
+    ),
+    row(
+      "CPU of the bench's own process per update (the fake and the load generator; with replicas also the double)",
+      (f) => f.harnessCpuMsPerUpdate,
       (n) => `${n.toFixed(2)} ms`,
     ),
     row(

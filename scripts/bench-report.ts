@@ -62,11 +62,13 @@ export function writeReport({ relay, replicas, rebuild, fairness, bots }: BenchP
     '(scripts/bench-floor.ts) is the least a durable relay does — Fastify → one group-committed SQLite insert →',
     'a catch-up loop making one `sendMessage` per row — run on the same load, alternately with the app.',
     '',
-    `- Date: ${new Date().toISOString()}${settings.only === 'all' ? '' : ` (this run: ${settings.only} only)`}`,
-    `- Machine: ${machine}`,
+    // The date and machine of the relay section's run: a run without it keeps the previous lines.
+    ...(relay
+      ? [`- Date: ${new Date().toISOString()}${settings.only === 'all' ? '' : ' (this run: relay only)'}`, `- Machine: ${machine}`]
+      : keepHeader(previous)),
     '',
     ...(relay ? relaySection(relay, settings) : previousSection(previous, RELAY_SECTION)),
-    ...(replicas ? replicasSection(replicas) : previousSection(previous, REPLICAS_SECTION)),
+    ...(replicas ? replicasSection(replicas, machine) : previousSection(previous, REPLICAS_SECTION)),
     '## Other targets',
     '',
     '| measure | target (MISSION.md) | measured |',
@@ -195,6 +197,12 @@ function rebuildDetails(r: RebuildFigures): string[] {
       .join(', ')}.`,
     '',
   ];
+}
+
+/** The previous report's Date and Machine lines (they describe the relay section's run). */
+function keepHeader(previous: string): string[] {
+  const lines = previous.split('\n').filter((l) => l.startsWith('- Date: ') || l.startsWith('- Machine: '));
+  return lines.length > 0 ? lines : ['- Date: relay not measured yet'];
 }
 
 /** The lines of `## heading` up to the next `## ` heading (or the end). */
