@@ -7,7 +7,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { PROJECTIONS } from '../src/projections/projection-registry';
 import { MYSQL_TEST_URL } from '../test/support/mysql-test-db';
-import type { RebuildFigures, RelayComparison, RelayFigures } from './bench';
+import type { RebuildFigures } from './bench';
+import type { RelayComparison } from './bench-relay';
+import type { RelayFigures } from './bench-measure';
+import type { ReplicaComparison } from './bench-replicas';
+import { REPLICAS_SECTION, replicasSection } from './bench-report-replicas';
 import type { FairnessFigures } from './bench-fairness';
 import type { BotsFigures } from './bench-bots';
 
@@ -34,13 +38,15 @@ const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
 const FAIRNESS_ROW = '| fairness:';
 const BOTS_ROW = '| attached bots:';
 
-export function writeReport(
-  relay: RelayComparison | null,
-  rebuild: RebuildFigures | null,
-  fairness: FairnessFigures | null,
-  bots: BotsFigures | null,
-  settings: BenchSettings,
-): void {
+export interface BenchParts {
+  relay: RelayComparison | null;
+  replicas: ReplicaComparison | null;
+  rebuild: RebuildFigures | null;
+  fairness: FairnessFigures | null;
+  bots: BotsFigures | null;
+}
+
+export function writeReport({ relay, replicas, rebuild, fairness, bots }: BenchParts, settings: BenchSettings): void {
   const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const rebuildRow = rebuild
@@ -49,17 +55,20 @@ export function writeReport(
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|rebuild` runs one part and keeps the',
-    "other's figures). Relay: the whole app (Nest on Fastify) on the embedded SQLite event store and read",
+    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|replicas|rebuild|fairness|bots` runs one part and',
+    "keeps the others' figures). Relay: the whole app (Nest on Fastify) on the embedded SQLite event store and read",
     'models (WAL, `synchronous=FULL`), against the local Telegram Bot API fake over loopback HTTP, in its own',
     'process; the fake and the load generator run in a second process on the same 2 cores. The **floor**',
     '(scripts/bench-floor.ts) is the least a durable relay does — Fastify → one group-committed SQLite insert →',
     'a catch-up loop making one `sendMessage` per row — run on the same load, alternately with the app.',
     '',
-    `- Date: ${new Date().toISOString()}${settings.only === 'all' ? '' : ` (this run: ${settings.only} only)`}`,
-    `- Machine: ${machine}`,
+    // The date and machine of the relay section's run: a run without it keeps the previous lines.
+    ...(relay
+      ? [`- Date: ${new Date().toISOString()}${settings.only === 'all' ? '' : ' (this run: relay only)'}`, `- Machine: ${machine}`]
+      : keepHeader(previous)),
     '',
     ...(relay ? relaySection(relay, settings) : previousSection(previous, RELAY_SECTION)),
+    ...(replicas ? replicasSection(replicas, machine) : previousSection(previous, REPLICAS_SECTION)),
     '## Other targets',
     '',
     '| measure | target (MISSION.md) | measured |',
@@ -190,8 +199,14 @@ function rebuildDetails(r: RebuildFigures): string[] {
   ];
 }
 
+/** The previous report's Date and Machine lines (they describe the relay section's run). */
+function keepHeader(previous: string): string[] {
+  const lines = previous.split('\n').filter((l) => l.startsWith('- Date: ') || l.startsWith('- Machine: '));
+  return lines.length > 0 ? lines : ['- Date: relay not measured yet'];
+}
+
 /** The lines of `## heading` up to the next `## ` heading (or the end). */
-function previousSection(report: string, heading: string): string[] {
+export function previousSection(report: string, heading: string): string[] {
   const lines = report.split('\n');
   const start = lines.indexOf(heading);
   if (start < 0) return [];

@@ -29,12 +29,20 @@ export async function attachThroughMasterBot(
   );
 }
 
-/** POSTs a customer's text message to a tenant's client bot webhook (customer id modulo tenants picks the tenant); resolves on the 200. */
-export function webhookPoster(tenants: Tenant[]): (text: string, customerId: number, tenant?: number) => Promise<number> {
+/**
+ * POSTs a customer's text message to a tenant's client bot webhook (customer id modulo tenants picks the tenant);
+ * resolves on the 200. With `ports` (replicas), the n-th POST goes to the n-th port in turn, as a round-robin
+ * proxy in front of them would send it; the tenants' URLs name the first.
+ */
+export function webhookPoster(
+  tenants: Tenant[],
+  ports: number[] = [],
+): (text: string, customerId: number, tenant?: number) => Promise<number> {
   let updateId = 1;
   return async (text, customerId, tenant) => {
     const id = updateId++;
-    const { url, secret } = tenants[tenant ?? customerId % tenants.length];
+    const { url: first, secret } = tenants[tenant ?? customerId % tenants.length];
+    const url = ports.length > 1 ? first.replace(`:${ports[0]}/`, `:${ports[id % ports.length]}/`) : first;
     const body = JSON.stringify({
       update_id: id,
       message: {

@@ -35,10 +35,13 @@ export class Readiness {
     @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
   ) {}
 
-  /** With replicas: which leases (processors, intake, scheduler) this replica holds. Always up: a replica running none still records and serves. */
+  /**
+   * With replicas: which leases (processors, intake, scheduler) this replica holds, how many replicas it counts as
+   * live and its share of the leases. Always up: a replica running none still records and serves.
+   */
   replica(): HealthIndicatorResult {
     if (!this.leases) return {};
-    return this.indicators.check('replica').up({ owner: this.leases.owner, runsHere: this.leases.owned() });
+    return this.indicators.check('replica').up({ owner: this.leases.owner, runsHere: this.leases.owned(), ...this.leases.balance() });
   }
 
   async eventStore(): Promise<HealthIndicatorResult> {

@@ -65,11 +65,21 @@ interface Holding {
   renewedAt: number;
 }
 
+/** How many leases a replica runs when `live` replicas share `works`: its fair share, rounded up. */
+export const fairShare = (works: number, live: number): number => Math.ceil(works / Math.max(1, live));
+
 /**
- * Runs each work only while this replica holds its lease: every `renewEveryMs` it renews what it holds,
- * tries what nobody holds (or whose holder stopped renewing), starts what it took and stops what it lost.
- * Ticks never overlap, and a work is stopped completely before its lease is tried again, so one replica
- * never runs a processor twice.
+ * Runs each work only while this replica holds its lease: every `renewEveryMs` it renews its heartbeat and
+ * what it holds, tries what nobody holds (or whose holder stopped renewing), starts what it took and stops
+ * what it lost. Ticks never overlap, and a work is stopped completely before its lease is tried again, so
+ * one replica never runs a processor twice.
+ *
+ * Balanced: with N live replicas (live heartbeats) a replica takes free leases only while it runs fewer than
+ * ceil(works / N), and hands its surplus back when others join — each stopped as at a graceful stop (a
+ * projection after its batch, a reactor once its running reactions end, within its stop grace), then
+ * released, so another replica takes it at its next round. A lease left over for a whole TTL (no replica
+ * with room took it) is taken by any replica, so a replica that counts as live but takes nothing cannot
+ * leave a processor unowned for long.
  *
  * WARNING: a lease bounds who *starts* work, not when a call already sent ends. A reaction hung past its
  * owner's stop grace is abandoned, not cancelled: if it completes after the new owner redid it, the
@@ -85,6 +95,8 @@ export class LeaseKeeper {
   /** Owners on this host found dead at start (see deadOnThisHost): their leases are taken without waiting. */
   private deadOwners: string[] = [];
   private readonly listeners = new Set<() => void>();
+  /** Live replicas at the last round (this one included), and so this replica's share. */
+  private live = 1;
 
   constructor(
     private readonly store: ProcessorLeaseStore,
@@ -105,6 +117,7 @@ export class LeaseKeeper {
       .catch(() => []);
     if (this.deadOwners.length > 0)
       this.logger.log(`taking over at once from replicas of this host that died: ${this.deadOwners.join(', ')}`);
+    await this.store.forgetGone().catch(() => undefined);
     await this.runTick();
   }
 
@@ -122,6 +135,11 @@ export class LeaseKeeper {
   /** Every lease this replica competes for. */
   names(): string[] {
     return this.works.map((w) => w.name);
+  }
+
+  /** The live replicas this one counted at its last round, and the share of the leases it runs at most. */
+  balance(): { liveReplicas: number; share: number } {
+    return { liveReplicas: this.live, share: fairShare(this.works.length, this.live) };
   }
 
   isOwned(name: string): boolean {
@@ -165,6 +183,7 @@ export class LeaseKeeper {
       this.held.delete(lease.name);
       await this.store.release(lease).catch((error: unknown) => this.logger.warn(`lease ${lease.name} not released: ${String(error)}`));
     }
+    await this.store.leave(this.owner).catch(() => undefined); // else it counts as live until its heartbeat runs out
     this.changed();
   }
 
@@ -177,12 +196,15 @@ export class LeaseKeeper {
 
   private async keepAll(): Promise<void> {
     const taken: string[] = [];
+    // Unknown (the database is unreachable): the last count stands; renewals below fail and demote as before.
+    this.live = await this.store.heartbeat(this.owner, this.deadOwners).catch(() => this.live);
+    const share = fairShare(this.works.length, this.live);
     for (const work of this.works) {
       if (this.stopped) break;
       const holding = this.held.get(work.name);
       try {
         if (holding) await this.renew(work, holding);
-        else if (await this.take(work)) taken.push(work.name);
+        else if (await this.take(work, this.held.size < share)) taken.push(work.name);
       } catch (error) {
         this.logger.warn(`lease ${work.name}: ${String(error)}`);
         if (holding && Date.now() - holding.renewedAt >= this.timings.demoteAfterMs)
@@ -190,6 +212,22 @@ export class LeaseKeeper {
       }
     }
     if (taken.length > 0) this.logger.log(`replica ${this.owner} now runs ${taken.join(', ')}`);
+    if (!this.stopped && this.held.size > share) await this.handBack(this.held.size - share, share);
+  }
+
+  /** Gives `count` leases back for the replicas that joined (the last added first), each stopped before its release. */
+  private async handBack(count: number, share: number): Promise<void> {
+    const surplus = this.works.filter((w) => this.held.has(w.name)).slice(-count);
+    this.logger.log(`${this.live} replicas live: handing ${surplus.map((w) => w.name).join(', ')} over (keeping ${share})`);
+    await Promise.all(
+      surplus.map(async (work) => {
+        const { lease } = this.held.get(work.name)!;
+        this.held.delete(work.name);
+        await work.stop().catch((error: unknown) => this.logger.error(`stopping ${work.name}: ${String(error)}`));
+        await this.store.release(lease).catch((error: unknown) => this.logger.warn(`lease ${work.name} not released: ${String(error)}`));
+      }),
+    );
+    this.changed();
   }
 
   private async renew(work: LeasedWork, holding: Holding): Promise<void> {
@@ -197,9 +235,11 @@ export class LeaseKeeper {
     else await this.lose(work.name, 'another replica took it');
   }
 
-  /** `true` when it took the lease and started the work. */
-  private async take(work: LeasedWork): Promise<boolean> {
-    const lease = await this.store.acquire(work.name, this.owner, this.deadOwners);
+  /** `true` when it took the lease and started the work; beyond its share (`withinShare` false) only a left-over one. */
+  private async take(work: LeasedWork, withinShare: boolean): Promise<boolean> {
+    const lease = withinShare
+      ? await this.store.acquire(work.name, this.owner, this.deadOwners)
+      : await this.store.acquireLeftOver(work.name, this.owner);
     if (!lease) return false;
     this.held.set(work.name, { lease, renewedAt: Date.now() });
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { dialectOf } from '../sql-dialect';
 
@@ -21,6 +22,13 @@ export class LeaseLostError extends Error {
 
 /** `owner` of a lease nobody holds (released at a graceful stop, or never taken). */
 const NOBODY = '';
+
+/**
+ * A replica's heartbeat is a row of the same table, named after its owner (hashed: the name column is shorter
+ * than an owner may be) and never fenced: live replicas are those whose heartbeat has not expired.
+ */
+const HEARTBEAT = 'replica:';
+const heartbeatName = (owner: string): string => `${HEARTBEAT}${createHash('sha256').update(owner).digest('hex').slice(0, 32)}`;
 
 /**
  * The `processor_leases` rows of the read-model database (MySQL/MariaDB only: an embedded SQLite read
@@ -48,10 +56,22 @@ export class ProcessorLeaseStore {
       name,
       NOBODY,
     ]);
+    return this.take(name, owner, 'owner IN (?) OR expires_at <= NOW(3)', [[NOBODY, ...deadOwners]]);
+  }
+
+  /**
+   * Takes `name` only if nobody has held it for a whole TTL: what a replica already running its share takes, so
+   * that a lease no replica with room took (one is unwell) does not stay unowned.
+   */
+  async acquireLeftOver(name: string, owner: string): Promise<HeldLease | undefined> {
+    return this.take(name, owner, 'expires_at <= NOW(3) - INTERVAL ? MICROSECOND', [this.ttlMs * 1000]);
+  }
+
+  private async take(name: string, owner: string, free: string, params: unknown[]): Promise<HeldLease | undefined> {
     const taken: unknown = await this.dataSource.query(
       `UPDATE processor_leases SET owner = ?, fencing_token = fencing_token + 1, expires_at = NOW(3) + INTERVAL ? MICROSECOND
-       WHERE name = ? AND (owner IN (?) OR expires_at <= NOW(3))`,
-      [owner, this.ttlMs * 1000, name, [NOBODY, ...deadOwners]],
+       WHERE name = ? AND (${free})`,
+      [owner, this.ttlMs * 1000, name, ...params],
     );
     if (affected(taken) !== 1) return undefined;
     const rows: { owner: string; fencing_token: string }[] = await this.dataSource.query(
@@ -95,6 +115,36 @@ export class ProcessorLeaseStore {
       throw new LeaseLostError(lease.name, row?.owner ? 'another replica holds it now' : 'it was released');
   }
 
+  /**
+   * Renews this replica's heartbeat (valid one TTL) and counts the live replicas, itself included and `deadOwners`
+   * (known dead: see LeaseKeeper) excluded. Written before the leases are renewed in a round, so a replica's
+   * heartbeat runs out before its leases do: when they can be taken over, it no longer counts as live.
+   */
+  async heartbeat(owner: string, deadOwners: readonly string[] = []): Promise<number> {
+    await this.dataSource.query(
+      `INSERT INTO processor_leases (name, owner, fencing_token, expires_at) VALUES (?, ?, 0, NOW(3) + INTERVAL ? MICROSECOND)
+       ON DUPLICATE KEY UPDATE owner = VALUES(owner), expires_at = VALUES(expires_at)`,
+      [heartbeatName(owner), owner, this.ttlMs * 1000],
+    );
+    const rows: { n: string | number }[] = await this.dataSource.query(
+      'SELECT COUNT(*) AS n FROM processor_leases WHERE name LIKE ? AND expires_at > NOW(3) AND owner NOT IN (?)',
+      [`${HEARTBEAT}%`, [owner, ...deadOwners]],
+    );
+    return Number(rows[0]?.n ?? 0) + 1;
+  }
+
+  /** Drops the heartbeats of replicas gone for over an hour (a crash leaves its row behind): run at start. */
+  async forgetGone(): Promise<void> {
+    await this.dataSource.query('DELETE FROM processor_leases WHERE name LIKE ? AND expires_at < NOW(3) - INTERVAL 1 HOUR', [
+      `${HEARTBEAT}%`,
+    ]);
+  }
+
+  /** A graceful stop: this replica no longer counts as live, so the others' shares grow at once. */
+  async leave(owner: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM processor_leases WHERE name = ?', [heartbeatName(owner)]);
+  }
+
   /** The owners of leases whose name starts with `prefix` (a host's replicas, to tell which of them died). */
   async ownersLike(prefix: string): Promise<string[]> {
     const rows: { owner: string }[] = await this.dataSource.query('SELECT DISTINCT owner FROM processor_leases WHERE owner LIKE ?', [
@@ -103,10 +153,11 @@ export class ProcessorLeaseStore {
     return rows.map((r) => r.owner);
   }
 
-  /** Every lease row, for the operator (`owner` empty: nobody holds it). */
+  /** Every lease row, for the operator (`owner` empty: nobody holds it); heartbeats are not leases. */
   async all(): Promise<{ name: string; owner: string; fencingToken: bigint; expiresInMs: number }[]> {
     const rows: { name: string; owner: string; fencing_token: string; left_ms: string | number }[] = await this.dataSource.query(
-      'SELECT name, owner, fencing_token, TIMESTAMPDIFF(MICROSECOND, NOW(3), expires_at) DIV 1000 AS left_ms FROM processor_leases ORDER BY name',
+      'SELECT name, owner, fencing_token, TIMESTAMPDIFF(MICROSECOND, NOW(3), expires_at) DIV 1000 AS left_ms FROM processor_leases WHERE name NOT LIKE ? ORDER BY name',
+      [`${HEARTBEAT}%`],
     );
     return rows.map((r) => ({ name: r.name, owner: r.owner, fencingToken: BigInt(r.fencing_token), expiresInMs: Number(r.left_ms) }));
   }

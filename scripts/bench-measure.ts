@@ -1,0 +1,136 @@
+/**
+ * What every relay bench measures, the same way for the app, its floor and the app's replicas (bench.ts):
+ *
+ *   1. latency — customer updates POSTed to client bots' webhooks at a steady rate; the time from the POST to
+ *      the MasterBot's sendMessage call reaching the fake (p50/p95/p99/max);
+ *   2. throughput — updates POSTed with fixed concurrency as fast as the server answers 200 (each 200 means
+ *      durably recorded); recorded updates/s;
+ *   3. CPU per relayed update at a modest steady rate, relays included (the server processes' user + system time).
+ */
+import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
+
+/** The load: the same for every target of a part (the floor runs each part's load). */
+export interface RelayLoad {
+  rate: number;
+  latencySeconds: number;
+  throughputUpdates: number;
+  concurrency: number;
+  masters: number;
+  cpuRate: number;
+  cpuSeconds: number;
+}
+
+/** The relay part's load, from the environment. */
+export const RELAY_LOAD: RelayLoad = {
+  rate: Number(process.env.BENCH_RATE ?? 500),
+  latencySeconds: Number(process.env.BENCH_SECONDS ?? 6),
+  throughputUpdates: Number(process.env.BENCH_UPDATES ?? 6000),
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32),
+  /** Traffic is spread over this many masters, each with one client bot: a master's own chat is served in order. */
+  masters: Number(process.env.BENCH_MASTERS ?? 50),
+  cpuRate: Number(process.env.BENCH_CPU_RATE ?? 100),
+  cpuSeconds: Number(process.env.BENCH_CPU_SECONDS ?? 5),
+};
+
+export interface RelayFigures {
+  latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number };
+  throughput: { updates: number; seconds: number; perSecond: number };
+  /** CPU time the server process(es) used per relayed update at the CPU rate. */
+  cpuMsPerUpdate: number;
+  /** Same, of the bench's own process: the fake and the load generator (and the EventStoreDB double, for replicas). */
+  harnessCpuMsPerUpdate: number;
+  /** Resident memory of the server process(es) after the run. */
+  rss: number;
+}
+
+/** What is measured: the fake it relays to, and its server processes (one, or the sum over replicas). */
+export interface RelayTarget {
+  fake: TelegramBotApiFake;
+  masterBotId: number;
+  cpuMs(): Promise<number>;
+  rssBytes(): Promise<number>;
+  /** Started before the CPU measurement and stopped after it (BENCH_PERF). */
+  recordCpu?: () => Promise<{ stop(): Promise<void> } | undefined>;
+}
+
+export type Post = (text: string, customerId: number) => Promise<number>;
+
+export async function measureRelay(target: RelayTarget, post: Post, load: RelayLoad = RELAY_LOAD): Promise<RelayFigures> {
+  // Warm-up: JIT, page caches, connection pools.
+  await Promise.all(Array.from({ length: 200 }, (_, i) => post(`warmup ${i}`, 9_000_000 + (i % 50))));
+  await waitForRelays(target, (t) => t.startsWith('warmup'), 200);
+  const latency = await measureLatency(target, post, load);
+  const throughput = await measureThroughput(post, load);
+  await waitForRelays(target, (t) => t.startsWith('tp '), load.throughputUpdates);
+  const cpu = await measureCpu(target, post, load);
+  return { latency, throughput, ...cpu, rss: await target.rssBytes() };
+}
+
+async function measureCpu(target: RelayTarget, post: Post, { cpuRate, cpuSeconds }: RelayLoad) {
+  const total = cpuRate * cpuSeconds;
+  const perf = await target.recordCpu?.();
+  const harness = process.cpuUsage();
+  const before = await target.cpuMs();
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / cpuRate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(post(`cpu ${i}`, 3_000_000 + (i % 1000)));
+  }
+  await Promise.all(inflight);
+  await waitForRelays(target, (t) => t.startsWith('cpu '), total);
+  const cpuMs = (await target.cpuMs()) - before;
+  const { user, system } = process.cpuUsage(harness);
+  await perf?.stop();
+  return { cpuMsPerUpdate: cpuMs / total, harnessCpuMsPerUpdate: (user + system) / 1000 / total };
+}
+
+async function waitForRelays(target: RelayTarget, match: (text: string) => boolean, count: number): Promise<void> {
+  const { fake, masterBotId } = target;
+  // A slow target on a busy machine still finishes: at least 10 relays/s are waited for.
+  await fake.waitFor(() => fake.sent(masterBotId).filter((s) => match((s.text ?? '').split('\n\n')[1] ?? '')).length >= count, {
+    timeoutMs: Math.max(120_000, count * 100),
+  });
+}
+
+async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad) {
+  const total = load.rate * load.latencySeconds;
+  const postedAt = new Map<string, number>();
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / load.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const text = `lat ${i}`;
+    postedAt.set(text, Date.now());
+    inflight.push(post(text, 1_000_000 + (i % 1000)));
+  }
+  await Promise.all(inflight);
+  const achievedRate = total / ((performance.now() - start) / 1000);
+  await waitForRelays(target, (t) => t.startsWith('lat '), total);
+  const samples = target.fake
+    .sent(target.masterBotId)
+    .map((s) => ({ text: (s.text ?? '').split('\n\n')[1] ?? '', at: s.at }))
+    .filter((s) => postedAt.has(s.text))
+    .map((s) => s.at - postedAt.get(s.text)!)
+    .sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
+  return { total, achievedRate, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples[samples.length - 1] };
+}
+
+async function measureThroughput(post: Post, { throughputUpdates: updates, concurrency }: RelayLoad) {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < updates) {
+        const i = next++;
+        await post(`tp ${i}`, 2_000_000 + (i % 1000));
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { updates, seconds, perSecond: updates / seconds };
+}
