@@ -139,12 +139,15 @@ const COMMAND_HANDLERS = [
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
 export async function openEventStore(
-  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs' | 'eventStoreStreamPrefix'>>,
 ): Promise<EventStore> {
   // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~4 MB of heap an embedded app never needs.
   if (config.eventStoreUrl) {
     const { EsdbEventStore } = await import('./infrastructure/event-store/esdb.event-store');
-    return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
+    return EsdbEventStore.connect(config.eventStoreUrl, {
+      readTimeoutMs: config.eventStoreReadTimeoutMs,
+      streamPrefix: config.eventStoreStreamPrefix ?? undefined,
+    });
   }
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
