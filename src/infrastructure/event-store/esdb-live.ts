@@ -19,8 +19,9 @@ export interface LiveOptions {
 /**
  * The EventStoreDB adapter's one live `$all` subscription, shared by every `onAppended` listener of a
  * store: started with the first listener (after the namespace's current head in `$all`; system events, and
- * with `EVENTSTORE_STREAM_PREFIX` other namespaces' events, filtered out by the server), stopped with the last, re-opened with an exponential back-off after the last event it
- * delivered when it fails. It wakes the listeners and fills the `LiveFeed` that `readAll` answers from.
+ * with `EVENTSTORE_STREAM_PREFIX` other namespaces' events, filtered out by the server), stopped with the
+ * last, re-opened with an exponential back-off after the last event it delivered when it fails. It wakes
+ * the listeners and fills the `LiveFeed` that `readAll` answers from.
  *
  * WARNING: listeners may miss wake-ups while it reconnects (they are called once after a reconnect);
  * a wake-up is a latency hint, never the data itself.

@@ -92,7 +92,8 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000;
  *   the client's `MaxAppendSizeExceededError`; SQLite has no such limit.
  * - `readStream` returns JSON events only (this project writes nothing else); `recordedAt` is the
  *   server's clock, not the application's.
- * - `headPosition` scans `$all` backwards past system events (remembering what it has scanned).
+ * - `headPosition` scans `$all` backwards past system events and other namespaces' events (remembering
+ *   what it has scanned).
  * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
  *   through this instance), so it also fires for other processes' appends, but it may miss some while
  *   the subscription reconnects — it is a latency hint, exactly as the port says.
@@ -237,10 +238,10 @@ export class EsdbEventStore implements EventStore {
    * Events of every non-system stream of the namespace in global order, strictly after `after`.
    *
    * `$all` also holds system events (types or streams starting with `$`, link events) and other
-   * namespaces' events, which are skipped; the server's page size counts them, so this keeps reading pages until it has `maxCount`
-   * events or reaches the end. A result shorter than `maxCount` therefore means "caught up", as with
-   * the SQLite adapter — as of the read, or of the live subscription's last delivery when the answer
-   * comes from it (see the class comment).
+   * namespaces' events, which are skipped; the server's page size counts them, so this keeps reading
+   * pages until it has `maxCount` events or reaches the end (`EsdbAllScans.forwards`). A result shorter
+   * than `maxCount` therefore means "caught up", as with the SQLite adapter — as of the read, or of the
+   * live subscription's last delivery when the answer comes from it (see the class comment).
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, maxCount } = options;
