@@ -56,6 +56,7 @@ import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault
 import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
+import { checkNamespace } from './infrastructure/event-store/namespace-marker';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppMetrics } from './infrastructure/observability/app-metrics';
 import { MeteredEventStore } from './infrastructure/observability/metered-event-store';
@@ -143,6 +144,8 @@ export async function openEventStore(
 ): Promise<EventStore> {
   // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~4 MB of heap an embedded app never needs.
   if (config.eventStoreUrl) {
+    // The CLI and the erasure must open the namespace of the app whose DATA_DIR they use: refused otherwise.
+    checkNamespace(config.dataDir, config.eventStoreStreamPrefix ?? null);
     const { EsdbEventStore } = await import('./infrastructure/event-store/esdb.event-store');
     return EsdbEventStore.connect(config.eventStoreUrl, {
       readTimeoutMs: config.eventStoreReadTimeoutMs,

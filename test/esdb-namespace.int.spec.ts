@@ -5,6 +5,7 @@ import { ChainVerifier } from '../src/audit/chain-verifier';
 import { loadStorageConfig } from '../src/infrastructure/config/app-config';
 import { EsdbEventStore } from '../src/infrastructure/event-store/esdb.event-store';
 import { EventStoreDouble } from './support/eventstore-double';
+import { makeTempDir } from './support/temp-dir';
 
 /**
  * Several installations on one EventStoreDB server, each in its own namespace (`EVENTSTORE_STREAM_PREFIX`):
@@ -175,12 +176,16 @@ describe('installations sharing one EventStoreDB server through stream prefixes'
   it("opens the CLI's store (audit, projections, privacy erase) in the same namespace as the app's", async () => {
     const app = await open('shop');
     await app.appendToStream('master-9', [event('MasterStarted')], 'no_stream');
-    const cli = await openEventStore(loadStorageConfig({ EVENTSTORE_URL: double.url, EVENTSTORE_STREAM_PREFIX: 'shop', DATA_DIR: '/tmp' }));
+    const dataDir = makeTempDir();
+    const cli = await openEventStore(
+      loadStorageConfig({ EVENTSTORE_URL: double.url, EVENTSTORE_STREAM_PREFIX: 'shop', DATA_DIR: dataDir.dir }),
+    );
     try {
       expect(typesOf(await cli.readStream('master-9'))).toEqual(['MasterStarted']);
       expect(streamsOf(await cli.readAll({ maxCount: 10 }))).toEqual(['master-9']);
     } finally {
       await cli.close();
+      dataDir.remove();
     }
   });
 });
