@@ -21,6 +21,8 @@ const embeddedOnly = {
 /** Specs that choose their own engines: they would run the same thing twice. */
 const ownEngines = {
   'replicas.e2e.spec.ts': 'two replicas on one EventStoreDB double and one MariaDB database, whichever project runs it',
+  'shared-eventstore.e2e.spec.ts':
+    'two apps on one EventStoreDB double standing in for a shared EVENTSTORE_URL server, whichever project runs it',
 };
 module.exports = {
   projects: [

@@ -56,6 +56,7 @@ import { SqliteContentVault } from './infrastructure/crypto/sqlite-content-vault
 import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from './processing/reactor-attempts.store';
 import { AesTokenCipher } from './infrastructure/crypto/token-cipher';
 import { SqliteEventStore } from './infrastructure/event-store/sqlite.event-store';
+import { checkNamespace } from './infrastructure/event-store/namespace-marker';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppMetrics } from './infrastructure/observability/app-metrics';
 import { MeteredEventStore } from './infrastructure/observability/metered-event-store';
@@ -139,12 +140,17 @@ const COMMAND_HANDLERS = [
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
 export async function openEventStore(
-  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>,
+  config: Pick<AppConfig, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs' | 'eventStoreStreamPrefix'>>,
 ): Promise<EventStore> {
   // Loaded only when used: the EventStoreDB client (gRPC, protobuf) is ~4 MB of heap an embedded app never needs.
   if (config.eventStoreUrl) {
+    // The CLI and the erasure must open the namespace of the app whose DATA_DIR they use: refused otherwise.
+    checkNamespace(config.dataDir, config.eventStoreStreamPrefix ?? null);
     const { EsdbEventStore } = await import('./infrastructure/event-store/esdb.event-store');
-    return EsdbEventStore.connect(config.eventStoreUrl, { readTimeoutMs: config.eventStoreReadTimeoutMs });
+    return EsdbEventStore.connect(config.eventStoreUrl, {
+      readTimeoutMs: config.eventStoreReadTimeoutMs,
+      streamPrefix: config.eventStoreStreamPrefix ?? undefined,
+    });
   }
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }

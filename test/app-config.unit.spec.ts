@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../src/infrastructure/config/app-config';
+import { ConfigError, loadConfig, loadStorageConfig } from '../src/infrastructure/config/app-config';
 
 const SECRET = 'AAHk3_Zq9-vQx7LmNp2RsTuVwXyZ0123abc';
 const MASTER_BOT_TOKEN = `7123456789:${SECRET}`;
@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         port: 3000,
         eventStoreUrl: null,
         eventStoreReadTimeoutMs: 10_000,
+        eventStoreStreamPrefix: null,
         databaseUrl: null,
         tokenEncryptionKey: null,
         auditToken: null,
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
       EVENTSTORE_READ_TIMEOUT_MS: '3000',
+      EVENTSTORE_STREAM_PREFIX: 'staging',
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/feedbackbots',
       DATA_DIR: 'var/feedbackbots',
       TOKEN_ENCRYPTION_KEY,
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       port: 8080,
       eventStoreUrl: 'esdb://eventstore:2113?tls=false',
       eventStoreReadTimeoutMs: 3000,
+      eventStoreStreamPrefix: 'staging',
       databaseUrl: 'mysql://root@127.0.0.1:3306/feedbackbots',
       dataDir: resolve('var/feedbackbots'),
       tokenEncryptionKey: TOKEN_ENCRYPTION_KEY,
@@ -119,6 +122,41 @@ describe('loadConfig', () => {
 
   it('an EventStoreDB cluster connection string (esdb+discover) is accepted', () => {
     expect(loadConfig({ MASTER_BOT_TOKEN, EVENTSTORE_URL: 'esdb+discover://node1:2113' }).eventStoreUrl).toBe('esdb+discover://node1:2113');
+  });
+
+  describe('an operator sharing one EventStoreDB server between installations (EVENTSTORE_STREAM_PREFIX)', () => {
+    const EVENTSTORE_URL = 'esdb://eventstore:2113?tls=false';
+
+    it.each(['staging', 'shop-2', 'tenant_7', '0', 'a'.repeat(32)])('may name the namespace %s', (prefix) => {
+      expect(loadConfig({ MASTER_BOT_TOKEN, EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX: ` ${prefix} ` }).eventStoreStreamPrefix).toBe(prefix);
+    });
+
+    it('gives the CLI (audit, projections, privacy erase) the same namespace as the app', () => {
+      expect(loadStorageConfig({ EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX: 'staging' }).eventStoreStreamPrefix).toBe('staging');
+      expect(() => loadStorageConfig({ EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX: 'Staging' })).toThrow(
+        /EVENTSTORE_STREAM_PREFIX must be 1 to 32/,
+      );
+    });
+
+    it.each([
+      ['upper case', 'Staging'],
+      ['the separator', 'shop/a'],
+      ['a leading dash', '-shop'],
+      ['too long', 'a'.repeat(33)],
+      ['a dot', 'shop.a'],
+      ['a space inside', 'shop a'],
+    ])('is told the prefix is wrong (%s), with what it may be', (_case, prefix) => {
+      const error = configErrorFor({ MASTER_BOT_TOKEN, EVENTSTORE_URL, EVENTSTORE_STREAM_PREFIX: prefix });
+      expect(error.problems).toEqual([
+        'EVENTSTORE_STREAM_PREFIX must be 1 to 32 characters: lower-case letters, digits, _ and -, starting with a letter or digit (e.g. staging)',
+      ]);
+    });
+
+    it('is told a prefix means nothing without EVENTSTORE_URL (the embedded store)', () => {
+      expect(configErrorFor({ MASTER_BOT_TOKEN, EVENTSTORE_STREAM_PREFIX: 'shop-a' }).problems).toEqual([
+        'EVENTSTORE_STREAM_PREFIX needs EVENTSTORE_URL (the embedded store has no namespaces)',
+      ]);
+    });
   });
 
   it("an operator can switch pacing by Telegram's flood limits off (a Bot API without limits)", () => {

@@ -6,6 +6,7 @@ import {
   START,
   excludeSystemEvents,
   jsonEvent,
+  streamNameFilter,
   type AllStreamResolvedEvent,
   type AppendExpectedRevision,
   type ResolvedEvent,
@@ -168,6 +169,24 @@ describe('EventStoreDB double: $all', () => {
     expect(signals).toEqual(['confirmation', 'caughtUp after 2']);
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);
     expect(double.callCount('subscribe')).toBe(1);
+  });
+
+  it("filters a subscription by stream-name prefix, in catch-up and live (the adapter's namespaces rely on it)", async () => {
+    const ns = `ns-${randomUUID().slice(0, 8)}`;
+    await client.appendToStream(`${ns}/a`, event('Mine1'), { expectedRevision: 'no_stream' });
+    await client.appendToStream(`${ns}-2/a`, event('NeighboursName'), { expectedRevision: 'no_stream' });
+    await client.appendToStream(`a`, event('Unprefixed'), { expectedRevision: 'any' });
+    const seen: string[] = [];
+    let caughtUp = false;
+    const subscription = client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ prefixes: [`${ns}/`] }) });
+    subscription.on('caughtUp', () => (caughtUp = true));
+    subscription.on('data', (e: AllStreamResolvedEvent) => seen.push(`${e.event!.streamId} ${e.event!.type}`));
+    await waitFor(() => caughtUp);
+    await client.appendToStream(`${ns}-2/a`, event('NeighbourLive'), { expectedRevision: 0n });
+    await client.appendToStream(`${ns}/b`, event('Mine2'), { expectedRevision: 'no_stream' });
+    await waitFor(() => seen.length >= 2);
+    await subscription.unsubscribe();
+    expect(seen).toEqual([`${ns}/a Mine1`, `${ns}/b Mine2`]);
   });
 
   it('keeps its data and positions across a restart on the same port', async () => {

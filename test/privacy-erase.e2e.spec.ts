@@ -38,8 +38,16 @@ function sealedIn(events: RecordedEvent[]): Sealed[] {
   return found;
 }
 
-/** The app's storage settings (embedded files, or its EventStoreDB and MariaDB database in the e2e-production project). */
-const storageOf = (h: AppHarness) => ({ dataDir: h.dataDir, eventStoreUrl: h.config.eventStoreUrl, databaseUrl: h.config.databaseUrl });
+/**
+ * The app's storage settings (embedded files, or its EventStoreDB — in its namespace, if it has one — and
+ * MariaDB database in the e2e-production project).
+ */
+const storageOf = (h: AppHarness) => ({
+  dataDir: h.dataDir,
+  eventStoreUrl: h.config.eventStoreUrl,
+  eventStoreStreamPrefix: h.config.eventStoreStreamPrefix,
+  databaseUrl: h.config.databaseUrl,
+});
 
 describe("privacy erase: a customer's content crypto-shredded while the app runs", () => {
   let h: AppHarness;

@@ -114,7 +114,11 @@ describe('start-up failures', () => {
 
     const output = app.output.join('');
     // The stores it names are those of the project's engines: the embedded files, or EventStoreDB and MariaDB.
-    const events = env.EVENTSTORE_URL ? `esdb ${new URL(env.EVENTSTORE_URL).host}` : `sqlite ${join(env.DATA_DIR, 'events.sqlite')}`;
+    // With a namespace on a shared EventStoreDB (EVENTSTORE_STREAM_PREFIX), the line names it too.
+    const namespace = env.EVENTSTORE_STREAM_PREFIX ? ` (streams ${env.EVENTSTORE_STREAM_PREFIX}/…)` : '';
+    const events = env.EVENTSTORE_URL
+      ? `esdb ${new URL(env.EVENTSTORE_URL).host}${namespace}`
+      : `sqlite ${join(env.DATA_DIR, 'events.sqlite')}`;
     const database = env.DATABASE_URL ? new URL(env.DATABASE_URL) : undefined;
     const readModels = database
       ? `mysql ${database.pathname.slice(1)}@${database.host}`

@@ -39,5 +39,15 @@ describe('the storage engines the apps of the end-to-end suite run on', () => {
     } finally {
       await store.close();
     }
+    // In a namespace (EVENTSTORE_STREAM_PREFIX: always on a real server, or forced on the double), the
+    // app's streams are not the server's streams of that name: a store outside the namespace sees nothing.
+    if (h.config.eventStoreStreamPrefix) {
+      const outside = await EsdbEventStore.connect(h.config.eventStoreUrl!);
+      try {
+        expect(await outside.readStream(conversationStreamId(bot.id, customer.id))).toEqual([]);
+      } finally {
+        await outside.close();
+      }
+    }
   });
 });

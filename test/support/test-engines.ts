@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventStoreDouble } from './eventstore-double';
 import { createMysqlTestDb } from './mysql-test-db';
 
@@ -17,7 +18,10 @@ export function testEngines(): TestEngines {
 
 /** What `engineSettings` provisioned for one app: the settings to pass, and what undoes them. */
 export interface EngineSettings {
-  /** `EVENTSTORE_URL` and `DATABASE_URL` on the production engines; nothing on the embedded ones. */
+  /**
+   * `EVENTSTORE_URL` (with `EVENTSTORE_STREAM_PREFIX` on a real server) and `DATABASE_URL` on the production
+   * engines; nothing on the embedded ones.
+   */
   env: Record<string, string>;
   /** Stops the double and drops the database; safe to call twice. */
   release: () => Promise<void>;
@@ -31,11 +35,15 @@ export interface EngineSettings {
  * `keep` names settings the caller chose itself (e.g. a spec that brings its own `DATABASE_URL`): those
  * engines are not provisioned.
  *
- * WARNING: on a real server (`EVENTSTORE_URL`) apps are not isolated: every app reads the server's whole
- * `$all`, with the events of the other specs (and of earlier runs), and the Bot API fake numbers its users
- * from the same id in every spec, so masters of different specs share streams. Use a fresh, otherwise
- * unused server and run the project with `--runInBand`; even then, specs that count what the history or
- * the read models hold may see other specs' rows. The double has none of this: one per app.
+ * On a real server every app gets a namespace of its own — a fresh random `EVENTSTORE_STREAM_PREFIX`,
+ * kept across the app's restarts like the rest of its settings — so apps are isolated as with one double
+ * each: an app reads neither the other specs' events nor earlier runs', although the Bot API fake numbers
+ * its users from the same ids in every spec. `EVENTSTORE_STREAM_PREFIX` in the test environment starts
+ * those prefixes (`<it>-<random>`), to tell a run's streams apart on the server; on the double it is given
+ * to every app as it is, to run any spec in a namespace.
+ *
+ * WARNING: a namespace separates what apps read and write, not the server's load: every app's `$all`
+ * scans cross the other apps' events, and the server keeps every run's streams (nothing is deleted).
  */
 export async function engineSettings(keep: Record<string, string | undefined> = {}): Promise<EngineSettings> {
   if (testEngines() === 'embedded') return { env: {}, release: async () => undefined };
@@ -44,11 +52,15 @@ export async function engineSettings(keep: Record<string, string | undefined> = 
   try {
     if (!keep.EVENTSTORE_URL) {
       const realServer = process.env.EVENTSTORE_URL?.trim();
-      if (realServer) env.EVENTSTORE_URL = realServer;
-      else {
+      const prefix = process.env.EVENTSTORE_STREAM_PREFIX?.trim();
+      if (realServer) {
+        env.EVENTSTORE_URL = realServer;
+        env.EVENTSTORE_STREAM_PREFIX = `${prefix || 'e2e'}-${randomBytes(4).toString('hex')}`;
+      } else {
         const double = await EventStoreDouble.start();
         undo.push(() => double.stop());
         env.EVENTSTORE_URL = double.url;
+        if (prefix) env.EVENTSTORE_STREAM_PREFIX = prefix;
       }
     }
     if (!keep.DATABASE_URL) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { BotToken } from '../../domain/client-bot/bot-token';
+import { streamPrefixProblem } from '../event-store/stream-prefix';
 
 export interface AppConfig {
   masterBotToken: BotToken;
@@ -9,6 +10,11 @@ export interface AppConfig {
   eventStoreUrl: string | null;
   /** `EVENTSTORE_READ_TIMEOUT_MS`: an EventStoreDB read unanswered this long fails (and is retried); the client sets none itself. */
   eventStoreReadTimeoutMs: number;
+  /**
+   * `EVENTSTORE_STREAM_PREFIX`: this installation's namespace on a shared EventStoreDB server (its streams
+   * are `<prefix>/<stream>` there); `null` (the default): none.
+   */
+  eventStoreStreamPrefix: string | null;
   databaseUrl: string | null;
   dataDir: string;
   tokenEncryptionKey: string | null;
@@ -63,7 +69,7 @@ export class ConfigError extends Error {
 
 /** What a process that only reads or maintains the stores (the CLI) needs: no bot token, no HTTP. */
 export type StorageConfig = Pick<AppConfig, 'eventStoreUrl' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKey'> &
-  Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs'>>;
+  Partial<Pick<AppConfig, 'eventStoreReadTimeoutMs' | 'eventStoreStreamPrefix'>>;
 
 /** Reads one environment and collects every problem, so all of them are reported together. */
 class EnvReader {
@@ -130,14 +136,27 @@ class EnvReader {
     return on ? { botMessagesPerSecond } : null;
   }
 
+  /** A namespace is a part of an EventStoreDB server: set without `EVENTSTORE_URL`, it would silently mean nothing. */
+  streamPrefix(eventStoreUrl: string | null): string | null {
+    const value = this.text('EVENTSTORE_STREAM_PREFIX');
+    if (value === null) return null;
+    const problem = streamPrefixProblem(value);
+    if (problem) this.problems.push(`EVENTSTORE_STREAM_PREFIX ${problem}`);
+    else if (eventStoreUrl === null)
+      this.problems.push('EVENTSTORE_STREAM_PREFIX needs EVENTSTORE_URL (the embedded store has no namespaces)');
+    return problem ? null : value;
+  }
+
   storage(): Required<StorageConfig> {
     const tokenEncryptionKey = this.text('TOKEN_ENCRYPTION_KEY');
     if (tokenEncryptionKey !== null && !isBase64Key(tokenEncryptionKey)) {
       this.problems.push('TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
     }
+    const eventStoreUrl = this.url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']);
     return {
-      eventStoreUrl: this.url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
+      eventStoreUrl,
       eventStoreReadTimeoutMs: this.int('EVENTSTORE_READ_TIMEOUT_MS', 10_000, 100, 600_000),
+      eventStoreStreamPrefix: this.streamPrefix(eventStoreUrl),
       databaseUrl: this.url('DATABASE_URL', ['mysql:']),
       dataDir: resolve(this.text('DATA_DIR') ?? './data'),
       tokenEncryptionKey,

@@ -10,6 +10,7 @@ import {
 import { GENESIS, linkHash, sealChain } from './hash-chain';
 import { NO_POSITION, chainable, isErrorOfType, streamPosition, toActual, toEsdbExpected, type EsdbRecorded } from './esdb-codec';
 import { retryOnNotLeader } from './esdb-connection';
+import type { StreamNamespace } from './esdb-namespace';
 import type { EsdbReads } from './esdb-reads';
 
 /** How far back from a stream's end an `'any'` append looks for an earlier copy of its batch. */
@@ -31,11 +32,17 @@ export class EsdbAppends {
     private readonly reads: EsdbReads,
     /** Called with the position of every batch appended through this store. */
     private readonly appended: (position: bigint) => void,
+    /**
+     * Where the application's streams live on the server. Everything here — the chain's seal, errors,
+     * results — uses the application's stream id; only the append call itself sends the server's name.
+     */
+    private readonly namespace: StreamNamespace,
   ) {}
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     this.reads.ensureOpen();
+    this.namespace.serverName(streamId); // refuses an id holding the namespace separator before any read
     const seen = new Set<string>();
     for (const event of events) {
       if (seen.has(event.id)) throw new DuplicateEventIdError(streamId, event.id);
@@ -113,10 +120,11 @@ export class EsdbAppends {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const proposed = events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }));
+    const serverName = this.namespace.serverName(streamId);
     let result: EsdbAppendResult;
     try {
       result = await retryOnNotLeader(
-        () => this.client.appendToStream(streamId, proposed, { expectedRevision: toEsdbExpected(sendAs) }),
+        () => this.client.appendToStream(serverName, proposed, { expectedRevision: toEsdbExpected(sendAs) }),
         this.reads.ensureOpen,
       );
     } catch (error) {

@@ -1,13 +1,8 @@
-import {
-  START,
-  excludeSystemEvents,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type EventStoreDBClient,
-} from '@eventstore/db-client';
+import { START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import { backoffMs } from '../backoff';
-import { allPosition, isUserEvent, toRecordedEvent, type EsdbRecorded } from './esdb-codec';
+import { allPosition, toRecordedEvent } from './esdb-codec';
 import type { LiveFeed } from './esdb-live-feed';
+import type { StreamNamespace } from './esdb-namespace';
 import { EventStoreReadTimeoutError } from './esdb-reads';
 
 export interface LiveOptions {
@@ -17,13 +12,16 @@ export interface LiveOptions {
   reconnectDelayMs?: { initial: number; max: number };
   /** A subscription the server has not confirmed within this many ms is dropped and re-opened. */
   confirmTimeoutMs: number;
+  /** Whose events the subscription delivers (the server filters by the namespace's stream-name prefix). */
+  namespace: StreamNamespace;
 }
 
 /**
  * The EventStoreDB adapter's one live `$all` subscription, shared by every `onAppended` listener of a
- * store: started with the first listener (after the current head of `$all`, system events filtered out
- * by the server), stopped with the last, re-opened with an exponential back-off after the last event it
- * delivered when it fails. It wakes the listeners and fills the `LiveFeed` that `readAll` answers from.
+ * store: started with the first listener (after the namespace's current head in `$all`; system events, and
+ * with `EVENTSTORE_STREAM_PREFIX` other namespaces' events, filtered out by the server), stopped with the
+ * last, re-opened with an exponential back-off after the last event it delivered when it fails. It wakes
+ * the listeners and fills the `LiveFeed` that `readAll` answers from.
  *
  * WARNING: listeners may miss wake-ups while it reconnects (they are called once after a reconnect);
  * a wake-up is a latency hint, never the data itself.
@@ -106,7 +104,7 @@ export class EsdbLiveSubscription {
         // Exclusive of `from`: it is an event's own position (commit == prepare), never a filter checkpoint.
         fromPosition: from === null ? START : { commit: from, prepare: from },
         resolveLinkTos: false,
-        filter: excludeSystemEvents(),
+        filter: this.options.namespace.subscriptionFilter(),
       });
     } catch (error) {
       this.scheduleReconnect(error);
@@ -140,8 +138,8 @@ export class EsdbLiveSubscription {
       if (!current()) return;
       this.reconnectAttempt = 0;
       const position = allPosition(resolved);
-      const user = isUserEvent(resolved);
-      if (position !== undefined) this.feed.deliver(position, user ? toRecordedEvent(resolved.event as EsdbRecorded, position) : undefined);
+      const user = this.options.namespace.userEvent(resolved);
+      if (position !== undefined) this.feed.deliver(position, user ? toRecordedEvent(user, position) : undefined);
       if (user) this.notifyListeners();
     });
     subscription.on('caughtUp', () => {

@@ -11,6 +11,7 @@ import {
 import { StreamDeletedError } from '../../application/ports/event-store.port';
 import { isErrorOfType, streamPosition, type EsdbRecorded } from './esdb-codec';
 import { retryOnNotLeader } from './esdb-connection';
+import type { StreamNamespace } from './esdb-namespace';
 
 /** A read EventStoreDB did not answer in time. The event pump retries it like any failed read. */
 export class EventStoreReadTimeoutError extends Error {
@@ -53,9 +54,14 @@ export class EsdbReads {
   constructor(
     private readonly client: EventStoreDBClient,
     readonly timeoutMs: number,
+    /** Stream ids in and out of `streamEvents` are the application's; the server's names carry the prefix. */
+    private readonly namespace: StreamNamespace,
   ) {}
 
-  /** Up to `maxCount` events of one stream from `fromRevision` in `direction`; `[]` when the stream does not exist. */
+  /**
+   * Up to `maxCount` events of the application's stream `streamId` from `fromRevision` in `direction`
+   * (under that id, the namespace's prefix stripped); `[]` when the stream does not exist.
+   */
   async streamEvents(
     streamId: string,
     fromRevision: bigint | typeof END,
@@ -63,16 +69,20 @@ export class EsdbReads {
     maxCount?: number,
   ): Promise<EsdbRecorded[]> {
     const what = `a read of stream ${streamId}`;
+    const serverName = this.namespace.serverName(streamId);
     try {
       const resolved = await this.drain<ResolvedEvent>(what, () =>
-        this.client.readStream(streamId, {
+        this.client.readStream(serverName, {
           fromRevision,
           direction,
           resolveLinkTos: false,
           ...(maxCount === undefined ? {} : { maxCount }),
         }),
       );
-      return resolved.map((r) => r.event as EsdbRecorded | undefined).filter((e): e is EsdbRecorded => e !== undefined);
+      return resolved
+        .map((r) => r.event as EsdbRecorded | undefined)
+        .filter((e): e is EsdbRecorded => e !== undefined)
+        .map((e) => this.namespace.fromStream(e));
     } catch (error) {
       if (isErrorOfType(error, 'stream-not-found')) return [];
       if (isErrorOfType(error, 'stream-deleted')) throw new StreamDeletedError(streamId);
@@ -87,7 +97,7 @@ export class EsdbReads {
     return streamPosition(found);
   }
 
-  /** One page of `$all`. */
+  /** One page of `$all`, every namespace's events and system events included (under the server's stream names). */
   allPage(
     fromPosition: ReadPosition,
     direction: Direction,

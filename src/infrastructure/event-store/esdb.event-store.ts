@@ -1,4 +1,4 @@
-import { BACKWARDS, END, FORWARDS, START, type ReadPosition } from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS } from '@eventstore/db-client';
 import {
   AppendResult,
   EventStore,
@@ -7,14 +7,17 @@ import {
   ReadAllOptions,
   RecordedEvent,
 } from '../../application/ports/event-store.port';
+import { EsdbAllScans } from './esdb-all-scans';
 import { EsdbAppends } from './esdb-append';
-import { allPosition, isUserEvent, streamPosition, toRecordedEvent, type EsdbRecorded } from './esdb-codec';
+import { streamPosition, toRecordedEvent } from './esdb-codec';
 import { acquireClient, describeParseError, errorMessage, redactConnectionString, scrub, type ClientLease } from './esdb-connection';
 import { EsdbLiveSubscription } from './esdb-live';
 import { LiveFeed } from './esdb-live-feed';
+import { StreamNamespace } from './esdb-namespace';
 import { EsdbReads } from './esdb-reads';
 
 export { redactConnectionString } from './esdb-connection';
+export { NAMESPACE_SEPARATOR, STREAM_PREFIX_PATTERN } from './esdb-namespace';
 export { EventStoreClosedError, EventStoreReadTimeoutError } from './esdb-reads';
 
 export interface EsdbEventStoreOptions {
@@ -31,13 +34,15 @@ export interface EsdbEventStoreOptions {
   readTimeoutMs?: number;
   /** Deadline of the start-up check, in ms. Default `readTimeoutMs`. */
   verifyTimeoutMs?: number;
+  /**
+   * `EVENTSTORE_STREAM_PREFIX`: the namespace of this installation on a shared server (`StreamNamespace`).
+   * Empty or absent: none — every stream that does not look namespaced, as before prefixes existed.
+   */
+  streamPrefix?: string;
 }
 
 /** Default deadline of a read (the client's own default for calls that have one). */
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
-/** Page size of the backwards scan in `headPosition` and the upper bound of a `readAll` page. */
-const HEAD_SCAN_PAGE = 64;
-const MAX_READ_ALL_PAGE = 4096;
 
 /**
  * The EventStoreDB adapter (`EVENTSTORE_URL=esdb://…`), over `@eventstore/db-client` 6.2.1 (gRPC).
@@ -87,7 +92,8 @@ const MAX_READ_ALL_PAGE = 4096;
  *   the client's `MaxAppendSizeExceededError`; SQLite has no such limit.
  * - `readStream` returns JSON events only (this project writes nothing else); `recordedAt` is the
  *   server's clock, not the application's.
- * - `headPosition` scans `$all` backwards past system events (remembering what it has scanned).
+ * - `headPosition` scans `$all` backwards past system events and other namespaces' events (remembering
+ *   what it has scanned).
  * - `onAppended` is driven by one live `$all` subscription (plus a local call after each append made
  *   through this instance), so it also fires for other processes' appends, but it may miss some while
  *   the subscription reconnects — it is a latency hint, exactly as the port says.
@@ -114,18 +120,33 @@ const MAX_READ_ALL_PAGE = 4096;
  * - All stores of a process on one connection string share one client (`acquireClient`): the client
  *   keeps one table of pending appends per process, so disposing a second client would fail the first
  *   one's appends. WARNING: stores on two different connection strings in one process are not safe.
+ * - Namespaces (`streamPrefix`, `EVENTSTORE_STREAM_PREFIX`): with prefix `p` the application's stream `S`
+ *   is the server's `p/S` (`StreamNamespace`; `/` never occurs in a prefix nor in this project's stream
+ *   ids, which are refused if they hold one), the prefix is stripped on read, and `readAll`,
+ *   `headPosition` and the live subscription (server-side stream-name prefix filter) see only `p/…`
+ *   streams. Positions stay the server's global ones. The hash chain is sealed on `S`, so `audit verify`
+ *   answers the same in any namespace. Without a prefix a store sees every stream that does not look
+ *   namespaced (`<prefix>/…`): an existing installation keeps its history when a prefixed one joins it.
+ *   WARNING: client 6.2.1 cannot filter a `$all` read (it always sends "no filter"), so `readAll` and
+ *   `headPosition` read every namespace's events and drop the others' here: their cost grows with the
+ *   whole server's traffic in the range read, not this namespace's. Pages stay bounded (4096
+ *   events, the read deadline) and the scan moves past every event examined, so a stretch of other
+ *   namespaces' events is crossed, never stalled on; but a `readAll` call still reads until it has
+ *   `maxCount` events or reaches the end of `$all` (a short page must mean "caught up"). Once the live
+ *   subscription is caught up, the pump's reads are answered from it without any scan.
+ *   WARNING: a prefix isolates what the application reads and writes, nothing more: the server's users,
+ *   ACLs, `$`-streams and its capacity are shared, and a tool reading the whole server sees every namespace.
  * - The connection string is only ever shown with its credentials masked — except by the client
  *   library's own debug output (`DEBUG=esdb:*`), which prints it whole: never enable that in production.
  */
 export class EsdbEventStore implements EventStore {
   private closed = false;
-  /** Result of the last `headPosition` scan: `head` as seen with `$all` examined down from `scannedTo`. */
-  private headMemo?: { scannedTo: bigint; head: bigint | null };
   /** What the live subscription delivered, from which `readAll` answers once it is caught up. */
   private readonly feed = new LiveFeed();
   /** Position of the newest append through this store: `readAll` answers from the feed only once it holds it. */
   private ownHead?: bigint;
   private readonly reads: EsdbReads;
+  private readonly scans: EsdbAllScans;
   private readonly appends: EsdbAppends;
   private readonly live: EsdbLiveSubscription;
 
@@ -133,18 +154,27 @@ export class EsdbEventStore implements EventStore {
     private readonly lease: ClientLease,
     /** The connection string with any credentials masked: the only form ever put in a message. */
     readonly redactedUrl: string,
+    /** This installation's part of the server (`EVENTSTORE_STREAM_PREFIX`). */
+    readonly namespace: StreamNamespace,
     options: EsdbEventStoreOptions,
   ) {
     const timeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    this.reads = new EsdbReads(lease.client, timeoutMs);
-    this.appends = new EsdbAppends(lease.client, this.reads, (position) => {
-      if (this.ownHead === undefined || position > this.ownHead) this.ownHead = position;
-      this.live.notifyListeners();
-    });
+    this.reads = new EsdbReads(lease.client, timeoutMs, namespace);
+    this.scans = new EsdbAllScans(this.reads, namespace);
+    this.appends = new EsdbAppends(
+      lease.client,
+      this.reads,
+      (position) => {
+        if (this.ownHead === undefined || position > this.ownHead) this.ownHead = position;
+        this.live.notifyListeners();
+      },
+      namespace,
+    );
     this.live = new EsdbLiveSubscription(lease.client, this.feed, () => this.headPosition(), {
       onSubscriptionError: options.onSubscriptionError,
       reconnectDelayMs: options.reconnectDelayMs,
       confirmTimeoutMs: timeoutMs,
+      namespace,
     });
   }
 
@@ -167,13 +197,14 @@ export class EsdbEventStore implements EventStore {
       if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
         throw new Error(`${name} must be a positive integer, got ${value}`);
     }
+    const namespace = new StreamNamespace(options.streamPrefix ?? '');
     let lease: ClientLease;
     try {
       lease = acquireClient(url);
     } catch (error) {
       throw new Error(`EVENTSTORE_URL "${redacted}" is not a valid connection string: ${describeParseError(error, url, redacted)}`);
     }
-    const store = new EsdbEventStore(lease, redacted, options);
+    const store = new EsdbEventStore(lease, redacted, namespace, options);
     if (options.verifyConnection !== false) {
       try {
         await store.reads.allPage(END, BACKWARDS, 1, options.verifyTimeoutMs ?? store.reads.timeoutMs);
@@ -204,13 +235,13 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * Events of every non-system stream in global order, strictly after `after`.
+   * Events of every non-system stream of the namespace in global order, strictly after `after`.
    *
-   * `$all` also holds system events (types or streams starting with `$`, link events) which are
-   * skipped; the server's page size counts them, so this keeps reading pages until it has `maxCount`
-   * events or reaches the end. A result shorter than `maxCount` therefore means "caught up", as with
-   * the SQLite adapter — as of the read, or of the live subscription's last delivery when the answer
-   * comes from it (see the class comment).
+   * `$all` also holds system events (types or streams starting with `$`, link events) and other
+   * namespaces' events, which are skipped; the server's page size counts them, so this keeps reading
+   * pages until it has `maxCount` events or reaches the end (`EsdbAllScans.forwards`). A result shorter
+   * than `maxCount` therefore means "caught up", as with the SQLite adapter — as of the read, or of the
+   * live subscription's last delivery when the answer comes from it (see the class comment).
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, maxCount } = options;
@@ -219,62 +250,16 @@ export class EsdbEventStore implements EventStore {
     // While the live subscription is caught up, what it delivered is the answer: no read of `$all`.
     const served = this.feed.read(after, maxCount, this.ownHead);
     if (served) return served;
-    const pageSize = Math.max(2, Math.min(maxCount + 1, MAX_READ_ALL_PAGE));
-    const events: RecordedEvent[] = [];
-    let cursor = after;
-    while (events.length < maxCount) {
-      // WARNING: `fromPosition` is inclusive; commit == prepare is assumed (see the class comment).
-      const from: ReadPosition = cursor === undefined ? START : { commit: cursor, prepare: cursor };
-      const page = await this.reads.allPage(from, FORWARDS, pageSize);
-      let last: bigint | undefined;
-      for (const resolved of page) {
-        const position = allPosition(resolved);
-        if (position === undefined) continue;
-        last = position;
-        if (cursor !== undefined && position <= cursor) continue;
-        if (events.length < maxCount && isUserEvent(resolved)) {
-          events.push(toRecordedEvent(resolved.event as EsdbRecorded, position));
-        }
-      }
-      const endOfAll = page.length < pageSize;
-      const noProgress = last === undefined || (cursor !== undefined && last <= cursor);
-      if (endOfAll || noProgress) break;
-      cursor = last;
-    }
-    return events;
+    return this.scans.forwards(after, maxCount);
   }
 
   /**
-   * Position of the last non-system event, or `null` when there is none. Reads `$all` backwards in
-   * small pages until it meets one. The newest position examined and the answer are remembered, so a
-   * later call (health checks call this often) only examines what was appended since — a fresh server
-   * holding nothing but system events is scanned in full once, not on every call.
+   * Position of the namespace's last non-system event, or `null` when there is none. Reads `$all`
+   * backwards in pages (growing while they hold none of the namespace's events) until it meets one; a
+   * later call only examines what was appended since (`EsdbAllScans.head`).
    */
-  async headPosition(): Promise<bigint | null> {
-    let from: ReadPosition = END;
-    let cursor: bigint | undefined;
-    let newest: bigint | undefined;
-    const remember = (head: bigint | null): bigint | null => {
-      if (newest !== undefined) this.headMemo = { scannedTo: newest, head };
-      return head;
-    };
-    for (;;) {
-      const page = await this.reads.allPage(from, BACKWARDS, HEAD_SCAN_PAGE);
-      let oldest: bigint | undefined;
-      for (const resolved of page) {
-        const position = allPosition(resolved);
-        if (position === undefined) continue;
-        if (cursor !== undefined && position >= cursor) continue;
-        newest ??= position;
-        if (this.headMemo && position <= this.headMemo.scannedTo) return remember(this.headMemo.head);
-        if (isUserEvent(resolved)) return remember(position);
-        oldest = position;
-      }
-      if (page.length < HEAD_SCAN_PAGE || oldest === undefined) return remember(null);
-      cursor = oldest;
-      // Backwards reads exclude the event at `from` itself; the `>= cursor` check above is a guard.
-      from = { commit: oldest, prepare: oldest };
-    }
+  headPosition(): Promise<bigint | null> {
+    return this.scans.head();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { BotIdentity } from '../../application/ports/telegram.port';
 import { AppConfig } from '../config/app-config';
+import { NamespaceMismatchError, recordNamespace } from '../event-store/namespace-marker';
 import { TelegrafGateway } from '../telegram/telegraf-gateway';
 import { isTokenRejected } from '../telegram/telegram-failure';
 import { DataDirLock, ensureWritableDataDir } from './data-dir';
@@ -27,7 +28,8 @@ export interface Preflight {
 /**
  * The checks an operator's settings must pass before anything is opened or any update is taken, each
  * failing with a StartupError that names the setting: DATA_DIR writable and not in use by another
- * process (replicas share it), the MySQL read-model database reachable, existing and not in use by a
+ * process (replicas share it) and, on EventStoreDB, used with the namespace it was first used with
+ * (EVENTSTORE_STREAM_PREFIX), the MySQL read-model database reachable, existing and not in use by a
  * single-instance process, and MASTER_BOT_TOKEN
  * accepted by Telegram (getMe; an unreachable Telegram is waited for, not a failure).
  */
@@ -44,11 +46,22 @@ export async function runPreflight(config: AppConfig): Promise<Preflight> {
     fileLock.release();
   };
   try {
+    if (config.eventStoreUrl) recordEventStoreNamespace(config);
     if (replicas) await ReadModelDatabaseLock.checkForReplicas(config.databaseUrl!);
     else if (config.databaseUrl) databaseLock = await ReadModelDatabaseLock.acquire(config.databaseUrl);
     return { identity: await masterBotIdentity(config), release };
   } catch (error) {
     await release();
+    throw error;
+  }
+}
+
+/** The EventStoreDB namespace this DATA_DIR's installation uses: recorded at the first start, the same one required after. */
+export function recordEventStoreNamespace(config: Pick<AppConfig, 'dataDir' | 'eventStoreStreamPrefix'>): void {
+  try {
+    recordNamespace(config.dataDir, config.eventStoreStreamPrefix);
+  } catch (error) {
+    if (error instanceof NamespaceMismatchError) throw new StartupError('EVENTSTORE_STREAM_PREFIX', error.problem);
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import { describeDatabaseUrl } from './read-model-database-lock';
  */
 export function startedLine(config: AppConfig, identity: BotIdentity): string {
   const events = config.eventStoreUrl
-    ? `esdb ${withoutCredentials(config.eventStoreUrl)}`
+    ? `esdb ${withoutCredentials(config.eventStoreUrl)}${config.eventStoreStreamPrefix ? ` (streams ${config.eventStoreStreamPrefix}/…)` : ''}`
     : `sqlite ${join(config.dataDir, 'events.sqlite')}`;
   const readModels = config.databaseUrl
     ? `mysql ${describeDatabaseUrl(config.databaseUrl)}`
