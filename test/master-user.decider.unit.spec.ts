@@ -246,6 +246,7 @@ describe('MasterUser decider', () => {
         plan: { kind: 'free' },
         charges: [],
         reminderHours: null,
+        topics: {},
       });
     });
 
@@ -1847,6 +1848,7 @@ describe('MasterUser decider', () => {
         plan: { kind: 'free' },
         charges: [],
         reminderHours: null,
+        topics: {},
       });
     });
 

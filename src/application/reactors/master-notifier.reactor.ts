@@ -11,6 +11,7 @@ import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
+import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
@@ -32,6 +33,7 @@ type Handled =
       | 'BotListRequested'
       | 'BannedListRequested'
       | 'CommandRejected'
+      | 'TeamGroupLinked'
     >
   | ConversationNotice;
 
@@ -60,6 +62,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'BotListRequested',
     'BannedListRequested',
     'CommandRejected',
+    'TeamGroupLinked',
     'ReplyDeliveryFailed',
     'CustomerBanned',
     'CustomerUnbanned',
@@ -160,6 +163,16 @@ export class MasterNotifierReactor implements Reactor<Handled> {
           .slice(0, 100)
           .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
         await say(texts.bannedList(list.length), buttons);
+        return;
+      }
+      case 'TeamGroupLinked': {
+        const { botId, chatId, username } = event.data;
+        await say(teamGroupTexts.linkedToMaster(username));
+        // The agents hear it in the group itself, from the bot that will post there.
+        const client = await this.bots.client(botId, event.position);
+        await client
+          ?.sendText(chatId, teamGroupTexts.linkedInGroup(username))
+          .catch((error: unknown) => this.logger.warn(`team group notice for ${botId}: ${String(error)}`));
         return;
       }
       case 'CommandRejected':

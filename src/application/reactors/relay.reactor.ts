@@ -15,6 +15,7 @@ import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
+import { TeamGroupRelay } from '../team-group/team-group-relay';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
@@ -54,6 +55,7 @@ export class RelayReactor implements Reactor<Handled> {
     private readonly sender: ContentSender,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    private readonly teamGroups: TeamGroupRelay,
   ) {
     this.albums = new AlbumRelay(aggregates, sender, vault, this);
     this.edits = new EditRelay(aggregates, sender, vault);
@@ -74,6 +76,9 @@ export class RelayReactor implements Reactor<Handled> {
       position: event.position,
       repeat: run.repeat,
     };
+    // M12: a bot linked to a team group relays there, one topic per customer (album items one by one).
+    const teamGroup = await this.teamGroups.inboxOf(data.botId, event.position);
+    if (teamGroup !== null) return this.teamGroups.relay(job, teamGroup);
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
     if (state.relayOutcomes.has(data.messageId)) return;

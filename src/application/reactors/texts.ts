@@ -102,6 +102,12 @@ export const texts = {
     renewal_already_cancelled: 'Your Pro subscription is already set not to renew.',
     broadcast_unsupported_message: 'That kind of message cannot be broadcast. Send text or media, or /cancel.',
     unsupported_message: 'That kind of message cannot be delivered to a customer.',
+    team_group_not_owner:
+      'Someone who is not you sent /connect in a group to link one of your bots; it was refused. Only you can link your bots to a team group.',
+    team_group_not_forum:
+      'The group was not linked: it has no topics. Turn on Topics in the group’s settings, then send /connect there again.',
+    team_group_missing_right:
+      'The group was not linked: the bot is not an administrator allowed to manage topics there. Promote it with “Manage topics”, then send /connect again.',
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

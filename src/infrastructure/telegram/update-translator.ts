@@ -33,6 +33,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
+import { translateTeamGroupUpdate } from './team-group-translator';
 import { BadUpdateError, TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
@@ -174,6 +175,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
 const UNRELAYABLE: MessageContent = { kind: 'text', text: '(a kind of message that bots cannot relay)' };
 
 export function translateClientUpdate(botId: number, update: TgUpdate): TelegramCommand | null {
+  const inGroup = translateTeamGroupUpdate(botId, update);
+  if (inGroup !== undefined) return inGroup;
   const origin = telegramOrigin(botId, update.update_id);
   const member = update.my_chat_member;
   if (member) {
