@@ -23,7 +23,8 @@ const isThreadGone = (error: unknown): boolean =>
  * the bot (`CustomerTopicOpened` on the master's stream), a customer card, then the message, copied by the
  * bot that received it (its file ids are valid there, nothing is downloaded). Later messages go to the same
  * topic. A topic deleted by hand ("message thread not found") is opened again, with a line saying so, and
- * the message goes there: the relay is not lost.
+ * the message goes there; a group that refuses the bot altogether (removed, rights taken away) sends the
+ * message to the MasterBot chat instead, with a line saying why: the relay is not lost.
  *
  * WARNING: a crash between creating a topic and recording it leaves an empty topic behind (the repeat opens
  * another); Telegram has no idempotency key for createForumTopic.
@@ -45,10 +46,14 @@ export class TeamGroupRelay {
     return (await this.directory.get(botId, position))?.teamGroupChatId ?? null;
   }
 
-  async relay(job: RelayJob, chatId: number): Promise<void> {
+  /**
+   * 'done' when the relay has its outcome (relayed, or a failure recorded); 'refused' when the group refused
+   * the bot (403: removed from it; 400: rights or topics gone…): the caller relays to the MasterBot chat instead.
+   */
+  async relay(job: RelayJob, chatId: number): Promise<'done' | 'refused'> {
     const { botId, customerId, masterId, messageId } = job.data;
     const conversation = await this.aggregates.current(job.stream, conversationDecider);
-    if (conversation.relayOutcomes.has(messageId)) return;
+    if (conversation.relayOutcomes.has(messageId)) return 'done';
     const content = readRelayContent(this.vault.open(job.data.content));
     const bot = await this.directory.get(botId, job.position);
     if (!content || !bot) return this.recordFailure(job, content ? 'client_bot_unknown' : 'content_erased');
@@ -71,11 +76,12 @@ export class TeamGroupRelay {
         { type: 'RecordTopicRelay', botId, customerId, masterId, messageId, chatId, threadId, relayedMessageId: copy },
         job.origin,
       );
+      return 'done';
     } catch (error) {
       if (error instanceof PossiblySentError) return this.recordFailure(job, 'possibly_sent');
       if (!isTelegramRefusal(error)) throw error;
-      this.logger.warn(`relay into team group ${chatId} of bot ${botId} failed: ${error.message}`);
-      await this.recordFailure(job, error.blockedByUser ? 'team_group_kicked_bot' : `telegram_${error.code}`);
+      this.logger.warn(`relay into team group ${chatId} of bot ${botId} refused, relayed to the MasterBot chat: ${error.message}`);
+      return 'refused';
     }
   }
 
@@ -123,7 +129,7 @@ export class TeamGroupRelay {
     });
   }
 
-  private async recordFailure(job: RelayJob, reason: string): Promise<void> {
+  private async recordFailure(job: RelayJob, reason: string): Promise<'done'> {
     const { botId, customerId, masterId, messageId } = job.data;
     await this.aggregates.handle(
       job.stream,
@@ -131,5 +137,6 @@ export class TeamGroupRelay {
       { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason },
       job.origin,
     );
+    return 'done';
   }
 }

@@ -8,6 +8,10 @@ export const teamGroupTexts = {
     'Start a message with // to keep it as an internal note.',
   linkedToMaster: (botUsername: string) =>
     `✅ @${botUsername} now relays its customers into your team group, one topic per customer. Anyone there answers by writing in the topic.`,
+  /** Above a relay that came to the MasterBot chat because the team group refused the bot. */
+  refusedRelay: (botUsername: string) =>
+    `⚠️ @${botUsername} could not post into your team group (removed from it, or no longer allowed to manage topics), so this message came here. ` +
+    'Make it an administrator with “Manage topics” again and send /connect in the group.',
   card: (card: CustomerCard) =>
     [
       `👤 ${card.name}${card.username ? ` (@${card.username})` : ''}`,
