@@ -49,6 +49,7 @@ import { ReplyComposer } from './application/reply-to-customer/reply-composer';
 import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
 import { AnswerInTopicHandler } from './application/team-group/answer-in-topic.handler';
+import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-group.handler';
 import { TeamGroupRelay } from './application/team-group/team-group-relay';
 import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
@@ -140,6 +141,7 @@ const COMMAND_HANDLERS = [
   RecordPaymentHandler,
   ConnectTeamGroupHandler,
   AnswerInTopicHandler,
+  ConfirmTeamGroupHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */

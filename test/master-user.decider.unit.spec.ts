@@ -247,6 +247,7 @@ describe('MasterUser decider', () => {
         charges: [],
         reminderHours: null,
         topics: {},
+        pendingTeamGroup: null,
       });
     });
 
@@ -1849,6 +1850,7 @@ describe('MasterUser decider', () => {
         charges: [],
         reminderHours: null,
         topics: {},
+        pendingTeamGroup: null,
       });
     });
 

@@ -1,5 +1,5 @@
-import { AnswerInTopicCommand, ConnectTeamGroupCommand } from '../src/application/team-group/team-group.commands';
-import { translateClientUpdate } from '../src/infrastructure/telegram/update-translator';
+import { AnswerInTopicCommand, ConfirmTeamGroupCommand, ConnectTeamGroupCommand } from '../src/application/team-group/team-group.commands';
+import { translateClientUpdate, translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
 import { TgUpdate } from '../src/infrastructure/telegram/telegram-update';
 
 const BOT = 7001;
@@ -53,5 +53,24 @@ describe('what a client bot hears in a team group', () => {
       },
     };
     expect(translateClientUpdate(BOT, kicked as unknown as TgUpdate)).toBeNull();
+  });
+});
+
+describe('the master’s answer to “link this group?”', () => {
+  it('✅ and ✖️ under the question are the master’s confirmation, naming the bot and the group', () => {
+    const press = (data: string) =>
+      translateMasterUpdate(5000, {
+        update_id: 3,
+        callback_query: {
+          id: 'q',
+          from: { id: 42, first_name: 'Maria' },
+          data,
+          message: { message_id: 9, chat: { id: 42, type: 'private' } },
+        },
+      } as unknown as TgUpdate);
+    const yes = press(`team:${BOT}:${GROUP}:yes`);
+    expect(yes).toBeInstanceOf(ConfirmTeamGroupCommand);
+    expect(yes).toMatchObject({ masterId: 42, botId: BOT, chatId: GROUP, accept: true });
+    expect(press(`team:${BOT}:${GROUP}:no`)).toMatchObject({ accept: false });
   });
 });

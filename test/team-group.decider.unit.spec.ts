@@ -35,8 +35,19 @@ const connect = (overrides: Partial<Extract<MasterUserCommand, { type: 'LinkTeam
   canManageTopics: true,
   ...overrides,
 });
-const refused = (reason: string): MasterUserEvent =>
-  ({ type: 'CommandRejected', data: { masterId, command: '/connect', reason } }) as MasterUserEvent;
+const refused = (reason: string, command = '/connect'): MasterUserEvent =>
+  ({ type: 'CommandRejected', data: { masterId, command, reason } }) as MasterUserEvent;
+const requested = (bot: typeof shop, chatId = teamGroup): MasterUserEvent => ({
+  type: 'TeamGroupLinkRequested',
+  data: { masterId, botId: bot.botId, username: bot.username, chatId },
+});
+const confirm = (accept: boolean, chatId = teamGroup, botId = shop.botId): MasterUserCommand => ({
+  type: 'ConfirmTeamGroup',
+  masterId,
+  botId,
+  chatId,
+  accept,
+});
 
 const content: Sealed = { keyId: 'k', box: 'b' };
 const target = (customerId: number, botId = shop.botId): ReplyTarget => ({
@@ -57,8 +68,25 @@ const answer = (customerId: number, threadId: number, extra: { botId?: number; c
 });
 
 describe('linking a team group (M12)', () => {
-  it('links a forum supergroup where the bot may manage topics, when the bot’s master asks', () => {
-    spec.given(registered, attached(shop)).when(connect()).then(linked(shop));
+  it('asks the master to confirm a forum supergroup where the bot may manage topics, and links it on ✅', () => {
+    spec.given(registered, attached(shop)).when(connect()).then(requested(shop));
+    spec.given(registered, attached(shop), requested(shop)).when(confirm(true)).then(linked(shop));
+  });
+
+  it('links nothing on ✖️ No, nor from a button of an older question', () => {
+    const asked = [registered, attached(shop), requested(shop, otherGroup), requested(shop)];
+    spec
+      .given(...asked)
+      .when(confirm(false))
+      .then({ type: 'TeamGroupLinkDeclined', data: { masterId, botId: shop.botId, chatId: teamGroup } });
+    spec
+      .given(...asked)
+      .when(confirm(true, otherGroup))
+      .then(refused('picker_expired', 'team group button'));
+    spec
+      .given(...asked, linked(shop))
+      .when(confirm(true))
+      .then(refused('picker_expired', 'team group button'));
   });
 
   it('refuses a stranger, a group without topics and a bot without the right, each with its reason', () => {
@@ -74,7 +102,7 @@ describe('linking a team group (M12)', () => {
     spec
       .given(registered, attached(shop), linked(shop))
       .when(connect({ chatId: otherGroup }))
-      .then(linked(shop, otherGroup));
+      .then(requested(shop, otherGroup));
   });
 });
 

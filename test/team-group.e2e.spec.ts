@@ -49,8 +49,18 @@ describe('the team group inbox, end to end', () => {
       await masterBotSays(h, master, 'Someone who is not you sent /connect');
     });
 
-    it('links the group when the master sends /connect there, and says so in both places', async () => {
+    it('asks the master to confirm in the MasterBot chat; ✖️ No links nothing', async () => {
       h.fake.groups.sends(group, master.id, '/connect');
+      const question = await masterBotSays(h, master, 'Link it as the inbox of @acme_team_bot?');
+      h.fake.userPressesButton(h.masterBot.id, master.id, question.messageId, `team:${bot.id}:${group}:no`);
+      await masterBotSays(h, master, 'Not linked: @acme_team_bot keeps relaying here.');
+    });
+
+    it('links the group when the master confirms their /connect, and says so in both places', async () => {
+      h.fake.groups.sends(group, master.id, '/connect');
+      const questions = () => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('Link it as the inbox'));
+      await h.fake.waitFor(() => questions().length === 2);
+      h.fake.userPressesButton(h.masterBot.id, master.id, questions()[1].messageId, `team:${bot.id}:${group}:yes`);
       await masterBotSays(h, master, '@acme_team_bot now relays its customers into your team group');
       await botPostsInGroup((s) => (s.text ?? '').includes('This group is now the inbox of @acme_team_bot'));
     });

@@ -11,6 +11,7 @@ import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
+import { teamGroupButton } from '../team-group/team-group.commands';
 import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 
@@ -34,6 +35,8 @@ type Handled =
       | 'BannedListRequested'
       | 'CommandRejected'
       | 'TeamGroupLinked'
+      | 'TeamGroupLinkRequested'
+      | 'TeamGroupLinkDeclined'
     >
   | ConversationNotice;
 
@@ -63,6 +66,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'BannedListRequested',
     'CommandRejected',
     'TeamGroupLinked',
+    'TeamGroupLinkRequested',
+    'TeamGroupLinkDeclined',
     'ReplyDeliveryFailed',
     'CustomerBanned',
     'CustomerUnbanned',
@@ -163,6 +168,21 @@ export class MasterNotifierReactor implements Reactor<Handled> {
           .slice(0, 100)
           .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
         await say(texts.bannedList(list.length), buttons);
+        return;
+      }
+      case 'TeamGroupLinkRequested': {
+        const { botId, chatId, username } = event.data;
+        await say(teamGroupTexts.confirmLink(username), [
+          [
+            { text: teamGroupTexts.confirmButton, callbackData: teamGroupButton(botId, chatId, true) },
+            { text: teamGroupTexts.declineButton, callbackData: teamGroupButton(botId, chatId, false) },
+          ],
+        ]);
+        return;
+      }
+      case 'TeamGroupLinkDeclined': {
+        const bot = await this.directory.get(event.data.botId);
+        await say(teamGroupTexts.declined(bot?.username ?? String(event.data.botId)));
         return;
       }
       case 'TeamGroupLinked': {

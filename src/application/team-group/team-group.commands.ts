@@ -32,3 +32,21 @@ export class AnswerInTopicCommand extends TelegramCommand {
     super(origin);
   }
 }
+
+/** M12: the master pressed ✅ Link it / ✖️ No under "link this group?" in the MasterBot chat. */
+export class ConfirmTeamGroupCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly accept: boolean,
+  ) {
+    super(origin);
+  }
+}
+
+/** The callback data of the confirmation buttons: ids only, well under Telegram's 64 bytes. */
+export const teamGroupButton = (botId: number, chatId: number, accept: boolean): string =>
+  `team:${botId}:${chatId}:${accept ? 'yes' : 'no'}`;
+export const TEAM_GROUP_BUTTON = /^team:(\d+):(-\d+):(yes|no)$/;

@@ -6,6 +6,12 @@ export const teamGroupTexts = {
     `✅ This group is now the inbox of @${botUsername}: each customer gets a topic here. ` +
     'Anyone in the group answers by writing in the customer’s topic (no Reply needed). ' +
     'Start a message with // to keep it as an internal note.',
+  confirmLink: (botUsername: string) =>
+    `You sent /connect in a group. Link it as the inbox of @${botUsername}? Every member of that group will read ` +
+    'its customers’ messages and can answer them.',
+  confirmButton: '✅ Link it',
+  declineButton: '✖️ No',
+  declined: (botUsername: string) => `Not linked: @${botUsername} keeps relaying here.`,
   linkedToMaster: (botUsername: string) =>
     `✅ @${botUsername} now relays its customers into your team group, one topic per customer. Anyone there answers by writing in the topic.`,
   /** Above a relay that came to the MasterBot chat because the team group refused the bot. */

@@ -66,6 +66,8 @@ export type MasterUserCommand =
       isForum: boolean;
       canManageTopics: boolean;
     }
+  /** M12: the master's answer to "link this group?" (the buttons under the question in the MasterBot chat). */
+  | { type: 'ConfirmTeamGroup'; masterId: number; botId: number; chatId: number; accept: boolean }
   /** M12: the relay created a topic for the customer (`replacesThreadId`: their previous one was deleted). */
   | {
       type: 'RecordCustomerTopic';

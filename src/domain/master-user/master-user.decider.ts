@@ -136,6 +136,16 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'AnswerInTopic':
       return answerInTopic(command, state);
+    case 'ConfirmTeamGroup': {
+      const { botId, chatId } = command;
+      const pending = state.pendingTeamGroup;
+      // Only the current question is answered: an old button must not link a group later.
+      if (pending?.botId !== botId || pending.chatId !== chatId) return [reject(masterId, 'team group button', 'picker_expired')];
+      const bot = state.bots.find((b) => b.botId === botId);
+      if (!bot) return [reject(masterId, 'team group button', 'bot_not_attached')];
+      if (!command.accept) return [{ type: 'TeamGroupLinkDeclined', data: { masterId, botId, chatId } }];
+      return [{ type: 'TeamGroupLinked', data: { masterId, botId, username: bot.username, chatId, linkedBy: masterId } }];
+    }
     case 'MarkBotBroken': {
       const bot = state.bots.find((b) => b.botId === command.botId);
       if (!bot || bot.status === 'broken') return [];
@@ -270,7 +280,7 @@ function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEve
   return state.fsm === 'Responding' ? [sent, transition(masterId, 'Responding', 'Main', 'reply sent')] : [sent];
 }
 
-/** M12: `/connect` in a group links it as the bot's inbox, if the bot's own master asked and the group fits. */
+/** M12: `/connect` in a group asks the master to confirm linking it as the bot's inbox, if they typed it and the group fits. */
 function linkTeamGroup(command: Command<'LinkTeamGroup'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, botId, chatId } = command;
   const bot = state.bots.find((b) => b.botId === botId);
@@ -279,7 +289,7 @@ function linkTeamGroup(command: Command<'LinkTeamGroup'>, state: MasterUserState
   if (!command.isForum) return [reject(masterId, '/connect', 'team_group_not_forum')];
   if (!command.canManageTopics) return [reject(masterId, '/connect', 'team_group_missing_right')];
   if (bot.teamGroupChatId === chatId) return [];
-  return [{ type: 'TeamGroupLinked', data: { masterId, botId, username: bot.username, chatId, linkedBy: command.requestedBy } }];
+  return [{ type: 'TeamGroupLinkRequested', data: { masterId, botId, username: bot.username, chatId } }];
 }
 
 /**

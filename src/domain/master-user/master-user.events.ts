@@ -104,6 +104,10 @@ export type MasterUserEvent =
       'ReplySent',
       { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed; agent?: TopicAnswer }
     >
+  /** M12: `/connect` passed every check; the master is asked in the MasterBot chat to confirm (buttons). */
+  | DomainEvent<'TeamGroupLinkRequested', { masterId: number; botId: number; username: string; chatId: number }>
+  /** M12: the master answered "No" to the confirmation: nothing changes. */
+  | DomainEvent<'TeamGroupLinkDeclined', { masterId: number; botId: number; chatId: number }>
   /** M12: the bot's inbox is now this team group (a supergroup with topics); its customers get a topic each there. */
   | DomainEvent<'TeamGroupLinked', { masterId: number; botId: number; username: string; chatId: number; linkedBy: number }>
   /**

@@ -45,6 +45,8 @@ export interface MasterUserState {
    * customer who wrote while their bot was in team-group mode, folded with the master's stream (cached).
    */
   topics: Record<string, CustomerTopic>;
+  /** M12: the team group link waiting for the master's confirmation (the last /connect wins). */
+  pendingTeamGroup: { botId: number; chatId: number } | null;
 }
 
 export const initialMasterUserState = (): MasterUserState => ({
@@ -59,6 +61,7 @@ export const initialMasterUserState = (): MasterUserState => ({
   charges: [],
   reminderHours: null,
   topics: {},
+  pendingTeamGroup: null,
 });
 
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
@@ -95,8 +98,16 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return { ...state, chosenBot: { botId: event.data.botId, username: event.data.username } };
     case 'ReplyStarted':
       return { ...state, respondingTo: event.data.target };
+    case 'TeamGroupLinkRequested':
+      return { ...state, pendingTeamGroup: { botId: event.data.botId, chatId: event.data.chatId } };
+    case 'TeamGroupLinkDeclined':
+      return { ...state, pendingTeamGroup: null };
     case 'TeamGroupLinked':
-      return { ...state, bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupChatId: event.data.chatId } : b)) };
+      return {
+        ...state,
+        pendingTeamGroup: null,
+        bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupChatId: event.data.chatId } : b)),
+      };
     case 'CustomerTopicOpened': {
       const { botId, customerId, chatId, threadId, replacesThreadId } = event.data;
       const topic: CustomerTopic = { botId, customerId, chatId, threadId };

@@ -33,6 +33,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
+import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
 import { translateTeamGroupUpdate } from './team-group-translator';
 import { BadUpdateError, TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
 
@@ -162,6 +163,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
   const legacyRemove = /^remove:(\d+)$/.exec(data);
   if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
+  const team = TEAM_GROUP_BUTTON.exec(data);
+  if (team) return new ConfirmTeamGroupCommand(origin, masterId, Number(team[1]), Number(team[2]), team[3] === 'yes');
   const unban = /^unban:(\d+):(\d+)$/.exec(data);
   if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
   const relay = decoded(() => readRelayButton(data), 'callback_query');
