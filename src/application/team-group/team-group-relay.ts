@@ -85,7 +85,11 @@ export class TeamGroupRelay {
     }
   }
 
-  /** The bot's own copy of the customer's message (`copyMessage` keeps media as is); its text if that is gone. */
+  /**
+   * Text is sent as text (from the sealed content: the customer may have deleted their message since); any other
+   * kind is copied by the bot that received it (`copyMessage`: its file ids are valid there, nothing is moved).
+   * A copy of a message the customer deleted is refused: that relay then goes to the MasterBot chat (see `relay`).
+   */
   private async post(job: RelayJob, api: BotApi, chatId: number, threadId: number, content: RelayContent): Promise<number> {
     const { customerId, messageId } = job.data;
     if (content.content.kind === 'text') return (await api.sendText(chatId, content.content.text, { threadId })).messageId;
