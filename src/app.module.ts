@@ -48,6 +48,10 @@ import { RemoveClientBotHandler } from './application/remove-client-bot/remove-c
 import { ReplyComposer } from './application/reply-to-customer/reply-composer';
 import { RelayedCopyTargets } from './application/shared/relayed-copy-targets';
 import { ReplyToCustomerHandler, StartRespondingHandler } from './application/reply-to-customer/reply-to-customer.handler';
+import { AnswerInTopicHandler } from './application/team-group/answer-in-topic.handler';
+import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-group.handler';
+import { TeamGroupRelay } from './application/team-group/team-group-relay';
+import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
 import { AppConfig } from './infrastructure/config/app-config';
@@ -136,6 +140,9 @@ const COMMAND_HANDLERS = [
   UnsubscribeHandler,
   AnswerCheckoutHandler,
   RecordPaymentHandler,
+  ConnectTeamGroupHandler,
+  AnswerInTopicHandler,
+  ConfirmTeamGroupHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
@@ -216,6 +223,7 @@ export class AppModule {
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
         RelayedCopyTargets,
         ContentSender,
+        TeamGroupRelay,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },
         BannedCustomersQuery,

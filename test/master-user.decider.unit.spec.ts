@@ -246,6 +246,8 @@ describe('MasterUser decider', () => {
         plan: { kind: 'free' },
         charges: [],
         reminderHours: null,
+        topics: {},
+        pendingTeamGroup: null,
       });
     });
 
@@ -1847,6 +1849,8 @@ describe('MasterUser decider', () => {
         plan: { kind: 'free' },
         charges: [],
         reminderHours: null,
+        topics: {},
+        pendingTeamGroup: null,
       });
     });
 

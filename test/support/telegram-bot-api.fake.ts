@@ -3,6 +3,8 @@ import { ChatStore, type ChatEntry } from './telegram-fake/chat-store';
 import { ConnectionFaults, type ConnectionFault } from './telegram-fake/connection-faults';
 import { Dispatcher } from './telegram-fake/dispatcher';
 import { FileStore } from './telegram-fake/file-store';
+import { groupMethods } from './telegram-fake/group-methods';
+import { GroupSimulator } from './telegram-fake/group-simulator';
 import { BotApiServer } from './telegram-fake/http-server';
 import { Journal, type JournalView, type WaitOptions } from './telegram-fake/journal';
 import { Latency, type InFlightCall } from './telegram-fake/latency';
@@ -43,7 +45,10 @@ export interface WebhookStatus {
  * Switchable faults model how Telegram fails: `setRateLimits` (its flood limits: 429 with retry_after
  * beyond them), `failNext` (an error answer, e.g. a long streak of 429s or a 5xx), and `failConnection`
  * (no answer at all: a hang, a reset before Telegram acted, a reset after it sent the message; see
- * telegram-fake/connection-faults.ts). */
+ * telegram-fake/connection-faults.ts).
+ *
+ * Groups, forum topics, members and rights are played through `groups` (telegram-fake/group-simulator.ts).
+ * Every known difference from Telegram is listed in telegram-fake/README.md. */
 export class TelegramBotApiFake {
   private readonly journal = new Journal();
   private readonly registry = new Registry();
@@ -54,6 +59,8 @@ export class TelegramBotApiFake {
   private readonly connections = new ConnectionFaults(() => this.journal.changed());
   private readonly state: FakeState;
   private readonly users: UserSimulator;
+  /** Users in groups: create a (forum) supergroup, add, promote, kick a bot, write in topics, react, upgrade. */
+  readonly groups: GroupSimulator;
   private readonly dispatcher: Dispatcher;
   private readonly server: BotApiServer;
   private port = 0;
@@ -76,10 +83,11 @@ export class TelegramBotApiFake {
       kickWebhook: (botId) => this.deliverer.kick(botId),
     };
     this.users = new UserSimulator(this.state);
+    this.groups = new GroupSimulator(this.state, this.users.typed);
     this.dispatcher = new Dispatcher(
       this.state,
       this.traffic,
-      [botMethods, messagingMethods, mediaMethods, paymentMethods],
+      [botMethods, messagingMethods, mediaMethods, paymentMethods, groupMethods],
       this.connections,
       new Latency(() => this.journal.changed()),
     );
@@ -107,7 +115,7 @@ export class TelegramBotApiFake {
     return this.stopped;
   }
 
-  createBot(options: { username: string; firstName?: string; id?: number }): CreatedBot {
+  createBot(options: { username: string; firstName?: string; id?: number; topicsInPrivateChats?: boolean }): CreatedBot {
     const bot = this.registry.createBot(options);
     return { id: bot.id, token: bot.token, username: bot.username };
   }
@@ -148,6 +156,14 @@ export class TelegramBotApiFake {
 
   userDeletes(botRef: T.BotRef, userId: number, messageId: number): void {
     this.users.deletes(this.registry.bot(botRef), userId, messageId);
+  }
+
+  /** The user reacts to a message in their private chat with the bot (`[]` takes the reaction back). */
+  userReacts(botRef: T.BotRef, userId: number, messageId: number, emoji: string[]): void {
+    const bot = this.registry.bot(botRef);
+    const chat = this.state.chats.find(bot.id, userId);
+    if (!chat) throw new Error(`user ${userId} never wrote to @${bot.username}`);
+    this.groups.reacts(chat, userId, messageId, emoji);
   }
 
   userPressesButton(botRef: T.BotRef, userId: number, messageId: number, callbackData: string): T.UserAction & { callbackQueryId: string } {
@@ -229,9 +245,10 @@ export class TelegramBotApiFake {
     return this.journal.sent.filter((s) => (botId === undefined || s.botId === botId) && (chatId === undefined || s.chatId === chatId));
   }
 
-  /** The chat as its user sees it now: every message with edits applied, deletions flagged, reactions. */
+  /** The chat as its user sees it now (a group: as its members see it): every message with edits applied,
+   * deletions flagged, reactions. */
   messagesInChat(botRef: T.BotRef, chatId: number): ChatEntry[] {
-    return this.state.chats.find(this.registry.bot(botRef).id, chatId)?.all() ?? [];
+    return this.state.chats.view(this.registry.bot(botRef).id, chatId)?.all() ?? [];
   }
 
   reactions(botRef: T.BotRef, chatId: number, messageId: number): string[] {

@@ -21,6 +21,8 @@ export interface ClientBotRecord {
   broken: boolean;
   /** M9: the greeting sealed under `bot-<botId>` (`{ text }`), null for the default one. */
   greeting: Sealed | null;
+  /** M12: the team group the bot relays into (TeamGroupLinked); absent: the MasterBot chat. */
+  teamGroupChatId?: number;
 }
 
 /** Whether the bot relays its customers' messages now. */

@@ -30,6 +30,8 @@ export interface StarsInvoice {
 
 export interface SendTextOptions {
   replyToMessageId?: number;
+  /** M12: the topic (message_thread_id) of a forum supergroup to post in. */
+  threadId?: number;
   /** Rows of inline buttons. */
   buttons?: InlineButton[][];
 }
@@ -91,6 +93,12 @@ export interface BotApi {
   getFile(fileId: string): Promise<{ filePath: string; fileSize?: number }>;
   /** The file's bytes as a stream (never buffered whole); `size` from Content-Length when known. */
   downloadFile(filePath: string): Promise<{ stream: Readable; size?: number }>;
+  /** M12: a member's status in a group, and whether they may manage its topics (the creator always may). */
+  getChatMember(chatId: number, userId: number): Promise<{ status: string; canManageTopics: boolean }>;
+  /** M12: a topic in a forum supergroup (needs `can_manage_topics`); Telegram posts its creation service message. */
+  createForumTopic(chatId: number, name: string): Promise<{ threadId: number }>;
+  /** A copy of a message this bot can see, without a "forwarded from" header (same bot: its file ids stay valid). */
+  copyMessage(chatId: number, fromChatId: number, messageId: number, options?: { threadId?: number }): Promise<{ messageId: number }>;
 }
 
 export interface TelegramPort {

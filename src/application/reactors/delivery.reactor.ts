@@ -39,7 +39,7 @@ export class DeliveryReactor implements Reactor<Handled> {
   }
 
   async react(event: RecordedEvent<Handled>): Promise<void> {
-    const { masterId, replyId, target, content } = event.data;
+    const { masterId, replyId, target, content, agent } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
     if (state.deliveryOutcomes.has(replyId)) return;
@@ -54,8 +54,10 @@ export class DeliveryReactor implements Reactor<Handled> {
     if (!reply) return void (await fail('content_erased'));
     if (!api) return void (await fail('client_bot_unknown'));
     try {
-      const sent = await this.sender.send({ botId: 'master' }, { botId: target.botId, chatId: target.customerId }, reply.content, {
-        replyToMessageId: target.customerMessageId,
+      // M12: an agent's answer from a team group was written where the client bot reads it: its files are that bot's.
+      const from = { botId: agent ? target.botId : ('master' as const) };
+      const sent = await this.sender.send(from, { botId: target.botId, chatId: target.customerId }, reply.content, {
+        replyToMessageId: target.customerMessageId || undefined,
       });
       await this.aggregates.handle(
         stream,
@@ -78,9 +80,10 @@ export class DeliveryReactor implements Reactor<Handled> {
       await fail(error.blockedByUser ? 'customer_blocked_bot' : error.tokenRevoked ? 'client_bot_token_revoked' : `telegram_${error.code}`);
       return;
     }
-    await this.bots
-      .master()
-      .setReaction(masterId, target.relayedMessageId, '👍')
-      .catch((error: unknown) => this.logger.warn(`could not mark message answered: ${String(error)}`));
+    // Marked answered where it was answered: the relayed copy in the master's chat, or the agent's message in the topic.
+    const marked = agent
+      ? api.setReaction(agent.chatId, agent.messageId, '👍')
+      : this.bots.master().setReaction(masterId, target.relayedMessageId, '👍');
+    await marked.catch((error: unknown) => this.logger.warn(`could not mark message answered: ${String(error)}`));
   }
 }

@@ -11,6 +11,8 @@ import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
+import { teamGroupButton } from '../team-group/team-group.commands';
+import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
@@ -32,6 +34,9 @@ type Handled =
       | 'BotListRequested'
       | 'BannedListRequested'
       | 'CommandRejected'
+      | 'TeamGroupLinked'
+      | 'TeamGroupLinkRequested'
+      | 'TeamGroupLinkDeclined'
     >
   | ConversationNotice;
 
@@ -60,6 +65,9 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'BotListRequested',
     'BannedListRequested',
     'CommandRejected',
+    'TeamGroupLinked',
+    'TeamGroupLinkRequested',
+    'TeamGroupLinkDeclined',
     'ReplyDeliveryFailed',
     'CustomerBanned',
     'CustomerUnbanned',
@@ -160,6 +168,31 @@ export class MasterNotifierReactor implements Reactor<Handled> {
           .slice(0, 100)
           .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
         await say(texts.bannedList(list.length), buttons);
+        return;
+      }
+      case 'TeamGroupLinkRequested': {
+        const { botId, chatId, username } = event.data;
+        await say(teamGroupTexts.confirmLink(username), [
+          [
+            { text: teamGroupTexts.confirmButton, callbackData: teamGroupButton(botId, chatId, true) },
+            { text: teamGroupTexts.declineButton, callbackData: teamGroupButton(botId, chatId, false) },
+          ],
+        ]);
+        return;
+      }
+      case 'TeamGroupLinkDeclined': {
+        const bot = await this.directory.get(event.data.botId);
+        await say(teamGroupTexts.declined(bot?.username ?? String(event.data.botId)));
+        return;
+      }
+      case 'TeamGroupLinked': {
+        const { botId, chatId, username } = event.data;
+        await say(teamGroupTexts.linkedToMaster(username));
+        // The agents hear it in the group itself, from the bot that will post there.
+        const client = await this.bots.client(botId, event.position);
+        await client
+          ?.sendText(chatId, teamGroupTexts.linkedInGroup(username))
+          .catch((error: unknown) => this.logger.warn(`team group notice for ${botId}: ${String(error)}`));
         return;
       }
       case 'CommandRejected':

@@ -15,6 +15,8 @@ import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
+import { TeamGroupRelay } from '../team-group/team-group-relay';
+import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
@@ -28,6 +30,8 @@ export interface RelayJob {
   position: bigint;
   /** A crash interrupted an earlier run of this relay (see ReactionRun): the copy says it may be a second one. */
   repeat: boolean;
+  /** M12: the bot's team group refused it (bot removed, rights taken away): it comes to the MasterBot chat instead, saying why. */
+  teamGroupRefused?: boolean;
 }
 
 /**
@@ -54,6 +58,7 @@ export class RelayReactor implements Reactor<Handled> {
     private readonly sender: ContentSender,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    private readonly teamGroups: TeamGroupRelay,
   ) {
     this.albums = new AlbumRelay(aggregates, sender, vault, this);
     this.edits = new EditRelay(aggregates, sender, vault);
@@ -74,6 +79,13 @@ export class RelayReactor implements Reactor<Handled> {
       position: event.position,
       repeat: run.repeat,
     };
+    // M12: a bot linked to a team group relays there, one topic per customer (album items one by one); if the
+    // group refuses the bot, the message is not lost: it comes here, to the MasterBot chat.
+    const teamGroup = await this.teamGroups.inboxOf(data.botId, event.position);
+    if (teamGroup !== null) {
+      if ((await this.teamGroups.relay(job, teamGroup)) === 'done') return;
+      job.teamGroupRefused = true;
+    }
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
     if (state.relayOutcomes.has(data.messageId)) return;
@@ -83,7 +95,8 @@ export class RelayReactor implements Reactor<Handled> {
   async header(job: RelayJob, content: RelayContent): Promise<string> {
     const bot = await this.directory.get(job.data.botId, job.position);
     const header = texts.media.header(customerLabel(content.customer), bot?.username);
-    return job.repeat ? `${texts.media.repeated}\n${header}` : header;
+    const refused = job.teamGroupRefused ? `${teamGroupTexts.refusedRelay(bot?.username ?? 'your bot')}\n` : '';
+    return `${refused}${job.repeat ? `${texts.media.repeated}\n` : ''}${header}`;
   }
 
   async relayOne(job: RelayJob): Promise<void> {

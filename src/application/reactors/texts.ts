@@ -22,7 +22,8 @@ export const texts = {
   help:
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
-    'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n\n' +
+    'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
+    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +
@@ -102,6 +103,12 @@ export const texts = {
     renewal_already_cancelled: 'Your Pro subscription is already set not to renew.',
     broadcast_unsupported_message: 'That kind of message cannot be broadcast. Send text or media, or /cancel.',
     unsupported_message: 'That kind of message cannot be delivered to a customer.',
+    team_group_not_owner:
+      'Someone who is not you sent /connect in a group to link one of your bots; it was refused. Only you can link your bots to a team group.',
+    team_group_not_forum:
+      'The group was not linked: it has no topics. Turn on Topics in the group’s settings, then send /connect there again.',
+    team_group_missing_right:
+      'The group was not linked: the bot is not an administrator allowed to manage topics there. Promote it with “Manage topics”, then send /connect again.',
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

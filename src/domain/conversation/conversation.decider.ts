@@ -24,6 +24,7 @@ export type ConversationCommand =
   | ({ type: 'EditMessage'; messageId: number; editedAt: number; content: Sealed } & Who)
   | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
+  | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
   | ({ type: 'RecordDelivery'; replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
@@ -96,6 +97,11 @@ export function decideConversation(command: ConversationCommand, state: Conversa
           uploaded: command.uploaded ?? [],
         }),
       ];
+    case 'RecordTopicRelay': {
+      if (state.relayOutcomes.has(command.messageId)) return [];
+      const { messageId, chatId, threadId, relayedMessageId } = command;
+      return [ev('RelayedToTopic', { ...who, messageId, chatId, threadId, relayedMessageId })];
+    }
     case 'RecordRelayFailure':
       if (state.relayOutcomes.has(command.messageId)) return [];
       return [ev('RelayFailed', { ...who, messageId: command.messageId, reason: command.reason })];
@@ -176,6 +182,9 @@ export function evolveConversation(state: ConversationState, event: Conversation
       rememberUploads(state, event.data.uploaded);
       return state;
     case 'RelayFailed':
+      state.relayOutcomes.add(event.data.messageId);
+      return state;
+    case 'RelayedToTopic':
       state.relayOutcomes.add(event.data.messageId);
       return state;
     case 'EditRelayed':

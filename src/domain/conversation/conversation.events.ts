@@ -56,6 +56,11 @@ export type ConversationEvent =
       }
     >
   | DomainEvent<'RelayFailed', Who & { messageId: number; reason: string }>
+  /**
+   * M12: relayed into the customer's topic of the bot's team group by the client bot itself (not the
+   * MasterBot: `MessageRelayed.relayedMessageId` is a message of the master's MasterBot chat, this one of the group).
+   */
+  | DomainEvent<'RelayedToTopic', Who & { messageId: number; chatId: number; threadId: number; relayedMessageId: number }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
   | DomainEvent<'ReplyDelivered', Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }>
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>

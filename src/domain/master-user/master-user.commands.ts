@@ -1,6 +1,6 @@
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget } from './master-user.events';
+import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TopicAnswer } from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
 export type TokenVerdict =
@@ -52,7 +52,37 @@ export type MasterUserCommand =
   /** The application could not even form the request (e.g. /ban on a message that is not a relayed one). */
   | { type: 'Refuse'; masterId: number; command: string; reason: RejectionReason }
   /** Telegram answered 401 to the bot's token. */
-  | { type: 'MarkBotBroken'; masterId: number; botId: number };
+  | { type: 'MarkBotBroken'; masterId: number; botId: number }
+  /**
+   * M12: `/connect` typed in a group where the bot is. `requestedBy`: who typed it; `isForum` and
+   * `canManageTopics`: what Telegram said of the group and of the bot's rights there (asked before deciding).
+   */
+  | {
+      type: 'LinkTeamGroup';
+      masterId: number;
+      botId: number;
+      chatId: number;
+      requestedBy: number;
+      isForum: boolean;
+      canManageTopics: boolean;
+    }
+  /** M12: the master's answer to "link this group?" (the buttons under the question in the MasterBot chat). */
+  | { type: 'ConfirmTeamGroup'; masterId: number; botId: number; chatId: number; accept: boolean }
+  /** M12: the relay created a topic for the customer (`replacesThreadId`: their previous one was deleted). */
+  | {
+      type: 'RecordCustomerTopic';
+      masterId: number;
+      botId: number;
+      customerId: number;
+      chatId: number;
+      threadId: number;
+      replacesThreadId?: number;
+    }
+  /**
+   * M12: a member wrote in a customer's topic: the answer to that customer. `target`: resolved from this
+   * master's topics before deciding (null: not a customer topic); `content` sealed under that conversation.
+   */
+  | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
 
 /** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */
 export const GREETING_MAX_LENGTH = 1000;

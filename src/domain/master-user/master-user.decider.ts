@@ -2,7 +2,14 @@ import { Decider } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
 import { GREETING_MAX_LENGTH, MasterUserCommand, REMINDER_HOURS, START_PARAMETER } from './master-user.commands';
 import { BotPurpose, MasterFsmState, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
-import { AttachedBot, evolveMasterUser, initialMasterUserState, MasterUserState } from './master-user.state';
+import {
+  AttachedBot,
+  evolveMasterUser,
+  initialMasterUserState,
+  MasterUserState,
+  topicOfCustomer,
+  topicOfThread,
+} from './master-user.state';
 
 type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
 
@@ -118,6 +125,27 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return expirePro(command, state);
     case 'Refuse':
       return [reject(masterId, command.command, command.reason)];
+    case 'LinkTeamGroup':
+      return linkTeamGroup(command, state);
+    case 'RecordCustomerTopic': {
+      const { botId, customerId, chatId, threadId, replacesThreadId } = command;
+      const known = state.topics[topicOfCustomer(botId, customerId)];
+      if (known?.chatId === chatId && known.threadId === threadId) return [];
+      const replaces = replacesThreadId !== undefined ? { replacesThreadId } : {};
+      return [{ type: 'CustomerTopicOpened', data: { masterId, botId, customerId, chatId, threadId, ...replaces } }];
+    }
+    case 'AnswerInTopic':
+      return answerInTopic(command, state);
+    case 'ConfirmTeamGroup': {
+      const { botId, chatId } = command;
+      const pending = state.pendingTeamGroup;
+      // Only the current question is answered: an old button must not link a group later.
+      if (pending?.botId !== botId || pending.chatId !== chatId) return [reject(masterId, 'team group button', 'picker_expired')];
+      const bot = state.bots.find((b) => b.botId === botId);
+      if (!bot) return [reject(masterId, 'team group button', 'bot_not_attached')];
+      if (!command.accept) return [{ type: 'TeamGroupLinkDeclined', data: { masterId, botId, chatId } }];
+      return [{ type: 'TeamGroupLinked', data: { masterId, botId, username: bot.username, chatId, linkedBy: masterId } }];
+    }
     case 'MarkBotBroken': {
       const bot = state.bots.find((b) => b.botId === command.botId);
       if (!bot || bot.status === 'broken') return [];
@@ -250,6 +278,35 @@ function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEve
     data: { masterId, replyId: command.replyId, target, masterMessageId: command.masterMessageId, content: command.content },
   };
   return state.fsm === 'Responding' ? [sent, transition(masterId, 'Responding', 'Main', 'reply sent')] : [sent];
+}
+
+/** M12: `/connect` in a group asks the master to confirm linking it as the bot's inbox, if they typed it and the group fits. */
+function linkTeamGroup(command: Command<'LinkTeamGroup'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, botId, chatId } = command;
+  const bot = state.bots.find((b) => b.botId === botId);
+  if (!bot) return [reject(masterId, '/connect', 'bot_not_attached')];
+  if (command.requestedBy !== masterId) return [reject(masterId, '/connect', 'team_group_not_owner')];
+  if (!command.isForum) return [reject(masterId, '/connect', 'team_group_not_forum')];
+  if (!command.canManageTopics) return [reject(masterId, '/connect', 'team_group_missing_right')];
+  if (bot.teamGroupChatId === chatId) return [];
+  return [{ type: 'TeamGroupLinkRequested', data: { masterId, botId, username: bot.username, chatId } }];
+}
+
+/**
+ * M12: an agent's message in a customer's topic is the answer to that customer. Tenant isolation: the topic
+ * must be one this master's relay opened, for a bot attached here and still linked to that very group.
+ */
+function answerInTopic(command: Command<'AnswerInTopic'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, agent, target } = command;
+  if (!target) return [];
+  const topic = state.topics[topicOfThread(target.botId, agent.chatId, agent.threadId)];
+  const bot = state.bots.find((b) => b.botId === target.botId);
+  if (!topic || topic.customerId !== target.customerId || bot?.teamGroupChatId !== agent.chatId) return [];
+  const refusal = botRefusal(state, target.botId);
+  if (refusal) return [reject(masterId, 'topic answer', refusal)];
+  if (!command.content) return [reject(masterId, 'topic answer', 'unsupported_message')];
+  const data = { masterId, replyId: command.replyId, target, masterMessageId: agent.messageId, content: command.content, agent };
+  return [{ type: 'ReplySent', data }];
 }
 
 function setGreeting(command: Command<'SetGreeting'>, state: MasterUserState): MasterUserEvent[] {

@@ -50,7 +50,21 @@ export type RejectionReason =
   | 'already_pro'
   | 'not_on_pro'
   | 'renewal_already_cancelled'
-  | 'broadcast_unsupported_message';
+  | 'broadcast_unsupported_message'
+  /** Team group linking (/connect in a group): only the bot's master may link it… */
+  | 'team_group_not_owner'
+  /** …into a supergroup with topics enabled… */
+  | 'team_group_not_forum'
+  /** …where the bot is an administrator allowed to manage topics. */
+  | 'team_group_missing_right';
+
+/** Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. */
+export interface TopicAnswer {
+  agentId: number;
+  chatId: number;
+  threadId: number;
+  messageId: number;
+}
 
 /** Plan limits on attached client bots, from the deployment's configuration. */
 export interface PlanLimits {
@@ -85,7 +99,26 @@ export type MasterUserEvent =
   /** M11: hours after which an unanswered relayed message gets one reminder; null turns reminders off. */
   | DomainEvent<'RemindersConfigured', { masterId: number; hours: number | null }>
   | DomainEvent<'ReplyStarted', { masterId: number; target: ReplyTarget }>
-  | DomainEvent<'ReplySent', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed }>
+  /** `agent`: set when a member of the bot's team group answered by writing in the customer's topic (M12). */
+  | DomainEvent<
+      'ReplySent',
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed; agent?: TopicAnswer }
+    >
+  /** M12: `/connect` passed every check; the master is asked in the MasterBot chat to confirm (buttons). */
+  | DomainEvent<'TeamGroupLinkRequested', { masterId: number; botId: number; username: string; chatId: number }>
+  /** M12: the master answered "No" to the confirmation: nothing changes. */
+  | DomainEvent<'TeamGroupLinkDeclined', { masterId: number; botId: number; chatId: number }>
+  /** M12: the bot's inbox is now this team group (a supergroup with topics); its customers get a topic each there. */
+  | DomainEvent<'TeamGroupLinked', { masterId: number; botId: number; username: string; chatId: number; linkedBy: number }>
+  /**
+   * M12: the relay opened the customer's topic in the bot's team group (`replacesThreadId`: an earlier topic of
+   * theirs was deleted by hand). Kept on the master's stream, so an answer from a topic is resolved by the
+   * master's own decision — only topics of this master's bots ever resolve.
+   */
+  | DomainEvent<
+      'CustomerTopicOpened',
+      { masterId: number; botId: number; customerId: number; chatId: number; threadId: number; replacesThreadId?: number }
+    >
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -8,7 +8,21 @@ export interface AttachedBot {
   botId: number;
   username: string;
   status: BotStatus;
+  /** M12: the team group (supergroup chat id) the bot relays into; absent: the MasterBot chat. */
+  teamGroupChatId?: number;
 }
+
+/** M12: a customer's topic in their bot's team group. */
+export interface CustomerTopic {
+  botId: number;
+  customerId: number;
+  chatId: number;
+  threadId: number;
+}
+
+/** Keys of `MasterUserState.topics`: by customer (where to relay) and by topic (whom an answer is for). */
+export const topicOfCustomer = (botId: number, customerId: number): string => `c:${botId}:${customerId}`;
+export const topicOfThread = (botId: number, chatId: number, threadId: number): string => `t:${botId}:${chatId}:${threadId}`;
 
 export type Plan = { kind: 'free' } | { kind: 'pro'; until: string; chargeId: string; renewing: boolean };
 
@@ -26,6 +40,13 @@ export interface MasterUserState {
   /** Charge ids already recorded: a payment message delivered twice counts once. */
   charges: string[];
   reminderHours: number | null;
+  /**
+   * M12: every customer topic, under both keys (`topicOfCustomer`, `topicOfThread`). WARNING: one entry per
+   * customer who wrote while their bot was in team-group mode, folded with the master's stream (cached).
+   */
+  topics: Record<string, CustomerTopic>;
+  /** M12: the team group link waiting for the master's confirmation (the last /connect wins). */
+  pendingTeamGroup: { botId: number; chatId: number } | null;
 }
 
 export const initialMasterUserState = (): MasterUserState => ({
@@ -39,6 +60,8 @@ export const initialMasterUserState = (): MasterUserState => ({
   plan: { kind: 'free' },
   charges: [],
   reminderHours: null,
+  topics: {},
+  pendingTeamGroup: null,
 });
 
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
@@ -61,6 +84,7 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     case 'ClientBotAttached': {
       const existing = state.bots.find((b) => b.botId === event.data.botId);
       const bot: AttachedBot = { botId: event.data.botId, username: event.data.username, status: 'active' };
+      if (existing?.teamGroupChatId !== undefined) bot.teamGroupChatId = existing.teamGroupChatId;
       // A broken bot re-attached with its new token keeps its place.
       return { ...state, bots: existing ? state.bots.map((b) => (b.botId === bot.botId ? bot : b)) : [...state.bots, bot] };
     }
@@ -74,6 +98,23 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return { ...state, chosenBot: { botId: event.data.botId, username: event.data.username } };
     case 'ReplyStarted':
       return { ...state, respondingTo: event.data.target };
+    case 'TeamGroupLinkRequested':
+      return { ...state, pendingTeamGroup: { botId: event.data.botId, chatId: event.data.chatId } };
+    case 'TeamGroupLinkDeclined':
+      return { ...state, pendingTeamGroup: null };
+    case 'TeamGroupLinked':
+      return {
+        ...state,
+        pendingTeamGroup: null,
+        bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupChatId: event.data.chatId } : b)),
+      };
+    case 'CustomerTopicOpened': {
+      const { botId, customerId, chatId, threadId, replacesThreadId } = event.data;
+      const topic: CustomerTopic = { botId, customerId, chatId, threadId };
+      const topics = { ...state.topics, [topicOfCustomer(botId, customerId)]: topic, [topicOfThread(botId, chatId, threadId)]: topic };
+      if (replacesThreadId !== undefined) delete topics[topicOfThread(botId, chatId, replacesThreadId)];
+      return { ...state, topics };
+    }
     case 'RemindersConfigured':
       return { ...state, reminderHours: event.data.hours };
     case 'ProActivated':

@@ -130,6 +130,7 @@ class TelegrafBotApi implements BotApi {
   async sendText(chatId: number, text: string, options: SendTextOptions = {}): Promise<{ messageId: number }> {
     const message = await this.send('sendMessage', chatId, {
       text,
+      ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
       ...(options.replyToMessageId
         ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
         : {}),
@@ -137,6 +138,36 @@ class TelegrafBotApi implements BotApi {
       link_preview_options: { is_disabled: true },
     });
     return { messageId: message.message_id };
+  }
+
+  async getChatMember(chatId: number, userId: number): Promise<{ status: string; canManageTopics: boolean }> {
+    const member = (await this.call('getChatMember', { chat_id: chatId, user_id: userId })) as {
+      status: string;
+      can_manage_topics?: boolean;
+    };
+    return {
+      status: member.status,
+      canManageTopics: member.status === 'creator' || (member.status === 'administrator' && member.can_manage_topics === true),
+    };
+  }
+
+  async createForumTopic(chatId: number, name: string): Promise<{ threadId: number }> {
+    const topic = await this.call('createForumTopic', { chat_id: chatId, name });
+    return { threadId: topic.message_thread_id };
+  }
+
+  async copyMessage(
+    chatId: number,
+    fromChatId: number,
+    messageId: number,
+    options: { threadId?: number } = {},
+  ): Promise<{ messageId: number }> {
+    const copy = await this.send('copyMessage', chatId, {
+      from_chat_id: fromChatId,
+      message_id: messageId,
+      ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+    });
+    return { messageId: copy.message_id };
   }
 
   async deleteMessage(chatId: number, messageId: number): Promise<void> {

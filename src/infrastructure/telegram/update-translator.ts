@@ -33,6 +33,8 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
+import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
+import { translateTeamGroupUpdate } from './team-group-translator';
 import { BadUpdateError, TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
@@ -161,6 +163,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
   const legacyRemove = /^remove:(\d+)$/.exec(data);
   if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
+  const team = TEAM_GROUP_BUTTON.exec(data);
+  if (team) return new ConfirmTeamGroupCommand(origin, masterId, Number(team[1]), Number(team[2]), team[3] === 'yes');
   const unban = /^unban:(\d+):(\d+)$/.exec(data);
   if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
   const relay = decoded(() => readRelayButton(data), 'callback_query');
@@ -174,6 +178,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
 const UNRELAYABLE: MessageContent = { kind: 'text', text: '(a kind of message that bots cannot relay)' };
 
 export function translateClientUpdate(botId: number, update: TgUpdate): TelegramCommand | null {
+  const inGroup = translateTeamGroupUpdate(botId, update);
+  if (inGroup !== undefined) return inGroup;
   const origin = telegramOrigin(botId, update.update_id);
   const member = update.my_chat_member;
   if (member) {

@@ -5,7 +5,7 @@ import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 
 /** A master's events that change one of their client bots' record. */
 type BotRecordChange = MasterUserEventOf<
-  'ClientBotAttached' | 'ClientBotDetached' | 'ClientBotBroken' | 'GreetingSet' | 'ProExpired' | 'ProActivated'
+  'ClientBotAttached' | 'ClientBotDetached' | 'ClientBotBroken' | 'GreetingSet' | 'ProExpired' | 'ProActivated' | 'TeamGroupLinked'
 >;
 const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ClientBotAttached',
@@ -14,6 +14,7 @@ const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'GreetingSet',
   'ProExpired',
   'ProActivated',
+  'TeamGroupLinked',
 ];
 type Claimed = Extract<ClientBotRegistryEvent, { type: 'ClientBotClaimed' }>;
 const CHANGES: TypesOf<BotRecordChange | ClientBotRegistryEvent> = [...BOT_RECORD_CHANGES, 'ClientBotClaimed', 'ClientBotReleased'];
@@ -26,6 +27,7 @@ export function botsChangedBy(event: RecordedEvent): number[] {
     case 'ClientBotDetached':
     case 'ClientBotBroken':
     case 'GreetingSet':
+    case 'TeamGroupLinked':
     case 'ClientBotClaimed':
     case 'ClientBotReleased':
       return [event.data.botId];
@@ -64,10 +66,23 @@ export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): Cli
       case 'ClientBotAttached': {
         if (event.data.botId !== botId) break;
         const { masterId, username, encryptedToken } = event.data;
-        const greeting = folded.bot?.masterId === masterId ? folded.bot.greeting : null;
-        folded.bot = { botId, masterId, username, encryptedToken, status: 'attached', paused: false, broken: false, greeting };
+        const same = folded.bot?.masterId === masterId ? folded.bot : null;
+        folded.bot = {
+          botId,
+          masterId,
+          username,
+          encryptedToken,
+          status: 'attached',
+          paused: false,
+          broken: false,
+          greeting: same?.greeting ?? null,
+        };
+        if (same?.teamGroupChatId !== undefined) folded.bot.teamGroupChatId = same.teamGroupChatId;
         break;
       }
+      case 'TeamGroupLinked':
+        if (event.data.botId === botId) edit(event.data.masterId, { teamGroupChatId: event.data.chatId });
+        break;
       case 'ClientBotDetached':
         if (event.data.botId === botId) edit(event.data.masterId, { status: 'detached' });
         break;

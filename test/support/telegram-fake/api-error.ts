@@ -6,7 +6,7 @@ export class BotApiError extends Error {
   constructor(
     readonly code: number,
     readonly description: string,
-    readonly parameters?: { retry_after?: number },
+    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
   ) {
     super(`${code}: ${description}`);
   }

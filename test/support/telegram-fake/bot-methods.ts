@@ -15,6 +15,7 @@ export const botMethods: MethodTable = {
     supports_inline_queries: false,
     can_connect_to_business: false,
     has_main_web_app: false,
+    has_topics_enabled: bot.topicsInPrivateChats === true,
   }),
 
   getUpdates: ({ bot, params, signal, state }) =>

@@ -1,26 +1,21 @@
 import { badRequest, forbidden } from './api-error';
+import { GroupChat, GroupStore } from './group-chat';
+import { MessageLog } from './message-log';
 import { tgUser, type FakeUser } from './registry';
-import type { TgChat, TgMessage } from './types';
+import type { TgChat } from './types';
 
-export interface ChatEntry {
-  messageId: number;
-  fromBot: boolean;
-  deleted: boolean;
-  message: TgMessage;
-  reactions: string[];
-}
+export type { ChatEntry } from './message-log';
 
-/** One private chat between a bot and a user. Message ids are counted per chat and shared by both
- * sides, so two bots (or two chats of one bot) routinely hand out the same message_id. */
-export class ChatState {
+/** One private chat between a bot and a user. */
+export class ChatState extends MessageLog {
   blocked = false;
-  private nextMessageId = 1;
-  private readonly entries = new Map<number, ChatEntry>();
 
   constructor(
     readonly botId: number,
     readonly user: FakeUser,
-  ) {}
+  ) {
+    super();
+  }
 
   get id(): number {
     return this.user.id;
@@ -33,26 +28,14 @@ export class ChatState {
     if (user.username) chat.username = user.username;
     return chat;
   }
-
-  append(fromBot: boolean, build: (messageId: number) => TgMessage): ChatEntry {
-    const messageId = this.nextMessageId++;
-    const entry: ChatEntry = { messageId, fromBot, deleted: false, message: build(messageId), reactions: [] };
-    this.entries.set(messageId, entry);
-    return entry;
-  }
-
-  live(messageId: number | undefined): ChatEntry | undefined {
-    const entry = messageId === undefined ? undefined : this.entries.get(messageId);
-    return entry && !entry.deleted ? entry : undefined;
-  }
-
-  all(): ChatEntry[] {
-    return [...this.entries.values()].sort((a, b) => a.messageId - b.messageId);
-  }
 }
+
+/** Any chat a bot acts in: a private chat with one user, or a group it is a member of. */
+export type Chat = ChatState | GroupChat;
 
 export class ChatStore {
   private readonly chats = new Map<string, ChatState>();
+  readonly groups = new GroupStore();
 
   open(botId: number, user: FakeUser): ChatState {
     const key = `${botId}:${user.id}`;
@@ -68,19 +51,26 @@ export class ChatStore {
     return this.chats.get(`${botId}:${chatId}`);
   }
 
-  /** A chat the bot may act in. Bots cannot start private chats, so a user who never wrote is unknown. */
-  require(botId: number, chatId: unknown): ChatState {
+  /** A chat as the test sees it: a bot's private chat with a user, or a group (negative id), whoever is in it. */
+  view(botId: number, chatId: number): Chat | undefined {
+    return chatId < 0 ? this.groups.find(chatId) : this.find(botId, chatId);
+  }
+
+  /** A chat the bot may act in. Bots cannot start private chats, so a user who never wrote is unknown; in a
+   * group the bot must be a member (see GroupChat.requireMember). */
+  require(botId: number, chatId: unknown): Chat {
     const id = typeof chatId === 'number' ? chatId : Number(chatId);
     if (chatId === undefined || chatId === null || chatId === '') throw badRequest('chat_id is empty');
+    if (Number.isSafeInteger(id) && id < 0) return this.groups.require(botId, id);
     const chat = Number.isSafeInteger(id) ? this.find(botId, id) : undefined;
     if (!chat) throw badRequest('chat not found');
     return chat;
   }
 
   /** A chat the bot may write to: sending to a user who blocked the bot is refused. */
-  writable(botId: number, chatId: unknown): ChatState {
+  writable(botId: number, chatId: unknown): Chat {
     const chat = this.require(botId, chatId);
-    if (chat.blocked) throw forbidden('bot was blocked by the user');
+    if (chat instanceof ChatState && chat.blocked) throw forbidden('bot was blocked by the user');
     return chat;
   }
 }

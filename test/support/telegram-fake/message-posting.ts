@@ -1,5 +1,5 @@
 import { badRequest } from './api-error';
-import type { ChatEntry, ChatState } from './chat-store';
+import { ChatState, type Chat, type ChatEntry } from './chat-store';
 import type { StoredFile } from './file-store';
 import { checkCaption, checkMessageText, type FormattedText } from './formatted-text';
 import { unixNow, type FakeState, type MethodCall } from './method-context';
@@ -26,9 +26,10 @@ export const CONTENT_FIELDS = [
   'caption_entities',
 ] as const;
 
-export function postBotMessage(call: MethodCall, chat: ChatState, method: string, content: Json, file?: StoredFile): TgMessage {
+export function postBotMessage(call: MethodCall, chat: Chat, method: string, content: Json, file?: StoredFile): TgMessage {
   const { bot, params, state } = call;
   const replyTo = replyTarget(chat, params);
+  const thread = topicEnvelope(call, chat, replyTo);
   const markup = inlineMarkup(params);
   const entry = chat.append(true, (messageId) =>
     compact({
@@ -36,8 +37,9 @@ export function postBotMessage(call: MethodCall, chat: ChatState, method: string
       from: botUser(bot),
       chat: chat.tgChat(),
       date: unixNow(),
+      ...thread,
       ...content,
-      reply_to_message: replyTo && withoutReply(replyTo),
+      reply_to_message: replyTo ? withoutReply(replyTo) : thread.reply_to_message,
       reply_markup: markup,
     }),
   );
@@ -45,10 +47,20 @@ export function postBotMessage(call: MethodCall, chat: ChatState, method: string
   return entry.message;
 }
 
+/** Where a bot's message goes when it names a topic (or replies into one). Closed topics: only members who
+ * may manage topics post there (the apps let admins with that right write into a closed topic; MTProto's
+ * ForumTopic: "closed: Whether the topic is closed (no messages can be sent to it)"), others get TOPIC_CLOSED. */
+function topicEnvelope(call: MethodCall, chat: Chat, replyTo: TgMessage | undefined): Partial<TgMessage> {
+  const envelope = chat.threadEnvelope(call.params.int('message_thread_id'), replyTo);
+  const topic = envelope.message_thread_id === undefined ? undefined : chat.topics.live(envelope.message_thread_id);
+  if (topic?.closed && !(chat instanceof ChatState) && !chat.can(call.bot.id, 'can_manage_topics')) throw badRequest('TOPIC_CLOSED');
+  return envelope;
+}
+
 export function recordSent(
   state: FakeState,
   bot: BotRecord,
-  chat: ChatState,
+  chat: Chat,
   entry: ChatEntry,
   method: string,
   file?: StoredFile,
@@ -63,6 +75,7 @@ export function recordSent(
     text: message.text,
     caption: message.caption,
     replyToMessageId: message.reply_to_message?.message_id,
+    threadId: message.message_thread_id,
     replyMarkup,
     file: file && { fileId: file.fileId, fileUniqueId: file.fileUniqueId, kind: file.kind, size: file.bytes.length },
     at: Date.now(),
@@ -77,7 +90,7 @@ export function postUserMessage(state: FakeState, bot: BotRecord, chat: ChatStat
   return { entry, update };
 }
 
-function replyTarget(chat: ChatState, params: ParamReader): TgMessage | undefined {
+function replyTarget(chat: Chat, params: ParamReader): TgMessage | undefined {
   const replyParameters = params.json<{ message_id?: number | string; allow_sending_without_reply?: boolean }>('reply_parameters');
   const messageId = replyParameters?.message_id ?? params.int('reply_to_message_id');
   if (messageId === undefined) return undefined;

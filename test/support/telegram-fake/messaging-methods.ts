@@ -1,5 +1,6 @@
 import { badRequest } from './api-error';
-import type { ChatEntry, ChatState } from './chat-store';
+import { GroupChat } from './group-chat';
+import type { Chat, ChatEntry } from './chat-store';
 import type { StoredFile } from './file-store';
 import { unixNow, type MethodCall, type MethodTable } from './method-context';
 import {
@@ -122,6 +123,7 @@ export const messagingMethods: MethodTable = {
     const chat = call.state.chats.require(call.bot.id, call.params.str('chat_id'));
     const entry = chat.live(call.params.requireInt('message_id'));
     if (!entry) throw badRequest('message to delete not found');
+    if (chat instanceof GroupChat) checkGroupDeletion(chat, call.bot.id, entry);
     entry.deleted = true;
     call.state.journal.changed();
     return true;
@@ -171,7 +173,8 @@ function editMessage(call: MethodCall, method: string, change: (entry: ChatEntry
   const chat = state.chats.writable(bot.id, params.str('chat_id'));
   const entry = chat.live(params.requireInt('message_id'));
   if (!entry) throw badRequest('message to edit not found');
-  if (!entry.fromBot) throw badRequest("message can't be edited");
+  // A bot edits only its own messages; in a group the other bots' messages are not its own either.
+  if (entry.message.from?.id !== bot.id) throw badRequest("message can't be edited");
   const edited = { ...entry.message, ...change(entry), reply_markup: inlineMarkup(params) };
   if (sameContent(edited, entry.message)) throw badRequest(NOT_MODIFIED);
   const next = Object.fromEntries(Object.entries(edited).filter(([, v]) => v !== undefined)) as TgMessage;
@@ -180,12 +183,21 @@ function editMessage(call: MethodCall, method: string, change: (entry: ChatEntry
   return entry.message;
 }
 
+/** deleteMessage in a group: "A message can only be deleted if [...] Bots can delete outgoing messages in
+ * private chats, groups, and supergroups; [...] If the bot has can_delete_messages administrator right in a
+ * supergroup or a channel, it can delete any message there"; "service messages about forum topic creation
+ * can't be deleted with the deleteMessage method" (deleteForumTopic does that). */
+function checkGroupDeletion(chat: GroupChat, botId: number, entry: ChatEntry): void {
+  if (entry.message.forum_topic_created) throw badRequest("message can't be deleted");
+  if (entry.message.from?.id !== botId && !chat.can(botId, 'can_delete_messages')) throw badRequest("message can't be deleted");
+}
+
 function sameContent(a: TgMessage, b: TgMessage): boolean {
   const fields = ['text', 'entities', 'caption', 'caption_entities', 'reply_markup'] as const;
   return fields.every((field) => JSON.stringify(a[field] ?? null) === JSON.stringify(b[field] ?? null));
 }
 
-function relayEnds(call: MethodCall, missing: string): { source: ChatEntry; target: ChatState } {
+function relayEnds(call: MethodCall, missing: string): { source: ChatEntry; target: Chat } {
   const { bot, params, state } = call;
   const from = state.chats.require(bot.id, params.str('from_chat_id'));
   const source = from.live(params.requireInt('message_id'));

@@ -15,6 +15,9 @@ export interface BotRecord {
   token: string;
   commands: Map<string, BotCommand[]>;
   menuButton?: unknown;
+  /** BotFather's "topics in private chats" (Bot API 9.3): getMe's `has_topics_enabled`; the bot may then
+   * create topics in its private chats and post there with message_thread_id. */
+  topicsInPrivateChats?: boolean;
 }
 
 export interface FakeUser {
@@ -46,7 +49,7 @@ export class Registry {
   private readonly users = new Map<number, FakeUser>();
   private nextUserId = 100_000_001;
 
-  createBot(options: { username: string; firstName?: string; id?: number }): BotRecord {
+  createBot(options: { username: string; firstName?: string; id?: number; topicsInPrivateChats?: boolean }): BotRecord {
     const username = options.username.replace(/^@/, '');
     if (!/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(username) || !/bot$/i.test(username)) {
       throw new Error(`"${username}" is not a username BotFather accepts (5-32 chars, ending in "bot")`);
@@ -55,6 +58,7 @@ export class Registry {
     const id = options.id ?? this.freshBotId();
     if (this.bots.has(id) || this.users.has(id)) throw new Error(`id ${id} is already taken`);
     const bot: BotRecord = { id, username, firstName: options.firstName ?? username, token: newToken(id), commands: new Map() };
+    if (options.topicsInPrivateChats) bot.topicsInPrivateChats = true;
     this.bots.set(id, bot);
     this.tokens.set(bot.token, bot);
     return bot;

@@ -21,6 +21,7 @@ export const SENDING_METHODS = new Set([
 ]);
 
 const WINDOW_MS = 1000;
+const GROUP_WINDOW_MS = 60_000;
 
 export class TrafficControl {
   private readonly windows = new Map<string, number[]>();
@@ -50,19 +51,24 @@ export class TrafficControl {
     return undefined;
   }
 
+  /** Telegram's flood limits, each over a sliding window: per chat (private or group) per second, per bot
+   * per second and, for groups (negative chat ids), per bot and group per minute — "your bot will not be able
+   * to send more than 20 messages per minute to the same group" (Bots FAQ). */
   admit(botId: number, method: string, chatId: unknown): void {
     if (!SENDING_METHODS.has(method)) return;
     const now = Date.now();
-    const checks: Array<[string, number | undefined]> = [
-      [`chat:${botId}:${String(chatId)}`, this.limits.perChatPerSecond],
-      [`bot:${botId}`, this.limits.perBotPerSecond],
+    const isGroup = Number(chatId) < 0;
+    const checks: Array<[string, number | undefined, number]> = [
+      [`chat:${botId}:${String(chatId)}`, this.limits.perChatPerSecond, WINDOW_MS],
+      [`bot:${botId}`, this.limits.perBotPerSecond, WINDOW_MS],
+      [`group:${botId}:${String(chatId)}`, isGroup ? this.limits.perGroupPerMinute : undefined, GROUP_WINDOW_MS],
     ];
     let waitMs = 0;
-    for (const [key, limit] of checks) {
+    for (const [key, limit, window] of checks) {
       if (!limit) continue;
-      const recent = (this.windows.get(key) ?? []).filter((at) => at > now - WINDOW_MS);
+      const recent = (this.windows.get(key) ?? []).filter((at) => at > now - window);
       this.windows.set(key, recent);
-      if (recent.length >= limit) waitMs = Math.max(waitMs, recent[recent.length - limit] + WINDOW_MS - now);
+      if (recent.length >= limit) waitMs = Math.max(waitMs, recent[recent.length - limit] + window - now);
     }
     if (waitMs > 0) throw tooManyRequests(Math.max(1, Math.ceil(waitMs / 1000)));
     for (const [key, limit] of checks) if (limit) this.windows.get(key)?.push(now);

@@ -14,8 +14,12 @@ export interface TgUser {
 
 export interface TgChat {
   id: number;
-  type: 'private';
-  first_name: string;
+  type: 'private' | 'group' | 'supergroup';
+  /** Groups only. */
+  title?: string;
+  /** Supergroups with topics enabled only (absent, never false, like Telegram). */
+  is_forum?: true;
+  first_name?: string;
   last_name?: string;
   username?: string;
 }
@@ -71,6 +75,9 @@ export interface TgMessage {
   contact?: Json;
   successful_payment?: Json;
   forward_origin?: Json;
+  message_thread_id?: number;
+  is_topic_message?: true;
+  forum_topic_created?: Json;
   [field: string]: unknown;
 }
 
@@ -81,6 +88,7 @@ export interface TgUpdate {
   callback_query?: Json;
   pre_checkout_query?: Json;
   my_chat_member?: Json;
+  message_reaction?: Json;
   [field: string]: unknown;
 }
 
@@ -92,6 +100,8 @@ export type BotRef = number | string;
 export interface RateLimits {
   perChatPerSecond?: number;
   perBotPerSecond?: number;
+  /** Per bot and group (negative chat id), over a sliding minute: Telegram's "20 messages per minute to the same group". */
+  perGroupPerMinute?: number;
 }
 
 export interface FakeOptions {
@@ -134,6 +144,8 @@ export interface SentRecord {
   text?: string;
   caption?: string;
   replyToMessageId?: number;
+  /** The topic it was posted in (message_thread_id), if any. */
+  threadId?: number;
   replyMarkup?: unknown;
   file?: SentFile;
   at: number;
@@ -176,6 +188,8 @@ export interface UserContent {
   contact?: { phoneNumber: string; firstName: string; lastName?: string; userId?: number };
   replyToMessageId?: number;
   mediaGroupId?: string;
+  /** In a forum supergroup (or a private chat with topics): the topic the user writes in. */
+  threadId?: number;
 }
 
 export interface UserAction {

@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { masterUserDecider } from '../../domain/master-user/master-user.decider';
+import { masterStreamId } from '../../domain/master-user/master-user.events';
+import { topicOfCustomer } from '../../domain/master-user/master-user.state';
+import { CommandOrigin } from '../../domain/shared/decider';
+import { AggregateStore } from '../command-handling/aggregate-store';
+import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
+import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
+import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { BotApi, isTelegramRefusal, PossiblySentError, TelegramApiError } from '../ports/telegram.port';
+import { BotApis } from '../reactors/client-bot-apis';
+import type { RelayJob } from '../reactors/relay.reactor';
+import { teamGroupTexts } from './team-group.texts';
+
+/** Telegram's answer for a topic that was deleted (by hand, or never existed). */
+const isThreadGone = (error: unknown): boolean =>
+  error instanceof TelegramApiError && error.code === 400 && /message thread not found/i.test(error.description);
+
+/**
+ * M12: the relay of a bot in team-group mode. The client bot itself posts into the group (not the MasterBot:
+ * see docs/architecture.md, "Team group"): the customer's first message opens a topic named after them and
+ * the bot (`CustomerTopicOpened` on the master's stream), a customer card, then the message, copied by the
+ * bot that received it (its file ids are valid there, nothing is downloaded). Later messages go to the same
+ * topic. A topic deleted by hand ("message thread not found") is opened again, with a line saying so, and
+ * the message goes there; a group that refuses the bot altogether (removed, rights taken away) sends the
+ * message to the MasterBot chat instead, with a line saying why: the relay is not lost.
+ *
+ * WARNING: a crash between creating a topic and recording it leaves an empty topic behind (the repeat opens
+ * another); Telegram has no idempotency key for createForumTopic.
+ */
+@Injectable()
+export class TeamGroupRelay {
+  private readonly logger = new Logger('TeamGroupRelay');
+
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly bots: BotApis,
+    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+  ) {}
+
+  /** The team group the bot relays into, or null for the MasterBot chat (the default): from the bot directory,
+   * which the relay reads anyway, so the MasterBot-chat mode costs no extra read of the event store. */
+  async inboxOf(botId: number, position: bigint): Promise<number | null> {
+    return (await this.directory.get(botId, position))?.teamGroupChatId ?? null;
+  }
+
+  /**
+   * 'done' when the relay has its outcome (relayed, or a failure recorded); 'refused' when the group refused
+   * the bot (403: removed from it; 400: rights or topics gone…): the caller relays to the MasterBot chat instead.
+   */
+  async relay(job: RelayJob, chatId: number): Promise<'done' | 'refused'> {
+    const { botId, customerId, masterId, messageId } = job.data;
+    const conversation = await this.aggregates.current(job.stream, conversationDecider);
+    if (conversation.relayOutcomes.has(messageId)) return 'done';
+    const content = readRelayContent(this.vault.open(job.data.content));
+    const bot = await this.directory.get(botId, job.position);
+    if (!content || !bot) return this.recordFailure(job, content ? 'client_bot_unknown' : 'content_erased');
+    const api = this.bots.clientOf(bot);
+    try {
+      const master = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
+      const known = master.topics[topicOfCustomer(botId, customerId)];
+      let threadId = known?.chatId === chatId ? known.threadId : await this.openTopic(job, api, chatId, content, bot.username);
+      let copy: number;
+      try {
+        copy = await this.post(job, api, chatId, threadId, content);
+      } catch (error) {
+        if (!isThreadGone(error)) throw error;
+        threadId = await this.openTopic(job, api, chatId, content, bot.username, threadId);
+        copy = await this.post(job, api, chatId, threadId, content);
+      }
+      await this.aggregates.handle(
+        job.stream,
+        conversationDecider,
+        { type: 'RecordTopicRelay', botId, customerId, masterId, messageId, chatId, threadId, relayedMessageId: copy },
+        job.origin,
+      );
+      return 'done';
+    } catch (error) {
+      if (error instanceof PossiblySentError) return this.recordFailure(job, 'possibly_sent');
+      if (!isTelegramRefusal(error)) throw error;
+      this.logger.warn(`relay into team group ${chatId} of bot ${botId} refused, relayed to the MasterBot chat: ${error.message}`);
+      return 'refused';
+    }
+  }
+
+  /**
+   * Text is sent as text (from the sealed content: the customer may have deleted their message since); any other
+   * kind is copied by the bot that received it (`copyMessage`: its file ids are valid there, nothing is moved).
+   * A copy of a message the customer deleted is refused: that relay then goes to the MasterBot chat (see `relay`).
+   */
+  private async post(job: RelayJob, api: BotApi, chatId: number, threadId: number, content: RelayContent): Promise<number> {
+    const { customerId, messageId } = job.data;
+    if (content.content.kind === 'text') return (await api.sendText(chatId, content.content.text, { threadId })).messageId;
+    return (await api.copyMessage(chatId, customerId, messageId, { threadId })).messageId;
+  }
+
+  private async openTopic(
+    job: RelayJob,
+    api: BotApi,
+    chatId: number,
+    content: RelayContent,
+    botUsername: string,
+    replacesThreadId?: number,
+  ): Promise<number> {
+    const { botId, customerId, masterId } = job.data;
+    const { threadId } = await api.createForumTopic(chatId, teamGroupTexts.topicName(customerLabel(content.customer), botUsername));
+    const step = replacesThreadId === undefined ? 'topic' : `topic-after-${replacesThreadId}`;
+    const origin: CommandOrigin = { ...job.origin, causationId: `${job.origin.causationId}:${step}` };
+    await this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'RecordCustomerTopic', masterId, botId, customerId, chatId, threadId, ...(replacesThreadId ? { replacesThreadId } : {}) },
+      origin,
+    );
+    await api.sendText(chatId, await this.card(job, content, botUsername, replacesThreadId !== undefined), { threadId });
+    return threadId;
+  }
+
+  private async card(job: RelayJob, content: RelayContent, botUsername: string, replacesDeletedTopic: boolean): Promise<string> {
+    const { recorded, state } = await this.aggregates.load(job.stream, conversationDecider);
+    const first = recorded[0]?.recordedAt ?? new Date();
+    return teamGroupTexts.card({
+      name: [content.customer.firstName, content.customer.lastName].filter(Boolean).join(' '),
+      username: content.customer.username,
+      botUsername,
+      firstSeen: `${first.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      messages: recorded.filter((e) => e.type === 'CustomerMessageReceived').length,
+      answers: recorded.filter((e) => e.type === 'ReplyDelivered').length,
+      banned: state.banned,
+      replacesDeletedTopic,
+    });
+  }
+
+  private async recordFailure(job: RelayJob, reason: string): Promise<'done'> {
+    const { botId, customerId, masterId, messageId } = job.data;
+    await this.aggregates.handle(
+      job.stream,
+      conversationDecider,
+      { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason },
+      job.origin,
+    );
+    return 'done';
+  }
+}

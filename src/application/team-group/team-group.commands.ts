@@ -1,0 +1,52 @@
+import { CommandOrigin } from '../../domain/shared/decider';
+import { MessageContent } from '../../domain/shared/message-content';
+import { TelegramCommand } from '../shared/telegram-origin';
+
+/** M12: `/connect` typed in a group the client bot is in: link that group as the bot's team inbox. */
+export class ConnectTeamGroupCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    /** What the message's `chat` says: a supergroup with topics enabled (`is_forum`). */
+    readonly isForum: boolean,
+    /** Who typed it: only the bot's own master may link it. */
+    readonly requestedBy: number,
+  ) {
+    super(origin);
+  }
+}
+
+/** M12: a member of the bot's team group wrote in a topic (not a `//` note): the answer to that topic's customer. */
+export class AnswerInTopicCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number,
+    readonly agentId: number,
+    readonly messageId: number,
+    /** null for kinds that cannot be delivered (a poll, a dice…). */
+    readonly content: MessageContent | null,
+  ) {
+    super(origin);
+  }
+}
+
+/** M12: the master pressed ✅ Link it / ✖️ No under "link this group?" in the MasterBot chat. */
+export class ConfirmTeamGroupCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly masterId: number,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly accept: boolean,
+  ) {
+    super(origin);
+  }
+}
+
+/** The callback data of the confirmation buttons: ids only, well under Telegram's 64 bytes. */
+export const teamGroupButton = (botId: number, chatId: number, accept: boolean): string =>
+  `team:${botId}:${chatId}:${accept ? 'yes' : 'no'}`;
+export const TEAM_GROUP_BUTTON = /^team:(\d+):(-\d+):(yes|no)$/;

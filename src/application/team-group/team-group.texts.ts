@@ -1,0 +1,47 @@
+/** What the team group (M12) shows: the group's own notices and each customer topic's card. */
+export const teamGroupTexts = {
+  /** Telegram's limit on a topic's name is 128 characters. */
+  topicName: (customer: string, botUsername: string) => fitTopicName(`${customer} · @${botUsername}`),
+  linkedInGroup: (botUsername: string) =>
+    `✅ This group is now the inbox of @${botUsername}: each customer gets a topic here. ` +
+    'Anyone in the group answers by writing in the customer’s topic (no Reply needed). ' +
+    'Start a message with // to keep it as an internal note.',
+  confirmLink: (botUsername: string) =>
+    `You sent /connect in a group. Link it as the inbox of @${botUsername}? Every member of that group will read ` +
+    'its customers’ messages and can answer them.',
+  confirmButton: '✅ Link it',
+  declineButton: '✖️ No',
+  declined: (botUsername: string) => `Not linked: @${botUsername} keeps relaying here.`,
+  linkedToMaster: (botUsername: string) =>
+    `✅ @${botUsername} now relays its customers into your team group, one topic per customer. Anyone there answers by writing in the topic.`,
+  /** Above a relay that came to the MasterBot chat because the team group refused the bot. */
+  refusedRelay: (botUsername: string) =>
+    `⚠️ @${botUsername} could not post into your team group (removed from it, or no longer allowed to manage topics), so this message came here. ` +
+    'Make it an administrator with “Manage topics” again and send /connect in the group.',
+  card: (card: CustomerCard) =>
+    [
+      `👤 ${card.name}${card.username ? ` (@${card.username})` : ''}`,
+      `🤖 via @${card.botUsername}`,
+      `🕒 first seen ${card.firstSeen}`,
+      `💬 ${card.messages} message${card.messages === 1 ? '' : 's'}, ${card.answers} answer${card.answers === 1 ? '' : 's'}`,
+      card.banned ? '🚫 banned' : '✅ not banned',
+      ...(card.replacesDeletedTopic ? ['', '⚠️ Earlier history with this customer was in a topic that was deleted.'] : []),
+    ].join('\n'),
+};
+
+export interface CustomerCard {
+  name: string;
+  username?: string;
+  botUsername: string;
+  /** ISO date and time, UTC, to the minute. */
+  firstSeen: string;
+  messages: number;
+  answers: number;
+  banned: boolean;
+  replacesDeletedTopic: boolean;
+}
+
+function fitTopicName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 128 ? name : `${chars.slice(0, 127).join('')}…`;
+}

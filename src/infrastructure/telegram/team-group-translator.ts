@@ -1,0 +1,39 @@
+import { AnswerInTopicCommand, ConnectTeamGroupCommand } from '../../application/team-group/team-group.commands';
+import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
+import { messageContentOf } from './message-content';
+import { TgUpdate } from './telegram-update';
+
+const GROUP_TYPES = new Set(['group', 'supergroup']);
+
+/** A member's text starting with this stays in the team group: an internal note, never sent to the customer. */
+export const INTERNAL_NOTE_PREFIX = '//';
+
+/**
+ * M12: what a client bot hears in a group. `undefined` when the update is not from a group (the private-chat
+ * translation applies), `null` when it means nothing to us. In a group only two things count: `/connect`
+ * (link this group as the bot's team inbox) and a member's message in a topic (the answer to that topic's
+ * customer) — unless it is a command or an internal note (`//…`). Service messages carry no content and are
+ * ignored, as are other bots (Telegram does not send them to bots anyway).
+ *
+ * WARNING: `/connect@other_bot` is taken by every client bot of the group (the translator does not know the
+ * bot's username); each links only itself, and only for its own master.
+ */
+export function translateTeamGroupUpdate(botId: number, update: TgUpdate): TelegramCommand | null | undefined {
+  const chat = (update.message ?? update.edited_message ?? update.my_chat_member)?.chat;
+  if (!chat || !GROUP_TYPES.has(chat.type)) return undefined;
+  const message = update.message;
+  if (!message?.from || message.from.is_bot) return null;
+  const origin = telegramOrigin(botId, update.update_id);
+  const text = message.text?.trim();
+  if (text && /^\/connect(@\w+)?$/i.test(text)) {
+    const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;
+    return new ConnectTeamGroupCommand(origin, botId, message.chat.id, isForum, message.from.id);
+  }
+  const threadId = message.message_thread_id;
+  if (message.is_topic_message !== true || typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
+  if (text?.startsWith('/') || text?.startsWith(INTERNAL_NOTE_PREFIX)) return null;
+  if (typeof message.caption === 'string' && message.caption.trim().startsWith(INTERNAL_NOTE_PREFIX)) return null;
+  const content = messageContentOf(message);
+  if (!content) return null;
+  return new AnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, message.message_id, content);
+}
