@@ -79,8 +79,10 @@ export function replicasSection(r: ReplicaComparison, machine: string): string[]
     'the Telegram fake and the load generator, on the same 2 cores as the replicas. A real EventStoreDB node writes',
     'and fsyncs every append and runs on its own cores: appends would cost more latency there and less CPU here.',
     "The CPU figure counts the app processes only: neither the double's nor MariaDB's CPU (MariaDB is this machine's",
-    'shared server). Webhooks are recorded by every replica, but each projection and reactor runs on one replica (its',
-    'lease), so the relay itself does not spread: more replicas add recording capacity and failover, not relay speed.',
+    'shared server). Webhooks are recorded by every replica; each projection and reactor runs on one replica at a time',
+    '(leases, balanced: about 1/N of them each), so the relay reactor runs on one: more replicas add recording capacity,',
+    'spread the other processors and give failover, but do not make one reactor faster. One round on a busy machine',
+    'moves these figures by several times from run to run: `BENCH_ROUNDS=3` gives medians.',
     '',
   ];
 }
