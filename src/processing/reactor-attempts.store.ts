@@ -28,8 +28,9 @@ type Statements = Record<'insert' | 'finish' | 'above' | 'forget', Database.Stat
  * not a power loss or kernel crash, which may lose the last attempts (their repeats then go unmarked,
  * as the checkpoint lost with them makes those events run again anyway). No fsync per reaction.
  *
- * WARNING: the file belongs to this DATA_DIR. A replica taking a reactor over from another (not possible
- * today: one instance per data) would not see the other's attempts; its repeats would go unmarked.
+ * WARNING: the file belongs to this DATA_DIR. Replicas share it (they must run on one host with one
+ * DATA_DIR), so a replica taking a reactor over reads its predecessor's attempts here; a process on another
+ * DATA_DIR would not see them, and its repeats would go unmarked.
  *
  * Positions are stored as 20-digit zero-padded text: text order is number order for any 64-bit position
  * (EventStoreDB's are sparse and large).
