@@ -41,6 +41,7 @@ import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from './application/po
 import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
+import { EditAnswerHandler } from './application/edit-answer/edit-answer.handler';
 import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
 import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
@@ -117,6 +118,7 @@ const COMMAND_HANDLERS = [
   UnknownCommandHandler,
   ReplyToCustomerHandler,
   StartRespondingHandler,
+  EditAnswerHandler,
   ReceiveCustomerMessageHandler,
   EditCustomerMessageHandler,
   CustomerStartHandler,

@@ -1,4 +1,5 @@
 import { BanCustomerCommand } from '../src/application/ban-customer/ban-customer.command';
+import { EditAnswerCommand } from '../src/application/edit-answer/edit-answer.command';
 import { PickBotCommand } from '../src/application/pick-bot/pick-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../src/application/reply-to-customer/reply-to-customer.command';
 import { translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
@@ -89,5 +90,23 @@ describe('relayed copies in the MasterBot chat', () => {
   it('a reply to a copy whose relay button was tampered with is refused at the edge', () => {
     const tampered = { inline_keyboard: [[{ text: '✍ Reply', callback_data: 'reply:7001:900' }]] };
     expect(() => translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot, reply_markup: tampered }))).toThrow(BadUpdateError);
+  });
+});
+
+describe("the master's edits in the MasterBot chat (M13)", () => {
+  const edited = (chatType: string, from = { id: 42, is_bot: false, first_name: 'Ada' }): TgUpdate => ({
+    update_id: 11,
+    edited_message: { message_id: 12, date: 100, edit_date: 160, from, chat: { id: 42, type: chatType }, text: 'At 9, sorry.' },
+  });
+
+  it('an edit of a message in the private chat asks whether it was an answer, with its edit time and new text', () => {
+    const command = translateMasterUpdate(MASTER_BOT, edited('private'));
+    expect(command).toBeInstanceOf(EditAnswerCommand);
+    expect(command).toMatchObject({ masterId: 42, messageId: 12, editedAt: 160, content: { kind: 'text', text: 'At 9, sorry.' } });
+  });
+
+  it('edits in groups, or by bots, are not the master’s answers', () => {
+    expect(translateMasterUpdate(MASTER_BOT, edited('supergroup'))).toBeNull();
+    expect(translateMasterUpdate(MASTER_BOT, edited('private', { id: 43, is_bot: true, first_name: 'Bot' }))).toBeNull();
   });
 });

@@ -16,7 +16,9 @@ import { texts } from './texts';
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-type ConversationNotice = ConversationEventOf<'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'>;
+type ConversationNotice = ConversationEventOf<
+  'ReplyDeliveryFailed' | 'ReplyEditFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'
+>;
 type Handled =
   | MasterUserEventOf<
       | 'MasterRegistered'
@@ -61,6 +63,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'BannedListRequested',
     'CommandRejected',
     'ReplyDeliveryFailed',
+    'ReplyEditFailed',
     'CustomerBanned',
     'CustomerUnbanned',
     'CustomerStarted',
@@ -97,6 +100,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
     switch (event.type) {
       case 'ReplyDeliveryFailed':
+      case 'ReplyEditFailed':
       case 'CustomerBanned':
       case 'CustomerUnbanned':
       case 'CustomerStarted':
@@ -177,6 +181,12 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'ReplyDeliveryFailed':
         await say(texts.deliveryFailed(recorded.data.reason));
         return;
+      case 'ReplyEditFailed': {
+        // The master already heard why the reply itself failed; a deleted or textless answer has nothing to edit.
+        const notice = texts.editFailed(recorded.data.reason);
+        if (notice) await say(notice);
+        return;
+      }
       case 'CustomerBanned':
       case 'CustomerUnbanned': {
         const { botId, customerId } = recorded.data;

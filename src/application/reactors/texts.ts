@@ -22,7 +22,8 @@ export const texts = {
   help:
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
-    'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n\n' +
+    'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
+    'Edit one of your answers and the customer’s copy is edited too.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +
@@ -70,6 +71,13 @@ export const texts = {
           : reason === 'file_too_big'
             ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
             : `⚠️ Your reply was not delivered (${reason}).`,
+  /** M13: why an edited answer did not reach the customer's copy; null where the master needs no word. */
+  editFailed: (reason: string): string | null =>
+    ['reply_not_delivered', 'reply_deleted', 'not_editable', 'content_erased'].includes(reason)
+      ? null
+      : reason === 'customer_blocked_bot'
+        ? '⚠️ Your edit did not reach the customer: they have blocked the bot.'
+        : `⚠️ Your edit did not reach the customer: Telegram refused it (${reason}).`,
   rejected: {
     unknown_command: 'Unknown command. Press Menu for the list of commands, or /help.',
     nothing_to_cancel: 'Nothing to cancel.',
@@ -102,6 +110,7 @@ export const texts = {
     renewal_already_cancelled: 'Your Pro subscription is already set not to renew.',
     broadcast_unsupported_message: 'That kind of message cannot be broadcast. Send text or media, or /cancel.',
     unsupported_message: 'That kind of message cannot be delivered to a customer.',
+    reply_not_delivered: 'That answer never reached the customer, so your edit cannot reach them either. Send it again as a new reply.',
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

@@ -2,7 +2,7 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { ConversationEvent, UploadedFile } from './conversation.events';
+import { AnswerRef, ConversationEvent, UploadedFile } from './conversation.events';
 
 type Who = { botId: number; customerId: number; masterId: number };
 
@@ -25,8 +25,17 @@ export type ConversationCommand =
   | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
-  | ({ type: 'RecordDelivery'; replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] } & Who)
+  | ({
+      type: 'RecordDelivery';
+      replyId: string;
+      relayedMessageId: number;
+      deliveredMessageId: number;
+      uploaded?: UploadedFile[];
+      answer?: AnswerRef;
+    } & Who)
   | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
+  /** M13: the outcome of an answer's edit on the customer's copy; `failure` set when it did not get there. */
+  | ({ type: 'RecordReplyEdit'; replyId: string; editedAt: number; failure?: string } & Who)
   | ({ type: 'Ban'; name: Sealed } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
@@ -54,6 +63,12 @@ export interface ConversationState {
   deliveryOutcomes: Set<string>;
   /** Relayed message ids (master's chat) that got a delivered reply. */
   answered: Set<number>;
+  /** M13: delivered replies by reply id: the customer's copy, and the answer it came from. */
+  replies: Map<string, DeliveredReply>;
+  /** M13: the customer's copy's message id → its reply id (what a customer's reaction points at). */
+  replyOfCopy: Map<number, string>;
+  /** M13: `${replyId}:${editedAt}` of answer edits with an outcome. */
+  replyEditOutcomes: Set<string>;
   /** Customer message ids a reminder was issued for. */
   reminded: Set<number>;
   banned: boolean;
@@ -65,6 +80,13 @@ export interface ConversationState {
   erasedLast: boolean;
   /** Files uploaded for this conversation (`${botId}:${fileUniqueId}`): an erasure drops them from the upload cache. */
   uploads: Map<string, { botId: number; fileUniqueId: string }>;
+}
+
+/** A reply the customer received: their copy's message id, and where the answer is in the inbox. */
+export interface DeliveredReply {
+  deliveredMessageId: number;
+  answer: AnswerRef | null;
+  deleted: boolean;
 }
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
@@ -106,9 +128,20 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       ];
     case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
-      const { replyId, relayedMessageId, deliveredMessageId } = command;
-      return [ev('ReplyDelivered', { ...who, replyId, relayedMessageId, deliveredMessageId, uploaded: command.uploaded ?? [] })];
+      const { replyId, relayedMessageId, deliveredMessageId, answer } = command;
+      return [
+        ev('ReplyDelivered', {
+          ...who,
+          replyId,
+          relayedMessageId,
+          deliveredMessageId,
+          uploaded: command.uploaded ?? [],
+          answer: answer ?? null,
+        }),
+      ];
     }
+    case 'RecordReplyEdit':
+      return recordReplyEdit(command, state, who);
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
@@ -129,6 +162,20 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.erasedLast && !command.keyDeleted) return [];
       return [ev('CustomerContentErased', { ...who, erasedAt: command.erasedAt, files: [...state.uploads.values()] })];
   }
+}
+
+function recordReplyEdit(
+  command: Extract<ConversationCommand, { type: 'RecordReplyEdit' }>,
+  state: ConversationState,
+  who: Who,
+): ConversationEvent[] {
+  const { replyId, editedAt } = command;
+  if (state.replyEditOutcomes.has(`${replyId}:${editedAt}`)) return [];
+  const delivered = state.replies.get(replyId);
+  // Only a reply the customer has (delivered, not deleted) can show an edit; anything else records why not.
+  const failure = command.failure ?? (!delivered ? 'reply_not_delivered' : delivered.deleted ? 'reply_deleted' : undefined);
+  if (failure || !delivered) return [ev('ReplyEditFailed', { ...who, replyId, editedAt, reason: failure ?? 'reply_not_delivered' })];
+  return [ev('ReplyEditDelivered', { ...who, replyId, editedAt, deliveredMessageId: delivered.deliveredMessageId })];
 }
 
 function receive(
@@ -181,10 +228,20 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'EditRelayed':
       state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);
       return state;
-    case 'ReplyDelivered':
-      state.deliveryOutcomes.add(event.data.replyId);
+    case 'ReplyDelivered': {
+      const { replyId, deliveredMessageId, answer } = event.data;
+      state.deliveryOutcomes.add(replyId);
       state.answered.add(event.data.relayedMessageId);
+      state.replies.set(replyId, { deliveredMessageId, answer, deleted: false });
+      state.replyOfCopy.set(deliveredMessageId, replyId);
       rememberUploads(state, event.data.uploaded);
+      return state;
+    }
+    case 'ReplyEditDelivered':
+      state.replyEditOutcomes.add(`${event.data.replyId}:${event.data.editedAt}`);
+      return state;
+    case 'ReplyEditFailed':
+      state.replyEditOutcomes.add(`${event.data.replyId}:${event.data.editedAt}`);
       return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);
@@ -239,6 +296,9 @@ export const initialConversationState = (): ConversationState => ({
   editOutcomes: new Set(),
   deliveryOutcomes: new Set(),
   answered: new Set(),
+  replies: new Map(),
+  replyOfCopy: new Map(),
+  replyEditOutcomes: new Set(),
   reminded: new Set(),
   banned: false,
   blocked: false,

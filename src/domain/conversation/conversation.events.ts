@@ -12,6 +12,15 @@ export interface UploadedFile {
   fileId: string;
 }
 
+/**
+ * M13: where an answer stands in the inbox it was written in (today the master's MasterBot chat: `chatId`
+ * is the master's id). Customer reactions to the delivered copy are mirrored onto it.
+ */
+export interface AnswerRef {
+  chatId: number;
+  messageId: number;
+}
+
 /** Why a customer's message was recorded but not relayed. */
 export type DropReason = 'banned';
 
@@ -57,8 +66,22 @@ export type ConversationEvent =
     >
   | DomainEvent<'RelayFailed', Who & { messageId: number; reason: string }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
-  | DomainEvent<'ReplyDelivered', Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }>
+  | DomainEvent<
+      'ReplyDelivered',
+      Who & {
+        replyId: string;
+        relayedMessageId: number;
+        deliveredMessageId: number;
+        uploaded: UploadedFile[];
+        /** The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions). */
+        answer: AnswerRef | null;
+      }
+    >
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
+  /** M13: the master's edit of an answer (`ReplyEdited` on the master's stream) reached the customer's copy. */
+  | DomainEvent<'ReplyEditDelivered', Who & { replyId: string; editedAt: number; deliveredMessageId: number }>
+  /** M13: it did not (`reply_not_delivered`, `reply_deleted`, `not_editable` are quiet; a Telegram refusal is told). */
+  | DomainEvent<'ReplyEditFailed', Who & { replyId: string; editedAt: number; reason: string }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>

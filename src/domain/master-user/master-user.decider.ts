@@ -78,6 +78,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'Reply':
       return reply(command, state);
+    case 'EditAnswer':
+      return editAnswer(command, state);
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
@@ -250,6 +252,20 @@ function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEve
     data: { masterId, replyId: command.replyId, target, masterMessageId: command.masterMessageId, content: command.content },
   };
   return state.fsm === 'Responding' ? [sent, transition(masterId, 'Responding', 'Main', 'reply sent')] : [sent];
+}
+
+/**
+ * M13: an edit of a message that is not one of the master's answers changes nothing and says nothing (masters
+ * edit all sorts of messages); an edit of an answer whose delivery failed is told, since it cannot reach anyone.
+ */
+function editAnswer(command: Command<'EditAnswer'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, masterMessageId, replyId, editedAt, content } = command;
+  const answer = state.answers.get(masterMessageId);
+  if (!answer || answer.replyId !== replyId) return [];
+  if (command.deliveryFailed) return [reject(masterId, 'edit', 'reply_not_delivered', { messageId: masterMessageId })];
+  const refusal = botRefusal(state, answer.target.botId);
+  if (refusal) return [reject(masterId, 'edit', refusal, { messageId: masterMessageId })];
+  return [{ type: 'ReplyEdited', data: { masterId, replyId, target: answer.target, masterMessageId, editedAt, content } }];
 }
 
 function setGreeting(command: Command<'SetGreeting'>, state: MasterUserState): MasterUserEvent[] {

@@ -50,7 +50,8 @@ export type RejectionReason =
   | 'already_pro'
   | 'not_on_pro'
   | 'renewal_already_cancelled'
-  | 'broadcast_unsupported_message';
+  | 'broadcast_unsupported_message'
+  | 'reply_not_delivered';
 
 /** Plan limits on attached client bots, from the deployment's configuration. */
 export interface PlanLimits {
@@ -86,6 +87,15 @@ export type MasterUserEvent =
   | DomainEvent<'RemindersConfigured', { masterId: number; hours: number | null }>
   | DomainEvent<'ReplyStarted', { masterId: number; target: ReplyTarget }>
   | DomainEvent<'ReplySent', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed }>
+  /**
+   * M13: the master edited an answer (`masterMessageId`, the message that became reply `replyId`). `editedAt`:
+   * Telegram's `edit_date`. `content`: the edited message, sealed `{ content: MessageContent }` under the
+   * customer's conversation key, as the reply's.
+   */
+  | DomainEvent<
+      'ReplyEdited',
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; editedAt: number; content: Sealed }
+    >
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

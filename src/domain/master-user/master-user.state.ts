@@ -10,6 +10,12 @@ export interface AttachedBot {
   status: BotStatus;
 }
 
+/** M13: an answer in the master's chat: the reply it became and its customer. */
+export interface Answer {
+  replyId: string;
+  target: ReplyTarget;
+}
+
 export type Plan = { kind: 'free' } | { kind: 'pro'; until: string; chargeId: string; renewing: boolean };
 
 export interface MasterUserState {
@@ -26,6 +32,12 @@ export interface MasterUserState {
   /** Charge ids already recorded: a payment message delivered twice counts once. */
   charges: string[];
   reminderHours: number | null;
+  /**
+   * M13: the master's answers by their message id in the MasterBot chat, so an edit of one (or a /delete
+   * replying to one) finds its customer. Grown in place, one small entry per reply ever sent.
+   * WARNING: never pruned: a master with 100,000 replies holds 100,000 entries (a few MB) in the cached state.
+   */
+  answers: Map<number, Answer>;
 }
 
 export const initialMasterUserState = (): MasterUserState => ({
@@ -39,6 +51,7 @@ export const initialMasterUserState = (): MasterUserState => ({
   plan: { kind: 'free' },
   charges: [],
   reminderHours: null,
+  answers: new Map(),
 });
 
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
@@ -103,6 +116,10 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     case 'BannedListRequested':
       return state;
     case 'ReplySent':
+      // In place: the aggregate store folds new events into a copy of the cached state (structuredClone).
+      state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target });
+      return state;
+    case 'ReplyEdited':
       return state;
     case 'SubscriptionOffered':
       return state;

@@ -147,6 +147,14 @@ class TelegrafBotApi implements BotApi {
     await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction: [{ type: 'emoji', emoji: emoji as never }] });
   }
 
+  async editText(chatId: number, messageId: number, text: string): Promise<void> {
+    await this.send('editMessageText', chatId, { message_id: messageId, text, link_preview_options: { is_disabled: true } });
+  }
+
+  async editCaption(chatId: number, messageId: number, caption: string): Promise<void> {
+    await this.send('editMessageCaption', chatId, { message_id: messageId, caption });
+  }
+
   async answerCallback(callbackQueryId: string, text?: string): Promise<void> {
     await this.call('answerCallbackQuery', { callback_query_id: callbackQueryId, ...(text !== undefined ? { text } : {}) });
   }
@@ -315,7 +323,7 @@ class TelegrafBotApi implements BotApi {
     return this.calls.run(method, (signal) => this.telegram.callApi(method, payload, { signal: signal as never }), options);
   }
 
-  /** A message into `chatId`: paced by the bot's and the chat's flood limits. */
+  /** A message into `chatId` (or an edit of one): paced by the bot's and the chat's flood limits. */
   private send<M extends keyof ApiMethods>(
     method: M,
     chatId: number,

@@ -8,6 +8,7 @@ import {
   EditCustomerMessageCommand,
   ReceiveCustomerMessageCommand,
 } from '../../application/customer-message/customer-message.command';
+import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
 import { HelpCommand } from '../../application/help/help.command';
 import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
 import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
@@ -59,6 +60,11 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
       checkout.currency,
       checkout.total_amount,
     );
+  }
+  const edited = update.edited_message;
+  if (edited?.from && edited.chat.type === 'private' && !edited.from.is_bot) {
+    // M13: whether it is an answer is for the handler to find out; most edited messages are not.
+    return new EditAnswerCommand(origin, edited.from.id, edited.message_id, edited.edit_date ?? edited.date ?? 0, messageContentOf(edited));
   }
   const message = update.message;
   // The MasterBot serves its master in a private chat only; groups and channels are ignored.

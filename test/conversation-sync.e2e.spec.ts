@@ -1,0 +1,104 @@
+import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
+import { AppHarness } from './support/app-harness';
+import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
+import { eventually } from './support/scripted-reactor';
+import { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
+
+/**
+ * M13 in the MasterBot chat: what the master does to an answer after sending it (edit, /delete, react)
+ * reaches the customer's copy, and the customer's reactions reach the master.
+ */
+describe('conversations stay in sync both ways', () => {
+  let h: AppHarness;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    h = await AppHarness.start();
+    store = h.app.get(EVENT_STORE);
+  });
+  afterAll(async () => h.stop());
+
+  /** The types of the events recorded for this master and their customers, in order. */
+  const recordedTypes = async (master: FakeUser) =>
+    (await store.readAll({ maxCount: 100_000 })).filter((e) => e.data.masterId === master.id).map((e) => e.type);
+  const customerChat = (bot: CreatedBot, customer: FakeUser) => h.fake.messagesInChat(bot.id, customer.id);
+
+  /** A customer asks, the master answers by Reply; resolves with both ends of the answer once it was delivered. */
+  async function answered(master: FakeUser, bot: CreatedBot, customer: FakeUser, question: string, answer: string) {
+    const relayed = await customerWrites(h, bot, customer, master, question);
+    const sent = h.fake.userSends(h.masterBot.id, master.id, { text: answer, replyToMessageId: relayed.messageId });
+    const copy = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === answer);
+    await eventually(
+      'the answer is marked answered',
+      async () => h.fake.reactions(h.masterBot.id, master.id, relayed.messageId).length > 0,
+    );
+    return { relayed, answerMessageId: sent.messageId, copy };
+  }
+
+  const copyText = (bot: CreatedBot, customer: FakeUser, copy: SentRecord) =>
+    customerChat(bot, customer).find((entry) => entry.messageId === copy.messageId)?.message.text;
+
+  describe('edited answers', () => {
+    it("a master's edit of an answer edits the customer's copy", async () => {
+      const master = await registeredMaster(h, 'Edda');
+      const bot = await attachNewBot(h, master, 'edda_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Finn' });
+      const { answerMessageId, copy } = await answered(master, bot, customer, 'When do you open?', 'At 8.');
+
+      h.fake.userEdits(h.masterBot.id, master.id, answerMessageId, 'At 9, sorry.');
+
+      await h.fake.waitFor(() => copyText(bot, customer, copy) === 'At 9, sorry.');
+      expect(customerChat(bot, customer).filter((entry) => entry.fromBot)).toHaveLength(1);
+      await eventually('the edit is recorded as delivered', async () => (await recordedTypes(master)).includes('ReplyEditDelivered'));
+    });
+
+    it('an edit made before the delivery landed still leaves the customer with the final text', async () => {
+      const master = await registeredMaster(h, 'Gerd');
+      const bot = await attachNewBot(h, master, 'gerd_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Hana' });
+      const relayed = await customerWrites(h, bot, customer, master, 'Is it waterproof?');
+      h.fake.failConnection(bot.id, 'sendMessage', 'hang');
+      const answer = h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes', replyToMessageId: relayed.messageId });
+      await h.fake.waitFor(() => h.fake.hangingCalls === 1);
+
+      h.fake.userEdits(h.masterBot.id, master.id, answer.messageId, 'Yes, up to 10 m.');
+      await eventually('the edit is recorded', async () => (await recordedTypes(master)).includes('ReplyEdited'));
+      h.fake.releaseHung();
+
+      const copy = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.method === 'sendMessage');
+      await h.fake.waitFor(() => copyText(bot, customer, copy) === 'Yes, up to 10 m.');
+    });
+
+    it('editing a message that is not an answer changes nothing and says nothing', async () => {
+      const master = await registeredMaster(h, 'Ilse');
+      const bot = await attachNewBot(h, master, 'ilse_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Jon' });
+      await answered(master, bot, customer, 'Any news?', 'Not yet.');
+      const note = h.fake.userSends(h.masterBot.id, master.id, '/bots');
+      await masterBotSays(h, master, 'Your client bots');
+      const before = h.fake.sent(h.masterBot.id, master.id).length;
+
+      const edit = h.fake.userEdits(h.masterBot.id, master.id, note.messageId, '/bots please');
+      await h.fake.waitFor(() => h.fake.deliveries.some((d) => d.updateId === edit.updateId && d.status === 200));
+
+      expect(await recordedTypes(master)).not.toContain('ReplyEdited');
+      expect(h.fake.calls.filter((c) => c.botId === bot.id && c.method === 'editMessageText')).toHaveLength(0);
+      expect(h.fake.sent(h.masterBot.id, master.id)).toHaveLength(before);
+    });
+
+    it('editing an answer that never reached the customer tells the master so', async () => {
+      const master = await registeredMaster(h, 'Karl');
+      const bot = await attachNewBot(h, master, 'karl_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Lena' });
+      const relayed = await customerWrites(h, bot, customer, master, 'Can I pay later?');
+      h.fake.userBlocksBot(bot.id, customer.id);
+      const answer = h.fake.userSends(h.masterBot.id, master.id, { text: 'Sure.', replyToMessageId: relayed.messageId });
+      await masterBotSays(h, master, 'the customer has blocked the bot');
+
+      h.fake.userEdits(h.masterBot.id, master.id, answer.messageId, 'Sure, within 30 days.');
+
+      await masterBotSays(h, master, 'That answer never reached the customer');
+      expect(await recordedTypes(master)).not.toContain('ReplyEdited');
+    });
+  });
+});
