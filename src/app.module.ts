@@ -42,6 +42,7 @@ import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
 import { EditAnswerHandler } from './application/edit-answer/edit-answer.handler';
+import { DeleteAnswerHandler } from './application/delete-answer/delete-answer.handler';
 import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
 import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
@@ -119,6 +120,7 @@ const COMMAND_HANDLERS = [
   ReplyToCustomerHandler,
   StartRespondingHandler,
   EditAnswerHandler,
+  DeleteAnswerHandler,
   ReceiveCustomerMessageHandler,
   EditCustomerMessageHandler,
   CustomerStartHandler,

@@ -79,6 +79,24 @@ const editFailed = (reason: string): ConversationEvent => ({
   data: { ...who, replyId: REPLY, editedAt: EDITED_AT, reason },
 });
 
+const deleteAnswer = (masterMessageId: number | null = ANSWER): MasterUserCommand => ({ type: 'DeleteAnswer', masterId, masterMessageId });
+const deletionRequested: MasterUserEvent = {
+  type: 'ReplyDeletionRequested',
+  data: { masterId, replyId: REPLY, target, masterMessageId: ANSWER },
+};
+const deleteRefused = (reason: 'delete_needs_reply' | 'not_an_answer' | 'answer_already_deleted' | 'bot_broken'): MasterUserEvent => ({
+  type: 'CommandRejected',
+  data: { masterId, command: '/delete', reason },
+});
+const recordDeletion = (failure?: string): ConversationCommand => ({
+  type: 'RecordReplyDeletion',
+  ...who,
+  replyId: REPLY,
+  ...(failure ? { failure } : {}),
+});
+const replyDeleted: ConversationEvent = { type: 'ReplyDeleted', data: { ...who, replyId: REPLY, deliveredMessageId: 7 } };
+const deletionFailed = (reason: string): ConversationEvent => ({ type: 'ReplyDeletionFailed', data: { ...who, replyId: REPLY, reason } });
+
 describe('conversations in sync: the decisions', () => {
   describe("the master edits an answer (master's stream)", () => {
     it('an edit of an answer is recorded with the answer’s customer, sealed', () => {
@@ -129,6 +147,59 @@ describe('conversations in sync: the decisions', () => {
 
     it("Telegram's refusal is recorded as the edit's failure", () => {
       conversation.given(delivered).when(recordEdit('telegram_400')).then(editFailed('telegram_400'));
+    });
+  });
+
+  describe('/delete (master’s stream)', () => {
+    it('/delete on an answer asks for the customer’s copy to be deleted', () => {
+      master.given(registered, attached, replySent).when(deleteAnswer()).then(deletionRequested);
+    });
+
+    it('/delete while answering with ✍ Reply first returns to the main menu', () => {
+      const responding: MasterUserEvent[] = [
+        { type: 'ReplyStarted', data: { masterId, target } },
+        { type: 'StateChanged', data: { masterId, from: 'Main', to: 'Responding', trigger: 'reply button' } },
+      ];
+      master
+        .given(registered, attached, replySent, ...responding)
+        .when(deleteAnswer())
+        .then({ type: 'StateChanged', data: { masterId, from: 'Responding', to: 'Main', trigger: '/delete' } }, deletionRequested);
+    });
+
+    it('/delete replying to nothing, or to anything but an answer, is refused with how to use it', () => {
+      master.given(registered, attached, replySent).when(deleteAnswer(null)).then(deleteRefused('delete_needs_reply'));
+      master.given(registered, attached, replySent).when(deleteAnswer(40)).then(deleteRefused('not_an_answer'));
+    });
+
+    it('an answer is deleted once; asking again is refused', () => {
+      master.given(registered, attached, replySent, deletionRequested).when(deleteAnswer()).then(deleteRefused('answer_already_deleted'));
+    });
+
+    it('/delete through a bot whose token was revoked is refused', () => {
+      master.given(registered, attached, replySent, broken).when(deleteAnswer()).then(deleteRefused('bot_broken'));
+    });
+
+    it('an edit of a deleted answer records nothing', () => {
+      master.given(registered, attached, replySent, deletionRequested).when(editAnswer()).thenNothing();
+    });
+  });
+
+  describe("the deletion's outcome (conversation stream)", () => {
+    it('a deleted copy is recorded with its message id, once', () => {
+      conversation.given(delivered).when(recordDeletion()).then(replyDeleted);
+      conversation.given(delivered, replyDeleted).when(recordDeletion()).thenNothing();
+    });
+
+    it('a reply never delivered has no copy to delete', () => {
+      conversation.given(deliveryFailed).when(recordDeletion()).then(deletionFailed('reply_not_delivered'));
+    });
+
+    it("Telegram's refusal (48 hours) is recorded as the reason", () => {
+      conversation.given(delivered).when(recordDeletion('telegram_cannot_delete')).then(deletionFailed('telegram_cannot_delete'));
+    });
+
+    it('an edit after the copy was deleted is recorded as not applied', () => {
+      conversation.given(delivered, replyDeleted).when(recordEdit()).then(editFailed('reply_deleted'));
     });
   });
 });

@@ -101,4 +101,57 @@ describe('conversations stay in sync both ways', () => {
       expect(await recordedTypes(master)).not.toContain('ReplyEdited');
     });
   });
+
+  describe('/delete', () => {
+    const deleted = (bot: CreatedBot, customer: FakeUser, copy: SentRecord) =>
+      customerChat(bot, customer).find((entry) => entry.messageId === copy.messageId)?.deleted;
+
+    it("/delete replying to an answer deletes the customer's copy, and the master hears it is done", async () => {
+      const master = await registeredMaster(h, 'Mara');
+      const bot = await attachNewBot(h, master, 'mara_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Nils' });
+      const { answerMessageId, copy } = await answered(master, bot, customer, 'Price of the red one?', '12 EUR (wrong customer!)');
+
+      h.fake.userSends(h.masterBot.id, master.id, { text: '/delete', replyToMessageId: answerMessageId });
+
+      const done = await masterBotSays(h, master, 'Deleted for the customer');
+      expect(done.replyToMessageId).toBe(answerMessageId);
+      expect(deleted(bot, customer, copy)).toBe(true);
+      expect(await recordedTypes(master)).toEqual(expect.arrayContaining(['ReplyDeletionRequested', 'ReplyDeleted']));
+    });
+
+    it("Telegram's 48-hour limit is told to the master plainly, and the copy stays", async () => {
+      const master = await registeredMaster(h, 'Olga');
+      const bot = await attachNewBot(h, master, 'olga_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Piet' });
+      const { answerMessageId, copy } = await answered(master, bot, customer, 'Still open?', 'Yes.');
+      h.fake.failNext(bot.id, 'deleteMessage', { errorCode: 400, description: "Bad Request: message can't be deleted" });
+
+      h.fake.userSends(h.masterBot.id, master.id, { text: '/delete', replyToMessageId: answerMessageId });
+
+      await masterBotSays(h, master, 'bots can only delete messages sent less than 48 hours ago');
+      expect(deleted(bot, customer, copy)).toBe(false);
+    });
+
+    it('/delete on nothing, or on a message that is not an answer, says how to use it', async () => {
+      const master = await registeredMaster(h, 'Quirin');
+      const bot = await attachNewBot(h, master, 'quirin_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Rita' });
+      const { relayed } = await answered(master, bot, customer, 'Hello?', 'Hi!');
+
+      h.fake.userSends(h.masterBot.id, master.id, '/delete');
+      await masterBotSays(h, master, 'reply /delete to your answer');
+      h.fake.userSends(h.masterBot.id, master.id, { text: '/delete', replyToMessageId: relayed.messageId });
+      await masterBotSays(h, master, 'not one of your answers');
+      expect(h.fake.calls.filter((c) => c.botId === bot.id && c.method === 'deleteMessage')).toHaveLength(0);
+    });
+
+    it('/help says that deleting your own message does not delete the customer’s copy, and the menu offers /delete', async () => {
+      const master = await registeredMaster(h, 'Sven');
+      h.fake.userSends(h.masterBot.id, master.id, '/help');
+      const help = await masterBotSays(h, master, '/delete');
+      expect(help.text).toContain('Deleting your own message in this chat does not delete theirs');
+      expect(h.fake.commands(h.masterBot.id).map((c) => c.command)).toContain('delete');
+    });
+  });
 });

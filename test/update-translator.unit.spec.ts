@@ -1,4 +1,5 @@
 import { BanCustomerCommand } from '../src/application/ban-customer/ban-customer.command';
+import { DeleteAnswerCommand } from '../src/application/delete-answer/delete-answer.command';
 import { EditAnswerCommand } from '../src/application/edit-answer/edit-answer.command';
 import { PickBotCommand } from '../src/application/pick-bot/pick-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../src/application/reply-to-customer/reply-to-customer.command';
@@ -108,5 +109,25 @@ describe("the master's edits in the MasterBot chat (M13)", () => {
   it('edits in groups, or by bots, are not the master’s answers', () => {
     expect(translateMasterUpdate(MASTER_BOT, edited('supergroup'))).toBeNull();
     expect(translateMasterUpdate(MASTER_BOT, edited('private', { id: 43, is_bot: true, first_name: 'Bot' }))).toBeNull();
+  });
+});
+
+describe('/delete (M13)', () => {
+  const deleteCommand = (replyTo?: number): TgUpdate => ({
+    update_id: 12,
+    message: {
+      message_id: 13,
+      date: 100,
+      from: { id: 42, is_bot: false, first_name: 'Ada' },
+      chat: { id: 42, type: 'private' },
+      text: '/delete',
+      ...(replyTo ? { reply_to_message: { message_id: replyTo } } : {}),
+    },
+  });
+
+  it('/delete as a reply names the answer replied to; alone it names none', () => {
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand(12))).toEqual(expect.objectContaining({ masterId: 42, answerMessageId: 12 }));
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand(12))).toBeInstanceOf(DeleteAnswerCommand);
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand())).toEqual(expect.objectContaining({ answerMessageId: null }));
   });
 });

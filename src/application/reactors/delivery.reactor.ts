@@ -8,11 +8,12 @@ import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { ContentSender, FileTooBigError } from '../media/content-sender';
 import { readReplyContent } from '../media/relay-content';
+import { AnswerDeletionReaction } from '../delete-answer/answer-deletion.reaction';
 import { AnswerEditReaction } from '../edit-answer/answer-edit.reaction';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 
-type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited'>;
+type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited' | 'ReplyDeletionRequested'>;
 
 /**
  * M5: delivers each recorded reply (any kind: files go from the MasterBot to the client bot) to its
@@ -20,17 +21,18 @@ type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited'>;
  * marks the relayed message answered with a reaction. The reply answers the customer's message, and still
  * arrives when the customer has deleted it.
  *
- * M13: what the master later does to an answer (an edit) is handled here too, in the same customer lane:
+ * M13: what the master later does to an answer (an edit, `/delete`) is handled here too, in the same customer lane:
  * lanes order events within one reactor only, so this is what makes an edit recorded before its delivery
  * landed reach the customer after it.
  */
 @Injectable()
 export class DeliveryReactor implements Reactor<Handled> {
   readonly name = 'delivery';
-  readonly handles: TypesOf<Handled> = ['ReplySent', 'ReplyEdited'];
+  readonly handles: TypesOf<Handled> = ['ReplySent', 'ReplyEdited', 'ReplyDeletionRequested'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
   private readonly edits: AnswerEditReaction;
+  private readonly deletions: AnswerDeletionReaction;
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -39,6 +41,7 @@ export class DeliveryReactor implements Reactor<Handled> {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
   ) {
     this.edits = new AnswerEditReaction(aggregates, vault);
+    this.deletions = new AnswerDeletionReaction(aggregates);
   }
 
   key(event: RecordedEvent<Handled>): string {
@@ -47,11 +50,15 @@ export class DeliveryReactor implements Reactor<Handled> {
   }
 
   async react(event: RecordedEvent<Handled>): Promise<void> {
-    if (event.type === 'ReplyEdited') {
-      const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
-      return this.edits.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
+    const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
+    switch (event.type) {
+      case 'ReplySent':
+        return this.deliver(event);
+      case 'ReplyEdited':
+        return this.edits.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
+      case 'ReplyDeletionRequested':
+        return this.deletions.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
     }
-    return this.deliver(event);
   }
 
   private async deliver(event: RecordedEvent<MasterUserEventOf<'ReplySent'>>): Promise<void> {

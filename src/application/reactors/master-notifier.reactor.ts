@@ -17,7 +17,13 @@ import { texts } from './texts';
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
 type ConversationNotice = ConversationEventOf<
-  'ReplyDeliveryFailed' | 'ReplyEditFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'
+  | 'ReplyDeliveryFailed'
+  | 'ReplyEditFailed'
+  | 'ReplyDeleted'
+  | 'ReplyDeletionFailed'
+  | 'CustomerBanned'
+  | 'CustomerUnbanned'
+  | 'CustomerStarted'
 >;
 type Handled =
   | MasterUserEventOf<
@@ -64,6 +70,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'CommandRejected',
     'ReplyDeliveryFailed',
     'ReplyEditFailed',
+    'ReplyDeleted',
+    'ReplyDeletionFailed',
     'CustomerBanned',
     'CustomerUnbanned',
     'CustomerStarted',
@@ -101,6 +109,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     switch (event.type) {
       case 'ReplyDeliveryFailed':
       case 'ReplyEditFailed':
+      case 'ReplyDeleted':
+      case 'ReplyDeletionFailed':
       case 'CustomerBanned':
       case 'CustomerUnbanned':
       case 'CustomerStarted':
@@ -187,6 +197,12 @@ export class MasterNotifierReactor implements Reactor<Handled> {
         if (notice) await say(notice);
         return;
       }
+      case 'ReplyDeleted':
+        await this.sayAboutAnswer(recorded, texts.answerDeleted);
+        return;
+      case 'ReplyDeletionFailed':
+        await this.sayAboutAnswer(recorded, texts.deletionFailed(recorded.data.reason));
+        return;
       case 'CustomerBanned':
       case 'CustomerUnbanned': {
         const { botId, customerId } = recorded.data;
@@ -214,6 +230,15 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       default:
         return;
     }
+  }
+
+  /** A notice replying to the master's answer it is about (when the delivery recorded where that answer is). */
+  private async sayAboutAnswer(recorded: RecordedEvent<ConversationEventOf<'ReplyDeleted' | 'ReplyDeletionFailed'>>, text: string) {
+    const { botId, customerId, masterId, replyId } = recorded.data;
+    const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
+    const answer = state.replies.get(replyId)?.answer;
+    const replyToMessageId = answer?.chatId === masterId ? answer.messageId : undefined;
+    await this.bots.master().sendText(masterId, text, { replyToMessageId });
   }
 
   private async deleteQuietly(master: BotApi, chatId: number, messageId: number): Promise<void> {

@@ -23,7 +23,9 @@ export const texts = {
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
-    'Edit one of your answers and the customer’s copy is edited too.\n\n' +
+    'Edit one of your answers and the customer’s copy is edited too.\n' +
+    'Delete an answer for the customer: reply /delete to it (within 48 hours). Deleting your own message in this chat ' +
+    'does not delete theirs: Telegram tells bots nothing about deletions in private chats.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +
@@ -71,6 +73,19 @@ export const texts = {
           : reason === 'file_too_big'
             ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
             : `⚠️ Your reply was not delivered (${reason}).`,
+  /** M13: `/delete` done. */
+  answerDeleted: '🗑 Deleted for the customer.',
+  /** M13: why `/delete` could not remove the customer's copy. */
+  deletionFailed: (reason: string): string =>
+    reason === 'telegram_cannot_delete'
+      ? '⚠️ Telegram would not delete the customer’s copy: bots can only delete messages sent less than 48 hours ago.'
+      : reason === 'copy_not_found'
+        ? '⚠️ The customer’s copy is already gone: they deleted it themselves.'
+        : reason === 'reply_not_delivered'
+          ? 'That answer never reached the customer: there is nothing to delete for them.'
+          : reason === 'customer_blocked_bot'
+            ? '⚠️ The customer’s copy could not be deleted: they have blocked the bot.'
+            : `⚠️ The customer’s copy could not be deleted: Telegram refused (${reason}).`,
   /** M13: why an edited answer did not reach the customer's copy; null where the master needs no word. */
   editFailed: (reason: string): string | null =>
     ['reply_not_delivered', 'reply_deleted', 'not_editable', 'content_erased'].includes(reason)
@@ -111,6 +126,9 @@ export const texts = {
     broadcast_unsupported_message: 'That kind of message cannot be broadcast. Send text or media, or /cancel.',
     unsupported_message: 'That kind of message cannot be delivered to a customer.',
     reply_not_delivered: 'That answer never reached the customer, so your edit cannot reach them either. Send it again as a new reply.',
+    delete_needs_reply: 'To delete an answer for the customer, reply /delete to your answer.',
+    not_an_answer: 'That message is not one of your answers to a customer, so there is nothing to delete for them.',
+    answer_already_deleted: 'You already asked to delete that answer for the customer.',
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

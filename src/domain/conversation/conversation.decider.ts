@@ -36,6 +36,8 @@ export type ConversationCommand =
   | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
   /** M13: the outcome of an answer's edit on the customer's copy; `failure` set when it did not get there. */
   | ({ type: 'RecordReplyEdit'; replyId: string; editedAt: number; failure?: string } & Who)
+  /** M13: the outcome of `/delete` on the customer's copy; `failure` set when Telegram refused. */
+  | ({ type: 'RecordReplyDeletion'; replyId: string; failure?: string } & Who)
   | ({ type: 'Ban'; name: Sealed } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
@@ -69,6 +71,8 @@ export interface ConversationState {
   replyOfCopy: Map<number, string>;
   /** M13: `${replyId}:${editedAt}` of answer edits with an outcome. */
   replyEditOutcomes: Set<string>;
+  /** M13: reply ids whose deletion has an outcome. */
+  replyDeletionOutcomes: Set<string>;
   /** Customer message ids a reminder was issued for. */
   reminded: Set<number>;
   banned: boolean;
@@ -142,6 +146,14 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     }
     case 'RecordReplyEdit':
       return recordReplyEdit(command, state, who);
+    case 'RecordReplyDeletion': {
+      const { replyId } = command;
+      if (state.replyDeletionOutcomes.has(replyId)) return [];
+      const copy = state.replies.get(replyId);
+      const failure = command.failure ?? (copy ? undefined : 'reply_not_delivered');
+      if (failure || !copy) return [ev('ReplyDeletionFailed', { ...who, replyId, reason: failure ?? 'reply_not_delivered' })];
+      return [ev('ReplyDeleted', { ...who, replyId, deliveredMessageId: copy.deliveredMessageId })];
+    }
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
@@ -243,6 +255,15 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'ReplyEditFailed':
       state.replyEditOutcomes.add(`${event.data.replyId}:${event.data.editedAt}`);
       return state;
+    case 'ReplyDeleted': {
+      state.replyDeletionOutcomes.add(event.data.replyId);
+      const copy = state.replies.get(event.data.replyId);
+      if (copy) state.replies.set(event.data.replyId, { ...copy, deleted: true });
+      return state;
+    }
+    case 'ReplyDeletionFailed':
+      state.replyDeletionOutcomes.add(event.data.replyId);
+      return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);
       return state;
@@ -299,6 +320,7 @@ export const initialConversationState = (): ConversationState => ({
   replies: new Map(),
   replyOfCopy: new Map(),
   replyEditOutcomes: new Set(),
+  replyDeletionOutcomes: new Set(),
   reminded: new Set(),
   banned: false,
   blocked: false,

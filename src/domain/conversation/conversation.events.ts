@@ -82,6 +82,10 @@ export type ConversationEvent =
   | DomainEvent<'ReplyEditDelivered', Who & { replyId: string; editedAt: number; deliveredMessageId: number }>
   /** M13: it did not (`reply_not_delivered`, `reply_deleted`, `not_editable` are quiet; a Telegram refusal is told). */
   | DomainEvent<'ReplyEditFailed', Who & { replyId: string; editedAt: number; reason: string }>
+  /** M13: `/delete` removed the customer's copy of reply `replyId`. */
+  | DomainEvent<'ReplyDeleted', Who & { replyId: string; deliveredMessageId: number }>
+  /** M13: it could not (`reply_not_delivered`, `telegram_cannot_delete` — older than 48 h —, `copy_not_found`, …); told. */
+  | DomainEvent<'ReplyDeletionFailed', Who & { replyId: string; reason: string }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>

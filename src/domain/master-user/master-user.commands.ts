@@ -47,6 +47,8 @@ export type MasterUserCommand =
       content: Sealed;
       deliveryFailed: boolean;
     }
+  /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing). */
+  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null }
   /** A message that is neither a command nor a reply (what it means depends on the state). */
   | { type: 'PlainMessage'; masterId: number; messageId: number }
   /** The master's text while AwaitingGreeting: sealed `{ text }`, or null when the message is not text. */

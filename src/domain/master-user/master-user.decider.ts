@@ -80,6 +80,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return reply(command, state);
     case 'EditAnswer':
       return editAnswer(command, state);
+    case 'DeleteAnswer':
+      return deleteAnswer(command, state);
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
@@ -261,11 +263,28 @@ function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEve
 function editAnswer(command: Command<'EditAnswer'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, masterMessageId, replyId, editedAt, content } = command;
   const answer = state.answers.get(masterMessageId);
-  if (!answer || answer.replyId !== replyId) return [];
+  // A deleted answer has no copy left to edit.
+  if (!answer || answer.replyId !== replyId || answer.deleted) return [];
   if (command.deliveryFailed) return [reject(masterId, 'edit', 'reply_not_delivered', { messageId: masterMessageId })];
   const refusal = botRefusal(state, answer.target.botId);
   if (refusal) return [reject(masterId, 'edit', refusal, { messageId: masterMessageId })];
   return [{ type: 'ReplyEdited', data: { masterId, replyId, target: answer.target, masterMessageId, editedAt, content } }];
+}
+
+/** M13: `/delete` replying to one of the master's own answers; anything else is refused with how to use it. */
+function deleteAnswer(command: Command<'DeleteAnswer'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, masterMessageId } = command;
+  const refuse = (reason: RejectionReason) => [...backToMain(state, masterId, '/delete'), reject(masterId, '/delete', reason)];
+  if (masterMessageId === null) return refuse('delete_needs_reply');
+  const answer = state.answers.get(masterMessageId);
+  if (!answer) return refuse('not_an_answer');
+  if (answer.deleted) return refuse('answer_already_deleted');
+  const refusal = botRefusal(state, answer.target.botId);
+  if (refusal) return refuse(refusal);
+  return [
+    ...backToMain(state, masterId, '/delete'),
+    { type: 'ReplyDeletionRequested', data: { masterId, replyId: answer.replyId, target: answer.target, masterMessageId } },
+  ];
 }
 
 function setGreeting(command: Command<'SetGreeting'>, state: MasterUserState): MasterUserEvent[] {

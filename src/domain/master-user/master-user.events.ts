@@ -51,7 +51,10 @@ export type RejectionReason =
   | 'not_on_pro'
   | 'renewal_already_cancelled'
   | 'broadcast_unsupported_message'
-  | 'reply_not_delivered';
+  | 'reply_not_delivered'
+  | 'delete_needs_reply'
+  | 'not_an_answer'
+  | 'answer_already_deleted';
 
 /** Plan limits on attached client bots, from the deployment's configuration. */
 export interface PlanLimits {
@@ -96,6 +99,8 @@ export type MasterUserEvent =
       'ReplyEdited',
       { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; editedAt: number; content: Sealed }
     >
+  /** M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. */
+  | DomainEvent<'ReplyDeletionRequested', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -14,6 +14,8 @@ export interface AttachedBot {
 export interface Answer {
   replyId: string;
   target: ReplyTarget;
+  /** `/delete` was asked for it (whatever Telegram then said: a refusal stands, it is not asked twice). */
+  deleted: boolean;
 }
 
 export type Plan = { kind: 'free' } | { kind: 'pro'; until: string; chargeId: string; renewing: boolean };
@@ -117,8 +119,13 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return state;
     case 'ReplySent':
       // In place: the aggregate store folds new events into a copy of the cached state (structuredClone).
-      state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target });
+      state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
       return state;
+    case 'ReplyDeletionRequested': {
+      const answer = state.answers.get(event.data.masterMessageId);
+      if (answer) state.answers.set(event.data.masterMessageId, { ...answer, deleted: true });
+      return state;
+    }
     case 'ReplyEdited':
       return state;
     case 'SubscriptionOffered':

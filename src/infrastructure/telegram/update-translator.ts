@@ -8,6 +8,7 @@ import {
   EditCustomerMessageCommand,
   ReceiveCustomerMessageCommand,
 } from '../../application/customer-message/customer-message.command';
+import { DeleteAnswerCommand } from '../../application/delete-answer/delete-answer.command';
 import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
 import { HelpCommand } from '../../application/help/help.command';
 import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
@@ -141,6 +142,8 @@ function translateMasterCommand(
       return new ListBannedCommand(origin, masterId);
     case '/ban':
       return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null, relayedFromCopy(masterBotId, message));
+    case '/delete':
+      return new DeleteAnswerCommand(origin, masterId, message.reply_to_message?.message_id ?? null);
     case '/reminders':
       return new ConfigureRemindersCommand(origin, masterId, reminderHours(argument));
     case '/subscribe':
