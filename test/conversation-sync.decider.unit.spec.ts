@@ -97,6 +97,14 @@ const recordDeletion = (failure?: string): ConversationCommand => ({
 const replyDeleted: ConversationEvent = { type: 'ReplyDeleted', data: { ...who, replyId: REPLY, deliveredMessageId: 7 } };
 const deletionFailed = (reason: string): ConversationEvent => ({ type: 'ReplyDeletionFailed', data: { ...who, replyId: REPLY, reason } });
 
+const mirror = (emoji: string | null): MasterUserCommand => ({ type: 'MirrorReaction', masterId, target, emoji });
+const customerReacts = (messageId: number, emoji: string | null): ConversationCommand => ({
+  type: 'RecordCustomerReaction',
+  ...who,
+  messageId,
+  emoji,
+});
+
 describe('conversations in sync: the decisions', () => {
   describe("the master edits an answer (master's stream)", () => {
     it('an edit of an answer is recorded with the answer’s customer, sealed', () => {
@@ -200,6 +208,44 @@ describe('conversations in sync: the decisions', () => {
 
     it('an edit after the copy was deleted is recorded as not applied', () => {
       conversation.given(delivered, replyDeleted).when(recordEdit()).then(editFailed('reply_deleted'));
+    });
+  });
+
+  describe('reactions', () => {
+    it("the master's reaction on a relayed message is recorded with its customer, and so is taking it back", () => {
+      master
+        .given(registered, attached)
+        .when(mirror('🔥'))
+        .then({ type: 'MasterReacted', data: { masterId, target, emoji: '🔥' } });
+      master
+        .given(registered, attached)
+        .when(mirror(null))
+        .then({ type: 'MasterReacted', data: { masterId, target, emoji: null } });
+    });
+
+    it('a reaction through a bot that cannot carry it is dropped without a word', () => {
+      master.given(registered, attached, broken).when(mirror('🔥')).thenNothing();
+    });
+
+    it("a customer's reaction on their copy of an answer is recorded with the reply", () => {
+      conversation
+        .given(delivered)
+        .when(customerReacts(7, '❤'))
+        .then({ type: 'CustomerReacted', data: { ...who, replyId: REPLY, messageId: 7, emoji: '❤' } });
+    });
+
+    it("a customer's reaction on anything else (a greeting, their own message), or on a deleted answer, is not recorded", () => {
+      conversation.given(delivered).when(customerReacts(3, '❤')).thenNothing();
+      conversation.given(delivered, replyDeleted).when(customerReacts(7, '❤')).thenNothing();
+    });
+
+    it('a delivery recorded before answers were remembered still takes reactions (the reactor finds nowhere to put them)', () => {
+      const old: ConversationEvent = {
+        type: 'ReplyDelivered',
+        data: { ...who, replyId: REPLY, relayedMessageId: 40, deliveredMessageId: 7, uploaded: [], answer: null },
+      };
+      const state = conversation.given(old).when(customerReacts(7, '👍')).thenState();
+      expect(state.replies.get(REPLY)?.answer).toBeNull();
     });
   });
 });

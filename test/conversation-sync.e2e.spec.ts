@@ -1,4 +1,5 @@
 import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
+import { AuditLog } from '../src/audit/audit-log';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
 import { eventually } from './support/scripted-reactor';
@@ -153,5 +154,79 @@ describe('conversations stay in sync both ways', () => {
       expect(help.text).toContain('Deleting your own message in this chat does not delete theirs');
       expect(h.fake.commands(h.masterBot.id).map((c) => c.command)).toContain('delete');
     });
+  });
+
+  describe('reactions, mirrored both ways', () => {
+    it("a customer's reaction to an answer appears on the master's answer, and taking it back takes it away", async () => {
+      const master = await registeredMaster(h, 'Tess');
+      const bot = await attachNewBot(h, master, 'tess_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Udo' });
+      const { answerMessageId, copy } = await answered(master, bot, customer, 'Gift wrapping?', 'Free of charge.');
+
+      // Telegram sends reactions only to bots that ask for them.
+      expect(h.fake.webhookInfo(bot.id).allowedUpdates).toContain('message_reaction');
+      expect(h.fake.webhookInfo(h.masterBot.id).allowedUpdates).toContain('message_reaction');
+      h.fake.userReacts(bot.id, customer.id, copy.messageId, ['❤️']);
+      await h.fake.waitFor(() => h.fake.reactions(h.masterBot.id, master.id, answerMessageId).includes('❤'));
+
+      h.fake.userReacts(bot.id, customer.id, copy.messageId, []);
+      await h.fake.waitFor(() => h.fake.reactions(h.masterBot.id, master.id, answerMessageId).length === 0);
+    });
+
+    it("the master's reaction to a relayed message appears on the customer's original, and the 👍 marker stays", async () => {
+      const master = await registeredMaster(h, 'Vera');
+      const bot = await attachNewBot(h, master, 'vera_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Wim' });
+      const asked = h.fake.userSends(bot.id, customer.id, 'Thanks for the quick help!');
+      const relayed = await masterBotSays(h, master, 'Thanks for the quick help!');
+      h.fake.userSends(h.masterBot.id, master.id, { text: 'You are welcome.', replyToMessageId: relayed.messageId });
+      await h.fake.waitFor(() => h.fake.reactions(h.masterBot.id, master.id, relayed.messageId).includes('👍'));
+
+      h.fake.userReacts(h.masterBot.id, master.id, relayed.messageId, ['🔥']);
+
+      await h.fake.waitFor(() => h.fake.reactions(bot.id, customer.id, asked.messageId).includes('🔥'));
+      expect(h.fake.reactions(h.masterBot.id, master.id, relayed.messageId)).toEqual(['👍']);
+    });
+
+    it("a customer's reaction to anything but an answer, and the master's to anything but a relayed message, are not mirrored", async () => {
+      const master = await registeredMaster(h, 'Xaver');
+      const bot = await attachNewBot(h, master, 'xaver_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Yara' });
+      h.fake.userSends(bot.id, customer.id, '/start');
+      const greeting = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id);
+      const { answerMessageId } = await answered(master, bot, customer, 'Open on Sunday?', 'No.');
+
+      const onGreeting = h.fake.userReacts(bot.id, customer.id, greeting.messageId, ['👍']);
+      const onOwnAnswer = h.fake.userReacts(h.masterBot.id, master.id, answerMessageId, ['👍']);
+      await h.fake.waitFor(() =>
+        [onGreeting, onOwnAnswer].every((r) => h.fake.deliveries.some((d) => d.updateId === r.updateId && d.status === 200)),
+      );
+
+      expect(await recordedTypes(master)).not.toContain('CustomerReacted');
+      expect(await recordedTypes(master)).not.toContain('MasterReacted');
+      expect(h.fake.calls.filter((c) => c.method === 'setMessageReaction' && c.botId === bot.id)).toHaveLength(0);
+    });
+  });
+
+  it('the audit timeline shows edits, deletions and reactions, never their content', async () => {
+    const master = await registeredMaster(h, 'Zoe');
+    const bot = await attachNewBot(h, master, 'zoe_shop_bot');
+    const customer = h.fake.createUser({ firstName: 'Anton' });
+    const { relayed, answerMessageId, copy } = await answered(master, bot, customer, 'Size M left?', 'One left.');
+    h.fake.userEdits(h.masterBot.id, master.id, answerMessageId, 'Two left, actually.');
+    h.fake.userReacts(bot.id, customer.id, copy.messageId, ['👍']);
+    h.fake.userReacts(h.masterBot.id, master.id, relayed.messageId, ['❤️']);
+    h.fake.userSends(h.masterBot.id, master.id, { text: '/delete', replyToMessageId: answerMessageId });
+    await masterBotSays(h, master, 'Deleted for the customer');
+
+    const audit = new AuditLog(store);
+    const wanted = ['ReplyEdited', 'ReplyEditDelivered', 'CustomerReacted', 'MasterReacted', 'ReplyDeletionRequested', 'ReplyDeleted'];
+    await eventually('the timeline shows all of it', async () => {
+      const types = (await audit.timeline(master.id, { limit: 500 })).entries.map((e) => e.type);
+      return wanted.every((type) => types.includes(type));
+    });
+    const { entries } = await audit.timeline(master.id, { limit: 500 });
+    expect(entries.find((e) => e.type === 'ReplyEdited')?.data.content).toBe('[sealed]');
+    expect(JSON.stringify(entries)).not.toContain('Two left, actually.');
   });
 });

@@ -10,6 +10,7 @@ import { mediaMethods } from './telegram-fake/media-methods';
 import { messagingMethods } from './telegram-fake/messaging-methods';
 import type { CallbackQueryRecord, FakeState } from './telegram-fake/method-context';
 import { PaymentBook, type StarCharge } from './telegram-fake/payment-book';
+import { userReacts } from './telegram-fake/reaction-simulator';
 import { paymentMethods } from './telegram-fake/payment-methods';
 import { Registry, type BotCommand, type FakeUser } from './telegram-fake/registry';
 import { ParamReader } from './telegram-fake/request-params';
@@ -148,6 +149,11 @@ export class TelegramBotApiFake {
 
   userDeletes(botRef: T.BotRef, userId: number, messageId: number): void {
     this.users.deletes(this.registry.bot(botRef), userId, messageId);
+  }
+
+  /** The user sets their reactions on a message (`[]`: none): a `message_reaction` update, if the bot asked for those. */
+  userReacts(botRef: T.BotRef, userId: number, messageId: number, emoji: string[]): T.UserAction {
+    return userReacts(this.state, this.registry.bot(botRef), userId, messageId, emoji);
   }
 
   userPressesButton(botRef: T.BotRef, userId: number, messageId: number, callbackData: string): T.UserAction & { callbackQueryId: string } {

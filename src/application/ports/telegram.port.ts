@@ -66,7 +66,8 @@ export interface BotApi {
   getMe(): Promise<BotIdentity>;
   sendText(chatId: number, text: string, options?: SendTextOptions): Promise<{ messageId: number }>;
   deleteMessage(chatId: number, messageId: number): Promise<void>;
-  setReaction(chatId: number, messageId: number, emoji: string): Promise<void>;
+  /** The bot's one reaction on a message (bots may set one); null takes it back. */
+  setReaction(chatId: number, messageId: number, emoji: string | null): Promise<void>;
   /** M13: the text of a text message this bot sent; paced as a message into the chat. */
   editText(chatId: number, messageId: number, text: string): Promise<void>;
   /** M13: the caption of a media message this bot sent; paced as a message into the chat. */

@@ -10,10 +10,11 @@ import { ContentSender, FileTooBigError } from '../media/content-sender';
 import { readReplyContent } from '../media/relay-content';
 import { AnswerDeletionReaction } from '../delete-answer/answer-deletion.reaction';
 import { AnswerEditReaction } from '../edit-answer/answer-edit.reaction';
+import { MasterReactionMirror } from '../mirror-reactions/master-reaction.reaction';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 
-type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited' | 'ReplyDeletionRequested'>;
+type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited' | 'ReplyDeletionRequested' | 'MasterReacted'>;
 
 /**
  * M5: delivers each recorded reply (any kind: files go from the MasterBot to the client bot) to its
@@ -21,18 +22,19 @@ type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited' | 'ReplyDeletionReq
  * marks the relayed message answered with a reaction. The reply answers the customer's message, and still
  * arrives when the customer has deleted it.
  *
- * M13: what the master later does to an answer (an edit, `/delete`) is handled here too, in the same customer lane:
+ * M13: what the master later does to an answer (an edit, `/delete`) or to a relayed copy (a reaction) is handled here too, in the same customer lane:
  * lanes order events within one reactor only, so this is what makes an edit recorded before its delivery
  * landed reach the customer after it.
  */
 @Injectable()
 export class DeliveryReactor implements Reactor<Handled> {
   readonly name = 'delivery';
-  readonly handles: TypesOf<Handled> = ['ReplySent', 'ReplyEdited', 'ReplyDeletionRequested'];
+  readonly handles: TypesOf<Handled> = ['ReplySent', 'ReplyEdited', 'ReplyDeletionRequested', 'MasterReacted'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
   private readonly edits: AnswerEditReaction;
   private readonly deletions: AnswerDeletionReaction;
+  private readonly reactions = new MasterReactionMirror();
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -58,6 +60,8 @@ export class DeliveryReactor implements Reactor<Handled> {
         return this.edits.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
       case 'ReplyDeletionRequested':
         return this.deletions.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
+      case 'MasterReacted':
+        return this.reactions.apply(event, await this.bots.client(event.data.target.botId, event.position));
     }
   }
 

@@ -24,6 +24,7 @@ export const texts = {
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
     'Edit one of your answers and the customer’s copy is edited too.\n' +
+    'React to a customer’s message and they see your reaction; their reactions to your answers show here.\n' +
     'Delete an answer for the customer: reply /delete to it (within 48 hours). Deleting your own message in this chat ' +
     'does not delete theirs: Telegram tells bots nothing about deletions in private chats.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),

@@ -38,6 +38,8 @@ export type ConversationCommand =
   | ({ type: 'RecordReplyEdit'; replyId: string; editedAt: number; failure?: string } & Who)
   /** M13: the outcome of `/delete` on the customer's copy; `failure` set when Telegram refused. */
   | ({ type: 'RecordReplyDeletion'; replyId: string; failure?: string } & Who)
+  /** M13: the customer's reaction on message `messageId` of their chat (null emoji: taken back). */
+  | ({ type: 'RecordCustomerReaction'; messageId: number; emoji: string | null } & Who)
   | ({ type: 'Ban'; name: Sealed } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
@@ -146,6 +148,12 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     }
     case 'RecordReplyEdit':
       return recordReplyEdit(command, state, who);
+    case 'RecordCustomerReaction': {
+      // Only reactions on an answer mean something to the master; one on a greeting or a notice is not mirrored.
+      const replyId = state.replyOfCopy.get(command.messageId);
+      if (replyId === undefined || state.replies.get(replyId)?.deleted) return [];
+      return [ev('CustomerReacted', { ...who, replyId, messageId: command.messageId, emoji: command.emoji })];
+    }
     case 'RecordReplyDeletion': {
       const { replyId } = command;
       if (state.replyDeletionOutcomes.has(replyId)) return [];
@@ -263,6 +271,9 @@ export function evolveConversation(state: ConversationState, event: Conversation
     }
     case 'ReplyDeletionFailed':
       state.replyDeletionOutcomes.add(event.data.replyId);
+      return state;
+    case 'CustomerReacted':
+      // Mirrored by a reactor; nothing to decide later depends on it.
       return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);

@@ -86,6 +86,11 @@ export type ConversationEvent =
   | DomainEvent<'ReplyDeleted', Who & { replyId: string; deliveredMessageId: number }>
   /** M13: it could not (`reply_not_delivered`, `telegram_cannot_delete` — older than 48 h —, `copy_not_found`, …); told. */
   | DomainEvent<'ReplyDeletionFailed', Who & { replyId: string; reason: string }>
+  /**
+   * M13: the customer reacted on their copy of reply `replyId` (`messageId` in their chat), to be mirrored on the
+   * master's answer. `emoji`: the one standard emoji mirrored, null when the customer took theirs back.
+   */
+  | DomainEvent<'CustomerReacted', Who & { replyId: string; messageId: number; emoji: string | null }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>

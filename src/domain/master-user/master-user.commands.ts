@@ -47,6 +47,8 @@ export type MasterUserCommand =
       content: Sealed;
       deliveryFailed: boolean;
     }
+  /** M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back). */
+  | { type: 'MirrorReaction'; masterId: number; target: ReplyTarget; emoji: string | null }
   /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing). */
   | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null }
   /** A message that is neither a command nor a reply (what it means depends on the state). */

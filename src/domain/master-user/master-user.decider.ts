@@ -82,6 +82,10 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return editAnswer(command, state);
     case 'DeleteAnswer':
       return deleteAnswer(command, state);
+    case 'MirrorReaction':
+      // A reaction is no request: through a bot that cannot carry it (detached, paused, revoked) it is dropped unsaid.
+      if (botRefusal(state, command.target.botId)) return [];
+      return [{ type: 'MasterReacted', data: { masterId, target: command.target, emoji: command.emoji } }];
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];

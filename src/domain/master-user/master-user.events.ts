@@ -101,6 +101,11 @@ export type MasterUserEvent =
     >
   /** M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. */
   | DomainEvent<'ReplyDeletionRequested', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number }>
+  /**
+   * M13: the master's reaction on a relayed copy, to be mirrored on the customer's original by the client bot.
+   * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
+   */
+  | DomainEvent<'MasterReacted', { masterId: number; target: ReplyTarget; emoji: string | null }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

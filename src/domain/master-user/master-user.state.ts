@@ -128,6 +128,8 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     }
     case 'ReplyEdited':
       return state;
+    case 'MasterReacted':
+      return state;
     case 'SubscriptionOffered':
       return state;
     case 'CheckoutAnswered':

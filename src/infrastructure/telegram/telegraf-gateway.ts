@@ -34,8 +34,18 @@ import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
 
-/** The update kinds the product reads (others are not even sent to us). */
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
+/**
+ * The update kinds the product reads (others are not even sent to us). `message_reaction` (M13) is opt-in:
+ * Telegram sends it only to bots that list it here, for the MasterBot and every client bot alike.
+ */
+const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'pre_checkout_query',
+  'my_chat_member',
+  'message_reaction',
+] as const;
 
 /** The slowest transfer a file call is allowed before its timeout: 256 KB/s on top of the ordinary timeout. */
 const MIN_TRANSFER_BYTES_PER_MS = 256;
@@ -143,8 +153,9 @@ class TelegrafBotApi implements BotApi {
     await this.call('deleteMessage', { chat_id: chatId, message_id: messageId });
   }
 
-  async setReaction(chatId: number, messageId: number, emoji: string): Promise<void> {
-    await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction: [{ type: 'emoji', emoji: emoji as never }] });
+  async setReaction(chatId: number, messageId: number, emoji: string | null): Promise<void> {
+    const reaction = emoji === null ? [] : [{ type: 'emoji' as const, emoji: emoji as never }];
+    await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction });
   }
 
   async editText(chatId: number, messageId: number, text: string): Promise<void> {
