@@ -245,7 +245,7 @@ describe('conversations in sync: the decisions', () => {
         data: { ...who, replyId: REPLY, relayedMessageId: 40, deliveredMessageId: 7, uploaded: [], answer: null },
       };
       const state = conversation.given(old).when(customerReacts(7, '👍')).thenState();
-      expect(state.replies.get(REPLY)?.answer).toBeNull();
+      expect(state.sync.copies.get(REPLY)?.answer).toBeNull();
     });
   });
 });

@@ -23,7 +23,7 @@ export class AnswerDeletionReaction {
     const { masterId, replyId, target } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
-    if (state.replyDeletionOutcomes.has(replyId)) return;
+    if (state.sync.deletionOutcomes.has(replyId)) return;
     const record = (failure?: string) =>
       this.aggregates.handle(
         stream,
@@ -39,7 +39,7 @@ export class AnswerDeletionReaction {
         origin,
       );
 
-    const copy = state.replies.get(replyId);
+    const copy = state.sync.copies.get(replyId);
     if (!copy) return void (await record()); // never delivered: the decider records it so
     if (!client) return void (await record('client_bot_unknown'));
     try {

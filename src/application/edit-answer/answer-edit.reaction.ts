@@ -32,7 +32,7 @@ export class AnswerEditReaction {
     const { masterId, replyId, target, editedAt, content } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
-    if (state.replyEditOutcomes.has(`${replyId}:${editedAt}`)) return;
+    if (state.sync.editOutcomes.has(`${replyId}:${editedAt}`)) return;
     const record = (failure?: string) =>
       this.aggregates.handle(
         stream,
@@ -49,7 +49,7 @@ export class AnswerEditReaction {
         origin,
       );
 
-    const copy = state.replies.get(replyId);
+    const copy = state.sync.copies.get(replyId);
     if (!copy || copy.deleted) return void (await record()); // the decider names why (not delivered, deleted)
     const edit = readReplyContent(this.vault.open(content));
     if (!edit) return void (await record('content_erased'));

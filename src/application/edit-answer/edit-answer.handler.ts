@@ -36,7 +36,7 @@ export class EditAnswerHandler implements ICommandHandler<EditAnswerCommand> {
           if (!answer) return null; // not an answer: masters edit all sorts of messages
           const { botId, customerId, conversationId } = answer.target;
           const conversation = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
-          const deliveryFailed = conversation.deliveryOutcomes.has(answer.replyId) && !conversation.replies.has(answer.replyId);
+          const deliveryFailed = conversation.deliveryOutcomes.has(answer.replyId) && !conversation.sync.copies.has(answer.replyId);
           return {
             type: 'EditAnswer',
             masterId,

@@ -38,7 +38,7 @@ export class CustomerReactionReactor implements Reactor<Handled> {
     const { botId, customerId, replyId, emoji } = event.data;
     const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
     // Deliveries recorded before M13 do not say where their answer is: nothing to mirror onto.
-    const answer = state.replies.get(replyId)?.answer;
+    const answer = state.sync.copies.get(replyId)?.answer;
     if (!answer) return;
     await this.bots
       .master()

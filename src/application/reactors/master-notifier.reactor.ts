@@ -236,7 +236,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   private async sayAboutAnswer(recorded: RecordedEvent<ConversationEventOf<'ReplyDeleted' | 'ReplyDeletionFailed'>>, text: string) {
     const { botId, customerId, masterId, replyId } = recorded.data;
     const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
-    const answer = state.replies.get(replyId)?.answer;
+    const answer = state.sync.copies.get(replyId)?.answer;
     const replyToMessageId = answer?.chatId === masterId ? answer.messageId : undefined;
     await this.bots.master().sendText(masterId, text, { replyToMessageId });
   }

@@ -3,6 +3,16 @@ import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
 import { AnswerRef, ConversationEvent, UploadedFile } from './conversation.events';
+import {
+  editKey,
+  forgetCopy,
+  initialReplySync,
+  recordCustomerReaction,
+  recordReplyDeletion,
+  recordReplyEdit,
+  rememberCopy,
+  ReplySync,
+} from './reply-sync';
 
 type Who = { botId: number; customerId: number; masterId: number };
 
@@ -67,14 +77,8 @@ export interface ConversationState {
   deliveryOutcomes: Set<string>;
   /** Relayed message ids (master's chat) that got a delivered reply. */
   answered: Set<number>;
-  /** M13: delivered replies by reply id: the customer's copy, and the answer it came from. */
-  replies: Map<string, DeliveredReply>;
-  /** M13: the customer's copy's message id → its reply id (what a customer's reaction points at). */
-  replyOfCopy: Map<number, string>;
-  /** M13: `${replyId}:${editedAt}` of answer edits with an outcome. */
-  replyEditOutcomes: Set<string>;
-  /** M13: reply ids whose deletion has an outcome. */
-  replyDeletionOutcomes: Set<string>;
+  /** M13: the customer's copies of the master's answers, and what became of their edits and deletions. */
+  sync: ReplySync;
   /** Customer message ids a reminder was issued for. */
   reminded: Set<number>;
   banned: boolean;
@@ -86,13 +90,6 @@ export interface ConversationState {
   erasedLast: boolean;
   /** Files uploaded for this conversation (`${botId}:${fileUniqueId}`): an erasure drops them from the upload cache. */
   uploads: Map<string, { botId: number; fileUniqueId: string }>;
-}
-
-/** A reply the customer received: their copy's message id, and where the answer is in the inbox. */
-export interface DeliveredReply {
-  deliveredMessageId: number;
-  answer: AnswerRef | null;
-  deleted: boolean;
 }
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
@@ -148,20 +145,10 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     }
     case 'RecordReplyEdit':
       return recordReplyEdit(command, state, who);
-    case 'RecordCustomerReaction': {
-      // Only reactions on an answer mean something to the master; one on a greeting or a notice is not mirrored.
-      const replyId = state.replyOfCopy.get(command.messageId);
-      if (replyId === undefined || state.replies.get(replyId)?.deleted) return [];
-      return [ev('CustomerReacted', { ...who, replyId, messageId: command.messageId, emoji: command.emoji })];
-    }
-    case 'RecordReplyDeletion': {
-      const { replyId } = command;
-      if (state.replyDeletionOutcomes.has(replyId)) return [];
-      const copy = state.replies.get(replyId);
-      const failure = command.failure ?? (copy ? undefined : 'reply_not_delivered');
-      if (failure || !copy) return [ev('ReplyDeletionFailed', { ...who, replyId, reason: failure ?? 'reply_not_delivered' })];
-      return [ev('ReplyDeleted', { ...who, replyId, deliveredMessageId: copy.deliveredMessageId })];
-    }
+    case 'RecordCustomerReaction':
+      return recordCustomerReaction(command, state, who);
+    case 'RecordReplyDeletion':
+      return recordReplyDeletion(command, state, who);
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
@@ -182,20 +169,6 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.erasedLast && !command.keyDeleted) return [];
       return [ev('CustomerContentErased', { ...who, erasedAt: command.erasedAt, files: [...state.uploads.values()] })];
   }
-}
-
-function recordReplyEdit(
-  command: Extract<ConversationCommand, { type: 'RecordReplyEdit' }>,
-  state: ConversationState,
-  who: Who,
-): ConversationEvent[] {
-  const { replyId, editedAt } = command;
-  if (state.replyEditOutcomes.has(`${replyId}:${editedAt}`)) return [];
-  const delivered = state.replies.get(replyId);
-  // Only a reply the customer has (delivered, not deleted) can show an edit; anything else records why not.
-  const failure = command.failure ?? (!delivered ? 'reply_not_delivered' : delivered.deleted ? 'reply_deleted' : undefined);
-  if (failure || !delivered) return [ev('ReplyEditFailed', { ...who, replyId, editedAt, reason: failure ?? 'reply_not_delivered' })];
-  return [ev('ReplyEditDelivered', { ...who, replyId, editedAt, deliveredMessageId: delivered.deliveredMessageId })];
 }
 
 function receive(
@@ -252,25 +225,21 @@ export function evolveConversation(state: ConversationState, event: Conversation
       const { replyId, deliveredMessageId, answer } = event.data;
       state.deliveryOutcomes.add(replyId);
       state.answered.add(event.data.relayedMessageId);
-      state.replies.set(replyId, { deliveredMessageId, answer, deleted: false });
-      state.replyOfCopy.set(deliveredMessageId, replyId);
+      rememberCopy(state.sync, replyId, deliveredMessageId, answer);
       rememberUploads(state, event.data.uploaded);
       return state;
     }
     case 'ReplyEditDelivered':
-      state.replyEditOutcomes.add(`${event.data.replyId}:${event.data.editedAt}`);
+      state.sync.editOutcomes.add(editKey(event.data));
       return state;
     case 'ReplyEditFailed':
-      state.replyEditOutcomes.add(`${event.data.replyId}:${event.data.editedAt}`);
+      state.sync.editOutcomes.add(editKey(event.data));
       return state;
-    case 'ReplyDeleted': {
-      state.replyDeletionOutcomes.add(event.data.replyId);
-      const copy = state.replies.get(event.data.replyId);
-      if (copy) state.replies.set(event.data.replyId, { ...copy, deleted: true });
+    case 'ReplyDeleted':
+      forgetCopy(state.sync, event.data.replyId);
       return state;
-    }
     case 'ReplyDeletionFailed':
-      state.replyDeletionOutcomes.add(event.data.replyId);
+      state.sync.deletionOutcomes.add(event.data.replyId);
       return state;
     case 'CustomerReacted':
       // Mirrored by a reactor; nothing to decide later depends on it.
@@ -328,10 +297,7 @@ export const initialConversationState = (): ConversationState => ({
   editOutcomes: new Set(),
   deliveryOutcomes: new Set(),
   answered: new Set(),
-  replies: new Map(),
-  replyOfCopy: new Map(),
-  replyEditOutcomes: new Set(),
-  replyDeletionOutcomes: new Set(),
+  sync: initialReplySync(),
   reminded: new Set(),
   banned: false,
   blocked: false,

@@ -1,26 +1,10 @@
 import { Decider } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
 import { GREETING_MAX_LENGTH, MasterUserCommand, REMINDER_HOURS, START_PARAMETER } from './master-user.commands';
-import { BotPurpose, MasterFsmState, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
+import { BotPurpose, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
 import { AttachedBot, evolveMasterUser, initialMasterUserState, MasterUserState } from './master-user.state';
-
-type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
-
-const transition = (masterId: number, from: MasterFsmState, to: MasterFsmState, trigger: string): MasterUserEvent => ({
-  type: 'StateChanged',
-  data: { masterId, from, to, trigger },
-});
-
-const reject = (
-  masterId: number,
-  command: string,
-  reason: RejectionReason,
-  extra: { messageId?: number; deleteMessage?: boolean } = {},
-): MasterUserEvent => ({ type: 'CommandRejected', data: { masterId, command, reason, ...extra } });
-
-/** Any command from a non-Main state that leaves it returns to Main first, recorded as its own transition. */
-const backToMain = (state: MasterUserState, masterId: number, trigger: string): MasterUserEvent[] =>
-  state.fsm === 'Main' ? [] : [transition(masterId, state.fsm, 'Main', trigger)];
+import { deleteAnswer, editAnswer, mirrorReaction } from './answer-sync.decisions';
+import { backToMain, botRefusal, Command, reject, transition } from './master-user.rules';
 
 /**
  * The MasterUser state machine. Every transition is an explicit `StateChanged {from, to, trigger}`;
@@ -83,9 +67,7 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     case 'DeleteAnswer':
       return deleteAnswer(command, state);
     case 'MirrorReaction':
-      // A reaction is no request: through a bot that cannot carry it (detached, paused, revoked) it is dropped unsaid.
-      if (botRefusal(state, command.target.botId)) return [];
-      return [{ type: 'MasterReacted', data: { masterId, target: command.target, emoji: command.emoji } }];
+      return mirrorReaction(command, state);
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
@@ -237,15 +219,6 @@ function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startPar
   }
 }
 
-/** Why a bot cannot carry a message now (paused by the plan, or its token revoked), if it cannot. */
-function botRefusal(state: MasterUserState, botId: number): RejectionReason | null {
-  const bot = state.bots.find((b) => b.botId === botId);
-  if (!bot) return 'bot_not_attached';
-  if (bot.status === 'paused') return 'bot_paused';
-  if (bot.status === 'broken') return 'bot_broken';
-  return null;
-}
-
 function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, target } = command;
   if (!target) return [reject(masterId, 'reply', 'reply_target_unknown', { messageId: command.masterMessageId })];
@@ -258,37 +231,6 @@ function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEve
     data: { masterId, replyId: command.replyId, target, masterMessageId: command.masterMessageId, content: command.content },
   };
   return state.fsm === 'Responding' ? [sent, transition(masterId, 'Responding', 'Main', 'reply sent')] : [sent];
-}
-
-/**
- * M13: an edit of a message that is not one of the master's answers changes nothing and says nothing (masters
- * edit all sorts of messages); an edit of an answer whose delivery failed is told, since it cannot reach anyone.
- */
-function editAnswer(command: Command<'EditAnswer'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId, masterMessageId, replyId, editedAt, content } = command;
-  const answer = state.answers.get(masterMessageId);
-  // A deleted answer has no copy left to edit.
-  if (!answer || answer.replyId !== replyId || answer.deleted) return [];
-  if (command.deliveryFailed) return [reject(masterId, 'edit', 'reply_not_delivered', { messageId: masterMessageId })];
-  const refusal = botRefusal(state, answer.target.botId);
-  if (refusal) return [reject(masterId, 'edit', refusal, { messageId: masterMessageId })];
-  return [{ type: 'ReplyEdited', data: { masterId, replyId, target: answer.target, masterMessageId, editedAt, content } }];
-}
-
-/** M13: `/delete` replying to one of the master's own answers; anything else is refused with how to use it. */
-function deleteAnswer(command: Command<'DeleteAnswer'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId, masterMessageId } = command;
-  const refuse = (reason: RejectionReason) => [...backToMain(state, masterId, '/delete'), reject(masterId, '/delete', reason)];
-  if (masterMessageId === null) return refuse('delete_needs_reply');
-  const answer = state.answers.get(masterMessageId);
-  if (!answer) return refuse('not_an_answer');
-  if (answer.deleted) return refuse('answer_already_deleted');
-  const refusal = botRefusal(state, answer.target.botId);
-  if (refusal) return refuse(refusal);
-  return [
-    ...backToMain(state, masterId, '/delete'),
-    { type: 'ReplyDeletionRequested', data: { masterId, replyId: answer.replyId, target: answer.target, masterMessageId } },
-  ];
 }
 
 function setGreeting(command: Command<'SetGreeting'>, state: MasterUserState): MasterUserEvent[] {
