@@ -1,9 +1,10 @@
 import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
 import { AuditLog } from '../src/audit/audit-log';
 import { AppHarness } from './support/app-harness';
-import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
+import { attachNewBot, customerWrites, masterBotSays, registeredMaster, relayButton } from './support/master-steps';
 import { eventually } from './support/scripted-reactor';
 import { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
+import { pngHeader } from './support/telegram-fake/fixtures';
 
 /**
  * M13 in the MasterBot chat: what the master does to an answer after sending it (edit, /delete, react)
@@ -68,6 +69,42 @@ describe('conversations stay in sync both ways', () => {
 
       const copy = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.method === 'sendMessage');
       await h.fake.waitFor(() => copyText(bot, customer, copy) === 'Yes, up to 10 m.');
+    });
+
+    it("editing the caption of a photo answer edits the caption of the customer's photo", async () => {
+      const master = await registeredMaster(h, 'Bea');
+      const bot = await attachNewBot(h, master, 'bea_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Carl' });
+      const relayed = await customerWrites(h, bot, customer, master, 'What does the blue one look like?');
+      const answer = h.fake.userSends(h.masterBot.id, master.id, {
+        photo: pngHeader(64, 64),
+        caption: 'Like this',
+        replyToMessageId: relayed.messageId,
+      });
+      const copy = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.caption === 'Like this');
+
+      h.fake.userEditsCaption(h.masterBot.id, master.id, answer.messageId, 'Like this, in navy blue');
+
+      await h.fake.waitFor(
+        () =>
+          customerChat(bot, customer).find((entry) => entry.messageId === copy.messageId)?.message.caption === 'Like this, in navy blue',
+      );
+      await h.fake.waitForCall('editMessageCaption', (c) => c.botId === bot.id);
+    });
+
+    it('an answer sent with the ✍ Reply button is edited for the customer too', async () => {
+      const master = await registeredMaster(h, 'Dora');
+      const bot = await attachNewBot(h, master, 'dora_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Emil' });
+      const relayed = await customerWrites(h, bot, customer, master, 'Do you repair bikes?');
+      h.fake.userPressesButton(h.masterBot.id, master.id, relayed.messageId, relayButton(relayed, '✍ Reply'));
+      await masterBotSays(h, master, 'Send your answer now');
+      const answer = h.fake.userSends(h.masterBot.id, master.id, 'We do.');
+      const copy = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'We do.');
+
+      h.fake.userEdits(h.masterBot.id, master.id, answer.messageId, 'We do, on Mondays.');
+
+      await h.fake.waitFor(() => copyText(bot, customer, copy) === 'We do, on Mondays.');
     });
 
     it('editing a message that is not an answer changes nothing and says nothing', async () => {

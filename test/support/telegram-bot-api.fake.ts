@@ -11,6 +11,7 @@ import { messagingMethods } from './telegram-fake/messaging-methods';
 import type { CallbackQueryRecord, FakeState } from './telegram-fake/method-context';
 import { PaymentBook, type StarCharge } from './telegram-fake/payment-book';
 import { userReacts } from './telegram-fake/reaction-simulator';
+import { userEditsCaption } from './telegram-fake/caption-edit';
 import { paymentMethods } from './telegram-fake/payment-methods';
 import { Registry, type BotCommand, type FakeUser } from './telegram-fake/registry';
 import { ParamReader } from './telegram-fake/request-params';
@@ -149,6 +150,12 @@ export class TelegramBotApiFake {
 
   userDeletes(botRef: T.BotRef, userId: number, messageId: number): void {
     this.users.deletes(this.registry.bot(botRef), userId, messageId);
+  }
+
+  /** The user edits the caption of a media message they sent: an `edited_message` update. */
+  userEditsCaption(botRef: T.BotRef, userId: number, messageId: number, caption: string): T.UserAction {
+    this.users.typed.push(caption);
+    return userEditsCaption(this.state, this.registry.bot(botRef), userId, messageId, caption);
   }
 
   /** The user sets their reactions on a message (`[]`: none): a `message_reaction` update, if the bot asked for those. */

@@ -1,7 +1,10 @@
-import { startFakeWorld, type FakeWorld } from './fixtures';
+import { pngHeader, startFakeWorld, type FakeWorld } from './fixtures';
 import type { Json } from './types';
 
-/** Reactions as the Bot API has them: users' reactions arrive as `message_reaction` updates, bots set theirs. */
+/**
+ * What M13 needs of users beyond messages: reactions as the Bot API has them (users' arrive as `message_reaction`
+ * updates, bots set theirs) and caption edits.
+ */
 describe('TelegramBotApiFake reactions', () => {
   let world: FakeWorld;
   const ok = (token: string, method: string, params: Json = {}) => world.client.result(token, method, params);
@@ -60,5 +63,14 @@ describe('TelegramBotApiFake reactions', () => {
     const { messageId } = fake.userSends(bot.id, alice.id, 'hello');
     expect(() => fake.userReacts(bot.id, alice.id, messageId + 5, ['👍'])).toThrow(/no message/);
     expect(() => fake.userReacts(bot.id, alice.id, messageId, ['✅'])).toThrow(/not a reaction/);
+  });
+
+  it("a user's caption edit reaches the bot as an edited_message with the new caption", async () => {
+    const { fake, bot, alice } = world;
+    const { messageId } = fake.userSends(bot.id, alice.id, { photo: pngHeader(64, 64), caption: 'old' });
+    fake.userEditsCaption(bot.id, alice.id, messageId, 'new words');
+    const updates = (await ok(bot.token, 'getUpdates', { offset: 0 })) as Json[];
+    expect(updates[1].edited_message).toMatchObject({ message_id: messageId, caption: 'new words', edit_date: expect.any(Number) });
+    expect(() => fake.userEditsCaption(bot.id, alice.id, messageId + 1, 'x')).toThrow(/no captioned media message/);
   });
 });
