@@ -184,6 +184,21 @@ describe('conversations stay in sync both ways', () => {
       expect(h.fake.calls.filter((c) => c.botId === bot.id && c.method === 'deleteMessage')).toHaveLength(0);
     });
 
+    it('/delete and edits through a bot detached since are refused in their own words', async () => {
+      const master = await registeredMaster(h, 'Tilda');
+      const bot = await attachNewBot(h, master, 'tilda_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Ugo' });
+      const { answerMessageId } = await answered(master, bot, customer, 'Still selling?', 'Yes!');
+      h.fake.userSends(h.masterBot.id, master.id, '/remove');
+      await masterBotSays(h, master, '@tilda_shop_bot is detached');
+
+      h.fake.userEdits(h.masterBot.id, master.id, answerMessageId, 'No longer, sorry.');
+      await masterBotSays(h, master, 'Your edit did not reach the customer: that bot is no longer attached');
+      h.fake.userSends(h.masterBot.id, master.id, { text: '/delete', replyToMessageId: answerMessageId });
+      await masterBotSays(h, master, 'The customer’s copy was not deleted: that bot is no longer attached');
+      expect(h.fake.calls.filter((c) => c.botId === bot.id && ['editMessageText', 'deleteMessage'].includes(c.method))).toHaveLength(0);
+    });
+
     it('/help says that deleting your own message does not delete the customer’s copy, and the menu offers /delete', async () => {
       const master = await registeredMaster(h, 'Sven');
       h.fake.userSends(h.masterBot.id, master.id, '/help');

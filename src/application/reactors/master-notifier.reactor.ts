@@ -178,7 +178,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       }
       case 'CommandRejected':
         if (event.data.deleteMessage && event.data.messageId) await this.deleteQuietly(master, masterId, event.data.messageId);
-        await say(texts.rejected[event.data.reason]);
+        await say(texts.answerSyncRefused(event.data.command, event.data.reason) ?? texts.rejected[event.data.reason]);
         return;
       default:
         return;

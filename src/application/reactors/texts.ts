@@ -74,6 +74,16 @@ export const texts = {
           : reason === 'file_too_big'
             ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
             : `⚠️ Your reply was not delivered (${reason}).`,
+  /** M13: an edit or `/delete` refused because of its bot: the reply texts would say "the reply was not sent". */
+  answerSyncRefused: (command: string, reason: RejectionReason): string | null => {
+    const what =
+      command === 'edit' ? 'Your edit did not reach the customer' : command === '/delete' ? 'The customer’s copy was not deleted' : null;
+    if (!what) return null;
+    if (reason === 'bot_paused') return `${what}: that bot is paused because your Pro plan ended. /subscribe to resume it.`;
+    if (reason === 'bot_broken') return `${what}: that bot’s token was revoked in @BotFather. /add it again with the new token.`;
+    if (reason === 'bot_not_attached') return `${what}: that bot is no longer attached to your account.`;
+    return null;
+  },
   /** M13: `/delete` done. */
   answerDeleted: '🗑 Deleted for the customer.',
   /** M13: why `/delete` could not remove the customer's copy. */
