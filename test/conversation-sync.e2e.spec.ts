@@ -107,6 +107,32 @@ describe('conversations stay in sync both ways', () => {
       await h.fake.waitFor(() => copyText(bot, customer, copy) === 'We do, on Mondays.');
     });
 
+    it('Telegram answering "message is not modified" (an edit repeated after a crash) counts as done, and is not told', async () => {
+      const master = await registeredMaster(h, 'Fritz');
+      const bot = await attachNewBot(h, master, 'fritz_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Gina' });
+      const { answerMessageId } = await answered(master, bot, customer, 'Card or cash?', 'Both.');
+      const notModified = 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same';
+      h.fake.failNext(bot.id, 'editMessageText', { errorCode: 400, description: notModified });
+
+      h.fake.userEdits(h.masterBot.id, master.id, answerMessageId, 'Both work.');
+
+      await eventually('the edit is recorded as delivered', async () => (await recordedTypes(master)).includes('ReplyEditDelivered'));
+      expect(await recordedTypes(master)).not.toContain('ReplyEditFailed');
+    });
+
+    it('a refused edit is told to the master', async () => {
+      const master = await registeredMaster(h, 'Hugo');
+      const bot = await attachNewBot(h, master, 'hugo_shop_bot');
+      const customer = h.fake.createUser({ firstName: 'Iris' });
+      const { answerMessageId } = await answered(master, bot, customer, 'Open late?', 'Until 8.');
+      h.fake.failNext(bot.id, 'editMessageText', { errorCode: 400, description: 'Bad Request: message to edit not found' });
+
+      h.fake.userEdits(h.masterBot.id, master.id, answerMessageId, 'Until 9.');
+
+      await masterBotSays(h, master, 'Your edit did not reach the customer: Telegram refused it (telegram_400)');
+    });
+
     it('editing a message that is not an answer changes nothing and says nothing', async () => {
       const master = await registeredMaster(h, 'Ilse');
       const bot = await attachNewBot(h, master, 'ilse_shop_bot');

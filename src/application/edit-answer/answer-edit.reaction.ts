@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { conversationStreamId } from '../../domain/conversation/conversation.events';
+import { editKey } from '../../domain/conversation/reply-sync';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
-import { isMediaKind, MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { readReplyContent } from '../media/relay-content';
+import { answerWords } from './answer-words';
 import { ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BotApi, isTelegramRefusal } from '../ports/telegram.port';
@@ -32,7 +33,7 @@ export class AnswerEditReaction {
     const { masterId, replyId, target, editedAt, content } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
-    if (state.sync.editOutcomes.has(`${replyId}:${editedAt}`)) return;
+    if (state.sync.editOutcomes.has(editKey(event.data))) return;
     const record = (failure?: string) =>
       this.aggregates.handle(
         stream,
@@ -53,30 +54,20 @@ export class AnswerEditReaction {
     if (!copy || copy.deleted) return void (await record()); // the decider names why (not delivered, deleted)
     const edit = readReplyContent(this.vault.open(content));
     if (!edit) return void (await record('content_erased'));
-    const words = wordsOf(edit.content);
+    const words = answerWords(edit.content);
     if (words === null) return void (await record('not_editable'));
     if (!client) return void (await record('client_bot_unknown'));
     try {
       if (words.kind === 'text') await client.editText(target.customerId, copy.deliveredMessageId, words.text);
       else await client.editCaption(target.customerId, copy.deliveredMessageId, words.text);
     } catch (error) {
-      // Telegram found nothing to change: the copy already reads like this (e.g. a repeat after a crash).
-      if (isTelegramRefusal(error) && !error.notModified) {
+      if (!isTelegramRefusal(error)) throw error;
+      // "message is not modified" is no refusal: the copy already reads like this (e.g. a repeat after a crash).
+      if (!error.notModified) {
         this.logger.warn(`edit of reply on bot ${target.botId} refused: ${error.message}`);
         return void (await record(error.blockedByUser ? 'customer_blocked_bot' : `telegram_${error.code}`));
       }
-      if (!isTelegramRefusal(error)) throw error;
     }
     await record();
   }
-}
-
-/** The text an edit can put on the customer's copy: a text's text, a media message's caption (empty clears it). */
-function wordsOf(content: MessageContent): { kind: 'text' | 'caption'; text: string } | null {
-  if (content.kind === 'text') return { kind: 'text', text: content.text };
-  // Stickers and video notes are media that carry no caption.
-  if (isMediaKind(content.kind) && content.kind !== 'sticker' && content.kind !== 'video_note') {
-    return { kind: 'caption', text: 'caption' in content ? (content.caption ?? '') : '' };
-  }
-  return null;
 }

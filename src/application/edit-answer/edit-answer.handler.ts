@@ -7,6 +7,7 @@ import { masterUserDecider } from '../../domain/master-user/master-user.decider'
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
+import { answerWords } from './answer-words';
 import { EditAnswerCommand } from './edit-answer.command';
 
 /**
@@ -26,7 +27,8 @@ export class EditAnswerHandler implements ICommandHandler<EditAnswerCommand> {
   ) {}
 
   async execute({ origin, masterId, messageId, editedAt, content }: EditAnswerCommand) {
-    if (content === null) return null;
+    // Nothing a bot could change on the copy (a live location moving, a sticker): not worth an event.
+    if (content === null || answerWords(content) === null) return null;
     return this.aggregates.handlePrepared(
       masterStreamId(masterId),
       masterUserDecider,
