@@ -41,6 +41,10 @@ import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from './application/po
 import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
+import { EditAnswerHandler } from './application/edit-answer/edit-answer.handler';
+import { DeleteAnswerHandler } from './application/delete-answer/delete-answer.handler';
+import { CustomerReactionHandler, MasterReactionHandler } from './application/mirror-reactions/reaction.handlers';
+import { CustomerReactionReactor } from './application/mirror-reactions/customer-reaction.reactor';
 import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
 import { Reactor, REACTORS } from './application/reactors/reactor';
 import { RelayReactor } from './application/reactors/relay.reactor';
@@ -111,6 +115,7 @@ const REACTOR_CLASSES = [
   ReminderReactor,
   BroadcastReactor,
   ForgetErasedKeysReactor,
+  CustomerReactionReactor,
 ];
 
 const COMMAND_HANDLERS = [
@@ -122,6 +127,10 @@ const COMMAND_HANDLERS = [
   UnknownCommandHandler,
   ReplyToCustomerHandler,
   StartRespondingHandler,
+  EditAnswerHandler,
+  DeleteAnswerHandler,
+  MasterReactionHandler,
+  CustomerReactionHandler,
   ReceiveCustomerMessageHandler,
   EditCustomerMessageHandler,
   CustomerStartHandler,

@@ -70,7 +70,7 @@ const recordDelivery = (replyId: string, toMessageId = 1): ConversationCommand =
 });
 const delivered = (replyId: string, toMessageId = 1): ConversationEvent => ({
   type: 'ReplyDelivered',
-  data: { ...who, replyId, relayedMessageId: 900 + toMessageId, deliveredMessageId: 31, uploaded: [] },
+  data: { ...who, replyId, relayedMessageId: 900 + toMessageId, deliveredMessageId: 31, uploaded: [], answer: null },
 });
 const recordDeliveryFailure = (replyId: string): ConversationCommand => ({
   type: 'RecordDeliveryFailure',

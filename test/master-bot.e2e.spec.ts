@@ -26,6 +26,7 @@ describe('the MasterBot, as a master uses it', () => {
       'greeting',
       'qr',
       'banned',
+      'delete',
       'broadcast',
       'reminders',
       'subscribe',

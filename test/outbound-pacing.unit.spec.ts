@@ -159,6 +159,18 @@ describe('outbound messages paced by Telegram flood limits', () => {
     await flood;
   });
 
+  it("an answer's edits (M13) count as messages into the customer's chat: they wait their turn behind it", async () => {
+    const bot = botOf();
+    const edited: number[] = [];
+    const edit = (method: string) => calls.run(method, async () => void edited.push(Date.now() - start), { into: { bot, chatId: 9 } });
+    const all = Promise.all([send(bot, 9, 'the answer'), edit('editMessageText'), edit('editMessageCaption')]);
+    await jest.advanceTimersByTimeAsync(3_000);
+    await all;
+    expect(times(9)).toEqual([0]);
+    expect(edited[0]).toBeGreaterThanOrEqual(1000);
+    expect(edited[1] - edited[0]).toBeGreaterThanOrEqual(1000);
+  });
+
   it('100,000 chats messaged once leave no buckets behind a minute later', async () => {
     const pacing = new OutboundPacing({ limits: { ...TELEGRAM_FLOOD_LIMITS, bot: { perSecond: 1000, burst: 200_000 } } });
     const bot = pacing.forBot();

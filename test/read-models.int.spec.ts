@@ -88,7 +88,7 @@ class History {
   replyDelivered = (botId: number, customerId: number, masterId: number, relayedMessageId: number) =>
     this.record(conversationStreamId(botId, customerId), {
       type: 'ReplyDelivered',
-      data: { botId, customerId, masterId, replyId: randomUUID(), relayedMessageId, deliveredMessageId: 900, uploaded: [] },
+      data: { botId, customerId, masterId, replyId: randomUUID(), relayedMessageId, deliveredMessageId: 900, uploaded: [], answer: null },
     });
 }
 

@@ -78,7 +78,7 @@ describe.each(['sqlite', 'mysql'] as const)('scheduled jobs on %s', (engine) => 
 
     await project(T0 + HOUR, {
       type: 'ReplyDelivered',
-      data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9, uploaded: [] },
+      data: { ...who, replyId: 'r', relayedMessageId: 102, deliveredMessageId: 9, uploaded: [], answer: null },
     });
     expect(await dueIds(T0 + 10 * HOUR)).toEqual([]);
   });

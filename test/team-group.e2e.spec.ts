@@ -124,6 +124,23 @@ describe('the team group inbox, end to end', () => {
       expect(h.fake.sent(bot.id, carol.id).some((s) => (s.text ?? '').includes('refund approved'))).toBe(false);
     });
 
+    it('shows a customer’s reaction to an agent’s answer on the agent’s message, and the 👍 again when it is taken back', async () => {
+      const answer = h.fake.groups.sends(group, agentAnn.id, 'Thanks for waiting.', { threadId: carolTopic });
+      const copy = await customerGets(carol, 'Thanks for waiting.');
+      const onAnswer = () => h.fake.reactions(bot.id, group, answer.messageId);
+      await h.fake.waitFor(() => onAnswer().includes('👍'));
+
+      h.fake.userReacts(bot.id, carol.id, copy.messageId, ['🔥']);
+      await h.fake.waitFor(() => onAnswer().join() === '🔥');
+      h.fake.userReacts(bot.id, carol.id, copy.messageId, []);
+      await h.fake.waitFor(() => onAnswer().join() === '👍');
+      expect(
+        h.fake.calls.filter(
+          (c) => c.method === 'setMessageReaction' && c.botId === h.masterBot.id && String(c.params.chat_id) === String(group),
+        ),
+      ).toHaveLength(0);
+    });
+
     it('opens the customer’s topic again when it was deleted by hand, saying so, and loses no message', async () => {
       h.fake.groups.deletesTopic(group, daveTopic);
       h.fake.userSends(bot.id, dave.id, 'Hello? Anyone there?');

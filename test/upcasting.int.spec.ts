@@ -198,10 +198,10 @@ describe('events written by the first release, read by this one', () => {
       expect(event.data).toEqual({ ...(JSON.parse(rowOf('MessageRelayed').data) as object), extraMessageIds: [], uploaded: [] });
     });
 
-    it('ReplyDelivered v1 → v2: no uploads', async () => {
+    it('ReplyDelivered v1 → v3: no uploads, no answer remembered', async () => {
       const event = upcast(await stored('ReplyDelivered'));
-      expect(event.metadata.schemaVersion).toBe(2);
-      expect(event.data).toEqual({ ...(JSON.parse(rowOf('ReplyDelivered').data) as object), uploaded: [] });
+      expect(event.metadata.schemaVersion).toBe(3);
+      expect(event.data).toEqual({ ...(JSON.parse(rowOf('ReplyDelivered').data) as object), uploaded: [], answer: null });
     });
 
     it('CustomerMessageReceived v1 → v2: sent when it was decided (the first release kept no Telegram time)', async () => {

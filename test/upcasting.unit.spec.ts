@@ -120,13 +120,20 @@ describe("the app's event schemas", () => {
   it('new events are written at the current versions', () => {
     expect(schemaVersionOf('CustomerMessageReceived')).toBe(2);
     expect(schemaVersionOf('MessageRelayed')).toBe(2);
-    expect(schemaVersionOf('ReplyDelivered')).toBe(2);
+    expect(schemaVersionOf('ReplyDelivered')).toBe(3);
     expect(schemaVersionOf('StateChanged')).toBe(2);
     expect(schemaVersionOf('BotPickerOffered')).toBe(2);
     expect(schemaVersionOf('QrCodeRequested')).toBe(2);
     expect(schemaVersionOf('CustomerStarted')).toBe(2);
     expect(schemaVersionOf('CommandRejected')).toBe(2);
     expect(schemaVersionOf('CustomerContentErased')).toBe(1);
+  });
+
+  it('a v2 delivery, recorded before answers were remembered (M13), names no answer', () => {
+    const v2 = { ...who, replyId: 'r1', relayedMessageId: 901, deliveredMessageId: 31, uploaded };
+    const event = upcast(stored('ReplyDelivered', v2, { schemaVersion: 2 }));
+    expect(event.metadata.schemaVersion).toBe(3);
+    expect(event.data).toEqual({ ...v2, answer: null });
   });
 
   // The second release wrote the new fields at version 1 (and left out the empty ones): kept as written.

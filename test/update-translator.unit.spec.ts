@@ -1,8 +1,11 @@
 import { BanCustomerCommand } from '../src/application/ban-customer/ban-customer.command';
+import { DeleteAnswerCommand } from '../src/application/delete-answer/delete-answer.command';
+import { EditAnswerCommand } from '../src/application/edit-answer/edit-answer.command';
+import { CustomerReactionCommand, MasterReactionCommand } from '../src/application/mirror-reactions/reaction.commands';
 import { PickBotCommand } from '../src/application/pick-bot/pick-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../src/application/reply-to-customer/reply-to-customer.command';
-import { translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
-import { BadUpdateError, TgUpdate } from '../src/infrastructure/telegram/telegram-update';
+import { translateClientUpdate, translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
+import { BadUpdateError, parseUpdate, TgUpdate } from '../src/infrastructure/telegram/telegram-update';
 
 const MASTER_BOT = 5000;
 const button = (data: string): TgUpdate =>
@@ -89,5 +92,85 @@ describe('relayed copies in the MasterBot chat', () => {
   it('a reply to a copy whose relay button was tampered with is refused at the edge', () => {
     const tampered = { inline_keyboard: [[{ text: '✍ Reply', callback_data: 'reply:7001:900' }]] };
     expect(() => translateMasterUpdate(MASTER_BOT, replyTo({ from: masterBot, reply_markup: tampered }))).toThrow(BadUpdateError);
+  });
+});
+
+describe("the master's edits in the MasterBot chat (M13)", () => {
+  const edited = (chatType: string, from = { id: 42, is_bot: false, first_name: 'Ada' }): TgUpdate => ({
+    update_id: 11,
+    edited_message: { message_id: 12, date: 100, edit_date: 160, from, chat: { id: 42, type: chatType }, text: 'At 9, sorry.' },
+  });
+
+  it('an edit of a message in the private chat asks whether it was an answer, with its edit time and new text', () => {
+    const command = translateMasterUpdate(MASTER_BOT, edited('private'));
+    expect(command).toBeInstanceOf(EditAnswerCommand);
+    expect(command).toMatchObject({ masterId: 42, messageId: 12, editedAt: 160, content: { kind: 'text', text: 'At 9, sorry.' } });
+  });
+
+  it('edits in groups, or by bots, are not the master’s answers', () => {
+    expect(translateMasterUpdate(MASTER_BOT, edited('supergroup'))).toBeNull();
+    expect(translateMasterUpdate(MASTER_BOT, edited('private', { id: 43, is_bot: true, first_name: 'Bot' }))).toBeNull();
+  });
+});
+
+describe('/delete (M13)', () => {
+  const deleteCommand = (replyTo?: number): TgUpdate => ({
+    update_id: 12,
+    message: {
+      message_id: 13,
+      date: 100,
+      from: { id: 42, is_bot: false, first_name: 'Ada' },
+      chat: { id: 42, type: 'private' },
+      text: '/delete',
+      ...(replyTo ? { reply_to_message: { message_id: replyTo } } : {}),
+    },
+  });
+
+  it('/delete as a reply names the answer replied to; alone it names none', () => {
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand(12))).toEqual(expect.objectContaining({ masterId: 42, answerMessageId: 12 }));
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand(12))).toBeInstanceOf(DeleteAnswerCommand);
+    expect(translateMasterUpdate(MASTER_BOT, deleteCommand())).toEqual(expect.objectContaining({ answerMessageId: null }));
+  });
+});
+
+describe('reactions (M13)', () => {
+  const reaction = (fields: Record<string, unknown> = {}): unknown => ({
+    update_id: 14,
+    message_reaction: {
+      chat: { id: 42, type: 'private' },
+      message_id: 12,
+      user: { id: 42, is_bot: false, first_name: 'Ada' },
+      date: 100,
+      old_reaction: [],
+      new_reaction: [
+        { type: 'custom_emoji', custom_emoji_id: '5368' },
+        { type: 'emoji', emoji: '🔥' },
+      ],
+      ...fields,
+    },
+  });
+
+  it('a reaction in the MasterBot chat is the master’s, as the first emoji a bot can set', () => {
+    const command = translateMasterUpdate(MASTER_BOT, parseUpdate(reaction()));
+    expect(command).toBeInstanceOf(MasterReactionCommand);
+    expect(command).toMatchObject({ masterId: 42, messageId: 12, emoji: '🔥' });
+  });
+
+  it("a reaction in a client bot's chat is the customer's; one taken back mirrors as none", () => {
+    const command = translateClientUpdate(7001, parseUpdate(reaction({ new_reaction: [] })));
+    expect(command).toBeInstanceOf(CustomerReactionCommand);
+    expect(command).toMatchObject({ botId: 7001, customerId: 42, messageId: 12, emoji: null });
+  });
+
+  it('reactions in groups or without a user (anonymous) are not mirrored', () => {
+    expect(translateMasterUpdate(MASTER_BOT, parseUpdate(reaction({ chat: { id: -100, type: 'supergroup' } })))).toBeNull();
+    expect(translateClientUpdate(7001, parseUpdate(reaction({ user: undefined, actor_chat: { id: -100, type: 'channel' } })))).toBeNull();
+  });
+
+  it('a malformed reaction update is bad input, refused at the edge', () => {
+    expect(() => parseUpdate(reaction({ new_reaction: 'fire' }))).toThrow(BadUpdateError);
+    expect(() => parseUpdate(reaction({ new_reaction: [{ type: 'emoji', emoji: 5 }] }))).toThrow(BadUpdateError);
+    expect(() => parseUpdate(reaction({ message_id: 'twelve' }))).toThrow(BadUpdateError);
+    expect(() => parseUpdate(reaction({ user: { id: 42 } }))).toThrow(BadUpdateError);
   });
 });

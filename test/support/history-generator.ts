@@ -231,7 +231,7 @@ export class HistoryGenerator {
         : [];
     this.emitTo(c, {
       type: 'ReplyDelivered',
-      data: { ...who, replyId, relayedMessageId, deliveredMessageId: 10_000 + c.nextMessageId, uploaded },
+      data: { ...who, replyId, relayedMessageId, deliveredMessageId: 10_000 + c.nextMessageId, uploaded, answer: null },
     });
     c.unanswered.clear();
   }

@@ -12,6 +12,8 @@ import { mediaMethods } from './telegram-fake/media-methods';
 import { messagingMethods } from './telegram-fake/messaging-methods';
 import type { CallbackQueryRecord, FakeState } from './telegram-fake/method-context';
 import { PaymentBook, type StarCharge } from './telegram-fake/payment-book';
+import { userReacts } from './telegram-fake/reaction-simulator';
+import { userEditsCaption } from './telegram-fake/caption-edit';
 import { paymentMethods } from './telegram-fake/payment-methods';
 import { Registry, type BotCommand, type FakeUser } from './telegram-fake/registry';
 import { ParamReader } from './telegram-fake/request-params';
@@ -158,12 +160,15 @@ export class TelegramBotApiFake {
     this.users.deletes(this.registry.bot(botRef), userId, messageId);
   }
 
-  /** The user reacts to a message in their private chat with the bot (`[]` takes the reaction back). */
-  userReacts(botRef: T.BotRef, userId: number, messageId: number, emoji: string[]): void {
-    const bot = this.registry.bot(botRef);
-    const chat = this.state.chats.find(bot.id, userId);
-    if (!chat) throw new Error(`user ${userId} never wrote to @${bot.username}`);
-    this.groups.reacts(chat, userId, messageId, emoji);
+  /** The user edits the caption of a media message they sent: an `edited_message` update. */
+  userEditsCaption(botRef: T.BotRef, userId: number, messageId: number, caption: string): T.UserAction {
+    this.users.typed.push(caption);
+    return userEditsCaption(this.state, this.registry.bot(botRef), userId, messageId, caption);
+  }
+
+  /** The user sets their reactions on a message (`[]`: none): a `message_reaction` update, if the bot asked for those. */
+  userReacts(botRef: T.BotRef, userId: number, messageId: number, emoji: string[]): T.UserAction {
+    return userReacts(this.state, this.groups, this.registry.bot(botRef), userId, messageId, emoji);
   }
 
   userPressesButton(botRef: T.BotRef, userId: number, messageId: number, callbackData: string): T.UserAction & { callbackQueryId: string } {

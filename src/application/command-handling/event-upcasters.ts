@@ -59,6 +59,12 @@ export const EVENT_UPCASTERS: readonly UpcasterDefinition[] = [
     upcast: (data) => ({ ...data, uploaded: list(data.uploaded) }),
   },
   {
+    // v3 (M13): a delivery names the answer it came from in the inbox; older ones do not know it.
+    type: 'ReplyDelivered',
+    fromVersion: 2,
+    upcast: (data) => ({ ...data, answer: data.answer ?? null }),
+  },
+  {
     // v2: the bot picker became general (`ChoosingBot` for /remove, /qr, /greeting, /broadcast).
     type: 'StateChanged',
     fromVersion: 1,

@@ -6,6 +6,7 @@ export const MASTER_COMMANDS = [
   { command: 'greeting', description: 'Set what customers get on /start' },
   { command: 'qr', description: 'QR code of a client bot’s link' },
   { command: 'banned', description: 'Banned customers (unban)' },
+  { command: 'delete', description: 'Reply it to your answer: delete it for the customer' },
   { command: 'broadcast', description: 'Message all customers of a bot (Pro)' },
   { command: 'reminders', description: 'Remind me of unanswered messages' },
   { command: 'subscribe', description: 'Pro: more bots, broadcasts' },

@@ -68,7 +68,12 @@ export interface BotApi {
   getMe(): Promise<BotIdentity>;
   sendText(chatId: number, text: string, options?: SendTextOptions): Promise<{ messageId: number }>;
   deleteMessage(chatId: number, messageId: number): Promise<void>;
-  setReaction(chatId: number, messageId: number, emoji: string): Promise<void>;
+  /** The bot's one reaction on a message (bots may set one); null takes it back. */
+  setReaction(chatId: number, messageId: number, emoji: string | null): Promise<void>;
+  /** M13: the text of a text message this bot sent; paced as a message into the chat. */
+  editText(chatId: number, messageId: number, text: string): Promise<void>;
+  /** M13: the caption of a media message this bot sent; paced as a message into the chat. */
+  editCaption(chatId: number, messageId: number, caption: string): Promise<void>;
   answerCallback(callbackQueryId: string, text?: string): Promise<void>;
   setCommands(commands: { command: string; description: string }[]): Promise<void>;
   /** A t.me invoice link (the only way to sell a Stars subscription). */
@@ -118,6 +123,11 @@ export class TelegramApiError extends Error {
 
   get blockedByUser(): boolean {
     return this.code === 403;
+  }
+
+  /** An edit that changes nothing ("message is not modified"): the message already shows that content. */
+  get notModified(): boolean {
+    return this.code === 400 && /message is not modified/i.test(this.description);
   }
 
   get tokenRevoked(): boolean {

@@ -8,30 +8,43 @@ import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isTelegramRefusal, PossiblySentError } from '../ports/telegram.port';
 import { ContentSender, FileTooBigError } from '../media/content-sender';
 import { readReplyContent } from '../media/relay-content';
+import { AnswerDeletionReaction } from '../delete-answer/answer-deletion.reaction';
+import { AnswerEditReaction } from '../edit-answer/answer-edit.reaction';
+import { MasterReactionMirror } from '../mirror-reactions/master-reaction.reaction';
 import { BotApis } from './client-bot-apis';
 import { Reactor } from './reactor';
 
-type Handled = MasterUserEventOf<'ReplySent'>;
+type Handled = MasterUserEventOf<'ReplySent' | 'ReplyEdited' | 'ReplyDeletionRequested' | 'MasterReacted'>;
 
 /**
  * M5: delivers each recorded reply (any kind: files go from the MasterBot to the client bot) to its
  * customer through the client bot the customer wrote to, records the outcome on the conversation, and
  * marks the relayed message answered with a reaction. The reply answers the customer's message, and still
  * arrives when the customer has deleted it.
+ *
+ * M13: what the master later does to an answer (an edit, `/delete`) or to a relayed copy (a reaction) is handled here too, in the same customer lane:
+ * lanes order events within one reactor only, so this is what makes an edit recorded before its delivery
+ * landed reach the customer after it.
  */
 @Injectable()
 export class DeliveryReactor implements Reactor<Handled> {
   readonly name = 'delivery';
-  readonly handles: TypesOf<Handled> = ['ReplySent'];
+  readonly handles: TypesOf<Handled> = ['ReplySent', 'ReplyEdited', 'ReplyDeletionRequested', 'MasterReacted'];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('Delivery');
+  private readonly edits: AnswerEditReaction;
+  private readonly deletions: AnswerDeletionReaction;
+  private readonly reactions = new MasterReactionMirror();
 
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly bots: BotApis,
     private readonly sender: ContentSender,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
-  ) {}
+  ) {
+    this.edits = new AnswerEditReaction(aggregates, vault);
+    this.deletions = new AnswerDeletionReaction(aggregates);
+  }
 
   key(event: RecordedEvent<Handled>): string {
     const { target } = event.data;
@@ -39,6 +52,20 @@ export class DeliveryReactor implements Reactor<Handled> {
   }
 
   async react(event: RecordedEvent<Handled>): Promise<void> {
+    const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
+    switch (event.type) {
+      case 'ReplySent':
+        return this.deliver(event);
+      case 'ReplyEdited':
+        return this.edits.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
+      case 'ReplyDeletionRequested':
+        return this.deletions.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
+      case 'MasterReacted':
+        return this.reactions.apply(event, await this.bots.client(event.data.target.botId, event.position));
+    }
+  }
+
+  private async deliver(event: RecordedEvent<MasterUserEventOf<'ReplySent'>>): Promise<void> {
     const { masterId, replyId, target, content, agent } = event.data;
     const stream = conversationStreamId(target.botId, target.customerId);
     const state = await this.aggregates.current(stream, conversationDecider);
@@ -68,6 +95,10 @@ export class DeliveryReactor implements Reactor<Handled> {
           relayedMessageId: target.relayedMessageId,
           deliveredMessageId: sent.messageId,
           uploaded: sent.uploaded,
+          // Where the answer stands in the inbox: the master's message, or the agent's in the customer's topic.
+          answer: agent
+            ? { chatId: agent.chatId, messageId: agent.messageId }
+            : { chatId: masterId, messageId: event.data.masterMessageId },
         },
         origin,
       );

@@ -18,7 +18,15 @@ import { texts } from './texts';
 /** A notice about something older than this is no longer useful (e.g. after a long outage): skipped. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-type ConversationNotice = ConversationEventOf<'ReplyDeliveryFailed' | 'CustomerBanned' | 'CustomerUnbanned' | 'CustomerStarted'>;
+type ConversationNotice = ConversationEventOf<
+  | 'ReplyDeliveryFailed'
+  | 'ReplyEditFailed'
+  | 'ReplyDeleted'
+  | 'ReplyDeletionFailed'
+  | 'CustomerBanned'
+  | 'CustomerUnbanned'
+  | 'CustomerStarted'
+>;
 type Handled =
   | MasterUserEventOf<
       | 'MasterRegistered'
@@ -69,6 +77,9 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'TeamGroupLinkRequested',
     'TeamGroupLinkDeclined',
     'ReplyDeliveryFailed',
+    'ReplyEditFailed',
+    'ReplyDeleted',
+    'ReplyDeletionFailed',
     'CustomerBanned',
     'CustomerUnbanned',
     'CustomerStarted',
@@ -105,6 +116,9 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
     switch (event.type) {
       case 'ReplyDeliveryFailed':
+      case 'ReplyEditFailed':
+      case 'ReplyDeleted':
+      case 'ReplyDeletionFailed':
       case 'CustomerBanned':
       case 'CustomerUnbanned':
       case 'CustomerStarted':
@@ -197,7 +211,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       }
       case 'CommandRejected':
         if (event.data.deleteMessage && event.data.messageId) await this.deleteQuietly(master, masterId, event.data.messageId);
-        await say(texts.rejected[event.data.reason]);
+        await say(texts.answerSyncRefused(event.data.command, event.data.reason) ?? texts.rejected[event.data.reason]);
         return;
       default:
         return;
@@ -209,6 +223,18 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     switch (recorded.type) {
       case 'ReplyDeliveryFailed':
         await say(texts.deliveryFailed(recorded.data.reason));
+        return;
+      case 'ReplyEditFailed': {
+        // The master already heard why the reply itself failed; a deleted or textless answer has nothing to edit.
+        const notice = texts.editFailed(recorded.data.reason);
+        if (notice) await say(notice);
+        return;
+      }
+      case 'ReplyDeleted':
+        await this.sayAboutAnswer(recorded, texts.answerDeleted);
+        return;
+      case 'ReplyDeletionFailed':
+        await this.sayAboutAnswer(recorded, texts.deletionFailed(recorded.data.reason));
         return;
       case 'CustomerBanned':
       case 'CustomerUnbanned': {
@@ -237,6 +263,15 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       default:
         return;
     }
+  }
+
+  /** A notice replying to the master's answer it is about (when the delivery recorded where that answer is). */
+  private async sayAboutAnswer(recorded: RecordedEvent<ConversationEventOf<'ReplyDeleted' | 'ReplyDeletionFailed'>>, text: string) {
+    const { botId, customerId, masterId, replyId } = recorded.data;
+    const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
+    const answer = state.sync.copies.get(replyId)?.answer;
+    const replyToMessageId = answer?.chatId === masterId ? answer.messageId : undefined;
+    await this.bots.master().sendText(masterId, text, { replyToMessageId });
   }
 
   private async deleteQuietly(master: BotApi, chatId: number, messageId: number): Promise<void> {

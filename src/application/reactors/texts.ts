@@ -23,7 +23,11 @@ export const texts = {
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
-    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there.\n\n' +
+    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there.\n' +
+    'Edit one of your answers and the customer’s copy is edited too.\n' +
+    'React to a customer’s message and they see your reaction; their reactions to your answers show here.\n' +
+    'Delete an answer for the customer: reply /delete to it (within 48 hours). Deleting your own message in this chat ' +
+    'does not delete theirs: Telegram tells bots nothing about deletions in private chats.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +
@@ -71,6 +75,36 @@ export const texts = {
           : reason === 'file_too_big'
             ? '⚠️ Your reply was not delivered: its file is bigger than Telegram lets bots move (20 MB to download, 50 MB to upload).'
             : `⚠️ Your reply was not delivered (${reason}).`,
+  /** M13: an edit or `/delete` refused because of its bot: the reply texts would say "the reply was not sent". */
+  answerSyncRefused: (command: string, reason: RejectionReason): string | null => {
+    const what =
+      command === 'edit' ? 'Your edit did not reach the customer' : command === '/delete' ? 'The customer’s copy was not deleted' : null;
+    if (!what) return null;
+    if (reason === 'bot_paused') return `${what}: that bot is paused because your Pro plan ended. /subscribe to resume it.`;
+    if (reason === 'bot_broken') return `${what}: that bot’s token was revoked in @BotFather. /add it again with the new token.`;
+    if (reason === 'bot_not_attached') return `${what}: that bot is no longer attached to your account.`;
+    return null;
+  },
+  /** M13: `/delete` done. */
+  answerDeleted: '🗑 Deleted for the customer.',
+  /** M13: why `/delete` could not remove the customer's copy. */
+  deletionFailed: (reason: string): string =>
+    reason === 'telegram_cannot_delete'
+      ? '⚠️ Telegram would not delete the customer’s copy: bots can only delete messages sent less than 48 hours ago.'
+      : reason === 'copy_not_found'
+        ? '⚠️ The customer’s copy is already gone: they deleted it themselves.'
+        : reason === 'reply_not_delivered'
+          ? 'That answer never reached the customer: there is nothing to delete for them.'
+          : reason === 'customer_blocked_bot'
+            ? '⚠️ The customer’s copy could not be deleted: they have blocked the bot.'
+            : `⚠️ The customer’s copy could not be deleted: Telegram refused (${reason}).`,
+  /** M13: why an edited answer did not reach the customer's copy; null where the master needs no word. */
+  editFailed: (reason: string): string | null =>
+    ['reply_not_delivered', 'reply_deleted', 'not_editable', 'content_erased'].includes(reason)
+      ? null
+      : reason === 'customer_blocked_bot'
+        ? '⚠️ Your edit did not reach the customer: they have blocked the bot.'
+        : `⚠️ Your edit did not reach the customer: Telegram refused it (${reason}).`,
   rejected: {
     unknown_command: 'Unknown command. Press Menu for the list of commands, or /help.',
     nothing_to_cancel: 'Nothing to cancel.',
@@ -109,6 +143,10 @@ export const texts = {
       'The group was not linked: it has no topics. Turn on Topics in the group’s settings, then send /connect there again.',
     team_group_missing_right:
       'The group was not linked: the bot is not an administrator allowed to manage topics there. Promote it with “Manage topics”, then send /connect again.',
+    reply_not_delivered: 'That answer never reached the customer, so your edit cannot reach them either. Send it again as a new reply.',
+    delete_needs_reply: 'To delete an answer for the customer, reply /delete to your answer.',
+    not_an_answer: 'That message is not one of your answers to a customer, so there is nothing to delete for them.',
+    answer_already_deleted: 'You already asked to delete that answer for the customer.',
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

@@ -2,7 +2,17 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { ConversationEvent, UploadedFile } from './conversation.events';
+import { AnswerRef, ConversationEvent, UploadedFile } from './conversation.events';
+import {
+  editKey,
+  forgetCopy,
+  initialReplySync,
+  recordCustomerReaction,
+  recordReplyDeletion,
+  recordReplyEdit,
+  rememberCopy,
+  ReplySync,
+} from './reply-sync';
 
 type Who = { botId: number; customerId: number; masterId: number };
 
@@ -26,8 +36,21 @@ export type ConversationCommand =
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
-  | ({ type: 'RecordDelivery'; replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] } & Who)
+  | ({
+      type: 'RecordDelivery';
+      replyId: string;
+      relayedMessageId: number;
+      deliveredMessageId: number;
+      uploaded?: UploadedFile[];
+      answer?: AnswerRef;
+    } & Who)
   | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
+  /** M13: the outcome of an answer's edit on the customer's copy; `failure` set when it did not get there. */
+  | ({ type: 'RecordReplyEdit'; replyId: string; editedAt: number; failure?: string } & Who)
+  /** M13: the outcome of `/delete` on the customer's copy; `failure` set when Telegram refused. */
+  | ({ type: 'RecordReplyDeletion'; replyId: string; failure?: string } & Who)
+  /** M13: the customer's reaction on message `messageId` of their chat (null emoji: taken back). */
+  | ({ type: 'RecordCustomerReaction'; messageId: number; emoji: string | null } & Who)
   | ({ type: 'Ban'; name: Sealed } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
@@ -55,6 +78,8 @@ export interface ConversationState {
   deliveryOutcomes: Set<string>;
   /** Relayed message ids (master's chat) that got a delivered reply. */
   answered: Set<number>;
+  /** M13: the customer's copies of the master's answers, and what became of their edits and deletions. */
+  sync: ReplySync;
   /** Customer message ids a reminder was issued for. */
   reminded: Set<number>;
   banned: boolean;
@@ -112,9 +137,24 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       ];
     case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
-      const { replyId, relayedMessageId, deliveredMessageId } = command;
-      return [ev('ReplyDelivered', { ...who, replyId, relayedMessageId, deliveredMessageId, uploaded: command.uploaded ?? [] })];
+      const { replyId, relayedMessageId, deliveredMessageId, answer } = command;
+      return [
+        ev('ReplyDelivered', {
+          ...who,
+          replyId,
+          relayedMessageId,
+          deliveredMessageId,
+          uploaded: command.uploaded ?? [],
+          answer: answer ?? null,
+        }),
+      ];
     }
+    case 'RecordReplyEdit':
+      return recordReplyEdit(command, state, who);
+    case 'RecordCustomerReaction':
+      return recordCustomerReaction(command, state, who);
+    case 'RecordReplyDeletion':
+      return recordReplyDeletion(command, state, who);
     case 'RecordDeliveryFailure':
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
@@ -190,10 +230,28 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'EditRelayed':
       state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);
       return state;
-    case 'ReplyDelivered':
-      state.deliveryOutcomes.add(event.data.replyId);
+    case 'ReplyDelivered': {
+      const { replyId, deliveredMessageId, answer } = event.data;
+      state.deliveryOutcomes.add(replyId);
       state.answered.add(event.data.relayedMessageId);
+      rememberCopy(state.sync, replyId, deliveredMessageId, answer);
       rememberUploads(state, event.data.uploaded);
+      return state;
+    }
+    case 'ReplyEditDelivered':
+      state.sync.editOutcomes.add(editKey(event.data));
+      return state;
+    case 'ReplyEditFailed':
+      state.sync.editOutcomes.add(editKey(event.data));
+      return state;
+    case 'ReplyDeleted':
+      forgetCopy(state.sync, event.data.replyId);
+      return state;
+    case 'ReplyDeletionFailed':
+      state.sync.deletionOutcomes.add(event.data.replyId);
+      return state;
+    case 'CustomerReacted':
+      // Mirrored by a reactor; nothing to decide later depends on it.
       return state;
     case 'ReplyDeliveryFailed':
       state.deliveryOutcomes.add(event.data.replyId);
@@ -248,6 +306,7 @@ export const initialConversationState = (): ConversationState => ({
   editOutcomes: new Set(),
   deliveryOutcomes: new Set(),
   answered: new Set(),
+  sync: initialReplySync(),
   reminded: new Set(),
   banned: false,
   blocked: false,

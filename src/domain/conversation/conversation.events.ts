@@ -12,6 +12,15 @@ export interface UploadedFile {
   fileId: string;
 }
 
+/**
+ * M13: where an answer stands in the inbox it was written in (today the master's MasterBot chat: `chatId`
+ * is the master's id). Customer reactions to the delivered copy are mirrored onto it.
+ */
+export interface AnswerRef {
+  chatId: number;
+  messageId: number;
+}
+
 /** Why a customer's message was recorded but not relayed. */
 export type DropReason = 'banned';
 
@@ -62,8 +71,31 @@ export type ConversationEvent =
    */
   | DomainEvent<'RelayedToTopic', Who & { messageId: number; chatId: number; threadId: number; relayedMessageId: number }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
-  | DomainEvent<'ReplyDelivered', Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }>
+  | DomainEvent<
+      'ReplyDelivered',
+      Who & {
+        replyId: string;
+        relayedMessageId: number;
+        deliveredMessageId: number;
+        uploaded: UploadedFile[];
+        /** The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions). */
+        answer: AnswerRef | null;
+      }
+    >
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
+  /** M13: the master's edit of an answer (`ReplyEdited` on the master's stream) reached the customer's copy. */
+  | DomainEvent<'ReplyEditDelivered', Who & { replyId: string; editedAt: number; deliveredMessageId: number }>
+  /** M13: it did not (`reply_not_delivered`, `reply_deleted`, `not_editable` are quiet; a Telegram refusal is told). */
+  | DomainEvent<'ReplyEditFailed', Who & { replyId: string; editedAt: number; reason: string }>
+  /** M13: `/delete` removed the customer's copy of reply `replyId`. */
+  | DomainEvent<'ReplyDeleted', Who & { replyId: string; deliveredMessageId: number }>
+  /** M13: it could not (`reply_not_delivered`, `telegram_cannot_delete` — older than 48 h —, `copy_not_found`, …); told. */
+  | DomainEvent<'ReplyDeletionFailed', Who & { replyId: string; reason: string }>
+  /**
+   * M13: the customer reacted on their copy of reply `replyId` (`messageId` in their chat), to be mirrored on the
+   * master's answer. `emoji`: the one standard emoji mirrored, null when the customer took theirs back.
+   */
+  | DomainEvent<'CustomerReacted', Who & { replyId: string; messageId: number; emoji: string | null }>
   | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>

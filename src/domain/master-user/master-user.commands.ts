@@ -33,6 +33,24 @@ export type MasterUserCommand =
       /** Sealed `{ content: MessageContent }`; null for a message kind that cannot be delivered. */
       content: Sealed | null;
     }
+  /**
+   * M13: the master edited one of their messages. `replyId`: the answer the handler found for it (the decision
+   * checks it is still that one); `deliveryFailed`: its delivery is already known to have failed.
+   */
+  | {
+      type: 'EditAnswer';
+      masterId: number;
+      masterMessageId: number;
+      replyId: string;
+      editedAt: number;
+      /** Sealed `{ content: MessageContent }` under the conversation's key. */
+      content: Sealed;
+      deliveryFailed: boolean;
+    }
+  /** M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back). */
+  | { type: 'MirrorReaction'; masterId: number; target: ReplyTarget; emoji: string | null }
+  /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing). */
+  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null }
   /** A message that is neither a command nor a reply (what it means depends on the state). */
   | { type: 'PlainMessage'; masterId: number; messageId: number }
   /** The master's text while AwaitingGreeting: sealed `{ text }`, or null when the message is not text. */

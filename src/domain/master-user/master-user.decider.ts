@@ -1,7 +1,7 @@
 import { Decider } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
 import { GREETING_MAX_LENGTH, MasterUserCommand, REMINDER_HOURS, START_PARAMETER } from './master-user.commands';
-import { BotPurpose, MasterFsmState, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
+import { BotPurpose, MasterUserEvent, proPayload, RejectionReason } from './master-user.events';
 import {
   AttachedBot,
   evolveMasterUser,
@@ -10,24 +10,8 @@ import {
   topicOfCustomer,
   topicOfThread,
 } from './master-user.state';
-
-type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
-
-const transition = (masterId: number, from: MasterFsmState, to: MasterFsmState, trigger: string): MasterUserEvent => ({
-  type: 'StateChanged',
-  data: { masterId, from, to, trigger },
-});
-
-const reject = (
-  masterId: number,
-  command: string,
-  reason: RejectionReason,
-  extra: { messageId?: number; deleteMessage?: boolean } = {},
-): MasterUserEvent => ({ type: 'CommandRejected', data: { masterId, command, reason, ...extra } });
-
-/** Any command from a non-Main state that leaves it returns to Main first, recorded as its own transition. */
-const backToMain = (state: MasterUserState, masterId: number, trigger: string): MasterUserEvent[] =>
-  state.fsm === 'Main' ? [] : [transition(masterId, state.fsm, 'Main', trigger)];
+import { deleteAnswer, editAnswer, mirrorReaction } from './answer-sync.decisions';
+import { backToMain, botRefusal, Command, reject, transition } from './master-user.rules';
 
 /**
  * The MasterUser state machine. Every transition is an explicit `StateChanged {from, to, trigger}`;
@@ -85,6 +69,12 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'Reply':
       return reply(command, state);
+    case 'EditAnswer':
+      return editAnswer(command, state);
+    case 'DeleteAnswer':
+      return deleteAnswer(command, state);
+    case 'MirrorReaction':
+      return mirrorReaction(command, state);
     case 'PlainMessage':
       if (state.fsm === 'AwaitingBotToken') {
         return [reject(masterId, 'token', 'token_malformed', { messageId: command.messageId, deleteMessage: true })];
@@ -255,15 +245,6 @@ function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startPar
         transition(masterId, 'Main', 'AwaitingBroadcast', '/broadcast'),
       ];
   }
-}
-
-/** Why a bot cannot carry a message now (paused by the plan, or its token revoked), if it cannot. */
-function botRefusal(state: MasterUserState, botId: number): RejectionReason | null {
-  const bot = state.bots.find((b) => b.botId === botId);
-  if (!bot) return 'bot_not_attached';
-  if (bot.status === 'paused') return 'bot_paused';
-  if (bot.status === 'broken') return 'bot_broken';
-  return null;
 }
 
 function reply(command: Command<'Reply'>, state: MasterUserState): MasterUserEvent[] {

@@ -56,7 +56,11 @@ export type RejectionReason =
   /** …into a supergroup with topics enabled… */
   | 'team_group_not_forum'
   /** …where the bot is an administrator allowed to manage topics. */
-  | 'team_group_missing_right';
+  | 'team_group_missing_right'
+  | 'reply_not_delivered'
+  | 'delete_needs_reply'
+  | 'not_an_answer'
+  | 'answer_already_deleted';
 
 /** Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. */
 export interface TopicAnswer {
@@ -119,6 +123,22 @@ export type MasterUserEvent =
       'CustomerTopicOpened',
       { masterId: number; botId: number; customerId: number; chatId: number; threadId: number; replacesThreadId?: number }
     >
+  /**
+   * M13: the master edited an answer (`masterMessageId`, the message that became reply `replyId`). `editedAt`:
+   * Telegram's `edit_date`. `content`: the edited message, sealed `{ content: MessageContent }` under the
+   * customer's conversation key, as the reply's.
+   */
+  | DomainEvent<
+      'ReplyEdited',
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; editedAt: number; content: Sealed }
+    >
+  /** M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. */
+  | DomainEvent<'ReplyDeletionRequested', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number }>
+  /**
+   * M13: the master's reaction on a relayed copy, to be mirrored on the customer's original by the client bot.
+   * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
+   */
+  | DomainEvent<'MasterReacted', { masterId: number; target: ReplyTarget; emoji: string | null }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -24,6 +24,14 @@ export interface CustomerTopic {
 export const topicOfCustomer = (botId: number, customerId: number): string => `c:${botId}:${customerId}`;
 export const topicOfThread = (botId: number, chatId: number, threadId: number): string => `t:${botId}:${chatId}:${threadId}`;
 
+/** M13: an answer in the master's chat: the reply it became and its customer. */
+export interface Answer {
+  replyId: string;
+  target: ReplyTarget;
+  /** `/delete` was asked for it (whatever Telegram then said: a refusal stands, it is not asked twice). */
+  deleted: boolean;
+}
+
 export type Plan = { kind: 'free' } | { kind: 'pro'; until: string; chargeId: string; renewing: boolean };
 
 export interface MasterUserState {
@@ -47,6 +55,12 @@ export interface MasterUserState {
   topics: Record<string, CustomerTopic>;
   /** M12: the team group link waiting for the master's confirmation (the last /connect wins). */
   pendingTeamGroup: { botId: number; chatId: number } | null;
+  /**
+   * M13: the master's answers by their message id in the MasterBot chat, so an edit of one (or a /delete
+   * replying to one) finds its customer. Grown in place, one small entry per reply ever sent.
+   * WARNING: never pruned: a master with 100,000 replies holds 100,000 entries (a few MB) in the cached state.
+   */
+  answers: Map<number, Answer>;
 }
 
 export const initialMasterUserState = (): MasterUserState => ({
@@ -62,6 +76,7 @@ export const initialMasterUserState = (): MasterUserState => ({
   reminderHours: null,
   topics: {},
   pendingTeamGroup: null,
+  answers: new Map(),
 });
 
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
@@ -144,6 +159,19 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     case 'BannedListRequested':
       return state;
     case 'ReplySent':
+      // In place: the aggregate store folds new events into a copy of the cached state (structuredClone).
+      // Answers written in the MasterBot chat only: an agent's (M12) message id is the team group's, another chat.
+      if (!event.data.agent)
+        state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
+      return state;
+    case 'ReplyDeletionRequested': {
+      const answer = state.answers.get(event.data.masterMessageId);
+      if (answer) state.answers.set(event.data.masterMessageId, { ...answer, deleted: true });
+      return state;
+    }
+    case 'ReplyEdited':
+      return state;
+    case 'MasterReacted':
       return state;
     case 'SubscriptionOffered':
       return state;

@@ -32,6 +32,13 @@ export const SENDING_METHODS: ReadonlySet<string> = new Set([
   'forwardMessage',
 ]);
 
+/**
+ * Calls paced as a message into their chat: the sending methods and edits (M13). Telegram counts an edit
+ * against the chat's flood limit like a message; unlike a send, repeating an edit cannot show a second
+ * copy, so edits are not in SENDING_METHODS (no possibly-sent handling: the caller's retry is harmless).
+ */
+export const PACED_METHODS: ReadonlySet<string> = new Set([...SENDING_METHODS, 'editMessageText', 'editMessageCaption']);
+
 /** An upload's own source (the download it streams) broke off: Telegram never got a whole request. */
 export const UPLOAD_SOURCE_FAILED = 'upload source failed';
 
@@ -131,7 +138,7 @@ export class OutboundCalls {
    */
   async run<T>(method: string, attempt: Attempt<T>, options: CallOptions = {}): Promise<T> {
     const { timeoutMs = this.timeoutMs, signal: caller, into } = options;
-    const ticket = into && SENDING_METHODS.has(method) ? into.bot.ticket(into.chatId, into.messages) : undefined;
+    const ticket = into && PACED_METHODS.has(method) ? into.bot.ticket(into.chatId, into.messages) : undefined;
     let possiblySent = false;
     for (let backoffs = 0; ;) {
       if (ticket) await this.tokens(method, ticket);

@@ -34,8 +34,18 @@ import { TelegramAgents, telegramAgents } from './telegram-agents';
 
 export type { TelegramCallObserver } from './outbound-calls';
 
-/** The update kinds the product reads (others are not even sent to us). */
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
+/**
+ * The update kinds the product reads (others are not even sent to us). `message_reaction` (M13) is opt-in:
+ * Telegram sends it only to bots that list it here, for the MasterBot and every client bot alike.
+ */
+const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'pre_checkout_query',
+  'my_chat_member',
+  'message_reaction',
+] as const;
 
 /** The slowest transfer a file call is allowed before its timeout: 256 KB/s on top of the ordinary timeout. */
 const MIN_TRANSFER_BYTES_PER_MS = 256;
@@ -174,8 +184,17 @@ class TelegrafBotApi implements BotApi {
     await this.call('deleteMessage', { chat_id: chatId, message_id: messageId });
   }
 
-  async setReaction(chatId: number, messageId: number, emoji: string): Promise<void> {
-    await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction: [{ type: 'emoji', emoji: emoji as never }] });
+  async setReaction(chatId: number, messageId: number, emoji: string | null): Promise<void> {
+    const reaction = emoji === null ? [] : [{ type: 'emoji' as const, emoji: emoji as never }];
+    await this.call('setMessageReaction', { chat_id: chatId, message_id: messageId, reaction });
+  }
+
+  async editText(chatId: number, messageId: number, text: string): Promise<void> {
+    await this.send('editMessageText', chatId, { message_id: messageId, text, link_preview_options: { is_disabled: true } });
+  }
+
+  async editCaption(chatId: number, messageId: number, caption: string): Promise<void> {
+    await this.send('editMessageCaption', chatId, { message_id: messageId, caption });
   }
 
   async answerCallback(callbackQueryId: string, text?: string): Promise<void> {
@@ -346,7 +365,7 @@ class TelegrafBotApi implements BotApi {
     return this.calls.run(method, (signal) => this.telegram.callApi(method, payload, { signal: signal as never }), options);
   }
 
-  /** A message into `chatId`: paced by the bot's and the chat's flood limits. */
+  /** A message into `chatId` (or an edit of one): paced by the bot's and the chat's flood limits. */
   private send<M extends keyof ApiMethods>(
     method: M,
     chatId: number,

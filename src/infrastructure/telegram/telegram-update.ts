@@ -51,6 +51,26 @@ export interface TgChatMemberUpdated {
   new_chat_member: { status: string };
 }
 
+/**
+ * M13: a user changed their reactions on a message (Bot API `MessageReactionUpdated`). Only sent to bots that
+ * ask for `message_reaction` in `allowed_updates`, and never for reactions set by bots. `user` is absent
+ * for anonymous reactions in groups (`actor_chat` then), never in a private chat.
+ */
+export interface TgMessageReaction {
+  chat: { id: number; type: string };
+  message_id: number;
+  user?: TgUser;
+  date: number;
+  old_reaction: TgReaction[];
+  new_reaction: TgReaction[];
+}
+
+/** ReactionType: a standard emoji, a custom emoji (`custom_emoji_id`) or a paid (Star) reaction. */
+export interface TgReaction {
+  type: string;
+  emoji?: string;
+}
+
 export interface TgCallbackQuery {
   id: string;
   from: TgUser;
@@ -65,6 +85,7 @@ export interface TgUpdate {
   callback_query?: TgCallbackQuery;
   pre_checkout_query?: TgPreCheckoutQuery;
   my_chat_member?: TgChatMemberUpdated;
+  message_reaction?: TgMessageReaction;
 }
 
 export class BadUpdateError extends Error {
@@ -111,6 +132,23 @@ function checkPayment(v: unknown, where: string): void {
   }
 }
 
+function checkReactions(v: unknown, where: string): void {
+  const ok =
+    Array.isArray(v) &&
+    v.length <= 100 &&
+    v.every((r) => isObject(r) && typeof r.type === 'string' && (r.type !== 'emoji' || typeof r.emoji === 'string'));
+  if (!ok) throw new BadUpdateError(`${where} must be a list of reactions`);
+}
+
+function checkMessageReaction(v: unknown): void {
+  if (!isObject(v) || !isId(v.message_id) || !isId(v.date)) throw new BadUpdateError('message_reaction is malformed');
+  if (!isObject(v.chat) || !isId(v.chat.id) || typeof v.chat.type !== 'string')
+    throw new BadUpdateError('message_reaction.chat is malformed');
+  if (v.user !== undefined) checkUser(v.user, 'message_reaction.user');
+  checkReactions(v.old_reaction, 'message_reaction.old_reaction');
+  checkReactions(v.new_reaction, 'message_reaction.new_reaction');
+}
+
 export function parseUpdate(body: unknown): TgUpdate {
   if (!isObject(body)) throw new BadUpdateError('body must be a JSON object');
   if (!isId(body.update_id) || body.update_id < 0) throw new BadUpdateError('update_id must be a non-negative integer');
@@ -149,5 +187,6 @@ export function parseUpdate(body: unknown): TgUpdate {
     }
     checkUser(m.from, 'my_chat_member.from');
   }
+  if (body.message_reaction !== undefined) checkMessageReaction(body.message_reaction);
   return body as unknown as TgUpdate;
 }

@@ -8,6 +8,9 @@ import {
   EditCustomerMessageCommand,
   ReceiveCustomerMessageCommand,
 } from '../../application/customer-message/customer-message.command';
+import { DeleteAnswerCommand } from '../../application/delete-answer/delete-answer.command';
+import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
+import { CustomerReactionCommand, MasterReactionCommand } from '../../application/mirror-reactions/reaction.commands';
 import { HelpCommand } from '../../application/help/help.command';
 import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
 import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
@@ -35,7 +38,7 @@ import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
 import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
 import { translateTeamGroupUpdate } from './team-group-translator';
-import { BadUpdateError, TgCallbackQuery, TgMessage, TgUpdate } from './telegram-update';
+import { BadUpdateError, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate } from './telegram-update';
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
 
@@ -62,6 +65,13 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
       checkout.total_amount,
     );
   }
+  const reaction = privateReaction(update.message_reaction);
+  if (reaction) return new MasterReactionCommand(origin, reaction.userId, reaction.messageId, reaction.emoji);
+  const edited = update.edited_message;
+  if (edited?.from && edited.chat.type === 'private' && !edited.from.is_bot) {
+    // M13: whether it is an answer is for the handler to find out; most edited messages are not.
+    return new EditAnswerCommand(origin, edited.from.id, edited.message_id, edited.edit_date ?? edited.date ?? 0, messageContentOf(edited));
+  }
   const message = update.message;
   // The MasterBot serves its master in a private chat only; groups and channels are ignored.
   if (!message?.from || message.chat.type !== 'private' || message.from.is_bot) return null;
@@ -84,6 +94,16 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
     return new ReplyToCustomerCommand(origin, masterId, message.message_id, message.reply_to_message.message_id, content, relayedFrom);
   }
   return new MasterMessageCommand(origin, masterId, message.message_id, content);
+}
+
+/**
+ * M13: a person's reaction in a private chat, as the one emoji a bot can mirror: the first standard emoji of
+ * the new reactions (custom and paid reactions cannot be set by a bot), or null when none is left.
+ */
+function privateReaction(update: TgMessageReaction | undefined): { userId: number; messageId: number; emoji: string | null } | null {
+  if (!update?.user || update.user.is_bot || update.chat.type !== 'private') return null;
+  const emoji = update.new_reaction.find((r) => r.type === 'emoji')?.emoji ?? null;
+  return { userId: update.user.id, messageId: update.message_id, emoji };
 }
 
 /**
@@ -137,6 +157,8 @@ function translateMasterCommand(
       return new ListBannedCommand(origin, masterId);
     case '/ban':
       return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null, relayedFromCopy(masterBotId, message));
+    case '/delete':
+      return new DeleteAnswerCommand(origin, masterId, message.reply_to_message?.message_id ?? null);
     case '/reminders':
       return new ConfigureRemindersCommand(origin, masterId, reminderHours(argument));
     case '/subscribe':
@@ -186,6 +208,8 @@ export function translateClientUpdate(botId: number, update: TgUpdate): Telegram
     if (member.chat.type !== 'private') return null;
     return new CustomerBlockedBotCommand(origin, botId, member.from.id, member.new_chat_member.status === 'kicked');
   }
+  const reaction = privateReaction(update.message_reaction);
+  if (reaction) return new CustomerReactionCommand(origin, botId, reaction.userId, reaction.messageId, reaction.emoji);
   const edited = update.edited_message;
   if (edited?.from && edited.chat.type === 'private' && !edited.from.is_bot) {
     const content = messageContentOf(edited);

@@ -5,7 +5,7 @@ import { GroupChat, type AdminRights, type Member, type MemberStatus } from './g
 import { withoutReply } from './message-posting';
 import { unixNow, type FakeState } from './method-context';
 import { botUser, tgUser, type BotRecord } from './registry';
-import type { BotRef, Json, TgMessage, UserAction } from './types';
+import type { BotRef, Json, TgMessage, TgUpdate, UserAction } from './types';
 import type { ForumTopicRecord } from './forum-topics';
 
 export interface GroupMessageAction {
@@ -108,6 +108,11 @@ export class GroupSimulator {
   }
 
   reacts(chat: Chat, userId: number, messageId: number, emoji: string[]): Map<number, number> {
+    return new Map([...this.reactionUpdates(chat, userId, messageId, emoji)].map(([botId, update]) => [botId, update.update_id]));
+  }
+
+  /** The reaction's `message_reaction` update per bot it went to (see `reaction-simulator.ts` for the checks). */
+  reactionUpdates(chat: Chat, userId: number, messageId: number, emoji: string[]): Map<number, TgUpdate> {
     const entry = chat.live(messageId);
     if (!entry) throw new Error(`chat ${chat.id} has no message #${messageId}`);
     const old = entry.userReactions.get(userId) ?? [];
@@ -125,7 +130,7 @@ export class GroupSimulator {
       old_reaction: asReactions(old),
       new_reaction: asReactions(emoji),
     };
-    return this.deliver(new Set(bots), (updateId) => ({ update_id: updateId, message_reaction: reaction }));
+    return this.deliverUpdates(new Set(bots), (updateId) => ({ update_id: updateId, message_reaction: reaction }));
   }
 
   createsTopic(groupId: number, userId: number, name: string): number {
@@ -227,7 +232,13 @@ export class GroupSimulator {
 
   private deliver(bots: Set<number>, build: (updateId: number) => Json): Map<number, number> {
     const updates = new Map<number, number>();
-    for (const botId of bots) updates.set(botId, this.state.hub.push(botId, (updateId) => build(updateId) as never).update_id);
+    for (const [botId, update] of this.deliverUpdates(bots, build)) updates.set(botId, update.update_id);
+    return updates;
+  }
+
+  private deliverUpdates(bots: Set<number>, build: (updateId: number) => Json): Map<number, TgUpdate> {
+    const updates = new Map<number, TgUpdate>();
+    for (const botId of bots) updates.set(botId, this.state.hub.push(botId, (updateId) => build(updateId) as never));
     return updates;
   }
 }

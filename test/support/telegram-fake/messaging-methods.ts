@@ -18,7 +18,7 @@ import type { Json, TgMessage } from './types';
 const ZWJ = '\u200d';
 
 /** The only emoji a bot may react with (ReactionTypeEmoji); "✅" for instance is not among them. */
-const REACTION_EMOJI = new Set([
+export const REACTION_EMOJI: ReadonlySet<string> = new Set([
   '👍',
   '👎',
   '❤',
