@@ -1,7 +1,8 @@
 import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.port';
 import { createReadModelDataSource } from '../src/projections/read-model.datasource';
 import { AppHarness } from './support/app-harness';
-import { attachNewBot, customerWrites, registeredMaster } from './support/master-steps';
+import { attachNewBot, registeredMaster } from './support/master-steps';
+import type { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
 
 const HEALTH_TOKEN = 'health-token-for-operators-only';
@@ -39,6 +40,17 @@ describe('health tells the truth (MySQL read models)', () => {
       const answer = await get('/health/ready', token);
       return answer.status === status ? answer.body : undefined;
     });
+
+  /**
+   * The customer writes and the relay reaches the master once Telegram stops refusing it: after the retries'
+   * back-off (six 500s take ~4 s, more when the machine is busy), so longer than a step's usual 5 s wait.
+   */
+  const relayedAfterRetries = (bot: CreatedBot, customer: FakeUser, master: FakeUser, text: string) => {
+    h.fake.userSends(bot.id, customer.id, text);
+    return h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(text), {
+      timeoutMs: 30_000,
+    });
+  };
 
   it('is ready when everything works, and shows the internet only up or down per component', async () => {
     for (const path of ['/health', '/health/ready']) {
@@ -92,7 +104,7 @@ describe('health tells the truth (MySQL read models)', () => {
     const customer = h.fake.createUser({ firstName: 'Ivo' });
     // Telegram answers 500 to the relay's sendMessage several times in a row (about 3 s of retries).
     h.fake.failNext(h.masterBot.id, 'sendMessage', { errorCode: 500, description: 'Internal Server Error' }, 6);
-    const relayed = customerWrites(h, bot, customer, master, 'Is my order on its way?');
+    const relayed = relayedAfterRetries(bot, customer, master, 'Is my order on its way?');
     relayed.catch(() => undefined); // awaited below; a failure above must not also surface as unhandled
 
     const down = await readinessBecomes(503, HEALTH_TOKEN);
@@ -108,7 +120,7 @@ describe('health tells the truth (MySQL read models)', () => {
     const bot = await attachNewBot(h, master, 'jon_health_bot');
     const customer = h.fake.createUser({ firstName: 'Kai' });
     h.fake.failNext(h.masterBot.id, 'sendMessage', { errorCode: 429, description: 'Too Many Requests: retry after 3', retryAfter: 3 });
-    const relayed = customerWrites(h, bot, customer, master, 'Anyone there?');
+    const relayed = relayedAfterRetries(bot, customer, master, 'Anyone there?');
     relayed.catch(() => undefined);
 
     const down = await readinessBecomes(503, HEALTH_TOKEN);
