@@ -48,7 +48,7 @@ describe('health tells the truth (MySQL read models)', () => {
   const relayedAfterRetries = (bot: CreatedBot, customer: FakeUser, master: FakeUser, text: string) => {
     h.fake.userSends(bot.id, customer.id, text);
     return h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? '').includes(text), {
-      timeoutMs: 30_000,
+      timeoutMs: 20_000,
     });
   };
 
