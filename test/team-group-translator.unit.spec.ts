@@ -1,4 +1,9 @@
-import { AnswerInTopicCommand, ConfirmTeamGroupCommand, ConnectTeamGroupCommand } from '../src/application/team-group/team-group.commands';
+import {
+  AnswerInTopicCommand,
+  ConfirmTeamGroupCommand,
+  ConnectTeamGroupCommand,
+  ManageTopicCommand,
+} from '../src/application/team-group/team-group.commands';
 import { translateClientUpdate, translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
 import { TgUpdate } from '../src/infrastructure/telegram/telegram-update';
 
@@ -38,8 +43,21 @@ describe('what a client bot hears in a team group', () => {
     });
     expect(translateClientUpdate(BOT, inTopic({ text: '// VIP, be nice' }))).toBeNull();
     expect(translateClientUpdate(BOT, inTopic({ text: '/status' }))).toBeNull();
-    expect(translateClientUpdate(BOT, inTopic({ forum_topic_closed: {} }))).toBeNull();
+    expect(translateClientUpdate(BOT, inTopic({ forum_topic_created: { name: 'x', icon_color: 0 } }))).toBeNull();
     expect(translateClientUpdate(BOT, groupMessage({ text: 'hello all' }))).toBeNull();
+  });
+
+  it('/close, /reopen, /ban in a topic act on its conversation, and so does a topic closed or reopened by hand', () => {
+    const acts = (fields: Record<string, unknown>) => translateClientUpdate(BOT, inTopic(fields));
+    expect(acts({ text: '/close' })).toBeInstanceOf(ManageTopicCommand);
+    expect(acts({ text: '/close' })).toMatchObject({ chatId: GROUP, threadId: 40, agentId: 42, action: 'close', how: 'command' });
+    expect(acts({ text: '/reopen@acme_team_bot' })).toMatchObject({ action: 'reopen', how: 'command' });
+    expect(acts({ text: '/BAN' })).toMatchObject({ action: 'ban', how: 'command' });
+    expect(acts({ forum_topic_closed: {} })).toMatchObject({ action: 'close', how: 'by_hand' });
+    expect(acts({ forum_topic_reopened: {} })).toMatchObject({ action: 'reopen', how: 'by_hand' });
+    // Outside a topic (General), or with words after it, it is no command of ours.
+    expect(translateClientUpdate(BOT, groupMessage({ text: '/close' }))).toBeNull();
+    expect(acts({ text: '/ban everyone' })).toBeNull();
   });
 
   it('ignores other bots and group membership changes, and leaves private chats to the customer translation', () => {

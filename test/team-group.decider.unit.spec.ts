@@ -158,3 +158,50 @@ describe('answers written in a customer topic (M12)', () => {
       .thenNothing();
   });
 });
+
+describe('closing and reopening a customer’s conversation from its topic (M12)', () => {
+  const mark = (closed: boolean, how: 'command' | 'by_hand' | 'customer_wrote', extra: { chatId?: number; botId?: number } = {}) =>
+    ({
+      type: 'MarkConversation',
+      masterId,
+      botId: extra.botId ?? shop.botId,
+      chatId: extra.chatId ?? teamGroup,
+      threadId: 40,
+      by: agentId,
+      closed,
+      how,
+    }) as MasterUserCommand;
+  const topicRef = { masterId, botId: shop.botId, customerId: 3003, chatId: teamGroup, threadId: 40, by: agentId };
+  const closed: MasterUserEvent = { type: 'ConversationClosed', data: { ...topicRef, how: 'command' } };
+  const inTeamMode = [registered, attached(shop), linked(shop), topicOpened(3003, 40)];
+
+  it('marks the topic’s conversation closed, then open again, each once', () => {
+    spec
+      .given(...inTeamMode)
+      .when(mark(true, 'command'))
+      .then(closed);
+    spec
+      .given(...inTeamMode, closed)
+      .when(mark(true, 'by_hand'))
+      .then();
+    spec
+      .given(...inTeamMode, closed)
+      .when(mark(false, 'customer_wrote'))
+      .then({ type: 'ConversationReopened', data: { ...topicRef, how: 'customer_wrote' } });
+    spec
+      .given(...inTeamMode)
+      .when(mark(false, 'command'))
+      .then();
+  });
+
+  it('does nothing for a topic in a group the bot is no longer linked to, or of another bot', () => {
+    spec
+      .given(...inTeamMode, linked(shop, otherGroup))
+      .when(mark(true, 'command'))
+      .then();
+    spec
+      .given(...inTeamMode, attached(cafe), linked(cafe))
+      .when(mark(true, 'command', { botId: cafe.botId }))
+      .then();
+  });
+});

@@ -23,7 +23,8 @@ export const texts = {
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
-    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there.\n\n' +
+    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there. ' +
+    'In a customer’s topic, /close and /reopen mark the conversation, /ban bans the customer.\n\n' +
     MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +

@@ -17,12 +17,18 @@ import { teamGroupTexts } from './team-group.texts';
 const isThreadGone = (error: unknown): boolean =>
   error instanceof TelegramApiError && error.code === 400 && /message thread not found/i.test(error.description);
 
+/** Telegram's refusal to post into a closed topic (a bot without "Manage topics"; see the fake's README). */
+const isTopicClosed = (error: unknown): boolean =>
+  error instanceof TelegramApiError && error.code === 400 && /TOPIC_CLOSED/i.test(error.description);
+
 /**
  * M12: the relay of a bot in team-group mode. The client bot itself posts into the group (not the MasterBot:
  * see docs/architecture.md, "Team group"): the customer's first message opens a topic named after them and
  * the bot (`CustomerTopicOpened` on the master's stream), a customer card, then the message, copied by the
  * bot that received it (its file ids are valid there, nothing is downloaded). Later messages go to the same
- * topic. A topic deleted by hand ("message thread not found") is opened again, with a line saying so, and
+ * topic; a closed one is reopened first (closed with /close or by hand: the customer writing again reopens the
+ * conversation), and so is one Telegram refuses to post into (TOPIC_CLOSED: a close the bot did not hear of).
+ * A topic deleted by hand ("message thread not found") is opened again, with a line saying so, and
  * the message goes there; a group that refuses the bot altogether (removed, rights taken away) sends the
  * message to the MasterBot chat instead, with a line saying why: the relay is not lost.
  *
@@ -61,13 +67,20 @@ export class TeamGroupRelay {
     try {
       const master = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
       const known = master.topics[topicOfCustomer(botId, customerId)];
-      let threadId = known?.chatId === chatId ? known.threadId : await this.openTopic(job, api, chatId, content, bot.username);
+      const current = known?.chatId === chatId ? known : null;
+      let threadId = current ? current.threadId : await this.openTopic(job, api, chatId, content, bot.username);
+      // A closed conversation opens again when the customer writes (closed with /close, or by hand).
+      if (current?.closed) await this.reopen(job, api, chatId, threadId);
       let copy: number;
       try {
         copy = await this.post(job, api, chatId, threadId, content);
       } catch (error) {
-        if (!isThreadGone(error)) throw error;
-        threadId = await this.openTopic(job, api, chatId, content, bot.username, threadId);
+        if (isTopicClosed(error)) {
+          // Closed by hand without the bot hearing of it, and the bot may not post into closed topics.
+          await this.reopen(job, api, chatId, threadId);
+        } else if (isThreadGone(error)) {
+          threadId = await this.openTopic(job, api, chatId, content, bot.username, threadId);
+        } else throw error;
         copy = await this.post(job, api, chatId, threadId, content);
       }
       await this.aggregates.handle(
@@ -94,6 +107,24 @@ export class TeamGroupRelay {
     const { customerId, messageId } = job.data;
     if (content.content.kind === 'text') return (await api.sendText(chatId, content.content.text, { threadId })).messageId;
     return (await api.copyMessage(chatId, customerId, messageId, { threadId })).messageId;
+  }
+
+  /**
+   * Reopens the customer's topic in Telegram (already open: fine), then records it on the master's stream
+   * (nothing is recorded when the conversation was not marked closed). A bot that may neither manage topics nor
+   * created this one is refused: the relay then goes to the MasterBot chat, as for any refusal.
+   */
+  private async reopen(job: RelayJob, api: BotApi, chatId: number, threadId: number): Promise<void> {
+    const { botId, customerId, masterId } = job.data;
+    await api.reopenForumTopic(chatId, threadId).catch((error: unknown) => {
+      if (!(error instanceof TelegramApiError && /TOPIC_NOT_MODIFIED/i.test(error.description))) throw error;
+    });
+    await this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'MarkConversation', masterId, botId, chatId, threadId, by: customerId, closed: false, how: 'customer_wrote' },
+      { ...job.origin, causationId: `${job.origin.causationId}:reopen-${threadId}` },
+    );
   }
 
   private async openTopic(

@@ -33,6 +33,25 @@ export class AnswerInTopicCommand extends TelegramCommand {
   }
 }
 
+/**
+ * M12: what a member did to a customer's topic: `/close`, `/reopen`, `/ban` typed in it (`how: 'command'`), or
+ * the topic closed or reopened by hand in Telegram (`'by_hand'`, from the service message the bot receives).
+ */
+export class ManageTopicCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number,
+    /** Who did it (a member of the group). */
+    readonly agentId: number,
+    readonly action: 'close' | 'reopen' | 'ban',
+    readonly how: 'command' | 'by_hand',
+  ) {
+    super(origin);
+  }
+}
+
 /** M12: the master pressed ✅ Link it / ✖️ No under "link this group?" in the MasterBot chat. */
 export class ConfirmTeamGroupCommand extends TelegramCommand {
   constructor(

@@ -5,7 +5,8 @@ export const teamGroupTexts = {
   linkedInGroup: (botUsername: string) =>
     `✅ This group is now the inbox of @${botUsername}: each customer gets a topic here. ` +
     'Anyone in the group answers by writing in the customer’s topic (no Reply needed). ' +
-    'Start a message with // to keep it as an internal note.',
+    'Start a message with // to keep it as an internal note. In a topic, /close closes the conversation (it reopens when the ' +
+    'customer writes again), /reopen opens it, /ban bans the customer.',
   confirmLink: (botUsername: string) =>
     `You sent /connect in a group. Link it as the inbox of @${botUsername}? Every member of that group will read ` +
     'its customers’ messages and can answer them.',
@@ -18,6 +19,12 @@ export const teamGroupTexts = {
   refusedRelay: (botUsername: string) =>
     `⚠️ @${botUsername} could not post into your team group (removed from it, or no longer allowed to manage topics), so this message came here. ` +
     'Make it an administrator with “Manage topics” again and send /connect in the group.',
+  /** In the topic, answering `/close`, `/reopen`, `/ban` typed there. */
+  closed: '🔒 Conversation closed. The topic reopens by itself when the customer writes again; /reopen opens it now.',
+  reopened: '🔓 Conversation reopened: what you write here goes to the customer again.',
+  bannedInTopic: (name: string) =>
+    `🚫 ${name} is banned: their messages are no longer relayed, and nothing written here reaches them. ` +
+    'The master can lift the ban with /banned in the MasterBot chat.',
   card: (card: CustomerCard) =>
     [
       `👤 ${card.name}${card.username ? ` (@${card.username})` : ''}`,

@@ -2,7 +2,7 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { ConversationEvent, UploadedFile } from './conversation.events';
+import { BannedInTopic, ConversationEvent, UploadedFile } from './conversation.events';
 
 type Who = { botId: number; customerId: number; masterId: number };
 
@@ -28,7 +28,7 @@ export type ConversationCommand =
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
   | ({ type: 'RecordDelivery'; replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordDeliveryFailure'; replyId: string; reason: string } & Who)
-  | ({ type: 'Ban'; name: Sealed } & Who)
+  | ({ type: 'Ban'; name: Sealed; topic?: BannedInTopic } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
   | ({ type: 'IssueReminder'; messageId: number } & Who)
@@ -119,7 +119,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
     case 'Ban':
-      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name })];
+      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name, ...(command.topic ? { topic: command.topic } : {}) })];
     case 'Unban':
       return state.banned ? [ev('CustomerUnbanned', who)] : [];
     case 'RecordBlocked':

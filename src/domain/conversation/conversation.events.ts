@@ -12,6 +12,9 @@ export interface UploadedFile {
   fileId: string;
 }
 
+/** M12: where a ban typed in a team group came from. */
+export type BannedInTopic = { chatId: number; threadId: number; agentId: number };
+
 /** Why a customer's message was recorded but not relayed. */
 export type DropReason = 'banned';
 
@@ -64,7 +67,8 @@ export type ConversationEvent =
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
   | DomainEvent<'ReplyDelivered', Who & { replyId: string; relayedMessageId: number; deliveredMessageId: number; uploaded: UploadedFile[] }>
   | DomainEvent<'ReplyDeliveryFailed', Who & { replyId: string; reason: string }>
-  | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
+  /** M6; `topic`: typed as `/ban` in the customer's topic of the team group, by `agentId` (M12; absent: from the MasterBot chat). */
+  | DomainEvent<'CustomerBanned', Who & { name: Sealed; topic?: BannedInTopic }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>
   /** C5: over the rate; one notice, and messages until `until` (unix seconds) are not relayed. */

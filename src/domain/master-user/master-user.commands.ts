@@ -82,7 +82,23 @@ export type MasterUserCommand =
    * M12: a member wrote in a customer's topic: the answer to that customer. `target`: resolved from this
    * master's topics before deciding (null: not a customer topic); `content` sealed under that conversation.
    */
+  /**
+   * M12: `/close` or `/reopen` in a topic (`how: 'command'`), the topic closed or reopened by hand in Telegram
+   * (`'by_hand'`), or reopened by the relay because the customer wrote again (`'customer_wrote'`).
+   */
+  | {
+      type: 'MarkConversation';
+      masterId: number;
+      botId: number;
+      chatId: number;
+      threadId: number;
+      by: number;
+      closed: boolean;
+      how: TopicChange;
+    }
   | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
+
+export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';
 
 /** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */
 export const GREETING_MAX_LENGTH = 1000;

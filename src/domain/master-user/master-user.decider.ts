@@ -10,6 +10,7 @@ import {
   topicOfCustomer,
   topicOfThread,
 } from './master-user.state';
+import { markConversation } from './team-group.decisions';
 
 type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
 
@@ -136,6 +137,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'AnswerInTopic':
       return answerInTopic(command, state);
+    case 'MarkConversation':
+      return markConversation(command, state);
     case 'ConfirmTeamGroup': {
       const { botId, chatId } = command;
       const pending = state.pendingTeamGroup;

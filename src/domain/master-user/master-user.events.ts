@@ -58,6 +58,9 @@ export type RejectionReason =
   /** …where the bot is an administrator allowed to manage topics. */
   | 'team_group_missing_right';
 
+/** M12: a customer's topic in their bot's team group, on the master's stream. */
+export type CustomerTopicRef = { masterId: number; botId: number; customerId: number; chatId: number; threadId: number };
+
 /** Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. */
 export interface TopicAnswer {
   agentId: number;
@@ -119,6 +122,17 @@ export type MasterUserEvent =
       'CustomerTopicOpened',
       { masterId: number; botId: number; customerId: number; chatId: number; threadId: number; replacesThreadId?: number }
     >
+  /**
+   * M12: the customer's conversation is marked closed: `/close` typed in their topic (`how: 'command'`; the
+   * topic is then closed in Telegram), or the topic closed by hand in Telegram (`'by_hand'`). `by`: who.
+   */
+  | DomainEvent<'ConversationClosed', CustomerTopicRef & { by: number; how: 'command' | 'by_hand' }>
+  /**
+   * M12: open again: `/reopen` in the topic (`'command'`; reopened in Telegram then), reopened by hand
+   * (`'by_hand'`), or the customer wrote again (`'customer_wrote'`: the relay reopened it before posting; `by`
+   * is the customer).
+   */
+  | DomainEvent<'ConversationReopened', CustomerTopicRef & { by: number; how: 'command' | 'by_hand' | 'customer_wrote' }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -18,6 +18,8 @@ export interface CustomerTopic {
   customerId: number;
   chatId: number;
   threadId: number;
+  /** The conversation was marked closed (ConversationClosed) and not reopened since. */
+  closed?: boolean;
 }
 
 /** Keys of `MasterUserState.topics`: by customer (where to relay) and by topic (whom an answer is for). */
@@ -113,6 +115,17 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       const topic: CustomerTopic = { botId, customerId, chatId, threadId };
       const topics = { ...state.topics, [topicOfCustomer(botId, customerId)]: topic, [topicOfThread(botId, chatId, threadId)]: topic };
       if (replacesThreadId !== undefined) delete topics[topicOfThread(botId, chatId, replacesThreadId)];
+      return { ...state, topics };
+    }
+    case 'ConversationClosed':
+    case 'ConversationReopened': {
+      const { botId, customerId, chatId, threadId } = event.data;
+      const known = state.topics[topicOfThread(botId, chatId, threadId)];
+      if (!known) return state;
+      const topic: CustomerTopic = { ...known, closed: event.type === 'ConversationClosed' };
+      const topics = { ...state.topics, [topicOfThread(botId, chatId, threadId)]: topic };
+      const current = state.topics[topicOfCustomer(botId, customerId)];
+      if (current?.chatId === chatId && current.threadId === threadId) topics[topicOfCustomer(botId, customerId)] = topic;
       return { ...state, topics };
     }
     case 'RemindersConfigured':

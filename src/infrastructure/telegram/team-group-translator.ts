@@ -1,4 +1,4 @@
-import { AnswerInTopicCommand, ConnectTeamGroupCommand } from '../../application/team-group/team-group.commands';
+import { AnswerInTopicCommand, ConnectTeamGroupCommand, ManageTopicCommand } from '../../application/team-group/team-group.commands';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
 import { messageContentOf } from './message-content';
 import { TgUpdate } from './telegram-update';
@@ -8,11 +8,15 @@ const GROUP_TYPES = new Set(['group', 'supergroup']);
 /** A member's text starting with this stays in the team group: an internal note, never sent to the customer. */
 export const INTERNAL_NOTE_PREFIX = '//';
 
+/** M12: what a member may do to a customer's topic by typing it there. */
+const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
+
 /**
  * M12: what a client bot hears in a group. `undefined` when the update is not from a group (the private-chat
  * translation applies), `null` when it means nothing to us. In a group only two things count: `/connect`
- * (link this group as the bot's team inbox) and a member's message in a topic (the answer to that topic's
- * customer) — unless it is a command or an internal note (`//…`). Service messages carry no content and are
+ * (link this group as the bot's team inbox), `/close` `/reopen` `/ban` and a topic closed or reopened by hand
+ * (what happens to that topic's conversation), and a member's message in a topic (the answer to that topic's
+ * customer) — unless it is another command or an internal note (`//…`). Service messages carry no content and are
  * ignored, as are other bots (Telegram does not send them to bots anyway).
  *
  * WARNING: `/connect@other_bot` is taken by every client bot of the group (the translator does not know the
@@ -31,6 +35,14 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   }
   const threadId = message.message_thread_id;
   if (message.is_topic_message !== true || typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
+  const topicCommand = TOPIC_COMMAND.exec(text ?? '');
+  if (topicCommand) {
+    const action = topicCommand[1].toLowerCase() as 'close' | 'reopen' | 'ban';
+    return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, action, 'command');
+  }
+  // Telegram tells the bots of the group when a member closes or reopens a topic (a service message).
+  const byHand = 'forum_topic_closed' in message ? 'close' : 'forum_topic_reopened' in message ? 'reopen' : null;
+  if (byHand) return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, byHand, 'by_hand');
   if (text?.startsWith('/') || text?.startsWith(INTERNAL_NOTE_PREFIX)) return null;
   if (typeof message.caption === 'string' && message.caption.trim().startsWith(INTERNAL_NOTE_PREFIX)) return null;
   const content = messageContentOf(message);
