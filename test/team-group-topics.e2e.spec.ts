@@ -104,6 +104,43 @@ describe('managing conversations from their topics, end to end', () => {
     expect(h.fake.calls.filter((c) => c.method === 'reopenForumTopic' && Number(c.params.message_thread_id) === threadId)).toHaveLength(1);
   });
 
+  it('tells the master once when the bot is removed, relays to the MasterBot chat without trying the group, and into the topics again once it is back', async () => {
+    const hana = h.fake.createUser({ firstName: 'Hana' });
+    const { threadId } = await customerWritesToTopic(h, bot, group, hana, 'Is the red one in stock?');
+    h.fake.groups.kicksBot(group, master.id, bot.id);
+    await masterBotSays(h, master, '@acme_topics_bot was removed from your team group');
+    const callsBefore = h.fake.calls.length;
+    h.fake.userSends(bot.id, hana.id, 'Hello?');
+    h.fake.userSends(bot.id, hana.id, 'Anyone?');
+    await masterBotSays(h, master, 'Anyone?');
+    const intoGroup = h.fake.calls.slice(callsBefore).filter((c) => c.botId === bot.id && Number(c.params.chat_id) === group);
+    expect(intoGroup).toEqual([]);
+
+    h.fake.groups.addsBot(group, master.id, bot.id, TOPIC_RIGHTS);
+    await masterBotSays(h, master, '✅ @acme_topics_bot is back in your team group');
+    const back = await customerWritesToTopic(h, bot, group, hana, 'Still there?');
+    expect(back.threadId).toBe(threadId);
+    const told = h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('was removed from your team group'));
+    expect(told).toHaveLength(1);
+  });
+
+  it('records the group as lost when Telegram refuses a relay there (an update the bot missed), once, and the relay is not lost', async () => {
+    const ivan = h.fake.createUser({ firstName: 'Ivan' });
+    await customerWritesToTopic(h, bot, group, ivan, 'Do you deliver on Saturdays?');
+    h.fake.failNext(bot.id, 'sendMessage', { errorCode: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+    h.fake.userSends(bot.id, ivan.id, 'And on Sundays?');
+    await masterBotSays(h, master, 'And on Sundays?');
+    h.fake.userSends(bot.id, ivan.id, 'Thanks!');
+    await masterBotSays(h, master, 'Thanks!');
+    const told = h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('was removed from your team group'));
+    expect(told).toHaveLength(2); // the one of the test before, and this one
+    h.fake.groups.promotesBot(group, master.id, bot.id, TOPIC_RIGHTS);
+    await h.fake.waitFor(
+      () => h.fake.sent(h.masterBot.id, master.id).filter((s) => (s.text ?? '').includes('is back in your team group')).length === 2,
+    );
+    await customerWritesToTopic(h, bot, group, ivan, 'See you!');
+  });
+
   it('does nothing with /close, /reopen or /ban in a group the bot is not linked to', async () => {
     const other = h.fake.groups.create({ title: 'Acme staff room', creatorId: master.id, forum: true, memberIds: [ann.id] }).id;
     h.fake.groups.addsBot(other, master.id, bot.id, TOPIC_RIGHTS);

@@ -3,6 +3,7 @@ import {
   ConfirmTeamGroupCommand,
   ConnectTeamGroupCommand,
   ManageTopicCommand,
+  TeamGroupAccessCommand,
 } from '../src/application/team-group/team-group.commands';
 import { translateClientUpdate, translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
 import { TgUpdate } from '../src/infrastructure/telegram/telegram-update';
@@ -60,17 +61,22 @@ describe('what a client bot hears in a team group', () => {
     expect(acts({ text: '/ban everyone' })).toBeNull();
   });
 
-  it('ignores other bots and group membership changes, and leaves private chats to the customer translation', () => {
+  it('ignores other bots', () => {
     expect(translateClientUpdate(BOT, inTopic({ text: 'beep', from: { id: 9, is_bot: true, first_name: 'Bot' } }))).toBeNull();
-    const kicked = {
-      update_id: 12,
-      my_chat_member: {
-        chat: { id: GROUP, type: 'supergroup' },
-        from: { id: 42, first_name: 'Ann' },
-        new_chat_member: { status: 'kicked' },
-      },
-    };
-    expect(translateClientUpdate(BOT, kicked as unknown as TgUpdate)).toBeNull();
+  });
+
+  it('the bot removed, demoted or promoted in a group says whether it can still relay there', () => {
+    const becomes = (member: Record<string, unknown>) =>
+      translateClientUpdate(BOT, {
+        update_id: 12,
+        my_chat_member: { chat: { id: GROUP, type: 'supergroup' }, from: { id: 42, first_name: 'Ann' }, new_chat_member: member },
+      } as unknown as TgUpdate);
+    expect(becomes({ status: 'kicked' })).toBeInstanceOf(TeamGroupAccessCommand);
+    expect(becomes({ status: 'kicked' })).toMatchObject({ botId: BOT, chatId: GROUP, loss: 'bot_removed' });
+    expect(becomes({ status: 'left' })).toMatchObject({ loss: 'bot_removed' });
+    expect(becomes({ status: 'member' })).toMatchObject({ loss: 'missing_rights' });
+    expect(becomes({ status: 'administrator', can_manage_topics: false })).toMatchObject({ loss: 'missing_rights' });
+    expect(becomes({ status: 'administrator', can_manage_topics: true })).toMatchObject({ loss: null });
   });
 });
 

@@ -205,3 +205,54 @@ describe('closing and reopening a customer’s conversation from its topic (M12)
       .then();
   });
 });
+
+describe('the bot losing and getting back its team group (M12)', () => {
+  const access = (loss: 'bot_removed' | 'missing_rights' | null, chatId = teamGroup): MasterUserCommand => ({
+    type: 'UpdateTeamGroupAccess',
+    masterId,
+    botId: shop.botId,
+    chatId,
+    loss,
+  });
+  const lost: MasterUserEvent = { type: 'TeamGroupLost', data: { masterId, ...shop, chatId: teamGroup, reason: 'bot_removed' } };
+  const restored: MasterUserEvent = { type: 'TeamGroupRestored', data: { masterId, ...shop, chatId: teamGroup } };
+  const inTeamMode = [registered, attached(shop), linked(shop)];
+
+  it('records the loss once, and the return once', () => {
+    spec
+      .given(...inTeamMode)
+      .when(access('bot_removed'))
+      .then(lost);
+    spec
+      .given(...inTeamMode, lost)
+      .when(access('missing_rights'))
+      .then();
+    spec
+      .given(...inTeamMode, lost)
+      .when(access(null))
+      .then(restored);
+    spec
+      .given(...inTeamMode, lost, restored)
+      .when(access(null))
+      .then();
+  });
+
+  it('ignores groups the bot is not linked to', () => {
+    spec
+      .given(...inTeamMode)
+      .when(access('bot_removed', otherGroup))
+      .then();
+    spec.given(registered, attached(shop)).when(access('bot_removed')).then();
+  });
+
+  it('lets /connect link the same group again once it was lost', () => {
+    spec
+      .given(...inTeamMode)
+      .when(connect())
+      .then();
+    spec
+      .given(...inTeamMode, lost)
+      .when(connect())
+      .then(requested(shop));
+  });
+});

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
-import { masterStreamId } from '../../domain/master-user/master-user.events';
+import { masterStreamId, TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 import { topicOfCustomer } from '../../domain/master-user/master-user.state';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
@@ -20,6 +20,14 @@ const isThreadGone = (error: unknown): boolean =>
 /** Telegram's refusal to post into a closed topic (a bot without "Manage topics"; see the fake's README). */
 const isTopicClosed = (error: unknown): boolean =>
   error instanceof TelegramApiError && error.code === 400 && /TOPIC_CLOSED/i.test(error.description);
+
+/** A refusal that says the bot cannot use the group at all (not one message's problem), and why. */
+function teamGroupLossOf(error: TelegramApiError): TeamGroupLossReason | null {
+  if (error.code === 403 || /chat not found/i.test(error.description)) return 'bot_removed';
+  if (/not enough rights|CHAT_ADMIN_REQUIRED/i.test(error.description)) return 'missing_rights';
+  if (/not a forum/i.test(error.description)) return 'topics_off';
+  return null;
+}
 
 /**
  * M12: the relay of a bot in team-group mode. The client bot itself posts into the group (not the MasterBot:
@@ -49,14 +57,18 @@ export class TeamGroupRelay {
   /** The team group the bot relays into, or null for the MasterBot chat (the default): from the bot directory,
    * which the relay reads anyway, so the MasterBot-chat mode costs no extra read of the event store. */
   async inboxOf(botId: number, position: bigint): Promise<number | null> {
-    return (await this.directory.get(botId, position))?.teamGroupChatId ?? null;
+    const bot = await this.directory.get(botId, position);
+    // A group the bot was removed from (or lost its rights in) is not tried again until it is back.
+    return bot?.teamGroupChatId !== undefined && !bot.teamGroupLost ? bot.teamGroupChatId : null;
   }
 
   /**
-   * 'done' when the relay has its outcome (relayed, or a failure recorded); 'refused' when the group refused
-   * the bot (403: removed from it; 400: rights or topics gone…): the caller relays to the MasterBot chat instead.
+   * 'done' when the relay has its outcome (relayed, or a failure recorded); 'lost' when the group refused the bot
+   * itself (403: removed from it; 400: rights or topics gone), now recorded on the link (`TeamGroupLost`, the
+   * master is told once); 'refused' for any other refusal (a message Telegram would not copy…). On both the
+   * caller relays to the MasterBot chat instead.
    */
-  async relay(job: RelayJob, chatId: number): Promise<'done' | 'refused'> {
+  async relay(job: RelayJob, chatId: number): Promise<'done' | 'refused' | 'lost'> {
     const { botId, customerId, masterId, messageId } = job.data;
     const conversation = await this.aggregates.current(job.stream, conversationDecider);
     if (conversation.relayOutcomes.has(messageId)) return 'done';
@@ -94,7 +106,15 @@ export class TeamGroupRelay {
       if (error instanceof PossiblySentError) return this.recordFailure(job, 'possibly_sent');
       if (!isTelegramRefusal(error)) throw error;
       this.logger.warn(`relay into team group ${chatId} of bot ${botId} refused, relayed to the MasterBot chat: ${error.message}`);
-      return 'refused';
+      const loss = teamGroupLossOf(error);
+      if (!loss) return 'refused';
+      await this.aggregates.handle(
+        masterStreamId(masterId),
+        masterUserDecider,
+        { type: 'UpdateTeamGroupAccess', masterId, botId, chatId, loss },
+        { ...job.origin, causationId: `${job.origin.causationId}:team-group-lost` },
+      );
+      return 'lost';
     }
   }
 

@@ -1,4 +1,5 @@
 import { CommandOrigin } from '../../domain/shared/decider';
+import { TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 import { MessageContent } from '../../domain/shared/message-content';
 import { TelegramCommand } from '../shared/telegram-origin';
 
@@ -47,6 +48,21 @@ export class ManageTopicCommand extends TelegramCommand {
     readonly agentId: number,
     readonly action: 'close' | 'reopen' | 'ban',
     readonly how: 'command' | 'by_hand',
+  ) {
+    super(origin);
+  }
+}
+
+/**
+ * M12: Telegram told the bot its membership in a group changed (`my_chat_member`): `loss` null when it may relay
+ * there (an administrator allowed to manage topics), else why not.
+ */
+export class TeamGroupAccessCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly loss: TeamGroupLossReason | null,
   ) {
     super(origin);
   }

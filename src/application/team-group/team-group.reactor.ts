@@ -8,7 +8,9 @@ import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { teamGroupTexts } from './team-group.texts';
 
-type Handled = MasterUserEventOf<'ConversationClosed' | 'ConversationReopened'> | ConversationEventOf<'CustomerBanned'>;
+type Handled =
+  | MasterUserEventOf<'ConversationClosed' | 'ConversationReopened' | 'TeamGroupLost' | 'TeamGroupRestored'>
+  | ConversationEventOf<'CustomerBanned'>;
 
 /** Closing a closed topic (or reopening an open one): it already is what we wanted. */
 const isUnchanged = (error: unknown): boolean => error instanceof TelegramApiError && /TOPIC_NOT_MODIFIED/i.test(error.description);
@@ -21,13 +23,22 @@ const isUnchanged = (error: unknown): boolean => error instanceof TelegramApiErr
  *
  * The line is posted before closing (members without "Manage topics" could not read a reply in a closed
  * topic otherwise, and the bot keeps the right to post in it) and after reopening.
+ * It also tells the master, in the MasterBot chat, once when the bot can no longer relay into its team group
+ * (with what to do) and once when it is back.
+ *
  * WARNING: at-least-once, like every notice: a crash in flight may repeat the line; a refusal (the bot removed,
  * the topic deleted) is logged and dropped, the recorded state stands.
  */
 @Injectable()
 export class TeamGroupReactor implements Reactor<Handled> {
   readonly name = 'team-group';
-  readonly handles: TypesOf<Handled> = ['ConversationClosed', 'ConversationReopened', 'CustomerBanned'];
+  readonly handles: TypesOf<Handled> = [
+    'ConversationClosed',
+    'ConversationReopened',
+    'CustomerBanned',
+    'TeamGroupLost',
+    'TeamGroupRestored',
+  ];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('TeamGroup');
 
@@ -56,6 +67,12 @@ export class TeamGroupReactor implements Reactor<Handled> {
       const api = await this.bots.client(event.data.botId, event.position);
       const name = this.vault.open<{ name: string }>(event.data.name)?.name ?? 'The customer';
       await api?.sendText(topic.chatId, teamGroupTexts.bannedInTopic(name), { threadId: topic.threadId });
+      return;
+    }
+    if (event.type === 'TeamGroupLost' || event.type === 'TeamGroupRestored') {
+      const { masterId, username } = event.data;
+      const text = event.type === 'TeamGroupLost' ? teamGroupTexts.lost(username, event.data.reason) : teamGroupTexts.restored(username);
+      await this.bots.master().sendText(masterId, text);
       return;
     }
     if (event.data.how !== 'command') return;

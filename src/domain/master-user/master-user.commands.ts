@@ -1,6 +1,6 @@
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TopicAnswer } from './master-user.events';
+import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TeamGroupLossReason, TopicAnswer } from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
 export type TokenVerdict =
@@ -96,6 +96,11 @@ export type MasterUserCommand =
       closed: boolean;
       how: TopicChange;
     }
+  /**
+   * M12: what Telegram says of the bot in a group now: `loss` null when it may relay there (an administrator
+   * allowed to manage topics), else why not. From `my_chat_member`, or from a relay Telegram refused.
+   */
+  | { type: 'UpdateTeamGroupAccess'; masterId: number; botId: number; chatId: number; loss: TeamGroupLossReason | null }
   | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
 
 export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';

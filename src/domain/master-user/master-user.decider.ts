@@ -10,7 +10,7 @@ import {
   topicOfCustomer,
   topicOfThread,
 } from './master-user.state';
-import { markConversation } from './team-group.decisions';
+import { markConversation, updateTeamGroupAccess } from './team-group.decisions';
 
 type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
 
@@ -139,6 +139,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return answerInTopic(command, state);
     case 'MarkConversation':
       return markConversation(command, state);
+    case 'UpdateTeamGroupAccess':
+      return updateTeamGroupAccess(command, state);
     case 'ConfirmTeamGroup': {
       const { botId, chatId } = command;
       const pending = state.pendingTeamGroup;
@@ -291,7 +293,7 @@ function linkTeamGroup(command: Command<'LinkTeamGroup'>, state: MasterUserState
   if (command.requestedBy !== masterId) return [reject(masterId, '/connect', 'team_group_not_owner')];
   if (!command.isForum) return [reject(masterId, '/connect', 'team_group_not_forum')];
   if (!command.canManageTopics) return [reject(masterId, '/connect', 'team_group_missing_right')];
-  if (bot.teamGroupChatId === chatId) return [];
+  if (bot.teamGroupChatId === chatId && !bot.teamGroupLost) return [];
   return [{ type: 'TeamGroupLinkRequested', data: { masterId, botId, username: bot.username, chatId } }];
 }
 

@@ -58,6 +58,8 @@ export type RejectionReason =
   /** …where the bot is an administrator allowed to manage topics. */
   | 'team_group_missing_right';
 
+export type TeamGroupLossReason = 'bot_removed' | 'missing_rights' | 'topics_off';
+
 /** M12: a customer's topic in their bot's team group, on the master's stream. */
 export type CustomerTopicRef = { masterId: number; botId: number; customerId: number; chatId: number; threadId: number };
 
@@ -133,6 +135,15 @@ export type MasterUserEvent =
    * is the customer).
    */
   | DomainEvent<'ConversationReopened', CustomerTopicRef & { by: number; how: 'command' | 'by_hand' | 'customer_wrote' }>
+  /**
+   * M12: the bot cannot relay into its team group any more (`bot_removed`: kicked or left; `missing_rights`: no
+   * longer an administrator allowed to manage topics; `topics_off`), learnt from Telegram (`my_chat_member`, or a
+   * relay refused). Until `TeamGroupRestored` its customers' messages come to the MasterBot chat without trying
+   * the group. Recorded once per loss.
+   */
+  | DomainEvent<'TeamGroupLost', { masterId: number; botId: number; username: string; chatId: number; reason: TeamGroupLossReason }>
+  /** M12: the bot is back in its team group as an administrator allowed to manage topics: relays go there again. */
+  | DomainEvent<'TeamGroupRestored', { masterId: number; botId: number; username: string; chatId: number }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -28,3 +28,18 @@ export function markConversation(command: Command<'MarkConversation'>, state: Ma
   if (closed) return command.how === 'customer_wrote' ? [] : [{ type: 'ConversationClosed', data: { ...data, how: command.how } }];
   return [{ type: 'ConversationReopened', data: { ...data, how: command.how } }];
 }
+
+/**
+ * M12: the bot lost (or got back) what relaying into its linked team group needs. Only the linked group counts
+ * (a bot kicked from some other group changes nothing), and only a change is recorded: the master is told once
+ * per loss and once per return, however many updates or refused relays say the same.
+ */
+export function updateTeamGroupAccess(command: Command<'UpdateTeamGroupAccess'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, botId, chatId, loss } = command;
+  const bot = state.bots.find((b) => b.botId === botId);
+  if (!bot || bot.teamGroupChatId !== chatId) return [];
+  const { username } = bot;
+  if (loss && !bot.teamGroupLost) return [{ type: 'TeamGroupLost', data: { masterId, botId, username, chatId, reason: loss } }];
+  if (!loss && bot.teamGroupLost) return [{ type: 'TeamGroupRestored', data: { masterId, botId, username, chatId } }];
+  return [];
+}

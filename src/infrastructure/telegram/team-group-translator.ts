@@ -1,7 +1,13 @@
-import { AnswerInTopicCommand, ConnectTeamGroupCommand, ManageTopicCommand } from '../../application/team-group/team-group.commands';
+import {
+  AnswerInTopicCommand,
+  ConnectTeamGroupCommand,
+  ManageTopicCommand,
+  TeamGroupAccessCommand,
+} from '../../application/team-group/team-group.commands';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
 import { messageContentOf } from './message-content';
 import { TgUpdate } from './telegram-update';
+import { TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 
 const GROUP_TYPES = new Set(['group', 'supergroup']);
 
@@ -17,7 +23,8 @@ const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
  * (link this group as the bot's team inbox), `/close` `/reopen` `/ban` and a topic closed or reopened by hand
  * (what happens to that topic's conversation), and a member's message in a topic (the answer to that topic's
  * customer) — unless it is another command or an internal note (`//…`). Service messages carry no content and are
- * ignored, as are other bots (Telegram does not send them to bots anyway).
+ * ignored, as are other bots (Telegram does not send them to bots anyway). The bot's own membership changing
+ * (`my_chat_member`: removed, demoted, promoted) says whether it can still relay into a linked group.
  *
  * WARNING: `/connect@other_bot` is taken by every client bot of the group (the translator does not know the
  * bot's username); each links only itself, and only for its own master.
@@ -25,9 +32,11 @@ const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
 export function translateTeamGroupUpdate(botId: number, update: TgUpdate): TelegramCommand | null | undefined {
   const chat = (update.message ?? update.edited_message ?? update.my_chat_member)?.chat;
   if (!chat || !GROUP_TYPES.has(chat.type)) return undefined;
+  const origin = telegramOrigin(botId, update.update_id);
+  const member = update.my_chat_member;
+  if (member) return new TeamGroupAccessCommand(origin, botId, member.chat.id, lossOf(member.new_chat_member));
   const message = update.message;
   if (!message?.from || message.from.is_bot) return null;
-  const origin = telegramOrigin(botId, update.update_id);
   const text = message.text?.trim();
   if (text && /^\/connect(@\w+)?$/i.test(text)) {
     const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;
@@ -48,4 +57,10 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   const content = messageContentOf(message);
   if (!content) return null;
   return new AnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, message.message_id, content);
+}
+
+/** What the bot's new membership (ChatMember) leaves it unable to do in a team group; null: it may relay there. */
+function lossOf(member: { status: string; can_manage_topics?: unknown }): TeamGroupLossReason | null {
+  if (member.status === 'creator' || (member.status === 'administrator' && member.can_manage_topics === true)) return null;
+  return member.status === 'kicked' || member.status === 'left' ? 'bot_removed' : 'missing_rights';
 }
