@@ -53,7 +53,7 @@ import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-g
 import { TeamGroupRelay } from './application/team-group/team-group-relay';
 import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
 import { ManageTopicHandler } from './application/team-group/manage-topic.handler';
-import { TeamGroupAccessHandler } from './application/team-group/team-group-access.handler';
+import { GroupMigratedHandler, TeamGroupAccessHandler } from './application/team-group/team-group-access.handler';
 import { TeamGroupReactor } from './application/team-group/team-group.reactor';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
@@ -149,6 +149,7 @@ const COMMAND_HANDLERS = [
   ConfirmTeamGroupHandler,
   ManageTopicHandler,
   TeamGroupAccessHandler,
+  GroupMigratedHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */

@@ -155,4 +155,29 @@ describe('managing conversations from their topics, end to end', () => {
     expect(h.fake.groups.topics(other).find((t) => t.threadId === chatter)?.closed).toBe(false);
     expect(h.fake.sent(bot.id, other)).toEqual([]);
   });
+  it('follows the group to its new id when Telegram answers that it became a supergroup, and loses no message', async () => {
+    // Telegram migrates basic groups only, and topics need a supergroup: the answer is Telegram's documented one
+    // (ResponseParameters.migrate_to_chat_id), played here by the fake on a post into the linked group.
+    const successor = h.fake.groups.create({ title: 'Acme support (new)', creatorId: master.id, forum: true, memberIds: [ann.id] }).id;
+    h.fake.groups.addsBot(successor, master.id, bot.id, TOPIC_RIGHTS);
+    const jo = h.fake.createUser({ firstName: 'Jo' });
+    await customerWritesToTopic(h, bot, group, jo, 'Is the shop open today?');
+    const upgraded = {
+      errorCode: 400,
+      description: 'Bad Request: group chat was upgraded to a supergroup chat',
+      migrateToChatId: successor,
+    };
+    h.fake.failNext(bot.id, 'sendMessage', upgraded);
+    const moved = await customerWritesToTopic(h, bot, successor, jo, 'Until when?');
+    const [topicThere] = h.fake.groups.topics(successor);
+    expect(topicThere.name).toBe('Jo · @acme_topics_bot');
+    expect(moved.threadId).toBe(topicThere.threadId);
+    expect((await masterEvents('TeamGroupMoved')).map((e) => e.data)).toEqual([
+      expect.objectContaining({ fromChatId: group, toChatId: successor }),
+    ]);
+    h.fake.groups.sends(successor, ann.id, 'Until 6 pm.', { threadId: moved.threadId });
+    await customerGets(h, bot, jo, 'Until 6 pm.');
+    const later = await customerWritesToTopic(h, bot, successor, jo, 'Thanks!');
+    expect(later.threadId).toBe(topicThere.threadId);
+  });
 });

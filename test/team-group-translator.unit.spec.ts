@@ -2,6 +2,7 @@ import {
   AnswerInTopicCommand,
   ConfirmTeamGroupCommand,
   ConnectTeamGroupCommand,
+  GroupMigratedCommand,
   ManageTopicCommand,
   TeamGroupAccessCommand,
 } from '../src/application/team-group/team-group.commands';
@@ -59,6 +60,15 @@ describe('what a client bot hears in a team group', () => {
     // Outside a topic (General), or with words after it, it is no command of ours.
     expect(translateClientUpdate(BOT, groupMessage({ text: '/close' }))).toBeNull();
     expect(acts({ text: '/ban everyone' })).toBeNull();
+  });
+
+  it('a group upgraded to a supergroup says where it went (old chat) or where it came from (new chat)', () => {
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_to_chat_id: -1005555 }))).toBeInstanceOf(GroupMigratedCommand);
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_to_chat_id: -1005555 }))).toMatchObject({
+      fromChatId: GROUP,
+      toChatId: -1005555,
+    });
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_from_chat_id: -4444 }))).toMatchObject({ fromChatId: -4444, toChatId: GROUP });
   });
 
   it('ignores other bots', () => {

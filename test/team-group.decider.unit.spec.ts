@@ -256,3 +256,20 @@ describe('the bot losing and getting back its team group (M12)', () => {
       .then(requested(shop));
   });
 });
+
+describe('the team group migrated to a supergroup (M12)', () => {
+  const migrated = (fromChatId: number, toChatId: number): MasterUserCommand => ({
+    type: 'FollowGroupMigration',
+    masterId,
+    botId: shop.botId,
+    fromChatId,
+    toChatId,
+  });
+  const moved: MasterUserEvent = { type: 'TeamGroupMoved', data: { masterId, ...shop, fromChatId: teamGroup, toChatId: otherGroup } };
+
+  it('moves the link to the new id once; a migration of another group changes nothing', () => {
+    spec.given(registered, attached(shop), linked(shop)).when(migrated(teamGroup, otherGroup)).then(moved);
+    spec.given(registered, attached(shop), linked(shop), moved).when(migrated(teamGroup, otherGroup)).then();
+    spec.given(registered, attached(shop), linked(shop)).when(migrated(-4444, otherGroup)).then();
+  });
+});

@@ -114,6 +114,8 @@ export class TelegramApiError extends Error {
     readonly code: number,
     readonly description: string,
     readonly retryAfter?: number,
+    /** "The group has been migrated to a supergroup with the specified identifier" (ResponseParameters). */
+    readonly migrateToChatId?: number,
   ) {
     super(`Telegram ${method} failed: ${code} ${description}`);
     this.name = 'TelegramApiError';

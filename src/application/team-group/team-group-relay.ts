@@ -105,6 +105,8 @@ export class TeamGroupRelay {
     } catch (error) {
       if (error instanceof PossiblySentError) return this.recordFailure(job, 'possibly_sent');
       if (!isTelegramRefusal(error)) throw error;
+      const movedTo = error.migrateToChatId;
+      if (movedTo !== undefined && movedTo !== chatId) return this.followMigration(job, chatId, movedTo);
       this.logger.warn(`relay into team group ${chatId} of bot ${botId} refused, relayed to the MasterBot chat: ${error.message}`);
       const loss = teamGroupLossOf(error);
       if (!loss) return 'refused';
@@ -127,6 +129,21 @@ export class TeamGroupRelay {
     const { customerId, messageId } = job.data;
     if (content.content.kind === 'text') return (await api.sendText(chatId, content.content.text, { threadId })).messageId;
     return (await api.copyMessage(chatId, customerId, messageId, { threadId })).messageId;
+  }
+
+  /**
+   * Telegram answered that the group is now a supergroup with another id: the link moves there
+   * (`TeamGroupMoved`, once), and this relay goes there. Later relays read the new id from the bot's record.
+   */
+  private async followMigration(job: RelayJob, fromChatId: number, toChatId: number): Promise<'done' | 'refused' | 'lost'> {
+    const { botId, masterId } = job.data;
+    await this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'FollowGroupMigration', masterId, botId, fromChatId, toChatId },
+      { ...job.origin, causationId: `${job.origin.causationId}:moved-to-${toChatId}` },
+    );
+    return this.relay(job, toChatId);
   }
 
   /**

@@ -68,6 +68,18 @@ export class TeamGroupAccessCommand extends TelegramCommand {
   }
 }
 
+/** M12: Telegram says a group the bot is in became a supergroup with a new id (the `migrate_…` service messages). */
+export class GroupMigratedCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly fromChatId: number,
+    readonly toChatId: number,
+  ) {
+    super(origin);
+  }
+}
+
 /** M12: the master pressed ✅ Link it / ✖️ No under "link this group?" in the MasterBot chat. */
 export class ConfirmTeamGroupCommand extends TelegramCommand {
   constructor(

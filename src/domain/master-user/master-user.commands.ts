@@ -101,6 +101,8 @@ export type MasterUserCommand =
    * allowed to manage topics), else why not. From `my_chat_member`, or from a relay Telegram refused.
    */
   | { type: 'UpdateTeamGroupAccess'; masterId: number; botId: number; chatId: number; loss: TeamGroupLossReason | null }
+  /** M12: Telegram says the group `fromChatId` is now the supergroup `toChatId`. */
+  | { type: 'FollowGroupMigration'; masterId: number; botId: number; fromChatId: number; toChatId: number }
   | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
 
 export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';

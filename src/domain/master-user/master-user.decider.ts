@@ -10,7 +10,7 @@ import {
   topicOfCustomer,
   topicOfThread,
 } from './master-user.state';
-import { markConversation, updateTeamGroupAccess } from './team-group.decisions';
+import { followGroupMigration, markConversation, updateTeamGroupAccess } from './team-group.decisions';
 
 type Command<T extends MasterUserCommand['type']> = Extract<MasterUserCommand, { type: T }>;
 
@@ -141,6 +141,8 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
       return markConversation(command, state);
     case 'UpdateTeamGroupAccess':
       return updateTeamGroupAccess(command, state);
+    case 'FollowGroupMigration':
+      return followGroupMigration(command, state);
     case 'ConfirmTeamGroup': {
       const { botId, chatId } = command;
       const pending = state.pendingTeamGroup;

@@ -144,6 +144,11 @@ export type MasterUserEvent =
   | DomainEvent<'TeamGroupLost', { masterId: number; botId: number; username: string; chatId: number; reason: TeamGroupLossReason }>
   /** M12: the bot is back in its team group as an administrator allowed to manage topics: relays go there again. */
   | DomainEvent<'TeamGroupRestored', { masterId: number; botId: number; username: string; chatId: number }>
+  /**
+   * M12: the bot's team group became a supergroup with a new id (`migrate_to_chat_id`, from a refused post or the
+   * service message): the link follows it. Topics of the old chat are not carried over (new ones open as needed).
+   */
+  | DomainEvent<'TeamGroupMoved', { masterId: number; botId: number; username: string; fromChatId: number; toChatId: number }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

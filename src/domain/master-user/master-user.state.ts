@@ -122,6 +122,13 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
         ...state,
         bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupLost: event.data.reason } : b)),
       };
+    case 'TeamGroupMoved':
+      return {
+        ...state,
+        bots: state.bots.map((b) =>
+          b.botId === event.data.botId && b.teamGroupChatId === event.data.fromChatId ? { ...b, teamGroupChatId: event.data.toChatId } : b,
+        ),
+      };
     case 'TeamGroupRestored':
       return { ...state, bots: state.bots.map((b) => (b.botId === event.data.botId ? withoutLoss(b) : b)) };
     case 'CustomerTopicOpened': {

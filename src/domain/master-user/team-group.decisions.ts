@@ -43,3 +43,11 @@ export function updateTeamGroupAccess(command: Command<'UpdateTeamGroupAccess'>,
   if (!loss && bot.teamGroupLost) return [{ type: 'TeamGroupRestored', data: { masterId, botId, username, chatId } }];
   return [];
 }
+
+/** M12: the linked group was migrated to a supergroup: the link moves to its new id, once. */
+export function followGroupMigration(command: Command<'FollowGroupMigration'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, botId, fromChatId, toChatId } = command;
+  const bot = state.bots.find((b) => b.botId === botId);
+  if (!bot || bot.teamGroupChatId !== fromChatId || fromChatId === toChatId) return [];
+  return [{ type: 'TeamGroupMoved', data: { masterId, botId, username: bot.username, fromChatId, toChatId } }];
+}

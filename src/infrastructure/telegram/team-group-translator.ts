@@ -1,6 +1,7 @@
 import {
   AnswerInTopicCommand,
   ConnectTeamGroupCommand,
+  GroupMigratedCommand,
   ManageTopicCommand,
   TeamGroupAccessCommand,
 } from '../../application/team-group/team-group.commands';
@@ -37,6 +38,11 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   if (member) return new TeamGroupAccessCommand(origin, botId, member.chat.id, lossOf(member.new_chat_member));
   const message = update.message;
   if (!message?.from || message.from.is_bot) return null;
+  // A basic group upgraded to a supergroup: the old chat says where it went, the new one where it came from.
+  const migratedTo = message.migrate_to_chat_id;
+  if (typeof migratedTo === 'number') return new GroupMigratedCommand(origin, botId, message.chat.id, migratedTo);
+  const migratedFrom = message.migrate_from_chat_id;
+  if (typeof migratedFrom === 'number') return new GroupMigratedCommand(origin, botId, migratedFrom, message.chat.id);
   const text = message.text?.trim();
   if (text && /^\/connect(@\w+)?$/i.test(text)) {
     const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;

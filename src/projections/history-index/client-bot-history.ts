@@ -14,6 +14,7 @@ type BotRecordChange = MasterUserEventOf<
   | 'TeamGroupLinked'
   | 'TeamGroupLost'
   | 'TeamGroupRestored'
+  | 'TeamGroupMoved'
 >;
 const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ClientBotAttached',
@@ -25,6 +26,7 @@ const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'TeamGroupLinked',
   'TeamGroupLost',
   'TeamGroupRestored',
+  'TeamGroupMoved',
 ];
 type Claimed = Extract<ClientBotRegistryEvent, { type: 'ClientBotClaimed' }>;
 const CHANGES: TypesOf<BotRecordChange | ClientBotRegistryEvent> = [...BOT_RECORD_CHANGES, 'ClientBotClaimed', 'ClientBotReleased'];
@@ -40,6 +42,7 @@ export function botsChangedBy(event: RecordedEvent): number[] {
     case 'TeamGroupLinked':
     case 'TeamGroupLost':
     case 'TeamGroupRestored':
+    case 'TeamGroupMoved':
     case 'ClientBotClaimed':
     case 'ClientBotReleased':
       return [event.data.botId];
@@ -95,6 +98,10 @@ export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): Cli
       }
       case 'TeamGroupLinked':
         if (event.data.botId === botId) edit(event.data.masterId, { teamGroupChatId: event.data.chatId, teamGroupLost: false });
+        break;
+      case 'TeamGroupMoved':
+        if (event.data.botId === botId && folded.bot?.teamGroupChatId === event.data.fromChatId)
+          edit(event.data.masterId, { teamGroupChatId: event.data.toChatId });
         break;
       case 'TeamGroupLost':
       case 'TeamGroupRestored':
