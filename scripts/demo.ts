@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { ChainVerifier } from '../src/audit/chain-verifier';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../src/application/ports/event-store.port';
 import { AppHarness } from '../test/support/app-harness';
-import { SentRecord } from '../test/support/telegram-bot-api.fake';
+import { CreatedBot, FakeUser, SentRecord } from '../test/support/telegram-bot-api.fake';
 
 /** A 1×1 PNG: what Bob photographs does not matter, only that bytes travel. */
 const PHOTO_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     botSays(await await_(master.id, alice.id, 'Thanks, ordered!'), master.username, 'Alice');
     console.log(dim("  (the banned customer's second message was recorded as MessageDropped and never reached Alice)"));
 
+    await teamInbox(h, alice, shop);
+
     await new Promise((resolve) => setTimeout(resolve, 200));
     const store = h.app.get<EventStore>(EVENT_STORE);
     await printTimeline(store, `master-${alice.id}`, "Alice's master stream");
@@ -121,6 +123,61 @@ async function main(): Promise<void> {
   } finally {
     await h.stop();
   }
+}
+
+/** M12: the same bot switched to a team group: a topic per customer, two agents answering in them. */
+async function teamInbox(h: AppHarness, alice: FakeUser, shop: CreatedBot): Promise<void> {
+  const { fake, masterBot: master } = h;
+  const await_ = (botId: number, chatId: number, fragment: string) =>
+    fake.waitForSent((s) => s.botId === botId && s.chatId === chatId && (s.text ?? '').includes(fragment), { timeoutMs: 10_000 });
+  const say = (who: string, where: string, text: string) => console.log(`  ${bold(who)} → ${where}: ${indent(text)}`);
+  const botSays = (s: SentRecord, to: string) =>
+    console.log(`  ${dim(`@${s.botId === master.id ? master.username : shop.username} → ${to}:`)} ${indent(s.text ?? '')}`);
+
+  console.log(bold('\nA team inbox: a group with topics, two agents, a topic per customer\n'));
+  const ann = fake.createUser({ firstName: 'Ann' });
+  const ben = fake.createUser({ firstName: 'Ben' });
+  const group = fake.groups.create({ title: 'Acme support team', creatorId: alice.id, forum: true, memberIds: [ann.id, ben.id] }).id;
+  fake.groups.addsBot(group, alice.id, shop.id, { can_manage_topics: true, can_delete_messages: true });
+  console.log(dim(`  (Alice made a group with topics, added Ann and Ben, and @${shop.username} as an admin allowed to manage topics)`));
+  say('Alice', 'the group', '/connect');
+  fake.groups.sends(group, alice.id, '/connect');
+  const question = await await_(master.id, alice.id, 'Link it as the inbox');
+  botSays(question, 'Alice');
+  say('Alice', `@${master.username}`, '(presses ✅ Link it)');
+  fake.userPressesButton(master.id, alice.id, question.messageId, `team:${shop.id}:${group}:yes`);
+  botSays(await await_(shop.id, group, 'This group is now the inbox'), 'the group');
+
+  const topicName = (threadId: number | undefined) => fake.groups.topics(group).find((t) => t.threadId === threadId)?.name ?? '?';
+  const customers = [
+    { who: fake.createUser({ firstName: 'Carol', username: 'carol_k' }), asks: 'My parcel is late, order 1042.' },
+    { who: fake.createUser({ firstName: 'Dave' }), asks: 'Can I still change the colour?' },
+  ];
+  const topics: number[] = [];
+  for (const { who, asks } of customers) {
+    say(who.firstName, `@${shop.username}`, asks);
+    fake.userSends(shop.id, who.id, asks);
+    const copy = await await_(shop.id, group, asks);
+    const card = fake.sent(shop.id, group).find((s) => s.threadId === copy.threadId && (s.text ?? '').startsWith('👤'));
+    if (card) botSays(card, `topic “${topicName(copy.threadId)}”`);
+    botSays(copy, `topic “${topicName(copy.threadId)}”`);
+    topics.push(copy.threadId!);
+  }
+  const answers = [
+    { agent: ann, text: 'Sorry, Carol! It leaves the warehouse today.' },
+    { agent: ben, text: 'Yes, Dave: blue or green until Friday.' },
+  ];
+  for (const [i, { agent, text }] of answers.entries()) {
+    say(agent.firstName, `topic “${topicName(topics[i])}”`, text);
+    fake.groups.sends(group, agent.id, text, { threadId: topics[i] });
+    botSays(await await_(shop.id, customers[i].who.id, text), customers[i].who.firstName);
+  }
+  say('Ann', `topic “${topicName(topics[0])}”`, '// refund the shipping if it is late again');
+  fake.groups.sends(group, ann.id, '// refund the shipping if it is late again', { threadId: topics[0] });
+  say('Ann', `topic “${topicName(topics[0])}”`, '/close');
+  fake.groups.sends(group, ann.id, '/close', { threadId: topics[0] });
+  botSays(await await_(shop.id, group, 'Conversation closed'), `topic “${topicName(topics[0])}”`);
+  console.log(dim('  (the // note stayed in the group; each customer got only their answer, recorded with the agent who wrote it)'));
 }
 
 async function printTimeline(store: EventStore, streamId: string, title: string): Promise<void> {
@@ -140,7 +197,7 @@ function describe(e: RecordedEvent): string {
           ? String(d.reason)
           : Object.entries(d)
               .filter(([k]) => !['masterId', 'content', 'encryptedToken', 'target', 'name', 'uploaded'].includes(k))
-              .map(([k, v]) => `${k}=${String(v)}`)
+              .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
               .join(' ');
   return `${dim(`${time}  #${e.revision}`)}  ${e.type.padEnd(24)} ${detail}  ${dim(`← ${String(e.metadata.causationId)}`)}`;
 }

@@ -56,6 +56,9 @@ import { AnswerInTopicHandler } from './application/team-group/answer-in-topic.h
 import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-group.handler';
 import { TeamGroupRelay } from './application/team-group/team-group-relay';
 import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
+import { ManageTopicHandler } from './application/team-group/manage-topic.handler';
+import { GroupMigratedHandler, TeamGroupAccessHandler } from './application/team-group/team-group-access.handler';
+import { TeamGroupReactor } from './application/team-group/team-group.reactor';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
 import { AppConfig } from './infrastructure/config/app-config';
@@ -116,6 +119,7 @@ const REACTOR_CLASSES = [
   BroadcastReactor,
   ForgetErasedKeysReactor,
   CustomerReactionReactor,
+  TeamGroupReactor,
 ];
 
 const COMMAND_HANDLERS = [
@@ -152,6 +156,9 @@ const COMMAND_HANDLERS = [
   ConnectTeamGroupHandler,
   AnswerInTopicHandler,
   ConfirmTeamGroupHandler,
+  ManageTopicHandler,
+  TeamGroupAccessHandler,
+  GroupMigratedHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */

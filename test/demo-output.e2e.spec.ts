@@ -29,5 +29,12 @@ describe('the demo (npm run demo)', () => {
     expect(run.stdout).toContain('FeedbackBots demo');
     expect(run.stdout).toContain('Alice');
     expect(run.stdout).not.toContain('\x1b[');
+    // M12: the team inbox — two customers in their own topics, two agents answering each one.
+    expect(run.stdout).toContain('topic “Carol (@carol_k) · @acme_support_bot”');
+    expect(run.stdout).toContain('topic “Dave · @acme_support_bot”');
+    expect(run.stdout).toMatch(/@acme_support_bot → Carol: Sorry, Carol! It leaves the warehouse today\./);
+    expect(run.stdout).toMatch(/@acme_support_bot → Dave: Yes, Dave: blue or green until Friday\./);
+    expect(run.stdout).toContain('Conversation closed');
+    expect(run.stdout).toMatch(/ReplySent .*"agentId"/);
   }, 60_000);
 });

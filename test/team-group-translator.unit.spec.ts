@@ -1,4 +1,11 @@
-import { AnswerInTopicCommand, ConfirmTeamGroupCommand, ConnectTeamGroupCommand } from '../src/application/team-group/team-group.commands';
+import {
+  AnswerInTopicCommand,
+  ConfirmTeamGroupCommand,
+  ConnectTeamGroupCommand,
+  GroupMigratedCommand,
+  ManageTopicCommand,
+  TeamGroupAccessCommand,
+} from '../src/application/team-group/team-group.commands';
 import { translateClientUpdate, translateMasterUpdate } from '../src/infrastructure/telegram/update-translator';
 import { TgUpdate } from '../src/infrastructure/telegram/telegram-update';
 
@@ -38,21 +45,48 @@ describe('what a client bot hears in a team group', () => {
     });
     expect(translateClientUpdate(BOT, inTopic({ text: '// VIP, be nice' }))).toBeNull();
     expect(translateClientUpdate(BOT, inTopic({ text: '/status' }))).toBeNull();
-    expect(translateClientUpdate(BOT, inTopic({ forum_topic_closed: {} }))).toBeNull();
+    expect(translateClientUpdate(BOT, inTopic({ forum_topic_created: { name: 'x', icon_color: 0 } }))).toBeNull();
     expect(translateClientUpdate(BOT, groupMessage({ text: 'hello all' }))).toBeNull();
   });
 
-  it('ignores other bots and group membership changes, and leaves private chats to the customer translation', () => {
+  it('/close, /reopen, /ban in a topic act on its conversation, and so does a topic closed or reopened by hand', () => {
+    const acts = (fields: Record<string, unknown>) => translateClientUpdate(BOT, inTopic(fields));
+    expect(acts({ text: '/close' })).toBeInstanceOf(ManageTopicCommand);
+    expect(acts({ text: '/close' })).toMatchObject({ chatId: GROUP, threadId: 40, agentId: 42, action: 'close', how: 'command' });
+    expect(acts({ text: '/reopen@acme_team_bot' })).toMatchObject({ action: 'reopen', how: 'command' });
+    expect(acts({ text: '/BAN' })).toMatchObject({ action: 'ban', how: 'command' });
+    expect(acts({ forum_topic_closed: {} })).toMatchObject({ action: 'close', how: 'by_hand' });
+    expect(acts({ forum_topic_reopened: {} })).toMatchObject({ action: 'reopen', how: 'by_hand' });
+    // Outside a topic (General), or with words after it, it is no command of ours.
+    expect(translateClientUpdate(BOT, groupMessage({ text: '/close' }))).toBeNull();
+    expect(acts({ text: '/ban everyone' })).toBeNull();
+  });
+
+  it('a group upgraded to a supergroup says where it went (old chat) or where it came from (new chat)', () => {
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_to_chat_id: -1005555 }))).toBeInstanceOf(GroupMigratedCommand);
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_to_chat_id: -1005555 }))).toMatchObject({
+      fromChatId: GROUP,
+      toChatId: -1005555,
+    });
+    expect(translateClientUpdate(BOT, groupMessage({ migrate_from_chat_id: -4444 }))).toMatchObject({ fromChatId: -4444, toChatId: GROUP });
+  });
+
+  it('ignores other bots', () => {
     expect(translateClientUpdate(BOT, inTopic({ text: 'beep', from: { id: 9, is_bot: true, first_name: 'Bot' } }))).toBeNull();
-    const kicked = {
-      update_id: 12,
-      my_chat_member: {
-        chat: { id: GROUP, type: 'supergroup' },
-        from: { id: 42, first_name: 'Ann' },
-        new_chat_member: { status: 'kicked' },
-      },
-    };
-    expect(translateClientUpdate(BOT, kicked as unknown as TgUpdate)).toBeNull();
+  });
+
+  it('the bot removed, demoted or promoted in a group says whether it can still relay there', () => {
+    const becomes = (member: Record<string, unknown>) =>
+      translateClientUpdate(BOT, {
+        update_id: 12,
+        my_chat_member: { chat: { id: GROUP, type: 'supergroup' }, from: { id: 42, first_name: 'Ann' }, new_chat_member: member },
+      } as unknown as TgUpdate);
+    expect(becomes({ status: 'kicked' })).toBeInstanceOf(TeamGroupAccessCommand);
+    expect(becomes({ status: 'kicked' })).toMatchObject({ botId: BOT, chatId: GROUP, loss: 'bot_removed' });
+    expect(becomes({ status: 'left' })).toMatchObject({ loss: 'bot_removed' });
+    expect(becomes({ status: 'member' })).toMatchObject({ loss: 'missing_rights' });
+    expect(becomes({ status: 'administrator', can_manage_topics: false })).toMatchObject({ loss: 'missing_rights' });
+    expect(becomes({ status: 'administrator', can_manage_topics: true })).toMatchObject({ loss: null });
   });
 });
 

@@ -158,3 +158,118 @@ describe('answers written in a customer topic (M12)', () => {
       .thenNothing();
   });
 });
+
+describe('closing and reopening a customer’s conversation from its topic (M12)', () => {
+  const mark = (closed: boolean, how: 'command' | 'by_hand' | 'customer_wrote', extra: { chatId?: number; botId?: number } = {}) =>
+    ({
+      type: 'MarkConversation',
+      masterId,
+      botId: extra.botId ?? shop.botId,
+      chatId: extra.chatId ?? teamGroup,
+      threadId: 40,
+      by: agentId,
+      closed,
+      how,
+    }) as MasterUserCommand;
+  const topicRef = { masterId, botId: shop.botId, customerId: 3003, chatId: teamGroup, threadId: 40, by: agentId };
+  const closed: MasterUserEvent = { type: 'ConversationClosed', data: { ...topicRef, how: 'command' } };
+  const inTeamMode = [registered, attached(shop), linked(shop), topicOpened(3003, 40)];
+
+  it('marks the topic’s conversation closed, then open again, each once', () => {
+    spec
+      .given(...inTeamMode)
+      .when(mark(true, 'command'))
+      .then(closed);
+    spec
+      .given(...inTeamMode, closed)
+      .when(mark(true, 'by_hand'))
+      .then();
+    spec
+      .given(...inTeamMode, closed)
+      .when(mark(false, 'customer_wrote'))
+      .then({ type: 'ConversationReopened', data: { ...topicRef, how: 'customer_wrote' } });
+    spec
+      .given(...inTeamMode)
+      .when(mark(false, 'command'))
+      .then();
+  });
+
+  it('does nothing for a topic in a group the bot is no longer linked to, or of another bot', () => {
+    spec
+      .given(...inTeamMode, linked(shop, otherGroup))
+      .when(mark(true, 'command'))
+      .then();
+    spec
+      .given(...inTeamMode, attached(cafe), linked(cafe))
+      .when(mark(true, 'command', { botId: cafe.botId }))
+      .then();
+  });
+});
+
+describe('the bot losing and getting back its team group (M12)', () => {
+  const access = (loss: 'bot_removed' | 'missing_rights' | null, chatId = teamGroup): MasterUserCommand => ({
+    type: 'UpdateTeamGroupAccess',
+    masterId,
+    botId: shop.botId,
+    chatId,
+    loss,
+  });
+  const lost: MasterUserEvent = { type: 'TeamGroupLost', data: { masterId, ...shop, chatId: teamGroup, reason: 'bot_removed' } };
+  const restored: MasterUserEvent = { type: 'TeamGroupRestored', data: { masterId, ...shop, chatId: teamGroup } };
+  const inTeamMode = [registered, attached(shop), linked(shop)];
+
+  it('records the loss once, and the return once', () => {
+    spec
+      .given(...inTeamMode)
+      .when(access('bot_removed'))
+      .then(lost);
+    spec
+      .given(...inTeamMode, lost)
+      .when(access('missing_rights'))
+      .then();
+    spec
+      .given(...inTeamMode, lost)
+      .when(access(null))
+      .then(restored);
+    spec
+      .given(...inTeamMode, lost, restored)
+      .when(access(null))
+      .then();
+  });
+
+  it('ignores groups the bot is not linked to', () => {
+    spec
+      .given(...inTeamMode)
+      .when(access('bot_removed', otherGroup))
+      .then();
+    spec.given(registered, attached(shop)).when(access('bot_removed')).then();
+  });
+
+  it('lets /connect link the same group again once it was lost', () => {
+    spec
+      .given(...inTeamMode)
+      .when(connect())
+      .then();
+    spec
+      .given(...inTeamMode, lost)
+      .when(connect())
+      .then(requested(shop));
+  });
+});
+
+describe('the team group migrated to a supergroup (M12)', () => {
+  const migrated = (fromChatId: number, toChatId: number): MasterUserCommand => ({
+    type: 'FollowGroupMigration',
+    masterId,
+    botId: shop.botId,
+    fromChatId,
+    toChatId,
+  });
+  const moved: MasterUserEvent = { type: 'TeamGroupMoved', data: { masterId, ...shop, fromChatId: teamGroup, toChatId: otherGroup } };
+
+  it('moves the link to the new id once; a migration of another group changes nothing', () => {
+    spec.given(registered, attached(shop), linked(shop)).when(migrated(teamGroup, otherGroup)).then(moved);
+    spec.given(registered, attached(shop), linked(shop), moved).when(migrated(teamGroup, otherGroup)).then();
+    spec.given(registered, attached(shop), linked(shop)).when(migrated(-4444, otherGroup)).then();
+  });
+});

@@ -165,12 +165,12 @@ describe('the team group inbox, end to end', () => {
     expect(h.fake.groups.topics(group).some((t) => t.name.includes('Erin'))).toBe(false);
   });
 
-  it('loses no message when the bot is removed from the group: it comes to the MasterBot chat, saying why, and can be answered there', async () => {
+  it('loses no message when the bot is removed from the group: the master is told what to do, and it comes to the MasterBot chat', async () => {
     const fay = h.fake.createUser({ firstName: 'Fay' });
     h.fake.groups.kicksBot(group, master.id, bot.id);
+    await masterBotSays(h, master, '@acme_team_bot was removed from your team group. Add it back as an administrator');
     h.fake.userSends(bot.id, fay.id, 'Is the shop open on Sunday?');
     const copy = await masterBotSays(h, master, 'Is the shop open on Sunday?');
-    expect(copy.text).toContain('@acme_team_bot could not post into your team group');
     expect(copy.text).toContain('💬 Fay → @acme_team_bot');
     h.fake.userSends(h.masterBot.id, master.id, { text: 'Yes, from 10 to 4.', replyToMessageId: copy.messageId });
     await customerGets(fay, 'Yes, from 10 to 4.');

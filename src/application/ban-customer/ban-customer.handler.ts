@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
-import { conversationStreamId } from '../../domain/conversation/conversation.events';
+import { BannedInTopic, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId, RejectionReason } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
@@ -41,14 +41,33 @@ export class BanCustomerHandler implements ICommandHandler<BanCustomerCommand> {
     if (relayedMessageId === null) return refuse(this.aggregates, masterId, '/ban', 'ban_needs_reply', origin);
     const target = await this.targets.find(masterId, relayedMessageId, relayedFrom);
     if (!target) return refuse(this.aggregates, masterId, '/ban', 'reply_target_unknown', origin);
-    const { botId, customerId } = target;
-    const stream = conversationStreamId(botId, customerId);
-    const { recorded } = await this.aggregates.load(stream, conversationDecider);
-    const [last] = recorded.flatMap((e) => (e.type === 'CustomerMessageReceived' ? [e.data] : [])).slice(-1);
-    const opened = last ? this.vault.open<{ customer?: Profile }>(last.content) : null;
-    const name = await this.vault.seal(target.conversationId, { name: displayName(opened?.customer, customerId) });
-    return this.aggregates.handle(stream, conversationDecider, { type: 'Ban', botId, customerId, masterId, name }, origin);
+    return banCustomer(this.aggregates, this.vault, { masterId, ...target }, origin);
   }
+}
+
+/**
+ * The ban itself, wherever it was typed (M6 in the MasterBot chat, M12 in the customer's topic: `topic`): the
+ * customer is named in it (sealed) from their last message, so `/banned` can list them.
+ */
+export async function banCustomer(
+  aggregates: AggregateStore,
+  vault: ContentVault,
+  target: { masterId: number; botId: number; customerId: number; conversationId: string },
+  origin: CommandOrigin,
+  topic?: BannedInTopic,
+) {
+  const { masterId, botId, customerId } = target;
+  const stream = conversationStreamId(botId, customerId);
+  const { recorded } = await aggregates.load(stream, conversationDecider);
+  const [last] = recorded.flatMap((e) => (e.type === 'CustomerMessageReceived' ? [e.data] : [])).slice(-1);
+  const opened = last ? vault.open<{ customer?: Profile }>(last.content) : null;
+  const name = await vault.seal(target.conversationId, { name: displayName(opened?.customer, customerId) });
+  return aggregates.handle(
+    stream,
+    conversationDecider,
+    { type: 'Ban', botId, customerId, masterId, name, ...(topic ? { topic } : {}) },
+    origin,
+  );
 }
 
 @CommandHandler(UnbanCustomerCommand)

@@ -23,6 +23,8 @@ export interface ClientBotRecord {
   greeting: Sealed | null;
   /** M12: the team group the bot relays into (TeamGroupLinked); absent: the MasterBot chat. */
   teamGroupChatId?: number;
+  /** M12: the bot cannot relay into that group now (TeamGroupLost, not restored): relays go to the MasterBot chat. */
+  teamGroupLost?: boolean;
 }
 
 /** Whether the bot relays its customers' messages now. */

@@ -102,6 +102,9 @@ export interface BotApi {
   getChatMember(chatId: number, userId: number): Promise<{ status: string; canManageTopics: boolean }>;
   /** M12: a topic in a forum supergroup (needs `can_manage_topics`); Telegram posts its creation service message. */
   createForumTopic(chatId: number, name: string): Promise<{ threadId: number }>;
+  /** M12: close / reopen a topic (`can_manage_topics`, or the bot created it); "TOPIC_NOT_MODIFIED" when it already was. */
+  closeForumTopic(chatId: number, threadId: number): Promise<void>;
+  reopenForumTopic(chatId: number, threadId: number): Promise<void>;
   /** A copy of a message this bot can see, without a "forwarded from" header (same bot: its file ids stay valid). */
   copyMessage(chatId: number, fromChatId: number, messageId: number, options?: { threadId?: number }): Promise<{ messageId: number }>;
 }
@@ -116,6 +119,8 @@ export class TelegramApiError extends Error {
     readonly code: number,
     readonly description: string,
     readonly retryAfter?: number,
+    /** "The group has been migrated to a supergroup with the specified identifier" (ResponseParameters). */
+    readonly migrateToChatId?: number,
   ) {
     super(`Telegram ${method} failed: ${code} ${description}`);
     this.name = 'TelegramApiError';

@@ -83,8 +83,10 @@ export class RelayReactor implements Reactor<Handled> {
     // group refuses the bot, the message is not lost: it comes here, to the MasterBot chat.
     const teamGroup = await this.teamGroups.inboxOf(data.botId, event.position);
     if (teamGroup !== null) {
-      if ((await this.teamGroups.relay(job, teamGroup)) === 'done') return;
-      job.teamGroupRefused = true;
+      const outcome = await this.teamGroups.relay(job, teamGroup);
+      if (outcome === 'done') return;
+      // A lost group was just recorded, and the master is told so once: the copy says nothing more.
+      job.teamGroupRefused = outcome === 'refused';
     }
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);

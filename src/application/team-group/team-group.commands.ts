@@ -1,4 +1,5 @@
 import { CommandOrigin } from '../../domain/shared/decider';
+import { TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 import { MessageContent } from '../../domain/shared/message-content';
 import { TelegramCommand } from '../shared/telegram-origin';
 
@@ -28,6 +29,52 @@ export class AnswerInTopicCommand extends TelegramCommand {
     readonly messageId: number,
     /** null for kinds that cannot be delivered (a poll, a dice…). */
     readonly content: MessageContent | null,
+  ) {
+    super(origin);
+  }
+}
+
+/**
+ * M12: what a member did to a customer's topic: `/close`, `/reopen`, `/ban` typed in it (`how: 'command'`), or
+ * the topic closed or reopened by hand in Telegram (`'by_hand'`, from the service message the bot receives).
+ */
+export class ManageTopicCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number,
+    /** Who did it (a member of the group). */
+    readonly agentId: number,
+    readonly action: 'close' | 'reopen' | 'ban',
+    readonly how: 'command' | 'by_hand',
+  ) {
+    super(origin);
+  }
+}
+
+/**
+ * M12: Telegram told the bot its membership in a group changed (`my_chat_member`): `loss` null when it may relay
+ * there (an administrator allowed to manage topics), else why not.
+ */
+export class TeamGroupAccessCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly loss: TeamGroupLossReason | null,
+  ) {
+    super(origin);
+  }
+}
+
+/** M12: Telegram says a group the bot is in became a supergroup with a new id (the `migrate_…` service messages). */
+export class GroupMigratedCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly fromChatId: number,
+    readonly toChatId: number,
   ) {
     super(origin);
   }

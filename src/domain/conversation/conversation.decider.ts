@@ -2,7 +2,7 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { AnswerRef, ConversationEvent, UploadedFile } from './conversation.events';
+import { AnswerRef, BannedInTopic, ConversationEvent, UploadedFile } from './conversation.events';
 import {
   editKey,
   forgetCopy,
@@ -51,7 +51,7 @@ export type ConversationCommand =
   | ({ type: 'RecordReplyDeletion'; replyId: string; failure?: string } & Who)
   /** M13: the customer's reaction on message `messageId` of their chat (null emoji: taken back). */
   | ({ type: 'RecordCustomerReaction'; messageId: number; emoji: string | null } & Who)
-  | ({ type: 'Ban'; name: Sealed } & Who)
+  | ({ type: 'Ban'; name: Sealed; topic?: BannedInTopic } & Who)
   | ({ type: 'Unban' } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
   | ({ type: 'IssueReminder'; messageId: number } & Who)
@@ -159,7 +159,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
     case 'Ban':
-      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name })];
+      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name, ...(command.topic ? { topic: command.topic } : {}) })];
     case 'Unban':
       return state.banned ? [ev('CustomerUnbanned', who)] : [];
     case 'RecordBlocked':

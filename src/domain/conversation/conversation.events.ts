@@ -21,6 +21,9 @@ export interface AnswerRef {
   messageId: number;
 }
 
+/** M12: where a ban typed in a team group came from. */
+export type BannedInTopic = { chatId: number; threadId: number; agentId: number };
+
 /** Why a customer's message was recorded but not relayed. */
 export type DropReason = 'banned';
 
@@ -96,7 +99,8 @@ export type ConversationEvent =
    * master's answer. `emoji`: the one standard emoji mirrored, null when the customer took theirs back.
    */
   | DomainEvent<'CustomerReacted', Who & { replyId: string; messageId: number; emoji: string | null }>
-  | DomainEvent<'CustomerBanned', Who & { name: Sealed }>
+  /** M6; `topic`: typed as `/ban` in the customer's topic of the team group, by `agentId` (M12; absent: from the MasterBot chat). */
+  | DomainEvent<'CustomerBanned', Who & { name: Sealed; topic?: BannedInTopic }>
   | DomainEvent<'CustomerUnbanned', Who>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>
   /** C5: over the rate; one notice, and messages until `until` (unix seconds) are not relayed. */

@@ -1,6 +1,6 @@
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TopicAnswer } from './master-user.events';
+import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TeamGroupLossReason, TopicAnswer } from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
 export type TokenVerdict =
@@ -100,7 +100,30 @@ export type MasterUserCommand =
    * M12: a member wrote in a customer's topic: the answer to that customer. `target`: resolved from this
    * master's topics before deciding (null: not a customer topic); `content` sealed under that conversation.
    */
+  /**
+   * M12: `/close` or `/reopen` in a topic (`how: 'command'`), the topic closed or reopened by hand in Telegram
+   * (`'by_hand'`), or reopened by the relay because the customer wrote again (`'customer_wrote'`).
+   */
+  | {
+      type: 'MarkConversation';
+      masterId: number;
+      botId: number;
+      chatId: number;
+      threadId: number;
+      by: number;
+      closed: boolean;
+      how: TopicChange;
+    }
+  /**
+   * M12: what Telegram says of the bot in a group now: `loss` null when it may relay there (an administrator
+   * allowed to manage topics), else why not. From `my_chat_member`, or from a relay Telegram refused.
+   */
+  | { type: 'UpdateTeamGroupAccess'; masterId: number; botId: number; chatId: number; loss: TeamGroupLossReason | null }
+  /** M12: Telegram says the group `fromChatId` is now the supergroup `toChatId`. */
+  | { type: 'FollowGroupMigration'; masterId: number; botId: number; fromChatId: number; toChatId: number }
   | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
+
+export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';
 
 /** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */
 export const GREETING_MAX_LENGTH = 1000;

@@ -12,6 +12,7 @@ import {
 } from './master-user.state';
 import { deleteAnswer, editAnswer, mirrorReaction } from './answer-sync.decisions';
 import { backToMain, botRefusal, Command, reject, transition } from './master-user.rules';
+import { followGroupMigration, markConversation, updateTeamGroupAccess } from './team-group.decisions';
 
 /**
  * The MasterUser state machine. Every transition is an explicit `StateChanged {from, to, trigger}`;
@@ -126,6 +127,12 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'AnswerInTopic':
       return answerInTopic(command, state);
+    case 'MarkConversation':
+      return markConversation(command, state);
+    case 'UpdateTeamGroupAccess':
+      return updateTeamGroupAccess(command, state);
+    case 'FollowGroupMigration':
+      return followGroupMigration(command, state);
     case 'ConfirmTeamGroup': {
       const { botId, chatId } = command;
       const pending = state.pendingTeamGroup;
@@ -269,7 +276,7 @@ function linkTeamGroup(command: Command<'LinkTeamGroup'>, state: MasterUserState
   if (command.requestedBy !== masterId) return [reject(masterId, '/connect', 'team_group_not_owner')];
   if (!command.isForum) return [reject(masterId, '/connect', 'team_group_not_forum')];
   if (!command.canManageTopics) return [reject(masterId, '/connect', 'team_group_missing_right')];
-  if (bot.teamGroupChatId === chatId) return [];
+  if (bot.teamGroupChatId === chatId && !bot.teamGroupLost) return [];
   return [{ type: 'TeamGroupLinkRequested', data: { masterId, botId, username: bot.username, chatId } }];
 }
 

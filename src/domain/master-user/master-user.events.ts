@@ -62,6 +62,11 @@ export type RejectionReason =
   | 'not_an_answer'
   | 'answer_already_deleted';
 
+export type TeamGroupLossReason = 'bot_removed' | 'missing_rights' | 'topics_off';
+
+/** M12: a customer's topic in their bot's team group, on the master's stream. */
+export type CustomerTopicRef = { masterId: number; botId: number; customerId: number; chatId: number; threadId: number };
+
 /** Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. */
 export interface TopicAnswer {
   agentId: number;
@@ -139,6 +144,31 @@ export type MasterUserEvent =
    * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
    */
   | DomainEvent<'MasterReacted', { masterId: number; target: ReplyTarget; emoji: string | null }>
+  /**
+   * M12: the customer's conversation is marked closed: `/close` typed in their topic (`how: 'command'`; the
+   * topic is then closed in Telegram), or the topic closed by hand in Telegram (`'by_hand'`). `by`: who.
+   */
+  | DomainEvent<'ConversationClosed', CustomerTopicRef & { by: number; how: 'command' | 'by_hand' }>
+  /**
+   * M12: open again: `/reopen` in the topic (`'command'`; reopened in Telegram then), reopened by hand
+   * (`'by_hand'`), or the customer wrote again (`'customer_wrote'`: the relay reopened it before posting; `by`
+   * is the customer).
+   */
+  | DomainEvent<'ConversationReopened', CustomerTopicRef & { by: number; how: 'command' | 'by_hand' | 'customer_wrote' }>
+  /**
+   * M12: the bot cannot relay into its team group any more (`bot_removed`: kicked or left; `missing_rights`: no
+   * longer an administrator allowed to manage topics; `topics_off`), learnt from Telegram (`my_chat_member`, or a
+   * relay refused). Until `TeamGroupRestored` its customers' messages come to the MasterBot chat without trying
+   * the group. Recorded once per loss.
+   */
+  | DomainEvent<'TeamGroupLost', { masterId: number; botId: number; username: string; chatId: number; reason: TeamGroupLossReason }>
+  /** M12: the bot is back in its team group as an administrator allowed to manage topics: relays go there again. */
+  | DomainEvent<'TeamGroupRestored', { masterId: number; botId: number; username: string; chatId: number }>
+  /**
+   * M12: the bot's team group became a supergroup with a new id (`migrate_to_chat_id`, from a refused post or the
+   * service message): the link follows it. Topics of the old chat are not carried over (new ones open as needed).
+   */
+  | DomainEvent<'TeamGroupMoved', { masterId: number; botId: number; username: string; fromChatId: number; toChatId: number }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

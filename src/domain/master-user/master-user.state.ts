@@ -1,6 +1,6 @@
 import { unknownEvent } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget } from './master-user.events';
+import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget, TeamGroupLossReason } from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
 
@@ -10,6 +10,8 @@ export interface AttachedBot {
   status: BotStatus;
   /** M12: the team group (supergroup chat id) the bot relays into; absent: the MasterBot chat. */
   teamGroupChatId?: number;
+  /** M12: why the bot cannot relay into that group now (TeamGroupLost); absent: it can. */
+  teamGroupLost?: TeamGroupLossReason;
 }
 
 /** M12: a customer's topic in their bot's team group. */
@@ -18,6 +20,8 @@ export interface CustomerTopic {
   customerId: number;
   chatId: number;
   threadId: number;
+  /** The conversation was marked closed (ConversationClosed) and not reopened since. */
+  closed?: boolean;
 }
 
 /** Keys of `MasterUserState.topics`: by customer (where to relay) and by topic (whom an answer is for). */
@@ -82,6 +86,11 @@ export const initialMasterUserState = (): MasterUserState => ({
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
   bots.map((b) => (ids.includes(b.botId) ? { ...b, status } : b));
 
+function withoutLoss(bot: AttachedBot): AttachedBot {
+  const { teamGroupLost: _lost, ...rest } = bot;
+  return rest;
+}
+
 export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent): MasterUserState {
   switch (event.type) {
     case 'MasterRegistered':
@@ -121,13 +130,38 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return {
         ...state,
         pendingTeamGroup: null,
-        bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupChatId: event.data.chatId } : b)),
+        bots: state.bots.map((b) => (b.botId === event.data.botId ? withoutLoss({ ...b, teamGroupChatId: event.data.chatId }) : b)),
       };
+    case 'TeamGroupLost':
+      return {
+        ...state,
+        bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, teamGroupLost: event.data.reason } : b)),
+      };
+    case 'TeamGroupMoved':
+      return {
+        ...state,
+        bots: state.bots.map((b) =>
+          b.botId === event.data.botId && b.teamGroupChatId === event.data.fromChatId ? { ...b, teamGroupChatId: event.data.toChatId } : b,
+        ),
+      };
+    case 'TeamGroupRestored':
+      return { ...state, bots: state.bots.map((b) => (b.botId === event.data.botId ? withoutLoss(b) : b)) };
     case 'CustomerTopicOpened': {
       const { botId, customerId, chatId, threadId, replacesThreadId } = event.data;
       const topic: CustomerTopic = { botId, customerId, chatId, threadId };
       const topics = { ...state.topics, [topicOfCustomer(botId, customerId)]: topic, [topicOfThread(botId, chatId, threadId)]: topic };
       if (replacesThreadId !== undefined) delete topics[topicOfThread(botId, chatId, replacesThreadId)];
+      return { ...state, topics };
+    }
+    case 'ConversationClosed':
+    case 'ConversationReopened': {
+      const { botId, customerId, chatId, threadId } = event.data;
+      const known = state.topics[topicOfThread(botId, chatId, threadId)];
+      if (!known) return state;
+      const topic: CustomerTopic = { ...known, closed: event.type === 'ConversationClosed' };
+      const topics = { ...state.topics, [topicOfThread(botId, chatId, threadId)]: topic };
+      const current = state.topics[topicOfCustomer(botId, customerId)];
+      if (current?.chatId === chatId && current.threadId === threadId) topics[topicOfCustomer(botId, customerId)] = topic;
       return { ...state, topics };
     }
     case 'RemindersConfigured':

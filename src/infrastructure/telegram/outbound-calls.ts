@@ -183,7 +183,8 @@ export class OutboundCalls {
   private classify(method: string, error: unknown, timedOut: boolean, timeoutMs: number): TelegramApiError | TelegramUnreachableError {
     if (error instanceof TelegramError) {
       this.observe(method, String(error.code));
-      return new TelegramApiError(method, error.code, BotToken.redact(error.description), error.parameters?.retry_after);
+      const { retry_after: retryAfter, migrate_to_chat_id: migrateTo } = error.parameters ?? {};
+      return new TelegramApiError(method, error.code, BotToken.redact(error.description), retryAfter, migrateTo);
     }
     if (error instanceof TelegramApiError) {
       this.observe(method, String(error.code));

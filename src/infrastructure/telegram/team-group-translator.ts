@@ -1,19 +1,31 @@
-import { AnswerInTopicCommand, ConnectTeamGroupCommand } from '../../application/team-group/team-group.commands';
+import {
+  AnswerInTopicCommand,
+  ConnectTeamGroupCommand,
+  GroupMigratedCommand,
+  ManageTopicCommand,
+  TeamGroupAccessCommand,
+} from '../../application/team-group/team-group.commands';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
 import { messageContentOf } from './message-content';
 import { TgUpdate } from './telegram-update';
+import { TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 
 const GROUP_TYPES = new Set(['group', 'supergroup']);
 
 /** A member's text starting with this stays in the team group: an internal note, never sent to the customer. */
 export const INTERNAL_NOTE_PREFIX = '//';
 
+/** M12: what a member may do to a customer's topic by typing it there. */
+const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
+
 /**
  * M12: what a client bot hears in a group. `undefined` when the update is not from a group (the private-chat
  * translation applies), `null` when it means nothing to us. In a group only two things count: `/connect`
- * (link this group as the bot's team inbox) and a member's message in a topic (the answer to that topic's
- * customer) — unless it is a command or an internal note (`//…`). Service messages carry no content and are
- * ignored, as are other bots (Telegram does not send them to bots anyway).
+ * (link this group as the bot's team inbox), `/close` `/reopen` `/ban` and a topic closed or reopened by hand
+ * (what happens to that topic's conversation), and a member's message in a topic (the answer to that topic's
+ * customer) — unless it is another command or an internal note (`//…`). Service messages carry no content and are
+ * ignored, as are other bots (Telegram does not send them to bots anyway). The bot's own membership changing
+ * (`my_chat_member`: removed, demoted, promoted) says whether it can still relay into a linked group.
  *
  * WARNING: `/connect@other_bot` is taken by every client bot of the group (the translator does not know the
  * bot's username); each links only itself, and only for its own master.
@@ -21,9 +33,16 @@ export const INTERNAL_NOTE_PREFIX = '//';
 export function translateTeamGroupUpdate(botId: number, update: TgUpdate): TelegramCommand | null | undefined {
   const chat = (update.message ?? update.edited_message ?? update.my_chat_member)?.chat;
   if (!chat || !GROUP_TYPES.has(chat.type)) return undefined;
+  const origin = telegramOrigin(botId, update.update_id);
+  const member = update.my_chat_member;
+  if (member) return new TeamGroupAccessCommand(origin, botId, member.chat.id, lossOf(member.new_chat_member));
   const message = update.message;
   if (!message?.from || message.from.is_bot) return null;
-  const origin = telegramOrigin(botId, update.update_id);
+  // A basic group upgraded to a supergroup: the old chat says where it went, the new one where it came from.
+  const migratedTo = message.migrate_to_chat_id;
+  if (typeof migratedTo === 'number') return new GroupMigratedCommand(origin, botId, message.chat.id, migratedTo);
+  const migratedFrom = message.migrate_from_chat_id;
+  if (typeof migratedFrom === 'number') return new GroupMigratedCommand(origin, botId, migratedFrom, message.chat.id);
   const text = message.text?.trim();
   if (text && /^\/connect(@\w+)?$/i.test(text)) {
     const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;
@@ -31,9 +50,23 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   }
   const threadId = message.message_thread_id;
   if (message.is_topic_message !== true || typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
+  const topicCommand = TOPIC_COMMAND.exec(text ?? '');
+  if (topicCommand) {
+    const action = topicCommand[1].toLowerCase() as 'close' | 'reopen' | 'ban';
+    return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, action, 'command');
+  }
+  // Telegram tells the bots of the group when a member closes or reopens a topic (a service message).
+  const byHand = 'forum_topic_closed' in message ? 'close' : 'forum_topic_reopened' in message ? 'reopen' : null;
+  if (byHand) return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, byHand, 'by_hand');
   if (text?.startsWith('/') || text?.startsWith(INTERNAL_NOTE_PREFIX)) return null;
   if (typeof message.caption === 'string' && message.caption.trim().startsWith(INTERNAL_NOTE_PREFIX)) return null;
   const content = messageContentOf(message);
   if (!content) return null;
   return new AnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, message.message_id, content);
+}
+
+/** What the bot's new membership (ChatMember) leaves it unable to do in a team group; null: it may relay there. */
+function lossOf(member: { status: string; can_manage_topics?: unknown }): TeamGroupLossReason | null {
+  if (member.status === 'creator' || (member.status === 'administrator' && member.can_manage_topics === true)) return null;
+  return member.status === 'kicked' || member.status === 'left' ? 'bot_removed' : 'missing_rights';
 }

@@ -166,6 +166,14 @@ class TelegrafBotApi implements BotApi {
     return { threadId: topic.message_thread_id };
   }
 
+  async closeForumTopic(chatId: number, threadId: number): Promise<void> {
+    await this.call('closeForumTopic', { chat_id: chatId, message_thread_id: threadId });
+  }
+
+  async reopenForumTopic(chatId: number, threadId: number): Promise<void> {
+    await this.call('reopenForumTopic', { chat_id: chatId, message_thread_id: threadId });
+  }
+
   async copyMessage(
     chatId: number,
     fromChatId: number,

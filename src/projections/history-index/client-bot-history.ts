@@ -5,7 +5,16 @@ import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 
 /** A master's events that change one of their client bots' record. */
 type BotRecordChange = MasterUserEventOf<
-  'ClientBotAttached' | 'ClientBotDetached' | 'ClientBotBroken' | 'GreetingSet' | 'ProExpired' | 'ProActivated' | 'TeamGroupLinked'
+  | 'ClientBotAttached'
+  | 'ClientBotDetached'
+  | 'ClientBotBroken'
+  | 'GreetingSet'
+  | 'ProExpired'
+  | 'ProActivated'
+  | 'TeamGroupLinked'
+  | 'TeamGroupLost'
+  | 'TeamGroupRestored'
+  | 'TeamGroupMoved'
 >;
 const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ClientBotAttached',
@@ -15,6 +24,9 @@ const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ProExpired',
   'ProActivated',
   'TeamGroupLinked',
+  'TeamGroupLost',
+  'TeamGroupRestored',
+  'TeamGroupMoved',
 ];
 type Claimed = Extract<ClientBotRegistryEvent, { type: 'ClientBotClaimed' }>;
 const CHANGES: TypesOf<BotRecordChange | ClientBotRegistryEvent> = [...BOT_RECORD_CHANGES, 'ClientBotClaimed', 'ClientBotReleased'];
@@ -28,6 +40,9 @@ export function botsChangedBy(event: RecordedEvent): number[] {
     case 'ClientBotBroken':
     case 'GreetingSet':
     case 'TeamGroupLinked':
+    case 'TeamGroupLost':
+    case 'TeamGroupRestored':
+    case 'TeamGroupMoved':
     case 'ClientBotClaimed':
     case 'ClientBotReleased':
       return [event.data.botId];
@@ -78,10 +93,20 @@ export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): Cli
           greeting: same?.greeting ?? null,
         };
         if (same?.teamGroupChatId !== undefined) folded.bot.teamGroupChatId = same.teamGroupChatId;
+        if (same?.teamGroupLost) folded.bot.teamGroupLost = true;
         break;
       }
       case 'TeamGroupLinked':
-        if (event.data.botId === botId) edit(event.data.masterId, { teamGroupChatId: event.data.chatId });
+        if (event.data.botId === botId) edit(event.data.masterId, { teamGroupChatId: event.data.chatId, teamGroupLost: false });
+        break;
+      case 'TeamGroupMoved':
+        if (event.data.botId === botId && folded.bot?.teamGroupChatId === event.data.fromChatId)
+          edit(event.data.masterId, { teamGroupChatId: event.data.toChatId });
+        break;
+      case 'TeamGroupLost':
+      case 'TeamGroupRestored':
+        if (event.data.botId === botId && folded.bot?.teamGroupChatId === event.data.chatId)
+          edit(event.data.masterId, { teamGroupLost: event.type === 'TeamGroupLost' });
         break;
       case 'ClientBotDetached':
         if (event.data.botId === botId) edit(event.data.masterId, { status: 'detached' });

@@ -44,7 +44,13 @@ export class TrafficControl {
     for (const key of [faultKey(botId, method), faultKey(botId, '*')]) {
       const fault = this.faults.get(key)?.shift();
       if (fault) {
-        const parameters = fault.retryAfter === undefined ? undefined : { retry_after: fault.retryAfter };
+        const parameters =
+          fault.retryAfter === undefined && fault.migrateToChatId === undefined
+            ? undefined
+            : {
+                ...(fault.retryAfter !== undefined ? { retry_after: fault.retryAfter } : {}),
+                ...(fault.migrateToChatId !== undefined ? { migrate_to_chat_id: fault.migrateToChatId } : {}),
+              };
         return new BotApiError(fault.errorCode, fault.description, parameters);
       }
     }

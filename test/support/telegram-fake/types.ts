@@ -115,6 +115,8 @@ export interface Fault {
   errorCode: number;
   description: string;
   retryAfter?: number;
+  /** ResponseParameters.migrate_to_chat_id: the group became a supergroup with this id. */
+  migrateToChatId?: number;
 }
 
 export interface CallRecord {
