@@ -238,7 +238,11 @@ export class GroupSimulator {
 
   private deliverUpdates(bots: Set<number>, build: (updateId: number) => Json): Map<number, TgUpdate> {
     const updates = new Map<number, TgUpdate>();
-    for (const botId of bots) updates.set(botId, this.state.hub.push(botId, (updateId) => build(updateId) as never));
+    for (const botId of bots)
+      updates.set(
+        botId,
+        this.state.hub.push(botId, (updateId) => build(updateId) as never),
+      );
     return updates;
   }
 }
