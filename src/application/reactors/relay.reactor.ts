@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
-import { CommandOrigin } from '../../domain/shared/decider';
 import { isMediaKind, TELEGRAM_LIMITS } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentSender, FileTooBigError, SendResult } from '../media/content-sender';
@@ -18,21 +17,11 @@ import { relayButtons } from './relay-buttons';
 import { TeamGroupRelay } from '../team-group/team-group-relay';
 import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
+import { recordRelayFailure, type RelayJob } from './relay-job';
 
-type Received = ConversationEventOf<'CustomerMessageReceived'>['data'];
+export type { RelayJob } from './relay-job';
+
 type Handled = ConversationEventOf<'CustomerMessageReceived' | 'CustomerMessageEdited'>;
-
-/** What recording a relay outcome needs: the conversation, and the event that caused it. */
-export interface RelayJob {
-  data: Received;
-  stream: string;
-  origin: CommandOrigin;
-  position: bigint;
-  /** A crash interrupted an earlier run of this relay (see ReactionRun): the copy says it may be a second one. */
-  repeat: boolean;
-  /** M12: the bot's team group refused it (bot removed, rights taken away): it comes to the MasterBot chat instead, saying why. */
-  teamGroupRefused?: boolean;
-}
 
 /**
  * C2/C3: relays each recorded customer message (any kind) to its master through the MasterBot, with a
@@ -164,13 +153,7 @@ export class RelayReactor implements Reactor<Handled> {
   }
 
   private async recordFailure(job: RelayJob, reason: string): Promise<void> {
-    const { botId, customerId, masterId, messageId } = job.data;
-    await this.aggregates.handle(
-      job.stream,
-      conversationDecider,
-      { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason },
-      job.origin,
-    );
+    await recordRelayFailure(this.aggregates, job, reason);
   }
 }
 

@@ -10,7 +10,7 @@ import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { BotApi, isTelegramRefusal, PossiblySentError, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
-import type { RelayJob } from '../reactors/relay.reactor';
+import { recordRelayFailure, type RelayJob } from '../reactors/relay-job';
 import { teamGroupTexts } from './team-group.texts';
 
 /** Telegram's answer for a topic that was deleted (by hand, or never existed). */
@@ -202,13 +202,7 @@ export class TeamGroupRelay {
   }
 
   private async recordFailure(job: RelayJob, reason: string): Promise<'done'> {
-    const { botId, customerId, masterId, messageId } = job.data;
-    await this.aggregates.handle(
-      job.stream,
-      conversationDecider,
-      { type: 'RecordRelayFailure', botId, customerId, masterId, messageId, reason },
-      job.origin,
-    );
+    await recordRelayFailure(this.aggregates, job, reason);
     return 'done';
   }
 }
