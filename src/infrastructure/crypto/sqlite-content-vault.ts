@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContentVault } from '../../application/ports/crypto.port';
 import { Sealed } from '../../domain/shared/sealed';
+import { WalSync } from '../sqlite/wal-sync';
 import { decrypt, encrypt } from './aes-gcm';
 
 /**
@@ -13,6 +14,8 @@ import { decrypt, encrypt } from './aes-gcm';
  */
 export class SqliteContentVault implements ContentVault {
   private readonly db: Database.Database;
+  /** New keys are on disk only when their flush ends (see WalSync). */
+  private readonly durability: WalSync;
   /**
    * Unwrapped keys by id, with the stored (wrapped) form they came from. The row is read on every use:
    * a key another process erased (`privacy erase`) — or erased and re-created — is never used from here.
@@ -22,14 +25,16 @@ export class SqliteContentVault implements ContentVault {
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
   private readonly statements: Record<'select' | 'insert' | 'delete' | 'tombstone' | 'erased' | 'ofCustomer', Database.Statement>;
 
+  /** `datasync`: how new keys are flushed (fs.fdatasync; a test passes one it controls). */
   constructor(
     file: string,
     private readonly masterKey: Buffer,
+    datasync?: typeof fdatasync,
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.durability = new WalSync(this.db, file, datasync);
     this.db.pragma('busy_timeout = 5000');
     // An erased key's bytes are overwritten, not left in a free page of the file.
     this.db.pragma('secure_delete = ON');
@@ -51,6 +56,9 @@ export class SqliteContentVault implements ContentVault {
 
   async seal(conversationId: string, content: unknown): Promise<Sealed> {
     const key = this.keyFor(conversationId) ?? (await this.createKey(conversationId));
+    // Content sealed under a key must never be recorded before the key is on disk: a key committed by
+    // another seal a moment ago may still be being flushed (at once when nothing is).
+    await this.durability.settled();
     return { keyId: conversationId, box: encrypt(key, Buffer.from(JSON.stringify(content)), `content:${conversationId}`) };
   }
 
@@ -74,6 +82,7 @@ export class SqliteContentVault implements ContentVault {
       })
       .immediate();
     this.cache.delete(conversationId);
+    if (changes > 0) this.durability.flushNow();
     // The write-ahead log still holds the page as it was before the delete: fold it into the (securely
     // overwritten) file and cut the log to zero bytes. SQLite waits (busy_timeout) for readers in other
     // processes; one still holding an old snapshot after that leaves the job to the next checkpoint.
@@ -100,6 +109,7 @@ export class SqliteContentVault implements ContentVault {
   }
 
   close(): void {
+    // Pending flushes end on their own (a new key's seal waits for them); the log's descriptor goes with the process.
     if (this.db.open) this.db.close();
   }
 
@@ -119,8 +129,9 @@ export class SqliteContentVault implements ContentVault {
 
   /**
    * New keys are written in groups: keys requested in the same turn of the event loop share one
-   * transaction (one fsync) — a burst of new customers would otherwise fsync once each. A key is on
-   * disk before any content sealed with it can be recorded.
+   * transaction (one fsync, off the event loop) — a burst of new customers would otherwise fsync once
+   * each. A key is on disk before any content sealed with it can be recorded: the promise resolves after
+   * the flush.
    */
   private createKey(keyId: string): Promise<Buffer> {
     let pending = this.creating.get(keyId);
@@ -134,6 +145,7 @@ export class SqliteContentVault implements ContentVault {
 
   private flushNewKeys(): void {
     const batch = this.queue.splice(0);
+    const settled: { request: (typeof batch)[number]; key: Buffer | null }[] = [];
     try {
       const created = new Map<string, { wrapped: string; key: Buffer }>();
       this.db
@@ -151,14 +163,27 @@ export class SqliteContentVault implements ContentVault {
         // Cached as created, so it is not unwrapped again; keyFor still checks it is the stored one (another
         // process may have created this key first, and then theirs is used).
         this.cache.set(request.keyId, created.get(request.keyId)!);
-        const key = this.keyFor(request.keyId);
-        if (key) request.resolve(key);
-        else request.reject(new Error(`content key ${request.keyId} vanished while being created`));
+        settled.push({ request, key: this.keyFor(request.keyId) });
       }
     } catch (error) {
-      for (const request of batch) request.reject(error);
-    } finally {
       for (const { keyId } of batch) this.creating.delete(keyId);
+      for (const request of batch) request.reject(error);
+      return;
     }
+    this.durability.committed().then(
+      () => {
+        for (const { request, key } of settled) {
+          this.creating.delete(request.keyId);
+          if (key) request.resolve(key);
+          else request.reject(new Error(`content key ${request.keyId} vanished while being created`));
+        }
+      },
+      (error: unknown) => {
+        for (const { request } of settled) {
+          this.creating.delete(request.keyId);
+          request.reject(error);
+        }
+      },
+    );
   }
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
@@ -12,6 +12,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
+import { WalSync } from '../sqlite/wal-sync';
 import { ChainHead, ChainHeads } from './chain-heads';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
 
@@ -35,8 +36,9 @@ interface EventRow {
 }
 
 /**
- * The embedded event store: one SQLite file in WAL mode, `synchronous=FULL`, so an append that returned
- * is on disk. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
+ * The embedded event store: one SQLite file in WAL mode, an append that returned is on disk: each group
+ * commit is flushed with fdatasync off the event loop (`WalSync`), and no append resolves, no reader of
+ * `readAll`/`headPosition` sees its events and no `onAppended` listener hears of them before that flush. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
  * (stream, revision), a dense global position, atomic multi-event appends with an expected revision.
  * Each append seals its events into the stream's hash chain (`hash-chain.ts`) inside its own
  * savepoint of an IMMEDIATE transaction, so the predecessor it links to cannot change underneath it.
@@ -50,25 +52,36 @@ export class SqliteEventStore implements EventStore {
   private pollTimer?: NodeJS.Timeout;
   private lastSeenHead: bigint | null = null;
   private readonly pending: PendingAppend[] = [];
+  /** Commits on disk only when their flush ends (see WalSync). */
+  private readonly durability: WalSync;
+  /**
+   * The first position of each group commit not yet flushed, oldest first: readAll and headPosition stop
+   * below the first, so nobody acts on an event a power loss could still take back.
+   */
+  private readonly unflushed: bigint[] = [];
+  /** The first position each append of the group being committed inserted (appends that inserted nothing add none). */
+  private insertedFrom: bigint[] = [];
   /** Chain heads written by the savepoints of the group being committed, in order. */
   private sealedHeads: [string, ChainHead][] = [];
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction. */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly statements: Record<
-    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'head',
+    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'readAllBelow' | 'head',
     Database.Statement
   >;
   /** Streams' chain heads as committed by this process, checked against the stored head before use. */
   private readonly chainHeads = new ChainHeads();
 
+  /** `datasync`: how a group commit is flushed (fs.fdatasync; a test passes one it controls). */
   constructor(
     readonly file: string,
     private readonly pollIntervalMs = 500,
+    datasync?: typeof fdatasync,
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.durability = new WalSync(this.db, file, datasync);
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
     this.db.exec(`
@@ -97,6 +110,7 @@ export class SqliteEventStore implements EventStore {
       ),
       readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readAllBelow: this.db.prepare('SELECT * FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
     };
     this.appendInSavepoint = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
@@ -107,7 +121,8 @@ export class SqliteEventStore implements EventStore {
   /**
    * Group commit: appends that arrive in the same turn of the event loop share one transaction and
    * so one fsync. Each append still runs in its own savepoint with its own expected-revision check,
-   * so one conflicting append fails alone; none resolves before the shared commit is on disk.
+   * so one conflicting append fails alone; none resolves before the shared commit is on disk (flushed
+   * off the event loop, which meanwhile takes the next requests: their appends form the next group).
    */
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
@@ -121,6 +136,7 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending.splice(0);
     const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
     this.sealedHeads = [];
+    this.insertedFrom = [];
     try {
       this.db
         .transaction(() => {
@@ -139,12 +155,24 @@ export class SqliteEventStore implements EventStore {
     }
     // Only now: a head from a savepoint or transaction that rolled back could name a position SQLite hands out again.
     for (const [streamId, head] of this.sealedHeads) this.chainHeads.set(streamId, head);
-    batch.forEach((request, i) => {
-      const outcome = outcomes[i];
-      if ('ok' in outcome) request.resolve(outcome.ok);
-      else request.reject(outcome.error);
-    });
-    this.notify();
+    const from = this.insertedFrom.reduce<bigint | null>((low, position) => (low === null || position < low ? position : low), null);
+    if (from !== null) this.unflushed.push(from);
+    // Replays and refusals wait too: a replay may have found events of a commit still being flushed.
+    this.durability.committed().then(
+      () => {
+        if (from !== null) this.unflushed.shift();
+        batch.forEach((request, i) => {
+          const outcome = outcomes[i];
+          if ('ok' in outcome) request.resolve(outcome.ok);
+          else request.reject(outcome.error);
+        });
+        if (from !== null) this.notify();
+      },
+      (error: unknown) => {
+        // Committed but maybe not on disk, and never will be known to be: hidden from readers for good.
+        for (const request of batch) request.reject(error);
+      },
+    );
   }
 
   private append(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -157,6 +185,7 @@ export class SqliteEventStore implements EventStore {
     let revision = last ? last.revision : -1;
     const sealed = sealChain(streamId, revision + 1, last ? last.hash : GENESIS(streamId), events);
     let position = 0n;
+    let first: bigint | null = null;
     for (const event of sealed) {
       revision += 1;
       const info = this.statements.insert.run({
@@ -169,22 +198,38 @@ export class SqliteEventStore implements EventStore {
         recordedAt,
       });
       position = BigInt(info.lastInsertRowid);
+      first ??= position;
     }
+    if (first !== null) this.insertedFrom.push(first);
     this.sealedHeads.push([streamId, { revision, position, hash: String(sealed[sealed.length - 1].metadata.hash) }]);
     return { nextExpectedRevision: revision, position };
   }
 
+  /**
+   * The stream as committed, including a group commit still being flushed. Safe for the aggregate store,
+   * which runs one command per stream at a time: an append of its own to this stream has resolved (so
+   * is on disk) before the next read of it.
+   */
   async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     const rows = this.statements.readStream.all(streamId, options.fromRevision ?? 0) as EventRow[];
     return rows.map(toRecorded);
   }
 
+  /** In position order, up to the first event not yet flushed to disk (see `unflushed`). */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const rows = this.statements.readAll.all(options.after ?? 0n, options.maxCount) as EventRow[];
+    const below = this.unflushed[0];
+    const rows = (
+      below === undefined
+        ? this.statements.readAll.all(options.after ?? 0n, options.maxCount)
+        : this.statements.readAllBelow.all(options.after ?? 0n, below, options.maxCount)
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 
+  /** The last position on disk: below any group commit still being flushed. */
   async headPosition(): Promise<bigint | null> {
+    const below = this.unflushed[0];
+    if (below !== undefined) return below > 1n ? below - 1n : null;
     const row = this.statements.head.get() as { position: bigint | null };
     return row.position === null ? null : BigInt(row.position);
   }
@@ -207,6 +252,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.listeners.clear();
+    await this.durability.close();
     if (this.db.open) this.db.close();
   }
 

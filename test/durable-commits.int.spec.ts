@@ -1,0 +1,150 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fdatasync } from 'node:fs';
+import { join } from 'node:path';
+import { NewEvent } from '../src/application/ports/event-store.port';
+import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-vault';
+import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
+import { makeTempDir } from './support/temp-dir';
+
+/**
+ * The embedded stores flush their commits to disk off the event loop (WalSync). Nothing may act on a commit
+ * before its flush ends: an append does not return, readers and listeners do not see its events, a new
+ * content key is not handed out. Here the flush is held by a test-controlled fdatasync (the real one runs
+ * when it is let go), so "before the flush" is a state the test can look at.
+ */
+class HeldFlushes {
+  readonly held: { fd: number; go: () => void; fail: (error: Error) => void }[] = [];
+  readonly datasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+    this.held.push({
+      fd,
+      go: () => fdatasync(fd, callback),
+      fail: (error) => callback(error),
+    });
+  }) as typeof fdatasync;
+
+  async waitForOne(): Promise<HeldFlushes['held'][number]> {
+    for (let i = 0; i < 200 && this.held.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    const flush = this.held.shift();
+    if (!flush) throw new Error('no flush was started');
+    return flush;
+  }
+}
+
+const event = (type: string): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data: { n: 1 },
+  metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+});
+
+const settledWithin = async (promise: Promise<unknown>, turns = 20): Promise<boolean> => {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+  return done;
+};
+
+describe('embedded event store: an append is acted on only once it is on disk', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.remove());
+
+  it('holds the append, readAll, headPosition and onAppended until the flush of its commit ends', async () => {
+    const flushes = new HeldFlushes();
+    const store = new SqliteEventStore(join(tmp.dir, 'held.sqlite'), 10_000, flushes.datasync);
+    try {
+      const first = store.appendToStream('s-1', [event('First')], 'no_stream');
+      (await flushes.waitForOne()).go();
+      await first;
+      let heard = 0;
+      store.onAppended(() => heard++);
+
+      const second = store.appendToStream('s-1', [event('Second'), event('Third')], 0);
+      const flush = await flushes.waitForOne();
+      // Committed in SQLite, not yet flushed: nobody may see or act on it.
+      expect(await settledWithin(second)).toBe(false);
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['First']);
+      expect(await store.headPosition()).toBe(1n);
+      expect(heard).toBe(0);
+
+      flush.go();
+      expect((await second).nextExpectedRevision).toBe(2);
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['First', 'Second', 'Third']);
+      expect(await store.headPosition()).toBe(3n);
+      expect(heard).toBe(1);
+    } finally {
+      flushes.held.forEach((f) => f.go());
+      await store.close();
+    }
+  });
+
+  it('groups the commits made while a flush runs into the next flush, and answers each after its own', async () => {
+    const flushes = new HeldFlushes();
+    const store = new SqliteEventStore(join(tmp.dir, 'grouped.sqlite'), 10_000, flushes.datasync);
+    try {
+      const a = store.appendToStream('s-a', [event('A')], 'no_stream');
+      const firstFlush = await flushes.waitForOne();
+      // Two more group commits while the first flush runs: they wait for a flush that starts after them.
+      const b = store.appendToStream('s-b', [event('B')], 'no_stream');
+      await new Promise((resolve) => setImmediate(resolve));
+      const c = store.appendToStream('s-c', [event('C')], 'no_stream');
+      await new Promise((resolve) => setImmediate(resolve));
+      firstFlush.go();
+      await a;
+      expect(await settledWithin(Promise.all([b, c]))).toBe(false);
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['A']);
+      const secondFlush = await flushes.waitForOne();
+      expect(flushes.held).toHaveLength(0); // one flush for both later commits
+      secondFlush.go();
+      await Promise.all([b, c]);
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    } finally {
+      flushes.held.forEach((f) => f.go());
+      await store.close();
+    }
+  });
+
+  it('fails the append when the disk refuses the flush, keeps its events from readers, and refuses every later append', async () => {
+    const flushes = new HeldFlushes();
+    const store = new SqliteEventStore(join(tmp.dir, 'failing.sqlite'), 10_000, flushes.datasync);
+    try {
+      const first = store.appendToStream('s-1', [event('Kept')], 'no_stream');
+      (await flushes.waitForOne()).go();
+      await first;
+      const lost = store.appendToStream('s-1', [event('NotKnownDurable')], 0);
+      (await flushes.waitForOne()).fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(lost).rejects.toThrow(/could not flush .*failing\.sqlite-wal to disk: EIO/);
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['Kept']);
+      await expect(store.appendToStream('s-2', [event('Later')], 'no_stream')).rejects.toThrow(/could not flush/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('embedded content vault: a new key is handed out only once it is on disk', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.remove());
+
+  it('does not seal with a new key, nor with a key another seal just created, before its flush ends', async () => {
+    const flushes = new HeldFlushes();
+    const vault = new SqliteContentVault(join(tmp.dir, 'keys.sqlite'), randomBytes(32), flushes.datasync);
+    try {
+      const first = vault.seal('7-42', { text: 'hello' });
+      const flush = await flushes.waitForOne();
+      expect(await settledWithin(first)).toBe(false);
+      // The key's row is committed now: a second seal finds it, and still waits for the same flush.
+      const second = vault.seal('7-42', { text: 'again' });
+      expect(await settledWithin(second)).toBe(false);
+      flush.go();
+      const [sealedFirst, sealedSecond] = await Promise.all([first, second]);
+      expect(vault.open(sealedFirst)).toEqual({ text: 'hello' });
+      expect(vault.open(sealedSecond)).toEqual({ text: 'again' });
+    } finally {
+      flushes.held.forEach((f) => f.go());
+      vault.close();
+    }
+  });
+});
