@@ -125,7 +125,9 @@ describe('conversations answered in team-group topics stay in sync, end to end',
     h.fake.groups.reactsInGroup(group, ann.id, asked.messageId, ['🔥']);
 
     await h.fake.waitFor(() => h.fake.reactions(bot.id, hana.id, original.messageId).includes('🔥'));
-    const [reacted] = (await events(master, 'MasterReacted')).filter((e) => e.data.target.customerId === hana.id);
+    const [reacted] = (await events(master, 'MasterReacted')).filter(
+      (e) => (e.data.target as { customerId: number }).customerId === hana.id,
+    );
     expect(reacted.data).toEqual(expect.objectContaining({ emoji: '🔥', agent: { agentId: ann.id, chatId: group } }));
 
     h.fake.failNext(bot.id, 'setMessageReaction', { errorCode: 400, description: 'Bad Request: message to react not found' });
@@ -145,14 +147,16 @@ describe('conversations answered in team-group topics stay in sync, end to end',
 
     await h.fake.waitFor(() => inGroup(copy.messageId)?.message.text === 'I ordered size L.');
     await eventually('the edit is recorded as shown in the topic', async () =>
-      (await recorded('EditRelayed')).some((e) => e.data.customerId === ivan.id && e.data.inTopic?.copyEdited === true),
+      (await recorded('EditRelayed')).some(
+        (e) => e.data.customerId === ivan.id && (e.data.inTopic as { copyEdited?: boolean } | undefined)?.copyEdited === true,
+      ),
     );
     expect(h.fake.sent(h.masterBot.id, master.id)).toHaveLength(masterChatBefore);
   });
 
   it('/unban in the topic lifts a ban typed there, says so, and the customer’s messages come back to the topic', async () => {
     const jo = h.fake.createUser({ firstName: 'Jo', username: 'jo_r' });
-    const { threadId } = await customerWritesToTopic(h, bot, group, jo, 'HELLO???');
+    const threadId = (await customerWritesToTopic(h, bot, group, jo, 'HELLO???')).threadId!;
     h.fake.groups.sends(group, ben.id, '/ban', { threadId });
     await saidInTopic(threadId, 'Jo (@jo_r) is banned');
 

@@ -66,7 +66,10 @@ export class ReceiveCustomerMessageHandler extends ConversationHandler implement
       sentAt,
       ...(mediaGroupId ? { mediaGroupId } : {}),
       // What the relay needs to finish after a crash, sealed under the conversation's key.
-      content: await this.vault.seal(conversationId(botId, customer.id), { content, customer: { firstName, lastName, username, languageCode } }),
+      content: await this.vault.seal(conversationId(botId, customer.id), {
+        content,
+        customer: { firstName, lastName, username, languageCode },
+      }),
       floodLimit: this.settings.floodLimitPerMinute,
     }));
   }

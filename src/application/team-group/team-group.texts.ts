@@ -12,7 +12,8 @@ const LOSS: Record<TeamGroupLossReason, (bot: string) => string> = {
 export const teamGroupTexts = {
   /** Telegram's limit on a topic's name is 128 characters. */
   topicName: (customer: string, botUsername: string) => fitTopicName(`${customer} · @${botUsername}`),
-  linkedInGroup: (botUsername: string) => `✅ This group is now the inbox of @${botUsername}: each customer gets a topic here.\n\n${groupHelp}`,
+  linkedInGroup: (botUsername: string) =>
+    `✅ This group is now the inbox of @${botUsername}: each customer gets a topic here.\n\n${groupHelp}`,
   /** `/help` in the group (M12): what agents can do there. */
   help: () => groupHelp,
   confirmLink: (botUsername: string) =>

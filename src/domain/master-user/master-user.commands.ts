@@ -53,7 +53,13 @@ export type MasterUserCommand =
    * M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back); `inTopic`: an
    * agent did, on the copy in the team group of `botId` (M12).
    */
-  | { type: 'MirrorReaction'; masterId: number; target: ReplyTarget; emoji: string | null; inGroup?: { botId: number; chatId: number; agentId: number } }
+  | {
+      type: 'MirrorReaction';
+      masterId: number;
+      target: ReplyTarget;
+      emoji: string | null;
+      inGroup?: { botId: number; chatId: number; agentId: number };
+    }
   /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing); `inTopic`: typed in a customer's topic. */
   | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null; inTopic?: InTopic }
   /** A message that is neither a command nor a reply (what it means depends on the state). */

@@ -157,14 +157,20 @@ export type MasterUserEvent =
    * M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. `agent`: typed
    * in the customer's topic by that agent (any member of the linked group), replying to an answer written there.
    */
-  | DomainEvent<'ReplyDeletionRequested', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; agent?: TopicAnswer }>
+  | DomainEvent<
+      'ReplyDeletionRequested',
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; agent?: TopicAnswer }
+    >
   /**
    * M13: the master's reaction on a relayed copy, to be mirrored on the customer's original by the client bot.
    * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
    * `agent`: an agent reacted on the copy in the customer's topic of the team group `chatId` (M12; then
    * `target.relayedMessageId` is the copy's id there).
    */
-  | DomainEvent<'MasterReacted', { masterId: number; target: ReplyTarget; emoji: string | null; agent?: { agentId: number; chatId: number } }>
+  | DomainEvent<
+      'MasterReacted',
+      { masterId: number; target: ReplyTarget; emoji: string | null; agent?: { agentId: number; chatId: number } }
+    >
   /**
    * M12/M13: what an agent asked in a customer's topic could not be done (`/delete` on a message that is no answer,
    * an edit of an answer that never reached the customer, a paused bot…); the bot says so in the topic.

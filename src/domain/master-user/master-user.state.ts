@@ -205,7 +205,11 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       // An agent's (M12) message id is the team group's, another chat: kept apart.
       if (event.data.agent) {
         const { chatId, messageId } = event.data.agent;
-        state.topicAnswers.set(topicAnswerKey(chatId, messageId), { replyId: event.data.replyId, target: event.data.target, deleted: false });
+        state.topicAnswers.set(topicAnswerKey(chatId, messageId), {
+          replyId: event.data.replyId,
+          target: event.data.target,
+          deleted: false,
+        });
       } else state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
       return state;
     case 'ReplyDeletionRequested': {

@@ -28,7 +28,6 @@ const READ_MODEL_WAIT_MS = 2000;
 type Relayed = ConversationEventOf<'MessageRelayed' | 'EditRelayed' | 'RelayedToTopic'>;
 const RELAYED: TypesOf<Relayed> = ['MessageRelayed', 'EditRelayed', 'RelayedToTopic'];
 
-
 interface Ref {
   botId: number;
   customerId: number;
