@@ -200,4 +200,15 @@ describe('conversations answered in team-group topics stay in sync, end to end',
     }
     expect(await events(master, 'TopicCommandRefused')).toHaveLength(2); // the two refusals of the test above
   });
+  it('a customer’s edit the group refuses (Telegram says the bot was kicked) reaches the MasterBot chat as a notice instead', async () => {
+    const mia = h.fake.createUser({ firstName: 'Mia' });
+    const sent = h.fake.userSends(bot.id, mia.id, 'Table for two at 7?');
+    await botPostsInGroup(h, bot, group, (s) => s.text === 'Table for two at 7?');
+    h.fake.failNext(bot.id, 'editMessageText', { errorCode: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+    h.fake.failNext(bot.id, 'sendMessage', { errorCode: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+
+    h.fake.userEdits(bot.id, mia.id, sent.messageId, 'Table for three at 7?');
+
+    await masterBotSays(h, master, 'Mia edited this message:\n\nTable for three at 7?');
+  });
 });

@@ -42,7 +42,8 @@ export class EditRelay {
     const body = textOf(edit.content);
     const notice = body ? texts.media.edited(name, body) : texts.media.editedWithoutText(name);
     const topicCopy = state.topicCopies.get(data.messageId);
-    if (topicCopy) return this.inTopic(data, origin, edit.content, notice, topicCopy);
+    // A group that refuses the bot now (removed, topic deleted): the MasterBot chat gets the notice instead.
+    if (topicCopy && (await this.inTopic(data, origin, edit.content, notice, topicCopy))) return;
     try {
       const sent = await this.sender.send(
         { botId: 'master' },
@@ -63,10 +64,11 @@ export class EditRelay {
     }
   }
 
-  private async inTopic(data: Edited, origin: CommandOrigin, content: MessageContent, notice: string, copy: TopicCopy): Promise<void> {
+  /** true when the edit was shown in the topic and recorded; false when the group refused it. */
+  private async inTopic(data: Edited, origin: CommandOrigin, content: MessageContent, notice: string, copy: TopicCopy): Promise<boolean> {
     const { botId, customerId, masterId, messageId, editedAt } = data;
     const api = await this.bots.client(botId);
-    if (!api) return;
+    if (!api) return false;
     try {
       const { noticeMessageId, copyEdited } = await showInTopic(api, copy, content, notice);
       await this.aggregates.handle(
@@ -84,9 +86,10 @@ export class EditRelay {
         },
         origin,
       );
+      return true;
     } catch (error) {
-      // The bot was removed from the group, the topic deleted: an edit is not worth holding the relay for.
       if (!isSettledFailure(error)) throw error;
+      return false;
     }
   }
 }
