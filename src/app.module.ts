@@ -41,9 +41,9 @@ import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from './application/po
 import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
-import { EditAnswerHandler } from './application/edit-answer/edit-answer.handler';
-import { DeleteAnswerHandler } from './application/delete-answer/delete-answer.handler';
-import { CustomerReactionHandler, MasterReactionHandler } from './application/mirror-reactions/reaction.handlers';
+import { EditAnswerHandler, EditAnswerInTopicHandler } from './application/edit-answer/edit-answer.handler';
+import { DeleteAnswerHandler, DeleteAnswerInTopicHandler } from './application/delete-answer/delete-answer.handler';
+import { AgentReactionHandler, CustomerReactionHandler, MasterReactionHandler } from './application/mirror-reactions/reaction.handlers';
 import { CustomerReactionReactor } from './application/mirror-reactions/customer-reaction.reactor';
 import { MasterNotifierReactor } from './application/reactors/master-notifier.reactor';
 import { Reactor, REACTORS } from './application/reactors/reactor';
@@ -57,7 +57,7 @@ import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-g
 import { TeamGroupRelay } from './application/team-group/team-group-relay';
 import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
 import { ManageTopicHandler } from './application/team-group/manage-topic.handler';
-import { GroupMigratedHandler, TeamGroupAccessHandler } from './application/team-group/team-group-access.handler';
+import { GroupMigratedHandler, TeamGroupAccessHandler, TeamGroupHelpHandler } from './application/team-group/team-group-access.handler';
 import { TeamGroupReactor } from './application/team-group/team-group.reactor';
 import { StartMasterHandler } from './application/start-master/start-master.handler';
 import { UnknownCommandHandler } from './application/unknown-command/unknown-command.handler';
@@ -132,9 +132,12 @@ const COMMAND_HANDLERS = [
   ReplyToCustomerHandler,
   StartRespondingHandler,
   EditAnswerHandler,
+  EditAnswerInTopicHandler,
   DeleteAnswerHandler,
+  DeleteAnswerInTopicHandler,
   MasterReactionHandler,
   CustomerReactionHandler,
+  AgentReactionHandler,
   ReceiveCustomerMessageHandler,
   EditCustomerMessageHandler,
   CustomerStartHandler,
@@ -159,6 +162,7 @@ const COMMAND_HANDLERS = [
   ManageTopicHandler,
   TeamGroupAccessHandler,
   GroupMigratedHandler,
+  TeamGroupHelpHandler,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */

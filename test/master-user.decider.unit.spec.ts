@@ -249,6 +249,7 @@ describe('MasterUser decider', () => {
         topics: {},
         pendingTeamGroup: null,
         answers: new Map(),
+        topicAnswers: new Map(),
       });
     });
 
@@ -1853,13 +1854,14 @@ describe('MasterUser decider', () => {
         topics: {},
         pendingTeamGroup: null,
         answers: new Map(),
+        topicAnswers: new Map(),
       });
     });
 
     it('deciding never changes the state it was given', () => {
       const given = spec.given(...responding);
-      const { answers, ...rest } = given.state;
-      const before = { ...JSON.parse(JSON.stringify(rest)), answers: new Map(answers) };
+      const { answers, topicAnswers, ...rest } = given.state;
+      const before = { ...JSON.parse(JSON.stringify(rest)), answers: new Map(answers), topicAnswers: new Map(topicAnswers) };
       given.when(start).thenState();
       given.when(remove).thenState();
       given.when(tokenRevoked(shop)).thenState();

@@ -141,12 +141,16 @@ describe('managing conversations from their topics, end to end', () => {
     await customerWritesToTopic(h, bot, group, ivan, 'See you!');
   });
 
-  it('does nothing with /close, /reopen or /ban in a group the bot is not linked to', async () => {
+  it('does nothing with /close, /reopen, /ban, /unban, /delete or /help in a group the bot is not linked to', async () => {
     const other = h.fake.groups.create({ title: 'Acme staff room', creatorId: master.id, forum: true, memberIds: [ann.id] }).id;
     h.fake.groups.addsBot(other, master.id, bot.id, TOPIC_RIGHTS);
     const chatter = h.fake.groups.createsTopic(other, ann.id, 'Lunch');
     h.fake.groups.sends(other, ann.id, '/close', { threadId: chatter });
     h.fake.groups.sends(other, ann.id, '/ban', { threadId: chatter });
+    h.fake.groups.sends(other, ann.id, '/unban', { threadId: chatter });
+    const said = h.fake.groups.sends(other, ann.id, 'Pizza?', { threadId: chatter });
+    h.fake.groups.sends(other, ann.id, '/delete', { threadId: chatter, replyToMessageId: said.messageId });
+    h.fake.groups.sends(other, ann.id, '/help', { threadId: chatter });
     // The bot's updates are handled in order: once this /close in the linked group shows, the others were decided.
     const gina = h.fake.createUser({ firstName: 'Gina' });
     const threadId = (await customerWritesToTopic(h, bot, group, gina, 'Thanks, all good!')).threadId!;

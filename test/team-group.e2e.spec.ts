@@ -85,7 +85,7 @@ describe('the team group inbox, end to end', () => {
       expect([carolCopy.threadId, daveCopy.threadId]).toEqual([carolTopic, daveTopic]);
       const card = h.fake.sent(bot.id, group).find((s) => s.threadId === carolTopic && (s.text ?? '').startsWith('👤'));
       expect(card?.text).toMatch(
-        /^👤 Carol \(@carol_k\)\n🤖 via @acme_team_bot\n🕒 first seen .+ UTC\n💬 1 message, 0 answers\n✅ not banned$/,
+        /^👤 Carol \(@carol_k\)\n🤖 via @acme_team_bot\n🌐 language: not shared\n🕒 first seen .+ UTC\n💬 1 message, 0 answers\n✅ not banned$/,
       );
       expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').includes('Where is my parcel?'))).toBe(false);
     });

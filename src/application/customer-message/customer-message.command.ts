@@ -7,6 +7,8 @@ export interface CustomerProfile {
   firstName: string;
   lastName?: string;
   username?: string;
+  /** Telegram's `language_code` of the customer's app (IETF tag, e.g. `de`), when Telegram sends it. */
+  languageCode?: string;
 }
 
 /** C2: a customer writes to a client bot (any kind of message). */

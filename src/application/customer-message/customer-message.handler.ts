@@ -55,7 +55,7 @@ export class ReceiveCustomerMessageHandler extends ConversationHandler implement
   }
 
   execute({ origin, botId, customer, messageId, sentAt, mediaGroupId, content }: ReceiveCustomerMessageCommand) {
-    const { firstName, lastName, username } = customer;
+    const { firstName, lastName, username, languageCode } = customer;
     return this.decide(botId, customer.id, origin, async (masterId) => ({
       type: 'ReceiveMessage',
       botId,
@@ -66,7 +66,10 @@ export class ReceiveCustomerMessageHandler extends ConversationHandler implement
       sentAt,
       ...(mediaGroupId ? { mediaGroupId } : {}),
       // What the relay needs to finish after a crash, sealed under the conversation's key.
-      content: await this.vault.seal(conversationId(botId, customer.id), { content, customer: { firstName, lastName, username } }),
+      content: await this.vault.seal(conversationId(botId, customer.id), {
+        content,
+        customer: { firstName, lastName, username, languageCode },
+      }),
       floodLimit: this.settings.floodLimitPerMinute,
     }));
   }

@@ -15,3 +15,21 @@ export class DeleteAnswerCommand extends TelegramCommand {
     super(origin);
   }
 }
+
+/**
+ * M12/M13: `/delete` typed in a customer's topic of a team group, replying to an answer written there (by any
+ * agent of the group): the customer's copy is deleted, and who asked is recorded.
+ */
+export class DeleteAnswerInTopicCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number,
+    readonly agentId: number,
+    /** The message `/delete` replied to; null when it replied to nothing (only to the topic itself). */
+    readonly answerMessageId: number | null,
+  ) {
+    super(origin);
+  }
+}

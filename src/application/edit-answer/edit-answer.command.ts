@@ -19,3 +19,23 @@ export class EditAnswerCommand extends TelegramCommand {
     super(origin);
   }
 }
+
+/**
+ * M12/M13: an agent edited one of their messages in a customer's topic of a team group (an `edited_message`
+ * there, not starting with `//`). If it is their answer to that customer, the customer's copy is edited too.
+ */
+export class EditAnswerInTopicCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    /** The client bot whose update it is (each bot of the group hears it; only the topic's own bot acts). */
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number,
+    readonly agentId: number,
+    readonly messageId: number,
+    readonly editedAt: number,
+    readonly content: MessageContent | null,
+  ) {
+    super(origin);
+  }
+}

@@ -4,7 +4,9 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { isSettledFailure } from '../ports/telegram.port';
+import { BotApi, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
+import { answerWords } from '../edit-answer/answer-words';
+import { BotApis } from '../reactors/client-bot-apis';
 import { texts } from '../reactors/texts';
 import { ContentSender } from './content-sender';
 import { readRelayContent, readReplyContent } from './relay-content';
@@ -12,15 +14,17 @@ import { readRelayContent, readReplyContent } from './relay-content';
 type Edited = ConversationEventOf<'CustomerMessageEdited'>['data'];
 
 /**
- * C3: a customer's edit reaches the master as a notice replying to the relayed message (Telegram gives a
- * bot no way to edit the master's copy into something the master already read without hiding that it
- * changed). Recorded per (message, edit time), so a re-run does not repeat the notice.
+ * C3: a customer's edit reaches the master as a notice replying to the relayed message (the MasterBot's copy
+ * carries a header and buttons, and an edit there would be easy to miss among the master's many chats).
+ * Recorded per (message, edit time), so a re-run does not repeat the notice. M12: a message relayed into the
+ * customer's topic is edited there instead (see `showInTopic`).
  */
 export class EditRelay {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly sender: ContentSender,
     private readonly vault: ContentVault,
+    private readonly bots: BotApis,
   ) {}
 
   async relay(data: Edited, origin: CommandOrigin): Promise<void> {
@@ -37,6 +41,9 @@ export class EditRelay {
     const name = customer?.firstName ?? 'The customer';
     const body = textOf(edit.content);
     const notice = body ? texts.media.edited(name, body) : texts.media.editedWithoutText(name);
+    const topicCopy = state.topicCopies.get(data.messageId);
+    // A group that refuses the bot now (removed, topic deleted): the MasterBot chat gets the notice instead.
+    if (topicCopy && (await this.inTopic(data, origin, edit.content, notice, topicCopy))) return;
     try {
       const sent = await this.sender.send(
         { botId: 'master' },
@@ -56,6 +63,66 @@ export class EditRelay {
       if (!isSettledFailure(error)) throw error;
     }
   }
+
+  /** true when the edit was shown in the topic and recorded; false when the group refused it. */
+  private async inTopic(data: Edited, origin: CommandOrigin, content: MessageContent, notice: string, copy: TopicCopy): Promise<boolean> {
+    const { botId, customerId, masterId, messageId, editedAt } = data;
+    const api = await this.bots.client(botId);
+    if (!api) return false;
+    try {
+      const { noticeMessageId, copyEdited } = await showInTopic(api, copy, content, notice);
+      await this.aggregates.handle(
+        conversationStreamId(botId, customerId),
+        conversationDecider,
+        {
+          type: 'RecordEditRelay',
+          botId,
+          customerId,
+          masterId,
+          messageId,
+          editedAt,
+          noticeMessageId,
+          inTopic: { chatId: copy.chatId, threadId: copy.threadId, copyEdited },
+        },
+        origin,
+      );
+      return true;
+    } catch (error) {
+      if (!isSettledFailure(error)) throw error;
+      return false;
+    }
+  }
+}
+
+type TopicCopy = { chatId: number; threadId: number; relayedMessageId: number };
+
+/**
+ * M12: in the customer's topic the copy itself is edited by the client bot that posted it (Telegram marks it
+ * "edited" for everyone there; the conversation reads as it now stands, in its place). Where it cannot be (a
+ * kind without words, the copy deleted by an agent, any refusal), a line replying to it says what changed.
+ * WARNING: a customer who replaced a photo's file gets only its caption edited in the topic.
+ */
+async function showInTopic(
+  api: BotApi,
+  copy: TopicCopy,
+  content: MessageContent,
+  notice: string,
+): Promise<{ noticeMessageId: number; copyEdited: boolean }> {
+  const { chatId, threadId, relayedMessageId } = copy;
+  const words = answerWords(content);
+  if (words) {
+    try {
+      if (words.kind === 'text') await api.editText(chatId, relayedMessageId, words.text);
+      else await api.editCaption(chatId, relayedMessageId, words.text);
+      return { noticeMessageId: relayedMessageId, copyEdited: true };
+    } catch (error) {
+      if (!isTelegramRefusal(error)) throw error;
+      // Already reads like this (a repeat after a crash): done.
+      if (error.notModified) return { noticeMessageId: relayedMessageId, copyEdited: true };
+    }
+  }
+  const sent = await api.sendText(chatId, notice, { threadId, replyToMessageId: relayedMessageId });
+  return { noticeMessageId: sent.messageId, copyEdited: false };
 }
 
 function textOf(content: MessageContent): string | undefined {

@@ -5,6 +5,8 @@ export interface CustomerName {
   firstName: string;
   lastName?: string;
   username?: string;
+  /** The customer's app language (`language_code`), shown on their topic's card (M12); absent before it was kept. */
+  languageCode?: string;
 }
 
 /** What a relay needs to finish after a crash, sealed under the conversation's key. */

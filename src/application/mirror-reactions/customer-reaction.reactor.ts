@@ -3,17 +3,19 @@ import { conversationDecider } from '../../domain/conversation/conversation.deci
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { RecordedEvent, TypesOf } from '../ports/event-store.port';
-import { isSettledFailure } from '../ports/telegram.port';
+import { isSettledFailure, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
+import { reactionRefusal, recordReactionFailure } from './reaction-failure';
 
 type Handled = ConversationEventOf<'CustomerReacted'>;
 
 /**
  * M13: a customer's reaction on an answer appears on the master's answer in the MasterBot chat, set by the
  * MasterBot (`setMessageReaction`) — or, for an agent's answer in a team group (M12), on the agent's message
- * there, set by the client bot (the group's member), where a reaction taken back brings the 👍 marker back. In the master's lane, in order, so a reaction changed twice ends as the
- * last one. Setting a reaction is idempotent: a repeat after a crash shows nothing twice.
+ * there, set by the client bot (the group's member), where a reaction taken back brings the 👍 marker back. In
+ * the master's lane, in order, so a reaction changed twice ends as the last one. Setting a reaction is
+ * idempotent: a repeat after a crash shows nothing twice. A refusal is recorded (`ReactionNotMirrored`).
  *
  * The 👍 "answered" marker is the MasterBot's reaction on the *relayed copy*; a mirrored reaction goes on the
  * master's *answer*, a different message, so it never replaces the marker (and the master's own reactions
@@ -46,10 +48,16 @@ export class CustomerReactionReactor implements Reactor<Handled> {
     const inGroup = answer.chatId !== event.data.masterId;
     const api = inGroup ? await this.bots.client(botId, event.position) : this.bots.master();
     if (!api) return;
-    await api.setReaction(answer.chatId, answer.messageId, inGroup ? (emoji ?? '👍') : emoji).catch((error: unknown) => {
-      // The master deleted their answer, or blocked the MasterBot: nothing to retry.
+    try {
+      await api.setReaction(answer.chatId, answer.messageId, inGroup ? (emoji ?? '👍') : emoji);
+    } catch (error) {
+      // The master deleted their answer, or blocked the MasterBot: nothing to retry, but recorded.
       if (!isSettledFailure(error)) throw error;
-      this.logger.warn(`mirroring a reaction to master ${answer.chatId}: ${error.message}`);
-    });
+      this.logger.warn(`mirroring a reaction to chat ${answer.chatId}: ${error.message}`);
+      if (!(error instanceof TelegramApiError)) return;
+      const origin = { causationId: event.id, correlationId: event.metadata.correlationId, occurredAt: new Date().toISOString() };
+      const failure = { towards: 'inbox' as const, chatId: answer.chatId, messageId: answer.messageId, reason: reactionRefusal(error) };
+      await recordReactionFailure(this.aggregates, { botId, customerId, masterId: event.data.masterId }, failure, origin);
+    }
   }
 }

@@ -32,3 +32,20 @@ export class CustomerReactionCommand extends TelegramCommand {
     super(origin);
   }
 }
+
+/**
+ * M12/M13: an agent changed their reaction on a message of a team group. If it is the copy of a customer's
+ * message relayed there by this bot, the reaction is mirrored on the customer's original by the client bot.
+ */
+export class AgentReactionCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly agentId: number,
+    readonly messageId: number,
+    readonly emoji: string | null,
+  ) {
+    super(origin);
+  }
+}

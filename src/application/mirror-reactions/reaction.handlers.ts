@@ -7,7 +7,7 @@ import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { BOT_DIRECTORY, BotDirectory, isRelaying } from '../ports/read-models.port';
 import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
-import { CustomerReactionCommand, MasterReactionCommand } from './reaction.commands';
+import { AgentReactionCommand, CustomerReactionCommand, MasterReactionCommand } from './reaction.commands';
 
 /**
  * M13: a master's reaction counts only on a relayed copy in their own chat (found as a reply's target is,
@@ -45,6 +45,34 @@ export class CustomerReactionHandler implements ICommandHandler<CustomerReaction
       conversationStreamId(botId, customerId),
       conversationDecider,
       { type: 'RecordCustomerReaction', botId, customerId, masterId: bot.masterId, messageId, emoji },
+      origin,
+    );
+  }
+}
+
+/**
+ * M12/M13: an agent's reaction in the bot's team group counts only on a copy this bot relayed there (found by
+ * its message id in that group, as a reply's target is in a master's chat), and is decided on the bot's
+ * master's stream. WARNING: as for the master's reactions, a copy whose relay is not indexed yet is not mirrored.
+ */
+@CommandHandler(AgentReactionCommand)
+export class AgentReactionHandler implements ICommandHandler<AgentReactionCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly targets: RelayedCopyTargets,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+  ) {}
+
+  async execute({ origin, botId, chatId, agentId, messageId, emoji }: AgentReactionCommand) {
+    const bot = await this.directory.get(botId);
+    if (!isRelaying(bot) || bot.teamGroupChatId !== chatId) return null;
+    const target = await this.targets.find(chatId, messageId, null);
+    if (!target || target.botId !== botId) return null;
+    const { masterId } = bot;
+    return this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'MirrorReaction', masterId, target, emoji, inGroup: { botId, chatId, agentId } },
       origin,
     );
   }

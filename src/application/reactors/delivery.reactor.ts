@@ -34,7 +34,7 @@ export class DeliveryReactor implements Reactor<Handled> {
   private readonly logger = new Logger('Delivery');
   private readonly edits: AnswerEditReaction;
   private readonly deletions: AnswerDeletionReaction;
-  private readonly reactions = new MasterReactionMirror();
+  private readonly reactions: MasterReactionMirror;
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -44,6 +44,7 @@ export class DeliveryReactor implements Reactor<Handled> {
   ) {
     this.edits = new AnswerEditReaction(aggregates, vault);
     this.deletions = new AnswerDeletionReaction(aggregates);
+    this.reactions = new MasterReactionMirror(aggregates);
   }
 
   key(event: RecordedEvent<Handled>): string {
@@ -61,7 +62,7 @@ export class DeliveryReactor implements Reactor<Handled> {
       case 'ReplyDeletionRequested':
         return this.deletions.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
       case 'MasterReacted':
-        return this.reactions.apply(event, await this.bots.client(event.data.target.botId, event.position));
+        return this.reactions.apply(event, await this.bots.client(event.data.target.botId, event.position), origin);
     }
   }
 
@@ -97,7 +98,7 @@ export class DeliveryReactor implements Reactor<Handled> {
           uploaded: sent.uploaded,
           // Where the answer stands in the inbox: the master's message, or the agent's in the customer's topic.
           answer: agent
-            ? { chatId: agent.chatId, messageId: agent.messageId }
+            ? { chatId: agent.chatId, messageId: agent.messageId, threadId: agent.threadId }
             : { chatId: masterId, messageId: event.data.masterMessageId },
         },
         origin,

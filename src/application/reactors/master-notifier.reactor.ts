@@ -227,7 +227,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'ReplyEditFailed': {
         // The master already heard why the reply itself failed; a deleted or textless answer has nothing to edit.
         const notice = texts.editFailed(recorded.data.reason);
-        if (notice) await say(notice);
+        if (notice && !(await this.answeredInGroup(recorded.data))) await say(notice);
         return;
       }
       case 'ReplyDeleted':
@@ -270,8 +270,17 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     const { botId, customerId, masterId, replyId } = recorded.data;
     const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
     const answer = state.sync.copies.get(replyId)?.answer;
+    // M12: an agent's answer in a team group: the agents are told in the topic (TeamGroupReactor).
+    if (answer && answer.chatId !== masterId) return;
     const replyToMessageId = answer?.chatId === masterId ? answer.messageId : undefined;
     await this.bots.master().sendText(masterId, text, { replyToMessageId });
+  }
+
+  /** M12: the answer was an agent's, in the team group: what became of it is told in its topic, not here. */
+  private async answeredInGroup(data: { botId: number; customerId: number; masterId: number; replyId: string }): Promise<boolean> {
+    const state = await this.aggregates.current(conversationStreamId(data.botId, data.customerId), conversationDecider);
+    const answer = state.sync.copies.get(data.replyId)?.answer;
+    return answer !== undefined && answer !== null && answer.chatId !== data.masterId;
   }
 
   private async deleteQuietly(master: BotApi, chatId: number, messageId: number): Promise<void> {

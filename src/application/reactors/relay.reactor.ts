@@ -15,6 +15,7 @@ import { EditRelay } from '../media/edit-relay';
 import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
 import { TeamGroupRelay } from '../team-group/team-group-relay';
+import { BotApis } from './client-bot-apis';
 import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 import { recordRelayFailure, type RelayJob } from './relay-job';
@@ -48,9 +49,10 @@ export class RelayReactor implements Reactor<Handled> {
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
     private readonly teamGroups: TeamGroupRelay,
+    bots: BotApis,
   ) {
     this.albums = new AlbumRelay(aggregates, sender, vault, this);
-    this.edits = new EditRelay(aggregates, sender, vault);
+    this.edits = new EditRelay(aggregates, sender, vault, bots);
   }
 
   key(event: RecordedEvent<Handled>): string {

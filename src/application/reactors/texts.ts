@@ -24,7 +24,8 @@ export const texts = {
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
     'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there. ' +
-    'In a customer’s topic, /close and /reopen mark the conversation, /ban bans the customer.\n' +
+    'In a customer’s topic, /close and /reopen mark the conversation, /ban and /unban ban and unban the customer; agents’ ' +
+    'edits, /delete and reactions reach the customer as yours do here (/help in the group says more).\n' +
     'Edit one of your answers and the customer’s copy is edited too.\n' +
     'React to a customer’s message and they see your reaction; their reactions to your answers show here.\n' +
     'Delete an answer for the customer: reply /delete to it (within 48 hours). Deleting your own message in this chat ' +

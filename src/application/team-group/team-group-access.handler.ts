@@ -4,7 +4,7 @@ import { masterUserDecider } from '../../domain/master-user/master-user.decider'
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
-import { GroupMigratedCommand, TeamGroupAccessCommand } from './team-group.commands';
+import { GroupMigratedCommand, TeamGroupAccessCommand, TeamGroupHelpCommand } from './team-group.commands';
 
 /**
  * M12: the bot was removed from a group, demoted, or promoted again. Decided on its master's stream, where only
@@ -44,6 +44,26 @@ export class GroupMigratedHandler implements ICommandHandler<GroupMigratedComman
       masterStreamId(bot.masterId),
       masterUserDecider,
       { type: 'FollowGroupMigration', masterId: bot.masterId, botId, fromChatId, toChatId },
+      origin,
+    );
+  }
+}
+
+/** M12: `/help` in the bot's linked group; decided on its master's stream (the reactor posts the text). */
+@CommandHandler(TeamGroupHelpCommand)
+export class TeamGroupHelpHandler implements ICommandHandler<TeamGroupHelpCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+  ) {}
+
+  async execute({ origin, botId, chatId, threadId }: TeamGroupHelpCommand) {
+    const bot = await this.directory.get(botId);
+    if (!bot || bot.status !== 'attached' || bot.teamGroupChatId !== chatId) return null;
+    return this.aggregates.handle(
+      masterStreamId(bot.masterId),
+      masterUserDecider,
+      { type: 'ShowTeamGroupHelp', masterId: bot.masterId, botId, chatId, threadId },
       origin,
     );
   }

@@ -192,6 +192,7 @@ export class TeamGroupRelay {
     return teamGroupTexts.card({
       name: [content.customer.firstName, content.customer.lastName].filter(Boolean).join(' '),
       username: content.customer.username,
+      ...(content.customer.languageCode ? { language: content.customer.languageCode } : {}),
       botUsername,
       firstSeen: `${first.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       messages: recorded.filter((e) => e.type === 'CustomerMessageReceived').length,

@@ -34,8 +34,10 @@ export class AnswerInTopicCommand extends TelegramCommand {
   }
 }
 
+export type TopicAction = 'close' | 'reopen' | 'ban' | 'unban';
+
 /**
- * M12: what a member did to a customer's topic: `/close`, `/reopen`, `/ban` typed in it (`how: 'command'`), or
+ * M12: what a member did to a customer's topic: `/close`, `/reopen`, `/ban`, `/unban` typed in it (`how: 'command'`), or
  * the topic closed or reopened by hand in Telegram (`'by_hand'`, from the service message the bot receives).
  */
 export class ManageTopicCommand extends TelegramCommand {
@@ -46,7 +48,7 @@ export class ManageTopicCommand extends TelegramCommand {
     readonly threadId: number,
     /** Who did it (a member of the group). */
     readonly agentId: number,
-    readonly action: 'close' | 'reopen' | 'ban',
+    readonly action: TopicAction,
     readonly how: 'command' | 'by_hand',
   ) {
     super(origin);
@@ -97,3 +99,15 @@ export class ConfirmTeamGroupCommand extends TelegramCommand {
 export const teamGroupButton = (botId: number, chatId: number, accept: boolean): string =>
   `team:${botId}:${chatId}:${accept ? 'yes' : 'no'}`;
 export const TEAM_GROUP_BUTTON = /^team:(\d+):(-\d+):(yes|no)$/;
+
+/** M12: `/help` typed in a group the client bot is in (in a topic: `threadId`). */
+export class TeamGroupHelpCommand extends TelegramCommand {
+  constructor(
+    origin: CommandOrigin,
+    readonly botId: number,
+    readonly chatId: number,
+    readonly threadId: number | null,
+  ) {
+    super(origin);
+  }
+}

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConversationEventOf } from '../../domain/conversation/conversation.events';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { AggregateStore } from '../command-handling/aggregate-store';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent, TypesOf } from '../ports/event-store.port';
@@ -8,15 +10,19 @@ import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { teamGroupTexts } from './team-group.texts';
 
+type AnswerOutcome = ConversationEventOf<'ReplyEditFailed' | 'ReplyDeleted' | 'ReplyDeletionFailed'>;
 type Handled =
-  | MasterUserEventOf<'ConversationClosed' | 'ConversationReopened' | 'TeamGroupLost' | 'TeamGroupRestored'>
-  | ConversationEventOf<'CustomerBanned'>;
+  | MasterUserEventOf<
+      'ConversationClosed' | 'ConversationReopened' | 'TeamGroupLost' | 'TeamGroupRestored' | 'TopicCommandRefused' | 'TeamGroupHelpShown'
+    >
+  | ConversationEventOf<'CustomerBanned' | 'CustomerUnbanned'>
+  | AnswerOutcome;
 
 /** Closing a closed topic (or reopening an open one): it already is what we wanted. */
 const isUnchanged = (error: unknown): boolean => error instanceof TelegramApiError && /TOPIC_NOT_MODIFIED/i.test(error.description);
 
 /**
- * M12: what the team group sees of `/close`, `/reopen` and `/ban` typed in a customer's topic: the topic closed
+ * M12: what the team group sees of `/close`, `/reopen`, `/ban` and `/unban` typed in a customer's topic: the topic closed
  * or reopened in Telegram (by the client bot, which is an administrator allowed to manage topics) and a line in
  * the topic saying so. What happened by hand (a member closed the topic in Telegram) or by the relay (the
  * customer wrote again) is already visible there: nothing to do.
@@ -24,7 +30,8 @@ const isUnchanged = (error: unknown): boolean => error instanceof TelegramApiErr
  * The line is posted before closing (members without "Manage topics" could not read a reply in a closed
  * topic otherwise, and the bot keeps the right to post in it) and after reopening.
  * It also tells the master, in the MasterBot chat, once when the bot can no longer relay into its team group
- * (with what to do) and once when it is back.
+ * (with what to do) and once when it is back; and (M13) the agents, in the topic, what became of an agent's
+ * edit or `/delete` when it did not simply work, and why a command typed there was refused.
  *
  * WARNING: at-least-once, like every notice: a crash in flight may repeat the line; a refusal (the bot removed,
  * the topic deleted) is logged and dropped, the recorded state stands.
@@ -38,6 +45,12 @@ export class TeamGroupReactor implements Reactor<Handled> {
     'CustomerBanned',
     'TeamGroupLost',
     'TeamGroupRestored',
+    'TopicCommandRefused',
+    'TeamGroupHelpShown',
+    'CustomerUnbanned',
+    'ReplyEditFailed',
+    'ReplyDeleted',
+    'ReplyDeletionFailed',
   ];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('TeamGroup');
@@ -45,6 +58,7 @@ export class TeamGroupReactor implements Reactor<Handled> {
   constructor(
     private readonly bots: BotApis,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+    private readonly aggregates: AggregateStore,
   ) {}
 
   key(event: RecordedEvent<Handled>): string {
@@ -61,12 +75,20 @@ export class TeamGroupReactor implements Reactor<Handled> {
   }
 
   private async act(event: RecordedEvent<Handled>): Promise<void> {
-    if (event.type === 'CustomerBanned') {
-      const { topic } = event.data;
-      if (!topic) return; // banned from the MasterBot chat: the master-notifier answers there
-      const api = await this.bots.client(event.data.botId, event.position);
-      const name = this.vault.open<{ name: string }>(event.data.name)?.name ?? 'The customer';
-      await api?.sendText(topic.chatId, teamGroupTexts.bannedInTopic(name), { threadId: topic.threadId });
+    if (event.type === 'CustomerBanned' || event.type === 'CustomerUnbanned') return this.banInTopic(event);
+    if (event.type === 'ReplyEditFailed' || event.type === 'ReplyDeleted' || event.type === 'ReplyDeletionFailed') {
+      return this.answerOutcome(event);
+    }
+    if (event.type === 'TeamGroupHelpShown') {
+      const { botId, chatId, threadId } = event.data;
+      const api = await this.bots.client(botId, event.position);
+      await api?.sendText(chatId, teamGroupTexts.help(), { threadId });
+      return;
+    }
+    if (event.type === 'TopicCommandRefused') {
+      const { botId, chatId, threadId, command, reason } = event.data;
+      const api = await this.bots.client(botId, event.position);
+      await api?.sendText(chatId, teamGroupTexts.refused(command, reason), { threadId });
       return;
     }
     if (event.type === 'TeamGroupLost' || event.type === 'TeamGroupRestored') {
@@ -75,6 +97,7 @@ export class TeamGroupReactor implements Reactor<Handled> {
       await this.bots.master().sendText(masterId, text);
       return;
     }
+    if (event.type !== 'ConversationClosed' && event.type !== 'ConversationReopened') return;
     if (event.data.how !== 'command') return;
     const { botId, chatId, threadId } = event.data;
     const api = await this.bots.client(botId, event.position);
@@ -87,6 +110,45 @@ export class TeamGroupReactor implements Reactor<Handled> {
       await api.sendText(chatId, teamGroupTexts.reopened, { threadId });
     }
   }
+
+  /** A ban or unban typed in a topic is said there (one from the MasterBot chat is answered there). */
+  private async banInTopic(event: RecordedEvent<ConversationEventOf<'CustomerBanned' | 'CustomerUnbanned'>>): Promise<void> {
+    const { topic, botId, customerId } = event.data;
+    if (!topic) return;
+    const api = await this.bots.client(botId, event.position);
+    if (event.type === 'CustomerBanned') {
+      const name = this.vault.open<{ name: string }>(event.data.name)?.name ?? 'The customer';
+      await api?.sendText(topic.chatId, teamGroupTexts.bannedInTopic(name), { threadId: topic.threadId });
+      return;
+    }
+    // An unban carries no name: it is the one sealed in the ban before it.
+    const { recorded } = await this.aggregates.load(conversationStreamId(botId, customerId), conversationDecider);
+    const [ban] = recorded.flatMap((e) => (e.type === 'CustomerBanned' && e.position <= event.position ? [e.data] : [])).slice(-1);
+    const name = (ban && this.vault.open<{ name: string }>(ban.name)?.name) ?? 'The customer';
+    await api?.sendText(topic.chatId, teamGroupTexts.unbannedInTopic(name), { threadId: topic.threadId });
+  }
+
+  /**
+   * M13: what became of an agent's edit or `/delete`, told briefly in the topic, replying to their answer. An
+   * answer of the MasterBot chat is the master-notifier's to tell.
+   */
+  private async answerOutcome(event: RecordedEvent<AnswerOutcome>): Promise<void> {
+    const { botId, customerId, masterId, replyId } = event.data;
+    const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
+    const answer = state.sync.copies.get(replyId)?.answer;
+    if (!answer || answer.chatId === masterId) return;
+    const text = outcomeText(event);
+    if (!text) return;
+    const api = await this.bots.client(botId, event.position);
+    await api?.sendText(answer.chatId, text, { threadId: answer.threadId, replyToMessageId: answer.messageId });
+  }
+}
+
+/** The text told in the topic about what became of an agent's edit or `/delete`; null: nothing to tell. */
+function outcomeText(event: RecordedEvent<AnswerOutcome>): string | null {
+  if (event.type === 'ReplyDeleted') return teamGroupTexts.deletedForCustomer;
+  if (event.type === 'ReplyDeletionFailed') return teamGroupTexts.deletionFailed(event.data.reason);
+  return teamGroupTexts.editFailed(event.data.reason);
 }
 
 async function settle(call: Promise<void>): Promise<void> {

@@ -2,7 +2,7 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { AnswerRef, BannedInTopic, ConversationEvent, UploadedFile } from './conversation.events';
+import { AnswerRef, BannedInTopic, ConversationEvent, EditInTopic, UploadedFile } from './conversation.events';
 import {
   editKey,
   forgetCopy,
@@ -35,7 +35,7 @@ export type ConversationCommand =
   | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
-  | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
+  | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic } & Who)
   | ({
       type: 'RecordDelivery';
       replyId: string;
@@ -52,7 +52,9 @@ export type ConversationCommand =
   /** M13: the customer's reaction on message `messageId` of their chat (null emoji: taken back). */
   | ({ type: 'RecordCustomerReaction'; messageId: number; emoji: string | null } & Who)
   | ({ type: 'Ban'; name: Sealed; topic?: BannedInTopic } & Who)
-  | ({ type: 'Unban' } & Who)
+  | ({ type: 'Unban'; topic?: BannedInTopic } & Who)
+  /** M13: a reaction that Telegram would not set where it was to be mirrored. */
+  | ({ type: 'RecordReactionFailure'; towards: 'customer' | 'inbox'; chatId: number; messageId: number; reason: string } & Who)
   | ({ type: 'RecordBlocked'; blocked: boolean } & Who)
   | ({ type: 'IssueReminder'; messageId: number } & Who)
   /**
@@ -72,6 +74,8 @@ export interface ConversationState {
   relayOutcomes: Set<number>;
   /** Customer message id → the relayed message's id in the master's chat. */
   relayed: Map<number, number>;
+  /** M12: customer message id → its copy in their topic of the team group. */
+  topicCopies: Map<number, { chatId: number; threadId: number; relayedMessageId: number }>;
   /** `${messageId}:${editedAt}` of edits whose notice was sent. */
   editOutcomes: Set<string>;
   /** Reply ids whose delivery has an outcome. */
@@ -133,7 +137,13 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     case 'RecordEditRelay':
       if (state.editOutcomes.has(`${command.messageId}:${command.editedAt}`)) return [];
       return [
-        ev('EditRelayed', { ...who, messageId: command.messageId, editedAt: command.editedAt, noticeMessageId: command.noticeMessageId }),
+        ev('EditRelayed', {
+          ...who,
+          messageId: command.messageId,
+          editedAt: command.editedAt,
+          noticeMessageId: command.noticeMessageId,
+          ...(command.inTopic ? { inTopic: command.inTopic } : {}),
+        }),
       ];
     case 'RecordDelivery': {
       if (state.deliveryOutcomes.has(command.replyId)) return [];
@@ -161,7 +171,12 @@ export function decideConversation(command: ConversationCommand, state: Conversa
     case 'Ban':
       return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name, ...(command.topic ? { topic: command.topic } : {}) })];
     case 'Unban':
-      return state.banned ? [ev('CustomerUnbanned', who)] : [];
+      return state.banned ? [ev('CustomerUnbanned', { ...who, ...(command.topic ? { topic: command.topic } : {}) })] : [];
+    case 'RecordReactionFailure': {
+      // Recorded every time: a reaction changed twice can fail twice (a repeat of one update is dropped before deciding).
+      const { towards, chatId, messageId, reason } = command;
+      return [ev('ReactionNotMirrored', { ...who, towards, chatId, messageId, reason })];
+    }
     case 'RecordBlocked':
       if (command.blocked === state.blocked) return [];
       return [ev(command.blocked ? 'CustomerBlockedBot' : 'CustomerUnblockedBot', who)];
@@ -224,8 +239,14 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'RelayFailed':
       state.relayOutcomes.add(event.data.messageId);
       return state;
-    case 'RelayedToTopic':
-      state.relayOutcomes.add(event.data.messageId);
+    case 'RelayedToTopic': {
+      const { messageId, chatId, threadId, relayedMessageId } = event.data;
+      state.relayOutcomes.add(messageId);
+      state.topicCopies.set(messageId, { chatId, threadId, relayedMessageId });
+      return state;
+    }
+    case 'ReactionNotMirrored':
+      // Only told and counted: nothing decided later depends on it.
       return state;
     case 'EditRelayed':
       state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);
@@ -303,6 +324,7 @@ export const initialConversationState = (): ConversationState => ({
   edits: new Set(),
   relayOutcomes: new Set(),
   relayed: new Map(),
+  topicCopies: new Map(),
   editOutcomes: new Set(),
   deliveryOutcomes: new Set(),
   answered: new Set(),

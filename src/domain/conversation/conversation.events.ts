@@ -19,9 +19,21 @@ export interface UploadedFile {
 export interface AnswerRef {
   chatId: number;
   messageId: number;
+  /** M12: the agent's answer stands in this topic of the team group `chatId` (absent: the MasterBot chat, or older deliveries). */
+  threadId?: number;
 }
 
-/** M12: where a ban typed in a team group came from. */
+/**
+ * M12: a customer's edit shown in their topic: the relayed copy edited in place (`copyEdited`), or, where it
+ * could not be, a line replying to it saying what changed (`noticeMessageId` is then that line).
+ */
+export interface EditInTopic {
+  chatId: number;
+  threadId: number;
+  copyEdited: boolean;
+}
+
+/** M12: where a ban (or an unban) typed in a team group came from. */
 export type BannedInTopic = { chatId: number; threadId: number; agentId: number };
 
 /** Why a customer's message was recorded but not relayed. */
@@ -73,7 +85,8 @@ export type ConversationEvent =
    * MasterBot: `MessageRelayed.relayedMessageId` is a message of the master's MasterBot chat, this one of the group).
    */
   | DomainEvent<'RelayedToTopic', Who & { messageId: number; chatId: number; threadId: number; relayedMessageId: number }>
-  | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
+  /** C3: the customer's edit was shown: a notice in the MasterBot chat, or (M12, `inTopic`) in their topic. */
+  | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic }>
   | DomainEvent<
       'ReplyDelivered',
       Who & {
@@ -101,7 +114,14 @@ export type ConversationEvent =
   | DomainEvent<'CustomerReacted', Who & { replyId: string; messageId: number; emoji: string | null }>
   /** M6; `topic`: typed as `/ban` in the customer's topic of the team group, by `agentId` (M12; absent: from the MasterBot chat). */
   | DomainEvent<'CustomerBanned', Who & { name: Sealed; topic?: BannedInTopic }>
-  | DomainEvent<'CustomerUnbanned', Who>
+  /** M6; `topic`: typed as `/unban` in the customer's topic of the team group (M12; absent: from `/banned`). */
+  | DomainEvent<'CustomerUnbanned', Who & { topic?: BannedInTopic }>
+  /**
+   * M13: a reaction could not be mirrored (`towards: 'customer'`: on the customer's message `messageId`, by the
+   * client bot; `'inbox'`: on the answer `messageId` in chat `chatId`, the MasterBot chat or the team group).
+   * `reason`: `telegram_<code>`, `message_not_found`, `customer_blocked_bot`, … Recorded for the audit and metrics.
+   */
+  | DomainEvent<'ReactionNotMirrored', Who & { towards: 'customer' | 'inbox'; chatId: number; messageId: number; reason: string }>
   | DomainEvent<'MessageDropped', Who & { messageId: number; reason: DropReason }>
   /** C5: over the rate; one notice, and messages until `until` (unix seconds) are not relayed. */
   | DomainEvent<'CustomerThrottled', Who & { messageId: number; until: number }>

@@ -46,11 +46,22 @@ export type MasterUserCommand =
       /** Sealed `{ content: MessageContent }` under the conversation's key. */
       content: Sealed;
       deliveryFailed: boolean;
+      /** M12: an agent edited their answer in a customer's topic (`masterMessageId` is then the group's message). */
+      inTopic?: InTopic;
     }
-  /** M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back). */
-  | { type: 'MirrorReaction'; masterId: number; target: ReplyTarget; emoji: string | null }
-  /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing). */
-  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null }
+  /**
+   * M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back); `inTopic`: an
+   * agent did, on the copy in the team group of `botId` (M12).
+   */
+  | {
+      type: 'MirrorReaction';
+      masterId: number;
+      target: ReplyTarget;
+      emoji: string | null;
+      inGroup?: { botId: number; chatId: number; agentId: number };
+    }
+  /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing); `inTopic`: typed in a customer's topic. */
+  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null; inTopic?: InTopic }
   /** A message that is neither a command nor a reply (what it means depends on the state). */
   | { type: 'PlainMessage'; masterId: number; messageId: number }
   /** The master's text while AwaitingGreeting: sealed `{ text }`, or null when the message is not text. */
@@ -121,9 +132,19 @@ export type MasterUserCommand =
   | { type: 'UpdateTeamGroupAccess'; masterId: number; botId: number; chatId: number; loss: TeamGroupLossReason | null }
   /** M12: Telegram says the group `fromChatId` is now the supergroup `toChatId`. */
   | { type: 'FollowGroupMigration'; masterId: number; botId: number; fromChatId: number; toChatId: number }
+  /** M12: `/help` typed in a group where the bot is (in a topic: `threadId`). */
+  | { type: 'ShowTeamGroupHelp'; masterId: number; botId: number; chatId: number; threadId: number | null }
   | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
 
 export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';
+
+/** M12: where in a team group an agent acted, through which client bot (the one whose update it was). */
+export interface InTopic {
+  botId: number;
+  chatId: number;
+  threadId: number;
+  agentId: number;
+}
 
 /** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */
 export const GREETING_MAX_LENGTH = 1000;

@@ -127,6 +127,12 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     }
     case 'AnswerInTopic':
       return answerInTopic(command, state);
+    case 'ShowTeamGroupHelp': {
+      const { botId, chatId, threadId } = command;
+      // Only in the group the bot is linked to: elsewhere the bot stays silent.
+      if (state.bots.find((b) => b.botId === botId)?.teamGroupChatId !== chatId) return [];
+      return [{ type: 'TeamGroupHelpShown', data: { masterId, botId, chatId, ...(threadId !== null ? { threadId } : {}) } }];
+    }
     case 'MarkConversation':
       return markConversation(command, state);
     case 'UpdateTeamGroupAccess':

@@ -62,12 +62,19 @@ export type RejectionReason =
   | 'not_an_answer'
   | 'answer_already_deleted';
 
+/** M12/M13: what an agent typed or did in a customer's topic that the group is told about when refused. */
+export type TopicCommand = 'edit' | '/delete';
+
 export type TeamGroupLossReason = 'bot_removed' | 'missing_rights' | 'topics_off';
 
 /** M12: a customer's topic in their bot's team group, on the master's stream. */
 export type CustomerTopicRef = { masterId: number; botId: number; customerId: number; chatId: number; threadId: number };
 
-/** Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. */
+/**
+ * Who answered from a team group's topic (M12): the agent's Telegram user id and their message there. On
+ * `ReplyEdited` and `ReplyDeletionRequested` (M13) `agentId` is who edited the answer or typed `/delete`, and
+ * `messageId` is still the answer's.
+ */
 export interface TopicAnswer {
   agentId: number;
   chatId: number;
@@ -135,15 +142,43 @@ export type MasterUserEvent =
    */
   | DomainEvent<
       'ReplyEdited',
-      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; editedAt: number; content: Sealed }
+      {
+        masterId: number;
+        replyId: string;
+        target: ReplyTarget;
+        masterMessageId: number;
+        editedAt: number;
+        content: Sealed;
+        /** Set when an agent edited their answer in the customer's topic (M12); `masterMessageId` is then the group's. */
+        agent?: TopicAnswer;
+      }
     >
-  /** M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. */
-  | DomainEvent<'ReplyDeletionRequested', { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number }>
+  /**
+   * M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. `agent`: typed
+   * in the customer's topic by that agent (any member of the linked group), replying to an answer written there.
+   */
+  | DomainEvent<
+      'ReplyDeletionRequested',
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; agent?: TopicAnswer }
+    >
   /**
    * M13: the master's reaction on a relayed copy, to be mirrored on the customer's original by the client bot.
    * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
+   * `agent`: an agent reacted on the copy in the customer's topic of the team group `chatId` (M12; then
+   * `target.relayedMessageId` is the copy's id there).
    */
-  | DomainEvent<'MasterReacted', { masterId: number; target: ReplyTarget; emoji: string | null }>
+  | DomainEvent<
+      'MasterReacted',
+      { masterId: number; target: ReplyTarget; emoji: string | null; agent?: { agentId: number; chatId: number } }
+    >
+  /**
+   * M12/M13: what an agent asked in a customer's topic could not be done (`/delete` on a message that is no answer,
+   * an edit of an answer that never reached the customer, a paused bot…); the bot says so in the topic.
+   */
+  | DomainEvent<
+      'TopicCommandRefused',
+      { masterId: number; botId: number; chatId: number; threadId: number; agentId: number; command: TopicCommand; reason: RejectionReason }
+    >
   /**
    * M12: the customer's conversation is marked closed: `/close` typed in their topic (`how: 'command'`; the
    * topic is then closed in Telegram), or the topic closed by hand in Telegram (`'by_hand'`). `by`: who.
@@ -169,6 +204,8 @@ export type MasterUserEvent =
    * service message): the link follows it. Topics of the old chat are not carried over (new ones open as needed).
    */
   | DomainEvent<'TeamGroupMoved', { masterId: number; botId: number; username: string; fromChatId: number; toChatId: number }>
+  /** M12: `/help` typed in the bot's linked team group (in a topic: `threadId`): the bot posts what agents can do there. */
+  | DomainEvent<'TeamGroupHelpShown', { masterId: number; botId: number; chatId: number; threadId?: number }>
   /** M7: an invoice for a Stars subscription is due (the reactor creates the link and sends it). */
   | DomainEvent<'SubscriptionOffered', { masterId: number; payload: string; stars: number; periodSeconds: number }>
   | DomainEvent<'CheckoutAnswered', { masterId: number; queryId: string; ok: boolean; error?: string }>

@@ -65,7 +65,14 @@ export interface MasterUserState {
    * WARNING: never pruned: a master with 100,000 replies holds 100,000 entries (a few MB) in the cached state.
    */
   answers: Map<number, Answer>;
+  /**
+   * M12/M13: agents' answers written in customer topics, by `topicAnswerKey(chatId, messageId)` (a group's
+   * message ids are its own: never mixed with the MasterBot chat's). Same growth and WARNING as `answers`.
+   */
+  topicAnswers: Map<string, Answer>;
 }
+
+export const topicAnswerKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
 export const initialMasterUserState = (): MasterUserState => ({
   registered: false,
@@ -81,6 +88,7 @@ export const initialMasterUserState = (): MasterUserState => ({
   topics: {},
   pendingTeamGroup: null,
   answers: new Map(),
+  topicAnswers: new Map(),
 });
 
 const setStatus = (bots: AttachedBot[], ids: number[], status: BotStatus): AttachedBot[] =>
@@ -194,18 +202,31 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return state;
     case 'ReplySent':
       // In place: the aggregate store folds new events into a copy of the cached state (structuredClone).
-      // Answers written in the MasterBot chat only: an agent's (M12) message id is the team group's, another chat.
-      if (!event.data.agent)
-        state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
+      // An agent's (M12) message id is the team group's, another chat: kept apart.
+      if (event.data.agent) {
+        const { chatId, messageId } = event.data.agent;
+        state.topicAnswers.set(topicAnswerKey(chatId, messageId), {
+          replyId: event.data.replyId,
+          target: event.data.target,
+          deleted: false,
+        });
+      } else state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
       return state;
     case 'ReplyDeletionRequested': {
-      const answer = state.answers.get(event.data.masterMessageId);
-      if (answer) state.answers.set(event.data.masterMessageId, { ...answer, deleted: true });
+      const { agent, masterMessageId } = event.data;
+      const key = agent ? topicAnswerKey(agent.chatId, masterMessageId) : null;
+      const answer = key !== null ? state.topicAnswers.get(key) : state.answers.get(masterMessageId);
+      if (answer && key !== null) state.topicAnswers.set(key, { ...answer, deleted: true });
+      else if (answer) state.answers.set(masterMessageId, { ...answer, deleted: true });
       return state;
     }
     case 'ReplyEdited':
       return state;
     case 'MasterReacted':
+      return state;
+    case 'TopicCommandRefused':
+      return state;
+    case 'TeamGroupHelpShown':
       return state;
     case 'SubscriptionOffered':
       return state;

@@ -43,6 +43,12 @@ export class AppMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly syncOutcomes = new Counter({
+    name: 'feedbackbots_sync_outcomes_total',
+    help: "What became of answers' edits and deletions on the customer's copy, and of mirrored reactions, by action (edit, delete, reaction) and outcome (edited, deleted, or the recorded failure reason; reactions count failures only)",
+    labelNames: ['action', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly telegramCalls = new Counter({
     name: 'feedbackbots_telegram_calls_total',
     help: 'Bot API calls by method and status (HTTP code from Telegram, or network_error); each 429 retry counts',

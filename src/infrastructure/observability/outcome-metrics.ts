@@ -5,7 +5,8 @@ import { AppMetrics } from './app-metrics';
 const MAX_PENDING = 10_000;
 
 /**
- * Counts relay and delivery outcomes from the events that record them, as they are appended in this
+ * Counts relay and delivery outcomes (and, M13, what became of answers' edits, deletions and mirrored
+ * reactions) from the events that record them, as they are appended in this
  * process, and times each relay from its CustomerMessageReceived event (decided within milliseconds of
  * the update's receipt) to its MessageRelayed event (appended right after sendMessage succeeded).
  *
@@ -37,6 +38,21 @@ export class OutcomeMetrics {
           break;
         case 'ReplyDeliveryFailed':
           this.metrics.deliveries.inc({ outcome: reason(event) });
+          break;
+        case 'ReplyEditDelivered':
+          this.metrics.syncOutcomes.inc({ action: 'edit', outcome: 'edited' });
+          break;
+        case 'ReplyEditFailed':
+          this.metrics.syncOutcomes.inc({ action: 'edit', outcome: reason(event) });
+          break;
+        case 'ReplyDeleted':
+          this.metrics.syncOutcomes.inc({ action: 'delete', outcome: 'deleted' });
+          break;
+        case 'ReplyDeletionFailed':
+          this.metrics.syncOutcomes.inc({ action: 'delete', outcome: reason(event) });
+          break;
+        case 'ReactionNotMirrored':
+          this.metrics.syncOutcomes.inc({ action: 'reaction', outcome: reason(event) });
           break;
         default:
           break;

@@ -4,10 +4,16 @@ import {
   GroupMigratedCommand,
   ManageTopicCommand,
   TeamGroupAccessCommand,
+  TeamGroupHelpCommand,
+  TopicAction,
 } from '../../application/team-group/team-group.commands';
+import { DeleteAnswerInTopicCommand } from '../../application/delete-answer/delete-answer.command';
+import { EditAnswerInTopicCommand } from '../../application/edit-answer/edit-answer.command';
+import { AgentReactionCommand } from '../../application/mirror-reactions/reaction.commands';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
+import { CommandOrigin } from '../../domain/shared/decider';
 import { messageContentOf } from './message-content';
-import { TgUpdate } from './telegram-update';
+import { firstEmoji, TgMessage, TgUpdate } from './telegram-update';
 import { TeamGroupLossReason } from '../../domain/master-user/master-user.events';
 
 const GROUP_TYPES = new Set(['group', 'supergroup']);
@@ -16,14 +22,16 @@ const GROUP_TYPES = new Set(['group', 'supergroup']);
 export const INTERNAL_NOTE_PREFIX = '//';
 
 /** M12: what a member may do to a customer's topic by typing it there. */
-const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
+const TOPIC_COMMAND = /^\/(close|reopen|ban|unban)(@\w+)?$/i;
+const DELETE_COMMAND = /^\/delete(@\w+)?$/i;
 
 /**
  * M12: what a client bot hears in a group. `undefined` when the update is not from a group (the private-chat
- * translation applies), `null` when it means nothing to us. In a group only two things count: `/connect`
- * (link this group as the bot's team inbox), `/close` `/reopen` `/ban` and a topic closed or reopened by hand
- * (what happens to that topic's conversation), and a member's message in a topic (the answer to that topic's
- * customer) — unless it is another command or an internal note (`//…`). Service messages carry no content and are
+ * translation applies), `null` when it means nothing to us. In a group only these count: `/connect`
+ * (link this group as the bot's team inbox), `/close` `/reopen` `/ban` `/unban` and a topic closed or reopened
+ * by hand (what happens to that topic's conversation), a member's message in a topic (the answer to that topic's
+ * customer) — unless it is another command or an internal note (`//…`) —, its edit, `/delete` replying to an
+ * answer, and a member's reaction (mirrored when it is on a relayed customer message). Service messages carry no content and are
  * ignored, as are other bots (Telegram does not send them to bots anyway). The bot's own membership changing
  * (`my_chat_member`: removed, demoted, promoted) says whether it can still relay into a linked group.
  *
@@ -31,11 +39,19 @@ const TOPIC_COMMAND = /^\/(close|reopen|ban)(@\w+)?$/i;
  * bot's username); each links only itself, and only for its own master.
  */
 export function translateTeamGroupUpdate(botId: number, update: TgUpdate): TelegramCommand | null | undefined {
-  const chat = (update.message ?? update.edited_message ?? update.my_chat_member)?.chat;
+  const chat = (update.message ?? update.edited_message ?? update.my_chat_member ?? update.message_reaction)?.chat;
   if (!chat || !GROUP_TYPES.has(chat.type)) return undefined;
   const origin = telegramOrigin(botId, update.update_id);
   const member = update.my_chat_member;
   if (member) return new TeamGroupAccessCommand(origin, botId, member.chat.id, lossOf(member.new_chat_member));
+  const reaction = update.message_reaction;
+  if (reaction) {
+    // Anonymous reactions (an admin posting as the group: `actor_chat`, no `user`) name no agent: not mirrored.
+    if (!reaction.user || reaction.user.is_bot) return null;
+    const { chat: group, message_id: messageId } = reaction;
+    return new AgentReactionCommand(origin, botId, group.id, reaction.user.id, messageId, firstEmoji(reaction.new_reaction));
+  }
+  if (update.edited_message) return translateTopicEdit(origin, botId, update.edited_message);
   const message = update.message;
   if (!message?.from || message.from.is_bot) return null;
   // A basic group upgraded to a supergroup: the old chat says where it went, the new one where it came from.
@@ -49,10 +65,20 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
     return new ConnectTeamGroupCommand(origin, botId, message.chat.id, isForum, message.from.id);
   }
   const threadId = message.message_thread_id;
+  if (text && /^\/help(@\w+)?$/i.test(text)) {
+    const inTopic = message.is_topic_message === true && typeof threadId === 'number' && Number.isSafeInteger(threadId);
+    return new TeamGroupHelpCommand(origin, botId, message.chat.id, inTopic ? threadId : null);
+  }
   if (message.is_topic_message !== true || typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
+  if (DELETE_COMMAND.test(text ?? '')) {
+    // In a topic every message replies to the topic's first (service) message unless it replies to another one.
+    const replied = message.reply_to_message?.message_id;
+    const answerId = replied !== undefined && replied !== threadId ? replied : null;
+    return new DeleteAnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, answerId);
+  }
   const topicCommand = TOPIC_COMMAND.exec(text ?? '');
   if (topicCommand) {
-    const action = topicCommand[1].toLowerCase() as 'close' | 'reopen' | 'ban';
+    const action = topicCommand[1].toLowerCase() as TopicAction;
     return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, action, 'command');
   }
   // Telegram tells the bots of the group when a member closes or reopens a topic (a service message).
@@ -63,6 +89,21 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   const content = messageContentOf(message);
   if (!content) return null;
   return new AnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, message.message_id, content);
+}
+
+/**
+ * M13: an agent edited a message in a topic: maybe their answer. An edit that makes it read as an internal note
+ * (`//…`) is not mirrored: the customer keeps what they got rather than read words marked internal.
+ */
+function translateTopicEdit(origin: CommandOrigin, botId: number, edited: TgMessage): TelegramCommand | null {
+  const threadId = edited.message_thread_id;
+  if (!edited.from || edited.from.is_bot || edited.is_topic_message !== true) return null;
+  if (typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
+  const words = (edited.text ?? (typeof edited.caption === 'string' ? edited.caption : '')).trim();
+  if (words.startsWith(INTERNAL_NOTE_PREFIX)) return null;
+  const editedAt = edited.edit_date ?? edited.date ?? 0;
+  const { chat, from, message_id: messageId } = edited;
+  return new EditAnswerInTopicCommand(origin, botId, chat.id, threadId, from.id, messageId, editedAt, messageContentOf(edited));
 }
 
 /** What the bot's new membership (ChatMember) leaves it unable to do in a team group; null: it may relay there. */

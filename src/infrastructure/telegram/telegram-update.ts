@@ -8,6 +8,8 @@ export interface TgUser {
   first_name: string;
   last_name?: string;
   username?: string;
+  /** IETF tag of the user's app language; optional, and free text as far as we are concerned (checked before use). */
+  language_code?: unknown;
 }
 
 export interface TgMessage {
@@ -70,6 +72,9 @@ export interface TgReaction {
   type: string;
   emoji?: string;
 }
+
+/** The one emoji a bot can mirror of someone's new reactions: the first standard one (bots cannot set custom or paid ones). */
+export const firstEmoji = (reactions: TgReaction[]): string | null => reactions.find((r) => r.type === 'emoji')?.emoji ?? null;
 
 export interface TgCallbackQuery {
   id: string;

@@ -38,7 +38,7 @@ import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
 import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
 import { translateTeamGroupUpdate } from './team-group-translator';
-import { BadUpdateError, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate } from './telegram-update';
+import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
 
@@ -102,8 +102,7 @@ export function translateMasterUpdate(masterBotId: number, update: TgUpdate): Te
  */
 function privateReaction(update: TgMessageReaction | undefined): { userId: number; messageId: number; emoji: string | null } | null {
   if (!update?.user || update.user.is_bot || update.chat.type !== 'private') return null;
-  const emoji = update.new_reaction.find((r) => r.type === 'emoji')?.emoji ?? null;
-  return { userId: update.user.id, messageId: update.message_id, emoji };
+  return { userId: update.user.id, messageId: update.message_id, emoji: firstEmoji(update.new_reaction) };
 }
 
 /**
@@ -196,6 +195,12 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   return new BanCustomerCommand(origin, masterId, copy, relay.relayedFrom);
 }
 
+/** A plausible IETF language tag from the customer's `language_code`, else undefined (it is typed by no one, but checked). */
+function languageCodeOf(user: TgUser): string | undefined {
+  const code = user.language_code;
+  return typeof code === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(code) ? code : undefined;
+}
+
 /** What a customer sent that no bot can relay (a poll, a dice, a game…): the master still hears of it. */
 const UNRELAYABLE: MessageContent = { kind: 'text', text: '(a kind of message that bots cannot relay)' };
 
@@ -227,7 +232,13 @@ export function translateClientUpdate(botId: number, update: TgUpdate): Telegram
   return new ReceiveCustomerMessageCommand(
     origin,
     botId,
-    { id: customer.id, firstName: customer.first_name, lastName: customer.last_name, username: customer.username },
+    {
+      id: customer.id,
+      firstName: customer.first_name,
+      lastName: customer.last_name,
+      username: customer.username,
+      languageCode: languageCodeOf(customer),
+    },
     message.message_id,
     message.date ?? Math.floor(Date.parse(origin.occurredAt) / 1000),
     message.media_group_id ?? null,

@@ -3,6 +3,7 @@ import { EVENT_STORE, EventStore, isEventOf, RecordedEvent, TypesOf } from '../.
 import { ReplyTargetLookup } from '../../application/ports/read-models.port';
 import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
+import { relayedMessagesOf } from '../message-refs/relayed-messages';
 import { ReplyTargetQuery } from '../message-refs/reply-target.query';
 import { BoundedMap } from './bounded-map';
 import { HistoryTail } from './history-tail';
@@ -19,9 +20,13 @@ const TAIL_WAIT_MS = 10_000;
 /** The read-model fallback is given this long; a database that does not answer counts as unavailable. */
 const READ_MODEL_WAIT_MS = 2000;
 
-/** What puts a message in a master's chat that a reply may answer: a relay (each of its parts) or an edit notice. */
-type Relayed = ConversationEventOf<'MessageRelayed' | 'EditRelayed'>;
-const RELAYED: TypesOf<Relayed> = ['MessageRelayed', 'EditRelayed'];
+/**
+ * What puts a message in a master's chat that a reply may answer: a relay (each of its parts) or an edit notice;
+ * and (M12) a copy in a customer's topic of a team group, which an agent's reaction may be on (keyed by the
+ * group's chat id: a group's ids are negative, a master's chat is the master's positive user id).
+ */
+type Relayed = ConversationEventOf<'MessageRelayed' | 'EditRelayed' | 'RelayedToTopic'>;
+const RELAYED: TypesOf<Relayed> = ['MessageRelayed', 'EditRelayed', 'RelayedToTopic'];
 
 interface Ref {
   botId: number;
@@ -87,11 +92,10 @@ export class ReplyTargetIndex implements ReplyTargetLookup {
 
   private index(event: RecordedEvent): void {
     if (!isEventOf<Relayed>(event, RELAYED)) return;
-    const { masterId, botId, customerId, messageId } = event.data;
-    const ids =
-      event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...event.data.extraMessageIds] : [event.data.noticeMessageId];
+    const { botId, customerId, messageId } = event.data;
+    const { chatId, ids } = relayedMessagesOf(event);
     for (const id of ids) {
-      const key = keyOf(masterId, id);
+      const key = keyOf(chatId, id);
       this.refs.set(key, { botId, customerId, customerMessageId: messageId, position: event.position });
       this.arrivals.get(key)?.forEach((arrived) => arrived());
     }

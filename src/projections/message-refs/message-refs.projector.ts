@@ -1,17 +1,22 @@
 import { RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
 import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ProjectionContext, Projector } from '../runner/projector';
+import { relayedMessagesOf } from './relayed-messages';
 import { MessageRefRow } from './message-ref.entity';
 
-type Relay = ConversationEventOf<'MessageRelayed' | 'EditRelayed'>;
+type Relay = ConversationEventOf<'MessageRelayed' | 'EditRelayed' | 'RelayedToTopic'>;
 type Handled = Relay | ConversationEventOf<'ReplyDelivered'>;
+const isRelay = (event: RecordedEvent<Handled>): event is RecordedEvent<Relay> => event.type !== 'ReplyDelivered';
 
-/** The rows of a relay or an edit notice: one per message in the master's chat. */
+/**
+ * The rows of a relay or an edit notice: one per message in the master's chat; (M12) a copy in a customer's
+ * topic is keyed by the team group's chat id instead (what an agent's reaction there is looked up by).
+ */
 function rowsOf(event: Relay, recordedAt: Date): MessageRefRow[] {
-  const { masterId, botId, customerId, messageId } = event.data;
-  const ids = event.type === 'MessageRelayed' ? [event.data.relayedMessageId, ...event.data.extraMessageIds] : [event.data.noticeMessageId];
+  const { botId, customerId, messageId } = event.data;
+  const { chatId, ids } = relayedMessagesOf(event);
   return ids.map((relayedMessageId) => ({
-    masterChatId: masterId,
+    masterChatId: chatId,
     relayedMessageId,
     botId,
     customerId,
@@ -34,14 +39,14 @@ const groupKey = (g: Group): string => `${g.masterChatId}|${g.conversationId}|${
  */
 export class MessageRefsProjector implements Projector<Handled> {
   readonly name = 'message_refs';
-  readonly handles: TypesOf<Handled> = ['MessageRelayed', 'EditRelayed', 'ReplyDelivered'];
+  readonly handles: TypesOf<Handled> = ['MessageRelayed', 'EditRelayed', 'RelayedToTopic', 'ReplyDelivered'];
   readonly tables = ['message_refs'];
 
   async apply(events: RecordedEvent<Handled>[], ctx: ProjectionContext): Promise<void> {
     const refs = ctx.fold(MessageRefRow);
     const written = new Map<string, Group[]>();
     for (const event of events) {
-      if (event.type !== 'MessageRelayed' && event.type !== 'EditRelayed') continue;
+      if (!isRelay(event)) continue;
       for (const row of rowsOf(event, new Date(0)))
         written.set(refs.table.keyOf(row), [...(written.get(refs.table.keyOf(row)) ?? []), row]);
     }
@@ -67,7 +72,7 @@ export class MessageRefsProjector implements Projector<Handled> {
     for (const row of refs.where(() => true)) partsOf(parts, row).add(row);
 
     for (const event of events) {
-      if (event.type === 'MessageRelayed' || event.type === 'EditRelayed') {
+      if (isRelay(event)) {
         for (const row of rowsOf(event, event.recordedAt)) {
           const replaced = refs.get(row);
           if (replaced) partsOf(parts, replaced).delete(replaced);

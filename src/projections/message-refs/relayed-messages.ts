@@ -1,0 +1,16 @@
+import { ConversationEventOf } from '../../domain/conversation/conversation.events';
+
+export type Relayed = ConversationEventOf<'MessageRelayed' | 'EditRelayed' | 'RelayedToTopic'>;
+
+/** The chat and message ids a relay event put there. */
+export function relayedMessagesOf(event: Relayed): { chatId: number; ids: number[] } {
+  const { data } = event;
+  switch (event.type) {
+    case 'MessageRelayed':
+      return { chatId: data.masterId, ids: [event.data.relayedMessageId, ...event.data.extraMessageIds] };
+    case 'EditRelayed':
+      return { chatId: event.data.inTopic?.chatId ?? data.masterId, ids: [event.data.noticeMessageId] };
+    case 'RelayedToTopic':
+      return { chatId: event.data.chatId, ids: [event.data.relayedMessageId] };
+  }
+}
