@@ -35,6 +35,7 @@ export type ConversationCommand =
   | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
+  | ({ type: 'RecordOwnChatRelay'; messageId: number; relayedMessageId: number; threadId?: number } & Who)
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number } & Who)
   | ({
       type: 'RecordDelivery';
@@ -126,6 +127,11 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.relayOutcomes.has(command.messageId)) return [];
       const { messageId, chatId, threadId, relayedMessageId } = command;
       return [ev('RelayedToTopic', { ...who, messageId, chatId, threadId, relayedMessageId })];
+    }
+    case 'RecordOwnChatRelay': {
+      if (state.relayOutcomes.has(command.messageId)) return [];
+      const { messageId, relayedMessageId, threadId } = command;
+      return [ev('RelayedToOwnChat', { ...who, messageId, relayedMessageId, ...(threadId !== undefined ? { threadId } : {}) })];
     }
     case 'RecordRelayFailure':
       if (state.relayOutcomes.has(command.messageId)) return [];
@@ -225,6 +231,9 @@ export function evolveConversation(state: ConversationState, event: Conversation
       state.relayOutcomes.add(event.data.messageId);
       return state;
     case 'RelayedToTopic':
+      state.relayOutcomes.add(event.data.messageId);
+      return state;
+    case 'RelayedToOwnChat':
       state.relayOutcomes.add(event.data.messageId);
       return state;
     case 'EditRelayed':

@@ -19,6 +19,8 @@ export interface UploadedFile {
 export interface AnswerRef {
   chatId: number;
   messageId: number;
+  /** M14: in the owner's private chat with the client bot (same chat id as the MasterBot chat: the master's id). */
+  ownChat?: true;
 }
 
 /** M12: where a ban typed in a team group came from. */
@@ -73,6 +75,12 @@ export type ConversationEvent =
    * MasterBot: `MessageRelayed.relayedMessageId` is a message of the master's MasterBot chat, this one of the group).
    */
   | DomainEvent<'RelayedToTopic', Who & { messageId: number; chatId: number; threadId: number; relayedMessageId: number }>
+  /**
+   * M14: relayed by the client bot itself into its owner's private chat with it (own-chat inbox): into the
+   * customer's topic there (`threadId`), or, without topics, as a copy carrying the customer in its buttons.
+   * Not in `message_refs` either: `relayedMessageId` is a message of the owner's chat with the client bot.
+   */
+  | DomainEvent<'RelayedToOwnChat', Who & { messageId: number; relayedMessageId: number; threadId?: number }>
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number }>
   | DomainEvent<
       'ReplyDelivered',
@@ -81,7 +89,10 @@ export type ConversationEvent =
         relayedMessageId: number;
         deliveredMessageId: number;
         uploaded: UploadedFile[];
-        /** The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions). */
+        /**
+   * The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions).
+   * `ownChat` (M14): it stands in the owner's chat with the client bot, whose id is the master's too.
+   */
         answer: AnswerRef | null;
       }
     >
