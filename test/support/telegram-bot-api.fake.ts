@@ -152,6 +152,12 @@ export class TelegramBotApiFake {
     return this.users.sends(this.registry.bot(botRef), userId, content);
   }
 
+  /** Every topic ever created in a user's private chat with a bot (topics in private chats, Bot API 9.3). */
+  privateTopics(botRef: T.BotRef, userId: number): { threadId: number; name: string; deleted: boolean }[] {
+    const chat = this.state.chats.find(this.registry.bot(botRef).id, userId);
+    return (chat?.topics.all() ?? []).map(({ threadId, name, deleted }) => ({ threadId, name, deleted }));
+  }
+
   userEdits(botRef: T.BotRef, userId: number, messageId: number, newText: string): T.UserAction {
     return this.users.edits(this.registry.bot(botRef), userId, messageId, newText);
   }

@@ -115,14 +115,6 @@ export class UserSimulator {
       if (!target) throw new Error(`chat ${chat.id} of @${bot.username} has no message #${content.replyToMessageId}`);
       fields.reply_to_message = withoutReply(target.message);
     }
-    // Topics in private chats (Bot API 9.3): a message in a topic, or replying to one, carries its thread, as in a forum.
-    const replyTo = content.replyToMessageId !== undefined ? chat.live(content.replyToMessageId)?.message : undefined;
-    if (content.threadId !== undefined || replyTo?.is_topic_message) {
-      if (!bot.topicsInPrivateChats) throw new Error(`@${bot.username} has no topics in private chats (createBot topicsInPrivateChats)`);
-      const topic = content.threadId !== undefined ? chat.topics.live(content.threadId) : undefined;
-      if (content.threadId !== undefined && !topic) throw new Error(`chat ${chat.id} of @${bot.username} has no topic ${content.threadId}`);
-      Object.assign(fields, chat.threadEnvelope(content.threadId, replyTo));
-    }
     if (content.mediaGroupId) fields.media_group_id = content.mediaGroupId;
     for (const [kind, key] of USER_MEDIA_FIELDS) {
       const value = content[key];
@@ -144,6 +136,14 @@ export class UserSimulator {
       fields.caption = content.caption;
     }
     if (!hasMedia && fields.text === undefined) throw new Error('userSends needs text, media, a location or a contact');
+    // Topics in private chats (Bot API 9.3): a message in a topic, or replying to one, carries its thread, as in a forum.
+    const replyTo = content.replyToMessageId !== undefined ? chat.live(content.replyToMessageId)?.message : undefined;
+    if (content.threadId !== undefined || replyTo?.is_topic_message) {
+      if (!bot.topicsInPrivateChats) throw new Error(`@${bot.username} has no topics in private chats (createBot topicsInPrivateChats)`);
+      if (content.threadId !== undefined && !chat.topics.live(content.threadId))
+        throw new Error(`chat ${chat.id} of @${bot.username} has no topic ${content.threadId}`);
+      Object.assign(fields, chat.threadEnvelope(content.threadId, replyTo));
+    }
     return fields;
   }
 
