@@ -132,16 +132,25 @@ describe('the owner’s answers from their own chat with the bot, decided', () =
   });
 
   it('never sends a topic’s answer to another customer', () => {
-    spec.given(registered, attached(shop), ownTopic(5, 9), ownTopic(6, 10)).when(answer(target(6), 9)).thenNothing();
+    spec
+      .given(registered, attached(shop), ownTopic(5, 9), ownTopic(6, 10))
+      .when(answer(target(6), 9))
+      .thenNothing();
   });
 
   it('keeps answering by Reply after the bot was switched back to the MasterBot chat', () => {
-    const sent = masterUserDecider.decide(answer(target(5)), spec.given(registered, attached(shop), chosen('bot_chat'), chosen('master_chat')).state);
+    const sent = masterUserDecider.decide(
+      answer(target(5)),
+      spec.given(registered, attached(shop), chosen('bot_chat'), chosen('master_chat')).state,
+    );
     expect(sent.map((e) => e.type)).toEqual(['ReplySent']);
   });
 
   it('refuses, in the bot’s chat, an answer through a bot no longer attached, and a message that cannot be delivered', () => {
-    spec.given(registered, attached(cafe)).when(answer(target(5))).then(refused('bot_not_attached', 'own chat answer', shop.botId));
+    spec
+      .given(registered, attached(cafe))
+      .when(answer(target(5)))
+      .then(refused('bot_not_attached', 'own chat answer', shop.botId));
     spec
       .given(registered, attached(shop))
       .when(answer(target(5), undefined, null))

@@ -40,9 +40,9 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       h.fake.userSends(replyBot.id, maria.id, '/start');
       const offer = await botSays(replyBot, maria, 'Hello, owner of @maria_reply_bot!');
       expect(offer.text).toContain('arrive in the MasterBot chat');
-      expect(h.fake.sent(replyBot.id, maria.id).some((s) => s.text === 'Hello! Send us your message and we will answer here as soon as we can.')).toBe(
-        false,
-      );
+      expect(
+        h.fake.sent(replyBot.id, maria.id).some((s) => s.text === 'Hello! Send us your message and we will answer here as soon as we can.'),
+      ).toBe(false);
       h.fake.userSends(replyBot.id, maria.id, 'Is this thing on?');
       await h.fake.waitFor(() => h.fake.sent(replyBot.id, maria.id).filter((s) => (s.text ?? '').includes('Hello, owner of')).length === 2);
       expect(masterBotTexts().some((t) => t.includes('Is this thing on?') || t.includes('Maria →'))).toBe(false);
@@ -69,7 +69,9 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
     });
 
     it('refuses a team group that was never linked, saying how to link one', async () => {
-      const [offer] = h.fake.sent(h.masterBot.id, maria.id).filter((s) => (s.text ?? '').includes('Messages your customers send @maria_topics_bot'));
+      const [offer] = h.fake
+        .sent(h.masterBot.id, maria.id)
+        .filter((s) => (s.text ?? '').includes('Messages your customers send @maria_topics_bot'));
       pressInbox(topicsBot, h.masterBot, offer, 'group');
       await masterBotSays(h, maria, 'That bot has no team group yet. Make a group with Topics');
     });
@@ -151,6 +153,16 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       expect(later.threadId).toBe(carolCopy.threadId);
       expect(h.fake.privateTopics(topicsBot.id, maria.id)).toHaveLength(2);
     });
+
+    it('bans the customer with /ban typed in their topic: said there, and their next message is not relayed', async () => {
+      h.fake.userSends(topicsBot.id, maria.id, { text: '/ban', threadId: daveCopy.threadId });
+      const said = await botSays(topicsBot, maria, '🚫 Dave is banned');
+      expect(said.threadId).toBe(daveCopy.threadId);
+      h.fake.userSends(topicsBot.id, dave.id, 'Hello again?');
+      h.fake.userSends(topicsBot.id, carol.id, 'One more question.');
+      await botSays(topicsBot, maria, 'One more question.');
+      expect(h.fake.sent(topicsBot.id, maria.id).some((s) => s.text === 'Hello again?')).toBe(false);
+    });
   });
 
   describe('without topics: a header, and answers by Reply', () => {
@@ -169,6 +181,13 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
     it('delivers the owner’s Reply to that customer', async () => {
       h.fake.userSends(replyBot.id, maria.id, { text: 'Yes, to all of Europe.', replyToMessageId: copy.messageId });
       await customerGets(replyBot, erin, 'Yes, to all of Europe.');
+    });
+
+    it('bans the customer named by the 🚫 Ban button under their message', async () => {
+      const data = (copy.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0][0];
+      expect(data.text).toBe('🚫 Ban');
+      h.fake.userPressesButton(replyBot.id, maria.id, copy.messageId, data.callback_data);
+      await masterBotSays(h, maria, '🚫 Erin (@erin_w) is banned from @maria_reply_bot');
     });
 
     it('says how to answer when the owner writes without Reply, and delivers nothing', async () => {

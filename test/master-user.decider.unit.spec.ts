@@ -247,6 +247,7 @@ describe('MasterUser decider', () => {
         charges: [],
         reminderHours: null,
         topics: {},
+        ownChatTopics: {},
         pendingTeamGroup: null,
         answers: new Map(),
       });
@@ -1851,6 +1852,7 @@ describe('MasterUser decider', () => {
         charges: [],
         reminderHours: null,
         topics: {},
+        ownChatTopics: {},
         pendingTeamGroup: null,
         answers: new Map(),
       });

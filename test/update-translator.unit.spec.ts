@@ -178,11 +178,10 @@ describe('reactions (M13)', () => {
 
 describe('inbox buttons and the owner’s chat with a client bot (M14)', () => {
   const CLIENT_BOT = 7001;
-  const inPrivate = (fields: Record<string, unknown>): TgUpdate =>
-    ({
-      update_id: 11,
-      message: { message_id: 20, date: 0, from: { id: 42, is_bot: false, first_name: 'Ada' }, chat: { id: 42, type: 'private' }, ...fields },
-    }) as unknown as TgUpdate;
+  const inPrivate = (fields: Record<string, unknown>): TgUpdate => ({
+    update_id: 11,
+    message: { message_id: 20, date: 0, from: { id: 42, is_bot: false, first_name: 'Ada' }, chat: { id: 42, type: 'private' }, ...fields },
+  });
 
   it('an inbox button chooses that mode for that bot, in the MasterBot chat or under the bot’s own offer', () => {
     expect(translateMasterUpdate(MASTER_BOT, button('inbox:7001:bot'))).toMatchObject({
@@ -208,10 +207,16 @@ describe('inbox buttons and the owner’s chat with a client bot (M14)', () => {
     expect(inTopic).toMatchObject({ place: { threadId: 5, repliedTo: null } });
     const keyboard = { inline_keyboard: [[{ text: '🚫 Ban', callback_data: 'ban:7001:900:31' }]] };
     const copy = { message_id: 8, date: 0, chat: { id: 42, type: 'private' }, reply_markup: keyboard };
-    const reply = translateClientUpdate(CLIENT_BOT, inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: CLIENT_BOT, is_bot: true } } }));
+    const reply = translateClientUpdate(
+      CLIENT_BOT,
+      inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: CLIENT_BOT, is_bot: true } } }),
+    );
     expect(reply).toMatchObject({ place: { threadId: null, repliedTo: { botId: 7001, customerId: 900, customerMessageId: 31 } } });
     // Only the bot's own message counts: a look-alike keyboard from anyone else names nobody.
-    const forged = translateClientUpdate(CLIENT_BOT, inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: 42, is_bot: false } } }));
+    const forged = translateClientUpdate(
+      CLIENT_BOT,
+      inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: 42, is_bot: false } } }),
+    );
     expect(forged).toMatchObject({ place: { threadId: null, repliedTo: null } });
   });
 

@@ -58,7 +58,12 @@ export class BanFromOwnChatHandler implements ICommandHandler<BanFromOwnChatComm
     const bot = await this.directory.get(botId);
     if (bot?.masterId !== userId || bot.status !== 'attached' || relayedFrom.botId !== botId) return null;
     const { customerId } = relayedFrom;
-    return banCustomer(this.aggregates, this.vault, { masterId: userId, botId, customerId, conversationId: conversationId(botId, customerId) }, origin);
+    return banCustomer(
+      this.aggregates,
+      this.vault,
+      { masterId: userId, botId, customerId, conversationId: conversationId(botId, customerId) },
+      origin,
+    );
   }
 }
 

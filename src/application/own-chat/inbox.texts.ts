@@ -56,10 +56,11 @@ export const inboxTexts = {
   header: (customer: string) => `💬 ${customer}`,
   banButton: '🚫 Ban',
   card: (name: string, username: string | undefined, firstSeen: string) =>
-    [`👤 ${name}${username ? ` (@${username})` : ''}`, `🕒 first seen ${firstSeen}`, 'Write here to answer; // for a note; /ban to ban.'].join(
-      '\n',
-    ),
-  bannedHere: (name: string) => `🚫 ${name} is banned: their messages are no longer relayed. /banned in the MasterBot chat lifts it.`,
+    [
+      `👤 ${name}${username ? ` (@${username})` : ''}`,
+      `🕒 first seen ${firstSeen}`,
+      'Write here to answer; // for a note; /ban to ban.',
+    ].join('\n'),
 };
 
 export const inboxRefusals = {

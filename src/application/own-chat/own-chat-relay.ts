@@ -105,7 +105,14 @@ export class OwnChatRelay {
     await this.aggregates.handle(
       masterStreamId(masterId),
       masterUserDecider,
-      { type: 'RecordOwnChatTopic', masterId, botId, customerId, threadId, ...(replaces !== undefined ? { replacesThreadId: replaces } : {}) },
+      {
+        type: 'RecordOwnChatTopic',
+        masterId,
+        botId,
+        customerId,
+        threadId,
+        ...(replaces !== undefined ? { replacesThreadId: replaces } : {}),
+      },
       { ...job.origin, causationId: `${job.origin.causationId}:${step}` },
     );
     await api.sendText(masterId, await this.card(job, content), { threadId });

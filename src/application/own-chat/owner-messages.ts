@@ -64,7 +64,13 @@ export class OwnerMessages {
     }
     const sealed = await this.vault.seal(target.conversationId, { content });
     const { threadId } = message.place;
-    const agent = { ownChat: true as const, agentId: masterId, chatId: masterId, messageId: message.messageId, ...(threadId !== null ? { threadId } : {}) };
+    const agent = {
+      ownChat: true as const,
+      agentId: masterId,
+      chatId: masterId,
+      messageId: message.messageId,
+      ...(threadId !== null ? { threadId } : {}),
+    };
     return this.aggregates.handle(
       stream,
       masterUserDecider,
@@ -78,7 +84,12 @@ export class OwnerMessages {
     return this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'OfferInbox', masterId, botId }, origin);
   }
 
-  private refuse(bot: ClientBotRecord, command: string, reason: 'ban_needs_reply' | 'own_chat_not_a_reply' | 'unknown_command', origin: CommandOrigin) {
+  private refuse(
+    bot: ClientBotRecord,
+    command: string,
+    reason: 'ban_needs_reply' | 'own_chat_not_a_reply' | 'unknown_command',
+    origin: CommandOrigin,
+  ) {
     const { masterId, botId } = bot;
     return this.aggregates.handle(
       masterStreamId(masterId),
@@ -93,7 +104,11 @@ export class OwnerMessages {
  * The customer an owner's message is for: the one whose topic (opened by this master's relay for this bot) it was
  * written in, else the one named by the bot's own copy it replies to. Never anything from another bot or tenant.
  */
-function targetOf(state: MasterUserState, botId: number, place: PrivatePlace): Omit<ReplyTarget, 'relayedMessageId'> & { relayedMessageId: 0 } | null {
+function targetOf(
+  state: MasterUserState,
+  botId: number,
+  place: PrivatePlace,
+): (Omit<ReplyTarget, 'relayedMessageId'> & { relayedMessageId: 0 }) | null {
   const topic = place.threadId !== null ? state.ownChatTopics[ownTopicOfThread(botId, place.threadId)] : undefined;
   const customer = topic
     ? { customerId: topic.customerId, customerMessageId: 0 }

@@ -90,9 +90,9 @@ export type ConversationEvent =
         deliveredMessageId: number;
         uploaded: UploadedFile[];
         /**
-   * The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions).
-   * `ownChat` (M14): it stands in the owner's chat with the client bot, whose id is the master's too.
-   */
+         * The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions).
+         * `ownChat` (M14): it stands in the owner's chat with the client bot, whose id is the master's too.
+         */
         answer: AnswerRef | null;
       }
     >

@@ -144,7 +144,14 @@ export type MasterUserCommand =
    * M14: the owner wrote in their chat with the client bot, in a customer's topic or replying to a relayed copy.
    * `target`: resolved before deciding (from this master's topics, or the copy's buttons); null when neither.
    */
-  | { type: 'AnswerInOwnChat'; masterId: number; replyId: string; agent: OwnChatAnswer; target: ReplyTarget | null; content: Sealed | null };
+  | {
+      type: 'AnswerInOwnChat';
+      masterId: number;
+      replyId: string;
+      agent: OwnChatAnswer;
+      target: ReplyTarget | null;
+      content: Sealed | null;
+    };
 
 export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';
 

@@ -143,7 +143,14 @@ export type MasterUserEvent =
    */
   | DomainEvent<
       'ReplySent',
-      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed; agent?: TopicAnswer | OwnChatAnswer }
+      {
+        masterId: number;
+        replyId: string;
+        target: ReplyTarget;
+        masterMessageId: number;
+        content: Sealed;
+        agent?: TopicAnswer | OwnChatAnswer;
+      }
     >
   /**
    * M14: the master chose where the bot's customers' messages arrive (from `/inbox` in the MasterBot chat, or

@@ -52,8 +52,6 @@ export class UpdateRouter {
     if (!query) return;
     // M14: a client bot's buttons (the inbox offer, 🚫 Ban in the owner's chat with it) are answered by that bot.
     const api = source.kind === 'master' ? Promise.resolve(this.bots.master()) : this.bots.client(source.botId);
-    api
-      .then((bot) => bot?.answerCallback(query.id))
-      .catch((error: unknown) => this.logger.warn(`answerCallbackQuery: ${String(error)}`));
+    api.then((bot) => bot?.answerCallback(query.id)).catch((error: unknown) => this.logger.warn(`answerCallbackQuery: ${String(error)}`));
   }
 }

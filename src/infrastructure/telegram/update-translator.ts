@@ -212,7 +212,8 @@ function inboxChoice(data: string): { botId: number; mode: InboxMode } | null {
   const match = INBOX_BUTTON.exec(data);
   const mode = match ? modeOfWord(match[2]) : null;
   const botId = match ? Number(match[1]) : NaN;
-  if (!mode || !Number.isSafeInteger(botId) || botId <= 0) throw new BadUpdateError(`callback_query: not an inbox button we sent: ${JSON.stringify(data.slice(0, 64))}`);
+  if (!mode || !Number.isSafeInteger(botId) || botId <= 0)
+    throw new BadUpdateError(`callback_query: not an inbox button we sent: ${JSON.stringify(data.slice(0, 64))}`);
   return { botId, mode };
 }
 
