@@ -2,7 +2,9 @@ import { EVENT_STORE, EventStore } from '../src/application/ports/event-store.po
 import { masterStreamId } from '../src/domain/master-user/master-user.events';
 import { conversationStreamId } from '../src/domain/conversation/conversation.events';
 import { AppHarness } from './support/app-harness';
+import { randomBytes } from 'node:crypto';
 import { attachNewBot, customerWrites, masterBotSays, registeredMaster } from './support/master-steps';
+import { botPostsInGroup, linkedTeamGroup } from './support/team-group-steps';
 import type { CreatedBot, FakeUser, SentRecord } from './support/telegram-bot-api.fake';
 
 /**
@@ -17,7 +19,7 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
   let replyBot: CreatedBot;
 
   beforeAll(async () => {
-    h = await AppHarness.start({ env: { FREE_BOT_LIMIT: '5' } });
+    h = await AppHarness.start({ env: { FREE_BOT_LIMIT: '10' } });
     maria = await registeredMaster(h, 'Maria');
     topicsBot = await attachNewBot(h, maria, 'maria_topics_bot', { topicsInPrivateChats: true });
     replyBot = await attachNewBot(h, maria, 'maria_reply_bot');
@@ -195,6 +197,54 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       await botSays(replyBot, maria, 'This chat is your bot’s inbox: to answer a customer, write in their topic or use Reply');
       expect(h.fake.sent(replyBot.id, erin.id).some((s) => s.text === 'Hello everyone')).toBe(false);
     });
+  });
+
+  it('relays a customer’s photo into the owner’s chat as a header and a copy, and the owner’s Reply to it reaches them', async () => {
+    const hana = h.fake.createUser({ firstName: 'Hana' });
+    const photo = Buffer.concat([Buffer.from('photo'), randomBytes(2048)]);
+    h.fake.userSends(replyBot.id, hana.id, { photo, caption: 'It arrived broken' });
+    const copy = await botSays(replyBot, maria, 'It arrived broken');
+    expect(copy.method).toBe('copyMessage');
+    expect(h.fake.fileBytes(copy.file!.fileId)).toEqual(photo);
+    const header = h.fake.sent(replyBot.id, maria.id).find((s) => s.text === '💬 Hana' && s.messageId === copy.messageId - 1);
+    expect(header).toBeDefined();
+    h.fake.userSends(replyBot.id, maria.id, { text: 'Sorry! A new one is on its way.', replyToMessageId: copy.messageId });
+    await customerGets(replyBot, hana, 'Sorry! A new one is on its way.');
+  });
+
+  it('sends the messages to the MasterBot chat, saying why, while the owner never started their bot', async () => {
+    const quietBot = await attachNewBot(h, maria, 'maria_quiet_bot');
+    h.fake.userSends(h.masterBot.id, maria.id, '/inbox');
+    const pickers = () => h.fake.sent(h.masterBot.id, maria.id).filter((s) => (s.text ?? '').includes('Which bot’s inbox'));
+    await h.fake.waitFor(() => pickers().length === 3);
+    h.fake.userPressesButton(h.masterBot.id, maria.id, pickers()[2].messageId, `pick:inbox:${quietBot.id}`);
+    const offer = await masterBotSays(h, maria, 'Messages your customers send @maria_quiet_bot arrive');
+    pressInbox(quietBot, h.masterBot, offer, 'bot');
+    await masterBotSays(h, maria, '⚠️ @maria_quiet_bot cannot write to you yet: open https://t.me/maria_quiet_bot and press Start');
+    const ivan = h.fake.createUser({ firstName: 'Ivan' });
+    const copy = await customerWrites(h, quietBot, ivan, maria, 'Anyone there?');
+    expect(copy.text).toContain('⚠️ @maria_quiet_bot could not post this message into your chat with it');
+    h.fake.userSends(h.masterBot.id, maria.id, { text: 'Yes, here.', replyToMessageId: copy.messageId });
+    await customerGets(quietBot, ivan, 'Yes, here.');
+  });
+
+  it('switches a bot from its team group back to the MasterBot chat; an answer in an old topic still reaches its customer', async () => {
+    const teamBot = await attachNewBot(h, maria, 'maria_team_bot');
+    const agent = h.fake.createUser({ firstName: 'Ann' });
+    const group = await linkedTeamGroup(h, maria, teamBot, 'Maria support', [agent]);
+    const jo = h.fake.createUser({ firstName: 'Jo' });
+    h.fake.userSends(teamBot.id, jo.id, 'Is my order late?');
+    const inTopic = await botPostsInGroup(h, teamBot, group, (s) => s.text === 'Is my order late?');
+    h.fake.userSends(h.masterBot.id, maria.id, '/inbox');
+    const pickers = () => h.fake.sent(h.masterBot.id, maria.id).filter((s) => (s.text ?? '').includes('Which bot’s inbox'));
+    await h.fake.waitFor(() => pickers().length === 4);
+    h.fake.userPressesButton(h.masterBot.id, maria.id, pickers()[3].messageId, `pick:inbox:${teamBot.id}`);
+    const offer = await masterBotSays(h, maria, 'Messages your customers send @maria_team_bot arrive in its team group');
+    pressInbox(teamBot, h.masterBot, offer, 'master');
+    await masterBotSays(h, maria, '✅ Messages customers send @maria_team_bot now arrive in the MasterBot chat.');
+    h.fake.groups.sends(group, agent.id, 'It ships tomorrow.', { threadId: inTopic.threadId });
+    await customerGets(teamBot, jo, 'It ships tomorrow.');
+    await customerWrites(h, teamBot, jo, maria, 'Great, thanks.');
   });
 
   it('keeps replies to old messages working when a bot switches inbox, both ways', async () => {
