@@ -156,6 +156,17 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       expect(h.fake.privateTopics(topicsBot.id, maria.id)).toHaveLength(2);
     });
 
+    it('opens the customer’s topic again when the owner deleted it, and loses no message', async () => {
+      h.fake.userDeletesTopic(topicsBot.id, maria.id, carolCopy.threadId!);
+      h.fake.userSends(topicsBot.id, carol.id, 'Still there?');
+      const relayed = await botSays(topicsBot, maria, 'Still there?');
+      const carolTopics = h.fake.privateTopics(topicsBot.id, maria.id).filter((t) => t.name === 'Carol (@carol_k)');
+      expect(carolTopics.map((t) => t.deleted)).toEqual([true, false]);
+      expect(relayed.threadId).toBe(carolTopics[1].threadId);
+      h.fake.userSends(topicsBot.id, maria.id, { text: 'Yes, still here.', threadId: relayed.threadId });
+      await customerGets(topicsBot, carol, 'Yes, still here.');
+    });
+
     it('bans the customer with /ban typed in their topic: said there, and their next message is not relayed', async () => {
       h.fake.userSends(topicsBot.id, maria.id, { text: '/ban', threadId: daveCopy.threadId });
       const said = await botSays(topicsBot, maria, '🚫 Dave is banned');
