@@ -55,6 +55,9 @@ import { ReplyToCustomerHandler, StartRespondingHandler } from './application/re
 import { AnswerInTopicHandler } from './application/team-group/answer-in-topic.handler';
 import { ConfirmTeamGroupHandler } from './application/team-group/confirm-team-group.handler';
 import { TeamGroupRelay } from './application/team-group/team-group-relay';
+import { OwnChatRelay } from './application/own-chat/own-chat-relay';
+import { OwnerMessages } from './application/own-chat/owner-messages';
+import { INBOX_HANDLERS } from './application/own-chat/inbox.handlers';
 import { ConnectTeamGroupHandler } from './application/team-group/connect-team-group.handler';
 import { ManageTopicHandler } from './application/team-group/manage-topic.handler';
 import { GroupMigratedHandler, TeamGroupAccessHandler, TeamGroupHelpHandler } from './application/team-group/team-group-access.handler';
@@ -163,6 +166,7 @@ const COMMAND_HANDLERS = [
   TeamGroupAccessHandler,
   GroupMigratedHandler,
   TeamGroupHelpHandler,
+  ...INBOX_HANDLERS,
 ];
 
 /** Event store: EventStoreDB when EVENTSTORE_URL is set, the embedded SQLite file otherwise. */
@@ -244,6 +248,8 @@ export class AppModule {
         RelayedCopyTargets,
         ContentSender,
         TeamGroupRelay,
+        OwnChatRelay,
+        OwnerMessages,
         MediaCacheQuery,
         { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },
         BannedCustomersQuery,

@@ -91,6 +91,23 @@ describe('a client bot known from the event history alone', () => {
     expect(botsChangedBy(attached(ALICE))).toEqual([BOT]);
     expect(botsChangedBy(recorded('ProExpired', { masterId: ALICE, pausedBotIds: [BOT, 9] }))).toEqual([BOT, 9]);
     expect(botsChangedBy(recorded('CustomerMessageReceived', { masterId: ALICE, botId: BOT, customerId: 5 }))).toEqual([]);
+    expect(botsChangedBy(recorded('InboxModeChosen', { masterId: ALICE, botId: BOT, mode: 'bot_chat' }))).toEqual([BOT]);
+  });
+
+  it('says where the bot relays: its chosen inbox, a linked team group, kept across a re-attach by the same master only', () => {
+    const chose = (masterId: number, mode: string) => recorded('InboxModeChosen', { masterId, botId: BOT, username: 'shop_bot', mode });
+    const linked = () =>
+      recorded('TeamGroupLinked', { masterId: ALICE, botId: BOT, username: 'shop_bot', chatId: -100123, linkedBy: ALICE });
+    expect(foldClientBot(BOT, [attached(ALICE)])?.inbox).toBeUndefined();
+    expect(foldClientBot(BOT, [attached(ALICE), chose(ALICE, 'bot_chat')])?.inbox).toBe('bot_chat');
+    expect(foldClientBot(BOT, [attached(ALICE), chose(ALICE, 'bot_chat'), linked()])?.inbox).toBe('team_group');
+    expect(foldClientBot(BOT, [attached(ALICE), linked(), chose(ALICE, 'master_chat')])).toMatchObject({
+      inbox: 'master_chat',
+      teamGroupChatId: -100123,
+    });
+    expect(foldClientBot(BOT, [attached(ALICE), chose(ALICE, 'bot_chat'), attached(ALICE)])?.inbox).toBe('bot_chat');
+    expect(foldClientBot(BOT, [attached(ALICE), chose(ALICE, 'bot_chat'), attached(BOB)])?.inbox).toBeUndefined();
+    expect(foldClientBot(BOT, [attached(BOB), chose(ALICE, 'bot_chat')])?.inbox).toBeUndefined();
   });
 });
 

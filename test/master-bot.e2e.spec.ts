@@ -23,6 +23,7 @@ describe('the MasterBot, as a master uses it', () => {
       'add',
       'bots',
       'remove',
+      'inbox',
       'greeting',
       'qr',
       'banned',

@@ -1,3 +1,4 @@
+import { BanFromOwnChatCommand, ChooseInboxModeCommand } from '../src/application/own-chat/inbox.commands';
 import { BanCustomerCommand } from '../src/application/ban-customer/ban-customer.command';
 import { DeleteAnswerCommand } from '../src/application/delete-answer/delete-answer.command';
 import { EditAnswerCommand } from '../src/application/edit-answer/edit-answer.command';
@@ -172,5 +173,59 @@ describe('reactions (M13)', () => {
     expect(() => parseUpdate(reaction({ new_reaction: [{ type: 'emoji', emoji: 5 }] }))).toThrow(BadUpdateError);
     expect(() => parseUpdate(reaction({ message_id: 'twelve' }))).toThrow(BadUpdateError);
     expect(() => parseUpdate(reaction({ user: { id: 42 } }))).toThrow(BadUpdateError);
+  });
+});
+
+describe('inbox buttons and the owner’s chat with a client bot (M14)', () => {
+  const CLIENT_BOT = 7001;
+  const inPrivate = (fields: Record<string, unknown>): TgUpdate => ({
+    update_id: 11,
+    message: { message_id: 20, date: 0, from: { id: 42, is_bot: false, first_name: 'Ada' }, chat: { id: 42, type: 'private' }, ...fields },
+  });
+
+  it('an inbox button chooses that mode for that bot, in the MasterBot chat or under the bot’s own offer', () => {
+    expect(translateMasterUpdate(MASTER_BOT, button('inbox:7001:bot'))).toMatchObject({
+      constructor: ChooseInboxModeCommand,
+      userId: 42,
+      botId: 7001,
+      mode: 'bot_chat',
+      askedIn: 'master_bot',
+    });
+    expect(translateClientUpdate(CLIENT_BOT, button('inbox:7001:master'))).toMatchObject({ mode: 'master_chat', askedIn: 'bot_chat' });
+    // A client bot only ever offers its own inbox.
+    expect(translateClientUpdate(CLIENT_BOT, button('inbox:7002:master'))).toBeNull();
+  });
+
+  it('an inbox button naming no mode we offer is bad input, refused at the edge', () => {
+    expect(() => translateMasterUpdate(MASTER_BOT, button('inbox:7001:elsewhere'))).toThrow(BadUpdateError);
+    expect(() => translateMasterUpdate(MASTER_BOT, button('inbox:bot:7001'))).toThrow(BadUpdateError);
+    expect(() => translateClientUpdate(CLIENT_BOT, button('inbox:7001:'))).toThrow(BadUpdateError);
+  });
+
+  it('a private message says its topic, and the customer named by the bot’s own copy it replies to', () => {
+    const inTopic = translateClientUpdate(CLIENT_BOT, inPrivate({ text: 'Hi', message_thread_id: 5, is_topic_message: true }));
+    expect(inTopic).toMatchObject({ place: { threadId: 5, repliedTo: null } });
+    const keyboard = { inline_keyboard: [[{ text: '🚫 Ban', callback_data: 'ban:7001:900:31' }]] };
+    const copy = { message_id: 8, date: 0, chat: { id: 42, type: 'private' }, reply_markup: keyboard };
+    const reply = translateClientUpdate(
+      CLIENT_BOT,
+      inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: CLIENT_BOT, is_bot: true } } }),
+    );
+    expect(reply).toMatchObject({ place: { threadId: null, repliedTo: { botId: 7001, customerId: 900, customerMessageId: 31 } } });
+    // Only the bot's own message counts: a look-alike keyboard from anyone else names nobody.
+    const forged = translateClientUpdate(
+      CLIENT_BOT,
+      inPrivate({ text: 'Hi', reply_to_message: { ...copy, from: { id: 42, is_bot: false } } }),
+    );
+    expect(forged).toMatchObject({ place: { threadId: null, repliedTo: null } });
+  });
+
+  it('🚫 Ban under a copy in the owner’s chat bans the customer the button names', () => {
+    expect(translateClientUpdate(CLIENT_BOT, button('ban:7001:900:31'))).toMatchObject({
+      constructor: BanFromOwnChatCommand,
+      botId: CLIENT_BOT,
+      userId: 42,
+      relayedFrom: { botId: 7001, customerId: 900, customerMessageId: 31 },
+    });
   });
 });

@@ -212,7 +212,7 @@ function plaintextSecrets(fake: TelegramBotApiFake): { label: string; needle: st
 /** The product's own commands: their names are not secrets (they are recorded as what happened). */
 const KNOWN_COMMANDS = new Set(
   ['start', 'help', 'add', 'remove', 'cancel', 'bots', 'qr', 'greeting', 'broadcast', 'banned', 'ban', 'unban']
-    .concat(['reminders', 'subscribe', 'unsubscribe', 'close', 'reopen', 'delete', 'note', 'connect'])
+    .concat(['reminders', 'subscribe', 'unsubscribe', 'close', 'reopen', 'delete', 'note', 'connect', 'inbox'])
     .map((name) => `/${name}`),
 );
 

@@ -20,8 +20,13 @@ export async function registeredMaster(h: AppHarness, firstName: string): Promis
 }
 
 /** `/add`, then the token (one chat's updates arrive in order, so no need to wait for the prompt). */
-export async function attachNewBot(h: AppHarness, master: FakeUser, username: string): Promise<CreatedBot> {
-  const bot = h.fake.createBot({ username });
+export async function attachNewBot(
+  h: AppHarness,
+  master: FakeUser,
+  username: string,
+  options: { topicsInPrivateChats?: boolean } = {},
+): Promise<CreatedBot> {
+  const bot = h.fake.createBot({ username, ...options });
   h.fake.userSends(h.masterBot.id, master.id, '/add');
   h.fake.userSends(h.masterBot.id, master.id, bot.token);
   await masterBotSays(h, master, `@${username} is attached`);

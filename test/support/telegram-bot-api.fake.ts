@@ -152,6 +152,26 @@ export class TelegramBotApiFake {
     return this.users.sends(this.registry.bot(botRef), userId, content);
   }
 
+  /**
+   * The user deletes a topic of their private chat with a bot (the apps let them when the bot has topics), with all
+   * its messages; the bot is told nothing, and its next post there is "message thread not found".
+   */
+  userDeletesTopic(botRef: T.BotRef, userId: number, threadId: number): void {
+    const bot = this.registry.bot(botRef);
+    const chat = this.state.chats.find(bot.id, userId);
+    const topic = chat?.topics.live(threadId);
+    if (!chat || !topic) throw new Error(`chat ${userId} of @${bot.username} has no topic ${threadId}`);
+    topic.deleted = true;
+    for (const entry of chat.all()) if (entry.message.message_thread_id === threadId) entry.deleted = true;
+    this.state.journal.changed();
+  }
+
+  /** Every topic ever created in a user's private chat with a bot (topics in private chats, Bot API 9.3). */
+  privateTopics(botRef: T.BotRef, userId: number): { threadId: number; name: string; deleted: boolean }[] {
+    const chat = this.state.chats.find(this.registry.bot(botRef).id, userId);
+    return (chat?.topics.all() ?? []).map(({ threadId, name, deleted }) => ({ threadId, name, deleted }));
+  }
+
   userEdits(botRef: T.BotRef, userId: number, messageId: number, newText: string): T.UserAction {
     return this.users.edits(this.registry.bot(botRef), userId, messageId, newText);
   }

@@ -1,6 +1,17 @@
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
+import { RelayedFrom } from '../reactors/relay-buttons';
 import { TelegramCommand } from '../shared/telegram-origin';
+
+/**
+ * M14: where in the private chat a message was written: what matters only when the writer is the bot's owner
+ * (their own chat with the client bot is then its inbox). `threadId`: the topic; `repliedTo`: the customer
+ * named by the buttons of the bot's own message it replies to.
+ */
+export interface PrivatePlace {
+  threadId: number | null;
+  repliedTo: RelayedFrom | null;
+}
 
 export interface CustomerProfile {
   id: number;
@@ -22,6 +33,7 @@ export class ReceiveCustomerMessageCommand extends TelegramCommand {
     readonly sentAt: number,
     readonly mediaGroupId: string | null,
     readonly content: MessageContent,
+    readonly place: PrivatePlace = { threadId: null, repliedTo: null },
   ) {
     super(origin);
   }

@@ -6,7 +6,8 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { APP_SETTINGS, AppSettings } from '../ports/app-settings.port';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory, isRelaying } from '../ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory, ClientBotRecord, isRelaying } from '../ports/read-models.port';
+import { OwnerMessages } from '../own-chat/owner-messages';
 import {
   CustomerBlockedBotCommand,
   CustomerStartCommand,
@@ -33,12 +34,16 @@ abstract class ConversationHandler {
     customerId: number,
     origin: CommandOrigin,
     build: (masterId: number) => Promise<ConversationCommand>,
+    fromOwner?: (bot: ClientBotRecord) => Promise<unknown>,
   ) {
     const bot = await this.directory.get(botId);
     if (!isRelaying(bot)) {
       this.logger.debug(`update for client bot ${botId}, which is not relaying: dropped`);
       return null;
     }
+    // M14: the bot's owner writing to their own bot is never one of its customers (their chat may be its inbox).
+    // Only the bot's own master: anyone else, another master included, is a customer like any other.
+    if (customerId === bot.masterId) return fromOwner ? fromOwner(bot) : null;
     return this.aggregates.handle(conversationStreamId(botId, customerId), conversationDecider, await build(bot.masterId), origin);
   }
 }
@@ -50,28 +55,36 @@ export class ReceiveCustomerMessageHandler extends ConversationHandler implement
     @Inject(BOT_DIRECTORY) directory: BotDirectory,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     @Inject(APP_SETTINGS) private readonly settings: AppSettings,
+    private readonly owner: OwnerMessages,
   ) {
     super(aggregates, directory);
   }
 
-  execute({ origin, botId, customer, messageId, sentAt, mediaGroupId, content }: ReceiveCustomerMessageCommand) {
+  execute({ origin, botId, customer, messageId, sentAt, mediaGroupId, content, place }: ReceiveCustomerMessageCommand) {
     const { firstName, lastName, username, languageCode } = customer;
-    return this.decide(botId, customer.id, origin, async (masterId) => ({
-      type: 'ReceiveMessage',
+    const fromOwner = (bot: ClientBotRecord) => this.owner.message(bot, { messageId, content, place }, origin);
+    return this.decide(
       botId,
-      customerId: customer.id,
-      masterId,
-      messageId,
-      kind: content.kind,
-      sentAt,
-      ...(mediaGroupId ? { mediaGroupId } : {}),
-      // What the relay needs to finish after a crash, sealed under the conversation's key.
-      content: await this.vault.seal(conversationId(botId, customer.id), {
-        content,
-        customer: { firstName, lastName, username, languageCode },
+      customer.id,
+      origin,
+      async (masterId) => ({
+        type: 'ReceiveMessage',
+        botId,
+        customerId: customer.id,
+        masterId,
+        messageId,
+        kind: content.kind,
+        sentAt,
+        ...(mediaGroupId ? { mediaGroupId } : {}),
+        // What the relay needs to finish after a crash, sealed under the conversation's key.
+        content: await this.vault.seal(conversationId(botId, customer.id), {
+          content,
+          customer: { firstName, lastName, username, languageCode },
+        }),
+        floodLimit: this.settings.floodLimitPerMinute,
       }),
-      floodLimit: this.settings.floodLimitPerMinute,
-    }));
+      fromOwner,
+    );
   }
 }
 
@@ -104,19 +117,26 @@ export class CustomerStartHandler extends ConversationHandler implements IComman
     aggregates: AggregateStore,
     @Inject(BOT_DIRECTORY) directory: BotDirectory,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+    private readonly owner: OwnerMessages,
   ) {
     super(aggregates, directory);
   }
 
   execute({ origin, botId, customerId, startParameter }: CustomerStartCommand) {
-    return this.decide(botId, customerId, origin, async (masterId) => ({
-      type: 'CustomerStart',
+    return this.decide(
       botId,
       customerId,
-      masterId,
-      // The link's parameter is typed text (the master's, carried by the customer): sealed like content.
-      ...(startParameter ? { startParameter: await this.vault.seal(conversationId(botId, customerId), { text: startParameter }) } : {}),
-    }));
+      origin,
+      async (masterId) => ({
+        type: 'CustomerStart',
+        botId,
+        customerId,
+        masterId,
+        // The link's parameter is typed text (the master's, carried by the customer): sealed like content.
+        ...(startParameter ? { startParameter: await this.vault.seal(conversationId(botId, customerId), { text: startParameter }) } : {}),
+      }),
+      (bot) => this.owner.start(bot, origin),
+    );
   }
 }
 

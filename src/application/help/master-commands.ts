@@ -3,6 +3,7 @@ export const MASTER_COMMANDS = [
   { command: 'add', description: 'Attach a client bot' },
   { command: 'bots', description: 'Your client bots and their message counts' },
   { command: 'remove', description: 'Detach a client bot' },
+  { command: 'inbox', description: 'Where a bot’s messages arrive (here, its own chat, a team group)' },
   { command: 'greeting', description: 'Set what customers get on /start' },
   { command: 'qr', description: 'QR code of a client bot’s link' },
   { command: 'banned', description: 'Banned customers (unban)' },

@@ -45,7 +45,8 @@ export class CustomerReactionReactor implements Reactor<Handled> {
     if (!answer) return;
     // M12: an agent's answer stands in the team group, where the client bot (not the MasterBot) is a member. The
     // bot's reaction there is also the 👍 "answered" marker (a bot sets one): taking a reaction back restores it.
-    const inGroup = answer.chatId !== event.data.masterId;
+    // M14: the owner's answer in their own chat with the client bot is there too (the chat id is the master's).
+    const inGroup = answer.chatId !== event.data.masterId || answer.ownChat === true;
     const api = inGroup ? await this.bots.client(botId, event.position) : this.bots.master();
     if (!api) return;
     try {

@@ -40,7 +40,8 @@ export class CustomerReactionHandler implements ICommandHandler<CustomerReaction
 
   async execute({ origin, botId, customerId, messageId, emoji }: CustomerReactionCommand) {
     const bot = await this.directory.get(botId);
-    if (!isRelaying(bot)) return null;
+    // M14: the owner's reactions in their own chat with the bot are not a customer's (not mirrored from there yet).
+    if (!isRelaying(bot) || bot.masterId === customerId) return null;
     return this.aggregates.handle(
       conversationStreamId(botId, customerId),
       conversationDecider,

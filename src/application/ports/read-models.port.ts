@@ -1,3 +1,4 @@
+import { InboxMode } from '../../domain/master-user/master-user.events';
 import { Sealed } from '../../domain/shared/sealed';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 
@@ -25,6 +26,11 @@ export interface ClientBotRecord {
   teamGroupChatId?: number;
   /** M12: the bot cannot relay into that group now (TeamGroupLost, not restored): relays go to the MasterBot chat. */
   teamGroupLost?: boolean;
+  /**
+   * M14: where its customers' messages arrive (InboxModeChosen; TeamGroupLinked sets `team_group`); absent: the
+   * MasterBot chat. Folded from the history by the bot directory; the `client_bots` table does not keep it.
+   */
+  inbox?: InboxMode;
 }
 
 /** Whether the bot relays its customers' messages now. */

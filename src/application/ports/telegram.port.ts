@@ -14,6 +14,8 @@ export interface BotIdentity {
   username: string;
   firstName: string;
   isBot: boolean;
+  /** M14: topics are on in the bot's private chats (BotFather; getMe's `has_topics_enabled`, Bot API 9.3). */
+  hasTopicsEnabled?: boolean;
 }
 
 /** An inline keyboard button: a callback (answered by us) or a link (opened by the app, e.g. an invoice). */
@@ -106,7 +108,12 @@ export interface BotApi {
   closeForumTopic(chatId: number, threadId: number): Promise<void>;
   reopenForumTopic(chatId: number, threadId: number): Promise<void>;
   /** A copy of a message this bot can see, without a "forwarded from" header (same bot: its file ids stay valid). */
-  copyMessage(chatId: number, fromChatId: number, messageId: number, options?: { threadId?: number }): Promise<{ messageId: number }>;
+  copyMessage(
+    chatId: number,
+    fromChatId: number,
+    messageId: number,
+    options?: { threadId?: number; buttons?: InlineButton[][] },
+  ): Promise<{ messageId: number }>;
 }
 
 export interface TelegramPort {

@@ -82,7 +82,8 @@ export class DeliveryReactor implements Reactor<Handled> {
     if (!reply) return void (await fail('content_erased'));
     if (!api) return void (await fail('client_bot_unknown'));
     try {
-      // M12: an agent's answer from a team group was written where the client bot reads it: its files are that bot's.
+      // M12/M14: an answer from a team group or the owner's chat with the bot was written where the client bot reads
+      // it: its files are that bot's.
       const from = { botId: agent ? target.botId : ('master' as const) };
       const sent = await this.sender.send(from, { botId: target.botId, chatId: target.customerId }, reply.content, {
         replyToMessageId: target.customerMessageId || undefined,
@@ -97,8 +98,11 @@ export class DeliveryReactor implements Reactor<Handled> {
           deliveredMessageId: sent.messageId,
           uploaded: sent.uploaded,
           // Where the answer stands in the inbox: the master's message, or the agent's in the customer's topic.
+          // M14: or the owner's in their own chat with the client bot (the same chat id as the MasterBot chat's).
           answer: agent
-            ? { chatId: agent.chatId, messageId: agent.messageId, threadId: agent.threadId }
+            ? 'ownChat' in agent
+              ? { chatId: agent.chatId, messageId: agent.messageId, ownChat: true as const }
+              : { chatId: agent.chatId, messageId: agent.messageId, threadId: agent.threadId }
             : { chatId: masterId, messageId: event.data.masterMessageId },
         },
         origin,
@@ -112,7 +116,7 @@ export class DeliveryReactor implements Reactor<Handled> {
       await fail(error.blockedByUser ? 'customer_blocked_bot' : error.tokenRevoked ? 'client_bot_token_revoked' : `telegram_${error.code}`);
       return;
     }
-    // Marked answered where it was answered: the relayed copy in the master's chat, or the agent's message in the topic.
+    // Marked answered where it was answered: the relayed copy in the master's chat, or the agent's (owner's) message.
     const marked = agent
       ? api.setReaction(agent.chatId, agent.messageId, '👍')
       : this.bots.master().setReaction(masterId, target.relayedMessageId, '👍');

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
-import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { masterStreamId, MasterUserEventOf } from '../../domain/master-user/master-user.events';
+import { masterUserDecider } from '../../domain/master-user/master-user.decider';
+import { inboxOf } from '../../domain/master-user/master-user.state';
+import { InboxNotices } from '../own-chat/inbox-notices';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
@@ -45,6 +48,8 @@ type Handled =
       | 'TeamGroupLinked'
       | 'TeamGroupLinkRequested'
       | 'TeamGroupLinkDeclined'
+      | 'InboxModeOffered'
+      | 'InboxModeChosen'
     >
   | ConversationNotice;
 
@@ -76,6 +81,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'TeamGroupLinked',
     'TeamGroupLinkRequested',
     'TeamGroupLinkDeclined',
+    'InboxModeOffered',
+    'InboxModeChosen',
     'ReplyDeliveryFailed',
     'ReplyEditFailed',
     'ReplyDeleted',
@@ -86,6 +93,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   ];
   readonly recordsAttempts = true;
   private readonly logger = new Logger('MasterNotifier');
+  private readonly inbox: InboxNotices;
 
   constructor(
     private readonly bots: BotApis,
@@ -93,7 +101,9 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     @Inject(BANNED_CUSTOMERS) private readonly banned: BannedCustomers,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
     private readonly aggregates: AggregateStore,
-  ) {}
+  ) {
+    this.inbox = new InboxNotices(bots);
+  }
 
   key(event: RecordedEvent<Handled>): string {
     return `master:${event.data.masterId}`;
@@ -170,9 +180,15 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'GreetingSet':
         await say(texts.greetingSet(event.data.username));
         return;
-      case 'BotListRequested':
-        await say(texts.botList(await this.directory.statsOf(masterId)));
+      case 'BotListRequested': {
+        // M14: each bot's inbox, from the master's own state (the read model's counters do not keep it).
+        const { bots } = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
+        await say(texts.botList(await this.directory.statsOf(masterId), new Map(bots.map((b) => [b.botId, inboxOf(b)]))));
         return;
+      }
+      case 'InboxModeOffered':
+      case 'InboxModeChosen':
+        return this.inbox.notify(event);
       case 'BannedListRequested': {
         const list = await this.banned.of(masterId);
         if (list.length === 0) return void (await say(texts.noneBanned));
@@ -209,10 +225,14 @@ export class MasterNotifierReactor implements Reactor<Handled> {
           .catch((error: unknown) => this.logger.warn(`team group notice for ${botId}: ${String(error)}`));
         return;
       }
-      case 'CommandRejected':
+      case 'CommandRejected': {
+        const text = texts.answerSyncRefused(event.data.command, event.data.reason) ?? texts.rejected[event.data.reason];
+        const { inBotChatOf } = event.data;
+        if (inBotChatOf !== undefined) return this.inbox.sayInBotChat(inBotChatOf, masterId, text, event.position);
         if (event.data.deleteMessage && event.data.messageId) await this.deleteQuietly(master, masterId, event.data.messageId);
-        await say(texts.answerSyncRefused(event.data.command, event.data.reason) ?? texts.rejected[event.data.reason]);
+        await say(text);
         return;
+      }
       default:
         return;
     }
@@ -272,7 +292,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     const answer = state.sync.copies.get(replyId)?.answer;
     // M12: an agent's answer in a team group: the agents are told in the topic (TeamGroupReactor).
     if (answer && answer.chatId !== masterId) return;
-    const replyToMessageId = answer?.chatId === masterId ? answer.messageId : undefined;
+    // M14: an answer the owner wrote in their chat with the client bot is not a message of the MasterBot chat.
+    const replyToMessageId = answer?.chatId === masterId && !answer.ownChat ? answer.messageId : undefined;
     await this.bots.master().sendText(masterId, text, { replyToMessageId });
   }
 

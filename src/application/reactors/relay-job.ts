@@ -15,6 +15,8 @@ export interface RelayJob {
   repeat: boolean;
   /** M12: the bot's team group refused it (bot removed, rights taken away): it comes to the MasterBot chat instead, saying why. */
   teamGroupRefused?: boolean;
+  /** M14: the owner's chat with the client bot refused it (never started, bot blocked): it comes to the MasterBot chat, saying why. */
+  ownChatRefused?: boolean;
 }
 
 /** Records that the relay of `job` failed for `reason` (MasterBot chat and team group alike). */

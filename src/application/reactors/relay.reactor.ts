@@ -16,6 +16,8 @@ import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
 import { TeamGroupRelay } from '../team-group/team-group-relay';
 import { BotApis } from './client-bot-apis';
+import { OwnChatRelay } from '../own-chat/own-chat-relay';
+import { inboxTexts } from '../own-chat/inbox.texts';
 import { teamGroupTexts } from '../team-group/team-group.texts';
 import { texts } from './texts';
 import { recordRelayFailure, type RelayJob } from './relay-job';
@@ -50,6 +52,7 @@ export class RelayReactor implements Reactor<Handled> {
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
     private readonly teamGroups: TeamGroupRelay,
     bots: BotApis,
+    private readonly ownChat: OwnChatRelay,
   ) {
     this.albums = new AlbumRelay(aggregates, sender, vault, this);
     this.edits = new EditRelay(aggregates, sender, vault, bots);
@@ -78,6 +81,10 @@ export class RelayReactor implements Reactor<Handled> {
       if (outcome === 'done') return;
       // A lost group was just recorded, and the master is told so once: the copy says nothing more.
       job.teamGroupRefused = outcome === 'refused';
+    } else if ((await this.directory.get(data.botId, event.position))?.inbox === 'bot_chat') {
+      // M14: the owner's own chat with the client bot; if the bot may not post there, the MasterBot chat, saying why.
+      if ((await this.ownChat.relay(job)) === 'done') return;
+      job.ownChatRefused = true;
     }
     if (data.mediaGroupId && (await this.albums.relay(job, event.recordedAt))) return;
     const state = await this.aggregates.current(job.stream, conversationDecider);
@@ -88,7 +95,11 @@ export class RelayReactor implements Reactor<Handled> {
   async header(job: RelayJob, content: RelayContent): Promise<string> {
     const bot = await this.directory.get(job.data.botId, job.position);
     const header = texts.media.header(customerLabel(content.customer), bot?.username);
-    const refused = job.teamGroupRefused ? `${teamGroupTexts.refusedRelay(bot?.username ?? 'your bot')}\n` : '';
+    const refused = job.teamGroupRefused
+      ? `${teamGroupTexts.refusedRelay(bot?.username ?? 'your bot')}\n`
+      : job.ownChatRefused
+        ? `${inboxTexts.refusedRelay(bot?.username ?? 'your bot')}\n`
+        : '';
     return `${refused}${job.repeat ? `${texts.media.repeated}\n` : ''}${header}`;
   }
 

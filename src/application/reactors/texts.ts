@@ -2,6 +2,8 @@ import { GREETING_MAX_LENGTH } from '../../domain/master-user/master-user.comman
 import { BotPurpose, RejectionReason } from '../../domain/master-user/master-user.events';
 import { MASTER_COMMANDS } from '../help/master-commands';
 import { BotStats } from '../ports/read-models.port';
+import { inboxRefusals, inboxTexts } from '../own-chat/inbox.texts';
+import { InboxMode } from '../../domain/master-user/master-user.events';
 
 /** Everything the bots say, in one place (product words: master, client bot, customer). */
 const PURPOSE_QUESTION: Record<BotPurpose, string> = {
@@ -9,6 +11,7 @@ const PURPOSE_QUESTION: Record<BotPurpose, string> = {
   qr: 'Which bot’s QR code do you want?',
   greeting: 'Which bot’s greeting do you want to set?',
   broadcast: 'Whose customers should get the broadcast?',
+  inbox: 'Which bot’s inbox do you want to see or change?',
 };
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -23,6 +26,9 @@ export const texts = {
     'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
     'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
+    'Choose where each bot’s messages arrive with /inbox: here (the default), in your own chat with the bot (it relays them ' +
+    'itself, one topic per customer when its topics are on — answer by writing in the topic or with Reply), or in a team group. ' +
+    'Writing /start to your own bot offers the same choice there.\n' +
     'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there. ' +
     'In a customer’s topic, /close and /reopen mark the conversation, /ban and /unban ban and unban the customer; agents’ ' +
     'edits, /delete and reactions reach the customer as yours do here (/help in the group says more).\n' +
@@ -50,16 +56,18 @@ export const texts = {
   qrCaption: (link: string) => `Scan to write to ${link}`,
   newCustomerVia: (username: string, startParameter: string) =>
     `👋 A new customer started @${username} through your link “${startParameter}”.`,
-  botList: (bots: BotStats[]) =>
+  botList: (bots: BotStats[], inboxes: Map<number, InboxMode> = new Map()) =>
     bots.length === 0
       ? 'You have no client bots attached. /add attaches one.'
       : 'Your client bots:\n\n' +
         bots
           .map((b) => {
             const flag = b.broken ? ' ⚠️ token revoked' : b.paused ? ' ⏸ paused (Free plan)' : '';
-            return `@${b.username}${flag}\n   ${count(b.receivedCount, 'message')} received, ${count(b.answeredCount, 'reply', 'replies')} delivered`;
+            const counts = `${count(b.receivedCount, 'message')} received, ${count(b.answeredCount, 'reply', 'replies')} delivered`;
+            return `@${b.username}${flag}\n   ${counts}\n   ${inboxTexts.listed(inboxes.get(b.botId) ?? 'master_chat')}`;
           })
-          .join('\n'),
+          .join('\n') +
+        '\n\n/inbox chooses where a bot’s messages arrive: here, in the bot’s own chat, or in a team group.',
   noneBanned: 'Nobody is banned.',
   bannedList: (n: number) => `Banned customers (${n}). Press one to lift the ban:`,
   banned: (name: string, username: string) =>
@@ -149,6 +157,7 @@ export const texts = {
     delete_needs_reply: 'To delete an answer for the customer, reply /delete to your answer.',
     not_an_answer: 'That message is not one of your answers to a customer, so there is nothing to delete for them.',
     answer_already_deleted: 'You already asked to delete that answer for the customer.',
+    ...inboxRefusals,
   } satisfies Record<RejectionReason, string>,
   media: {
     /** The relay's first line: who wrote, through which bot. */

@@ -58,8 +58,10 @@ export class TeamGroupRelay {
    * which the relay reads anyway, so the MasterBot-chat mode costs no extra read of the event store. */
   async inboxOf(botId: number, position: bigint): Promise<number | null> {
     const bot = await this.directory.get(botId, position);
-    // A group the bot was removed from (or lost its rights in) is not tried again until it is back.
-    return bot?.teamGroupChatId !== undefined && !bot.teamGroupLost ? bot.teamGroupChatId : null;
+    // A group the bot was removed from (or lost its rights in) is not tried again until it is back; a bot switched
+    // to another inbox (M14) keeps its link, but relays elsewhere.
+    if (bot?.inbox !== 'team_group') return null;
+    return bot.teamGroupChatId !== undefined && !bot.teamGroupLost ? bot.teamGroupChatId : null;
   }
 
   /**

@@ -35,6 +35,7 @@ export type ConversationCommand =
   | ({ type: 'RecordRelay'; messageId: number; relayedMessageId: number; extraMessageIds?: number[]; uploaded?: UploadedFile[] } & Who)
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
+  | ({ type: 'RecordOwnChatRelay'; messageId: number; relayedMessageId: number; threadId?: number } & Who)
   | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic } & Who)
   | ({
       type: 'RecordDelivery';
@@ -130,6 +131,11 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.relayOutcomes.has(command.messageId)) return [];
       const { messageId, chatId, threadId, relayedMessageId } = command;
       return [ev('RelayedToTopic', { ...who, messageId, chatId, threadId, relayedMessageId })];
+    }
+    case 'RecordOwnChatRelay': {
+      if (state.relayOutcomes.has(command.messageId)) return [];
+      const { messageId, relayedMessageId, threadId } = command;
+      return [ev('RelayedToOwnChat', { ...who, messageId, relayedMessageId, ...(threadId !== undefined ? { threadId } : {}) })];
     }
     case 'RecordRelayFailure':
       if (state.relayOutcomes.has(command.messageId)) return [];
@@ -247,6 +253,9 @@ export function evolveConversation(state: ConversationState, event: Conversation
     }
     case 'ReactionNotMirrored':
       // Only told and counted: nothing decided later depends on it.
+      return state;
+    case 'RelayedToOwnChat':
+      state.relayOutcomes.add(event.data.messageId);
       return state;
     case 'EditRelayed':
       state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);

@@ -21,6 +21,8 @@ export interface AnswerRef {
   messageId: number;
   /** M12: the agent's answer stands in this topic of the team group `chatId` (absent: the MasterBot chat, or older deliveries). */
   threadId?: number;
+  /** M14: in the owner's private chat with the client bot (same chat id as the MasterBot chat: the master's id). */
+  ownChat?: true;
 }
 
 /**
@@ -85,6 +87,12 @@ export type ConversationEvent =
    * MasterBot: `MessageRelayed.relayedMessageId` is a message of the master's MasterBot chat, this one of the group).
    */
   | DomainEvent<'RelayedToTopic', Who & { messageId: number; chatId: number; threadId: number; relayedMessageId: number }>
+  /**
+   * M14: relayed by the client bot itself into its owner's private chat with it (own-chat inbox): into the
+   * customer's topic there (`threadId`), or, without topics, as a copy carrying the customer in its buttons.
+   * Not in `message_refs`: `relayedMessageId` is a message of the owner's chat with the client bot.
+   */
+  | DomainEvent<'RelayedToOwnChat', Who & { messageId: number; relayedMessageId: number; threadId?: number }>
   /** C3: the customer's edit was shown: a notice in the MasterBot chat, or (M12, `inTopic`) in their topic. */
   | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic }>
   | DomainEvent<
@@ -94,7 +102,10 @@ export type ConversationEvent =
         relayedMessageId: number;
         deliveredMessageId: number;
         uploaded: UploadedFile[];
-        /** The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions). */
+        /**
+         * The answer in the inbox (v3; null on deliveries recorded before M13: their answers get no mirrored reactions).
+         * `ownChat` (M14): it stands in the owner's chat with the client bot, whose id is the master's too.
+         */
         answer: AnswerRef | null;
       }
     >

@@ -1,6 +1,16 @@
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, PlanLimits, RejectionReason, ReplyTarget, TeamGroupLossReason, TopicAnswer } from './master-user.events';
+import {
+  BotPurpose,
+  InboxAskedIn,
+  InboxMode,
+  OwnChatAnswer,
+  PlanLimits,
+  RejectionReason,
+  ReplyTarget,
+  TeamGroupLossReason,
+  TopicAnswer,
+} from './master-user.events';
 
 /** What the handler learned about a pasted token before deciding (format, getMe, ownership, webhook). */
 export type TokenVerdict =
@@ -79,7 +89,7 @@ export type MasterUserCommand =
   /** From the scheduler: Pro's paid period is over (a no-op if it was renewed meanwhile). */
   | { type: 'ExpirePro'; masterId: number; now: string; limits: PlanLimits }
   /** The application could not even form the request (e.g. /ban on a message that is not a relayed one). */
-  | { type: 'Refuse'; masterId: number; command: string; reason: RejectionReason }
+  | { type: 'Refuse'; masterId: number; command: string; reason: RejectionReason; inBotChatOf?: number }
   /** Telegram answered 401 to the bot's token. */
   | { type: 'MarkBotBroken'; masterId: number; botId: number }
   /**
@@ -134,7 +144,27 @@ export type MasterUserCommand =
   | { type: 'FollowGroupMigration'; masterId: number; botId: number; fromChatId: number; toChatId: number }
   /** M12: `/help` typed in a group where the bot is (in a topic: `threadId`). */
   | { type: 'ShowTeamGroupHelp'; masterId: number; botId: number; chatId: number; threadId: number | null }
-  | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null };
+  | { type: 'AnswerInTopic'; masterId: number; replyId: string; agent: TopicAnswer; target: ReplyTarget | null; content: Sealed | null }
+  /** M14: `/inbox` in the MasterBot chat: which bot (a picker when there are several), then where it should relay. */
+  | { type: 'RequestInbox'; masterId: number }
+  /** M14: the owner wrote to their own client bot: show them its inbox and the buttons to change it, there. */
+  | { type: 'OfferInbox'; masterId: number; botId: number }
+  /** M14: a press on an inbox button (`inbox:<botId>:<mode>`), in the MasterBot chat or in the owner's chat with the bot. */
+  | { type: 'ChooseInboxMode'; masterId: number; botId: number; mode: InboxMode; askedIn: InboxAskedIn }
+  /** M14: the relay opened the customer's topic in the owner's chat with the client bot. */
+  | { type: 'RecordOwnChatTopic'; masterId: number; botId: number; customerId: number; threadId: number; replacesThreadId?: number }
+  /**
+   * M14: the owner wrote in their chat with the client bot, in a customer's topic or replying to a relayed copy.
+   * `target`: resolved before deciding (from this master's topics, or the copy's buttons); null when neither.
+   */
+  | {
+      type: 'AnswerInOwnChat';
+      masterId: number;
+      replyId: string;
+      agent: OwnChatAnswer;
+      target: ReplyTarget | null;
+      content: Sealed | null;
+    };
 
 export type TopicChange = 'command' | 'by_hand' | 'customer_wrote';
 

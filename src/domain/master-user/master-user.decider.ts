@@ -5,6 +5,7 @@ import { BotPurpose, MasterUserEvent, proPayload, RejectionReason } from './mast
 import {
   AttachedBot,
   evolveMasterUser,
+  inboxOf,
   initialMasterUserState,
   MasterUserState,
   topicOfCustomer,
@@ -13,6 +14,7 @@ import {
 import { deleteAnswer, editAnswer, mirrorReaction } from './answer-sync.decisions';
 import { backToMain, botRefusal, Command, reject, transition } from './master-user.rules';
 import { followGroupMigration, markConversation, updateTeamGroupAccess } from './team-group.decisions';
+import { answerInOwnChat, chooseInboxMode, offerInbox, recordOwnChatTopic } from './inbox.decisions';
 
 /**
  * The MasterUser state machine. Every transition is an explicit `StateChanged {from, to, trigger}`;
@@ -115,7 +117,17 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
     case 'ExpirePro':
       return expirePro(command, state);
     case 'Refuse':
-      return [reject(masterId, command.command, command.reason)];
+      return [reject(masterId, command.command, command.reason, {}, command.inBotChatOf)];
+    case 'RequestInbox':
+      return requestForBot(state, masterId, 'inbox', null);
+    case 'OfferInbox':
+      return offerInbox(command, state);
+    case 'ChooseInboxMode':
+      return chooseInboxMode(command, state);
+    case 'RecordOwnChatTopic':
+      return recordOwnChatTopic(command, state);
+    case 'AnswerInOwnChat':
+      return answerInOwnChat(command, state);
     case 'LinkTeamGroup':
       return linkTeamGroup(command, state);
     case 'RecordCustomerTopic': {
@@ -257,6 +269,8 @@ function actOn(masterId: number, purpose: BotPurpose, bot: AttachedBot, startPar
         { type: 'BotChosen', data: { masterId, purpose, botId, username } },
         transition(masterId, 'Main', 'AwaitingBroadcast', '/broadcast'),
       ];
+    case 'inbox':
+      return [{ type: 'InboxModeOffered', data: { masterId, botId, username, mode: inboxOf(bot), askedIn: 'master_bot' } }];
   }
 }
 

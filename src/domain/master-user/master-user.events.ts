@@ -6,7 +6,17 @@ import { TypedText } from '../shared/typed-text';
 export type MasterFsmState = 'Main' | 'AwaitingBotToken' | 'ChoosingBot' | 'AwaitingGreeting' | 'AwaitingBroadcast' | 'Responding';
 
 /** What a bot picker (inline keyboard of the master's bots) is for. */
-export type BotPurpose = 'remove' | 'qr' | 'greeting' | 'broadcast';
+export type BotPurpose = 'remove' | 'qr' | 'greeting' | 'broadcast' | 'inbox';
+
+/**
+ * M14: where a client bot's customers' messages arrive, chosen per bot: the master's chat with the MasterBot (the
+ * default), the owner's own private chat with the client bot (`bot_chat`, as in Livegram), or its linked team group.
+ */
+export type InboxMode = 'master_chat' | 'bot_chat' | 'team_group';
+export const INBOX_MODES: readonly InboxMode[] = ['master_chat', 'bot_chat', 'team_group'];
+
+/** M14: where a question about the inbox was asked, so the answer comes back there: the MasterBot chat or the client bot's chat. */
+export type InboxAskedIn = 'master_bot' | 'bot_chat';
 
 /** Everything a reply needs to find its customer; resolved from the master's chat, never from a message id alone. */
 export interface ReplyTarget {
@@ -60,7 +70,13 @@ export type RejectionReason =
   | 'reply_not_delivered'
   | 'delete_needs_reply'
   | 'not_an_answer'
-  | 'answer_already_deleted';
+  | 'answer_already_deleted'
+  /** M14: `/inbox` → team group for a bot that was never linked to one (the answer says how to link it). */
+  | 'team_group_not_linked'
+  /** M14: the bot already relays into the inbox chosen. */
+  | 'inbox_unchanged'
+  /** M14: the owner wrote in their chat with the client bot neither in a customer's topic nor as a reply to a relayed message. */
+  | 'own_chat_not_a_reply';
 
 /** M12/M13: what an agent typed or did in a customer's topic that the group is told about when refused. */
 export type TopicCommand = 'edit' | '/delete';
@@ -79,6 +95,18 @@ export interface TopicAnswer {
   agentId: number;
   chatId: number;
   threadId: number;
+  messageId: number;
+}
+
+/**
+ * M14: the owner answered from their private chat with the client bot (own-chat inbox): `chatId` is that chat
+ * (the master's user id), `messageId` their message there, `threadId` the customer's topic when topics are on.
+ */
+export interface OwnChatAnswer {
+  ownChat: true;
+  agentId: number;
+  chatId: number;
+  threadId?: number;
   messageId: number;
 }
 
@@ -115,11 +143,39 @@ export type MasterUserEvent =
   /** M11: hours after which an unanswered relayed message gets one reminder; null turns reminders off. */
   | DomainEvent<'RemindersConfigured', { masterId: number; hours: number | null }>
   | DomainEvent<'ReplyStarted', { masterId: number; target: ReplyTarget }>
-  /** `agent`: set when a member of the bot's team group answered by writing in the customer's topic (M12). */
+  /**
+   * `agent`: set when a member of the bot's team group answered by writing in the customer's topic (M12), or
+   * the owner answered in their own chat with the client bot (M14, `ownChat: true`); `masterMessageId` is then
+   * that message's id in that chat, not in the MasterBot chat.
+   */
   | DomainEvent<
       'ReplySent',
-      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; content: Sealed; agent?: TopicAnswer }
+      {
+        masterId: number;
+        replyId: string;
+        target: ReplyTarget;
+        masterMessageId: number;
+        content: Sealed;
+        agent?: TopicAnswer | OwnChatAnswer;
+      }
     >
+  /**
+   * M14: the master chose where the bot's customers' messages arrive (from `/inbox` in the MasterBot chat, or
+   * the buttons the client bot showed its owner: `askedIn`). Relays follow from the next customer message on;
+   * answers to copies relayed before (in the MasterBot chat, a topic, the owner's chat) keep working.
+   */
+  | DomainEvent<'InboxModeChosen', { masterId: number; botId: number; username: string; mode: InboxMode; askedIn: InboxAskedIn }>
+  /**
+   * M14: the master was shown the bot's inbox and the buttons to change it: `/inbox` in the MasterBot chat, or the
+   * owner writing to their own client bot (`/start`, or any message while the bot relays elsewhere).
+   */
+  | DomainEvent<'InboxModeOffered', { masterId: number; botId: number; username: string; mode: InboxMode; askedIn: InboxAskedIn }>
+  /**
+   * M14: the client bot opened the customer's topic in its owner's private chat with it (topics in private chats,
+   * Bot API 9.3); `replacesThreadId`: the owner deleted the earlier one. On the master's stream, so an answer
+   * written in a topic is resolved by the master's own decision.
+   */
+  | DomainEvent<'OwnChatTopicOpened', { masterId: number; botId: number; customerId: number; threadId: number; replacesThreadId?: number }>
   /** M12: `/connect` passed every check; the master is asked in the MasterBot chat to confirm (buttons). */
   | DomainEvent<'TeamGroupLinkRequested', { masterId: number; botId: number; username: string; chatId: number }>
   /** M12: the master answered "No" to the confirmation: nothing changes. */
@@ -226,6 +282,8 @@ export type MasterUserEvent =
         messageId?: number;
         deleteMessage?: boolean;
         typed?: TypedText;
+        /** M14: said in the owner's chat with this client bot (where it was typed), not in the MasterBot chat. */
+        inBotChatOf?: number;
       }
     >;
 

@@ -15,7 +15,12 @@ export const reject = (
   command: string,
   reason: RejectionReason,
   extra: { messageId?: number; deleteMessage?: boolean } = {},
-): MasterUserEvent => ({ type: 'CommandRejected', data: { masterId, command, reason, ...extra } });
+  /** M14: the refusal is said in the owner's chat with this client bot, where the command was typed. */
+  inBotChatOf?: number,
+): MasterUserEvent => ({
+  type: 'CommandRejected',
+  data: { masterId, command, reason, ...extra, ...(inBotChatOf !== undefined ? { inBotChatOf } : {}) },
+});
 
 /** Any command from a non-Main state that leaves it returns to Main first, recorded as its own transition. */
 export const backToMain = (state: MasterUserState, masterId: number, trigger: string): MasterUserEvent[] =>

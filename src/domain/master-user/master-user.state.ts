@@ -1,6 +1,6 @@
 import { unknownEvent } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, MasterFsmState, MasterUserEvent, ReplyTarget, TeamGroupLossReason } from './master-user.events';
+import { BotPurpose, InboxMode, MasterFsmState, MasterUserEvent, ReplyTarget, TeamGroupLossReason } from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
 
@@ -12,7 +12,23 @@ export interface AttachedBot {
   teamGroupChatId?: number;
   /** M12: why the bot cannot relay into that group now (TeamGroupLost); absent: it can. */
   teamGroupLost?: TeamGroupLossReason;
+  /** M14: where its customers' messages arrive (InboxModeChosen; TeamGroupLinked sets `team_group`); absent: the MasterBot chat. */
+  inbox?: InboxMode;
 }
+
+/** M14: the inbox a bot relays into now. */
+export const inboxOf = (bot: Pick<AttachedBot, 'inbox'>): InboxMode => bot.inbox ?? 'master_chat';
+
+/** M14: a customer's topic in the owner's private chat with the client bot. */
+export interface OwnChatTopic {
+  botId: number;
+  customerId: number;
+  threadId: number;
+}
+
+/** Keys of `MasterUserState.ownChatTopics`: by customer (where to relay) and by topic (whom an answer is for). */
+export const ownTopicOfCustomer = (botId: number, customerId: number): string => `c:${botId}:${customerId}`;
+export const ownTopicOfThread = (botId: number, threadId: number): string => `t:${botId}:${threadId}`;
 
 /** M12: a customer's topic in their bot's team group. */
 export interface CustomerTopic {
@@ -57,6 +73,11 @@ export interface MasterUserState {
    * customer who wrote while their bot was in team-group mode, folded with the master's stream (cached).
    */
   topics: Record<string, CustomerTopic>;
+  /**
+   * M14: every customer topic in the owner's chats with their client bots, under both keys. WARNING: one entry per
+   * customer who wrote while their bot relayed into the owner's chat with topics on.
+   */
+  ownChatTopics: Record<string, OwnChatTopic>;
   /** M12: the team group link waiting for the master's confirmation (the last /connect wins). */
   pendingTeamGroup: { botId: number; chatId: number } | null;
   /**
@@ -86,6 +107,7 @@ export const initialMasterUserState = (): MasterUserState => ({
   charges: [],
   reminderHours: null,
   topics: {},
+  ownChatTopics: {},
   pendingTeamGroup: null,
   answers: new Map(),
   topicAnswers: new Map(),
@@ -117,6 +139,7 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       const existing = state.bots.find((b) => b.botId === event.data.botId);
       const bot: AttachedBot = { botId: event.data.botId, username: event.data.username, status: 'active' };
       if (existing?.teamGroupChatId !== undefined) bot.teamGroupChatId = existing.teamGroupChatId;
+      if (existing?.inbox !== undefined) bot.inbox = existing.inbox;
       // A broken bot re-attached with its new token keeps its place.
       return { ...state, bots: existing ? state.bots.map((b) => (b.botId === bot.botId ? bot : b)) : [...state.bots, bot] };
     }
@@ -138,8 +161,23 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return {
         ...state,
         pendingTeamGroup: null,
-        bots: state.bots.map((b) => (b.botId === event.data.botId ? withoutLoss({ ...b, teamGroupChatId: event.data.chatId }) : b)),
+        bots: state.bots.map((b) =>
+          b.botId === event.data.botId ? withoutLoss({ ...b, teamGroupChatId: event.data.chatId, inbox: 'team_group' }) : b,
+        ),
       };
+    case 'InboxModeChosen':
+      return { ...state, bots: state.bots.map((b) => (b.botId === event.data.botId ? { ...b, inbox: event.data.mode } : b)) };
+    case 'OwnChatTopicOpened': {
+      const { botId, customerId, threadId, replacesThreadId } = event.data;
+      const topic: OwnChatTopic = { botId, customerId, threadId };
+      const ownChatTopics = {
+        ...state.ownChatTopics,
+        [ownTopicOfCustomer(botId, customerId)]: topic,
+        [ownTopicOfThread(botId, threadId)]: topic,
+      };
+      if (replacesThreadId !== undefined) delete ownChatTopics[ownTopicOfThread(botId, replacesThreadId)];
+      return { ...state, ownChatTopics };
+    }
     case 'TeamGroupLost':
       return {
         ...state,
@@ -197,6 +235,8 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     case 'BroadcastRequested':
       return state;
     case 'BotListRequested':
+      return state;
+    case 'InboxModeOffered':
       return state;
     case 'BannedListRequested':
       return state;

@@ -5,6 +5,7 @@ import {
   AlbumItem,
   BotApi,
   BotIdentity,
+  InlineButton,
   MediaInput,
   SendMediaOptions,
   SendTextOptions,
@@ -134,7 +135,8 @@ class TelegrafBotApi implements BotApi {
 
   async getMe(): Promise<BotIdentity> {
     const me = await this.call('getMe', {});
-    return { id: me.id, username: me.username, firstName: me.first_name, isBot: me.is_bot };
+    const topics = (me as { has_topics_enabled?: unknown }).has_topics_enabled === true;
+    return { id: me.id, username: me.username, firstName: me.first_name, isBot: me.is_bot, ...(topics ? { hasTopicsEnabled: true } : {}) };
   }
 
   async sendText(chatId: number, text: string, options: SendTextOptions = {}): Promise<{ messageId: number }> {
@@ -178,12 +180,13 @@ class TelegrafBotApi implements BotApi {
     chatId: number,
     fromChatId: number,
     messageId: number,
-    options: { threadId?: number } = {},
+    options: { threadId?: number; buttons?: InlineButton[][] } = {},
   ): Promise<{ messageId: number }> {
     const copy = await this.send('copyMessage', chatId, {
       from_chat_id: fromChatId,
       message_id: messageId,
       ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+      ...(options.buttons ? { reply_markup: { inline_keyboard: inlineKeyboard(options.buttons) } } : {}),
     });
     return { messageId: copy.message_id };
   }

@@ -40,19 +40,18 @@ export class UpdateRouter {
       source.kind === 'master' ? translateMasterUpdate(this.settings.masterBotId, update) : translateClientUpdate(source.botId, update);
     if (command) await this.commandBus.execute(command);
     else this.logger.debug(`update ${update.update_id} from ${source.kind} ignored`);
-    if (source.kind === 'master') this.acknowledgeButton(update);
+    this.acknowledgeButton(source, update);
   }
 
   /**
    * Stops the button's spinner. Best effort and not recorded: the button's effect is already durable,
    * and a lost acknowledgement only leaves the spinner to time out.
    */
-  private acknowledgeButton(update: TgUpdate): void {
+  private acknowledgeButton(source: UpdateSource, update: TgUpdate): void {
     const query = update.callback_query;
     if (!query) return;
-    this.bots
-      .master()
-      .answerCallback(query.id)
-      .catch((error: unknown) => this.logger.warn(`answerCallbackQuery: ${String(error)}`));
+    // M14: a client bot's buttons (the inbox offer, 🚫 Ban in the owner's chat with it) are answered by that bot.
+    const api = source.kind === 'master' ? Promise.resolve(this.bots.master()) : this.bots.client(source.botId);
+    api.then((bot) => bot?.answerCallback(query.id)).catch((error: unknown) => this.logger.warn(`answerCallbackQuery: ${String(error)}`));
   }
 }

@@ -31,16 +31,19 @@ import {
 } from '../../application/subscription/subscription.commands';
 import { UnknownCommandCommand } from '../../application/unknown-command/unknown-command.command';
 import { START_PARAMETER } from '../../domain/master-user/master-user.commands';
-import { BotPurpose } from '../../domain/master-user/master-user.events';
+import { BotPurpose, InboxMode } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
 import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
 import { translateTeamGroupUpdate } from './team-group-translator';
+import { BanFromOwnChatCommand, ChooseInboxModeCommand, RequestInboxCommand } from '../../application/own-chat/inbox.commands';
+import { INBOX_BUTTON, modeOfWord } from '../../application/own-chat/inbox.texts';
+import { PrivatePlace } from '../../application/customer-message/customer-message.command';
 import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
 
-const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast'];
+const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast', 'inbox'];
 
 /** "/qr@MyBot campaign" → { name: '/qr', argument: 'campaign' }. */
 function slashCommand(text: string | undefined): { name: string; argument: string | null } | null {
@@ -142,6 +145,8 @@ function translateMasterCommand(
       return new RequestAddBotCommand(origin, masterId);
     case '/remove':
       return new RemoveClientBotCommand(origin, masterId);
+    case '/inbox':
+      return new RequestInboxCommand(origin, masterId);
     case '/cancel':
       return new CancelCommand(origin, masterId);
     case '/bots':
@@ -184,6 +189,8 @@ function translateButton(origin: CommandOrigin, query: TgCallbackQuery): Telegra
   // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
   const legacyRemove = /^remove:(\d+)$/.exec(data);
   if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
+  const inbox = inboxChoice(data);
+  if (inbox) return new ChooseInboxModeCommand(origin, masterId, inbox.botId, inbox.mode, 'master_bot');
   const team = TEAM_GROUP_BUTTON.exec(data);
   if (team) return new ConfirmTeamGroupCommand(origin, masterId, Number(team[1]), Number(team[2]), team[3] === 'yes');
   const unban = /^unban:(\d+):(\d+)$/.exec(data);
@@ -201,6 +208,46 @@ function languageCodeOf(user: TgUser): string | undefined {
   return typeof code === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(code) ? code : undefined;
 }
 
+/**
+ * M14: an inbox button (`inbox:<bot id>:<master|bot|group>`), or null for other data. Data that looks like one but
+ * names no mode we offer is bad input: refused at the edge, nothing recorded.
+ */
+function inboxChoice(data: string): { botId: number; mode: InboxMode } | null {
+  if (!data.startsWith('inbox:')) return null;
+  const match = INBOX_BUTTON.exec(data);
+  const mode = match ? modeOfWord(match[2]) : null;
+  const botId = match ? Number(match[1]) : NaN;
+  if (!mode || !Number.isSafeInteger(botId) || botId <= 0)
+    throw new BadUpdateError(`callback_query: not an inbox button we sent: ${JSON.stringify(data.slice(0, 64))}`);
+  return { botId, mode };
+}
+
+/**
+ * M14: a button pressed in a client bot's private chat: only the owner's chat has any (the inbox offer, 🚫 Ban
+ * under a relayed copy); the handlers check the presser is the bot's owner.
+ */
+function translateClientButton(origin: CommandOrigin, botId: number, query: TgCallbackQuery): TelegramCommand | null {
+  const data = query.data ?? '';
+  const inbox = inboxChoice(data);
+  if (inbox) return inbox.botId === botId ? new ChooseInboxModeCommand(origin, query.from.id, botId, inbox.mode, 'bot_chat') : null;
+  const relay = decoded(() => readRelayButton(data), 'callback_query');
+  if (relay?.action === 'ban' && relay.relayedFrom) return new BanFromOwnChatCommand(origin, botId, query.from.id, relay.relayedFrom);
+  return null;
+}
+
+/**
+ * M14: where in a private chat with client bot `botId` a message was written: its topic, and the customer named by
+ * the buttons of the bot's own message it replies to (only the bot's messages count: nobody else can put buttons there).
+ */
+function privatePlace(botId: number, message: TgMessage): PrivatePlace {
+  const thread = message.message_thread_id;
+  const threadId = message.is_topic_message === true && typeof thread === 'number' && Number.isSafeInteger(thread) ? thread : null;
+  const replied = message.reply_to_message;
+  const fromBot = (replied?.from as { id?: unknown } | undefined)?.id === botId;
+  const repliedTo = replied && fromBot ? decoded(() => relayedFromKeyboard(replied.reply_markup), 'message.reply_to_message') : null;
+  return { threadId, repliedTo };
+}
+
 /** What a customer sent that no bot can relay (a poll, a dice, a game…): the master still hears of it. */
 const UNRELAYABLE: MessageContent = { kind: 'text', text: '(a kind of message that bots cannot relay)' };
 
@@ -208,6 +255,7 @@ export function translateClientUpdate(botId: number, update: TgUpdate): Telegram
   const inGroup = translateTeamGroupUpdate(botId, update);
   if (inGroup !== undefined) return inGroup;
   const origin = telegramOrigin(botId, update.update_id);
+  if (update.callback_query) return translateClientButton(origin, botId, update.callback_query);
   const member = update.my_chat_member;
   if (member) {
     if (member.chat.type !== 'private') return null;
@@ -243,5 +291,6 @@ export function translateClientUpdate(botId: number, update: TgUpdate): Telegram
     message.date ?? Math.floor(Date.parse(origin.occurredAt) / 1000),
     message.media_group_id ?? null,
     messageContentOf(message) ?? UNRELAYABLE,
+    privatePlace(botId, message),
   );
 }

@@ -15,6 +15,7 @@ type BotRecordChange = MasterUserEventOf<
   | 'TeamGroupLost'
   | 'TeamGroupRestored'
   | 'TeamGroupMoved'
+  | 'InboxModeChosen'
 >;
 const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ClientBotAttached',
@@ -27,6 +28,7 @@ const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'TeamGroupLost',
   'TeamGroupRestored',
   'TeamGroupMoved',
+  'InboxModeChosen',
 ];
 type Claimed = Extract<ClientBotRegistryEvent, { type: 'ClientBotClaimed' }>;
 const CHANGES: TypesOf<BotRecordChange | ClientBotRegistryEvent> = [...BOT_RECORD_CHANGES, 'ClientBotClaimed', 'ClientBotReleased'];
@@ -43,6 +45,7 @@ export function botsChangedBy(event: RecordedEvent): number[] {
     case 'TeamGroupLost':
     case 'TeamGroupRestored':
     case 'TeamGroupMoved':
+    case 'InboxModeChosen':
     case 'ClientBotClaimed':
     case 'ClientBotReleased':
       return [event.data.botId];
@@ -94,10 +97,15 @@ export function foldClientBot(botId: number, masterEvents: RecordedEvent[]): Cli
         };
         if (same?.teamGroupChatId !== undefined) folded.bot.teamGroupChatId = same.teamGroupChatId;
         if (same?.teamGroupLost) folded.bot.teamGroupLost = true;
+        if (same?.inbox !== undefined) folded.bot.inbox = same.inbox;
         break;
       }
       case 'TeamGroupLinked':
-        if (event.data.botId === botId) edit(event.data.masterId, { teamGroupChatId: event.data.chatId, teamGroupLost: false });
+        if (event.data.botId === botId)
+          edit(event.data.masterId, { teamGroupChatId: event.data.chatId, teamGroupLost: false, inbox: 'team_group' });
+        break;
+      case 'InboxModeChosen':
+        if (event.data.botId === botId) edit(event.data.masterId, { inbox: event.data.mode });
         break;
       case 'TeamGroupMoved':
         if (event.data.botId === botId && folded.bot?.teamGroupChatId === event.data.fromChatId)

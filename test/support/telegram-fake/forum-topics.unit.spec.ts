@@ -209,4 +209,23 @@ describe('TelegramBotApiFake forum topics, edits, deletions and reactions in gro
     const sent = await ok('sendMessage', { chat_id: alice.id, message_thread_id: thread, text: 'about your order' }, topical.token);
     expect(sent).toMatchObject({ chat: { type: 'private' }, message_thread_id: thread, is_topic_message: true });
   });
+
+  it('lets a user write in a topic of their private chat with a bot that has topics, or by replying into one', async () => {
+    const { fake, alice } = world;
+    const topical = fake.createBot({ username: 'topical_bot', topicsInPrivateChats: true });
+    fake.userSends(topical.id, alice.id, 'hi');
+    const { message_thread_id: thread } = await ok('createForumTopic', { chat_id: alice.id, name: 'Order 1' }, topical.token);
+    const inTopic = fake.userSends(topical.id, alice.id, { text: 'about order 1', threadId: thread }).message;
+    expect(inTopic).toMatchObject({
+      message_thread_id: thread,
+      is_topic_message: true,
+      reply_to_message: { forum_topic_created: { name: 'Order 1' } },
+    });
+    const sent = await ok('sendMessage', { chat_id: alice.id, message_thread_id: thread, text: 'noted' }, topical.token);
+    const reply = fake.userSends(topical.id, alice.id, { text: 'thanks', replyToMessageId: sent.message_id }).message;
+    expect(reply).toMatchObject({ message_thread_id: thread, is_topic_message: true, reply_to_message: { message_id: sent.message_id } });
+    expect(fake.privateTopics(topical.id, alice.id)).toEqual([{ threadId: thread, name: 'Order 1', deleted: false }]);
+    expect(() => fake.userSends(topical.id, alice.id, { text: 'x', threadId: 999 })).toThrow('has no topic 999');
+    expect(() => fake.userSends(world.bot.id, alice.id, { text: 'x', threadId: thread })).toThrow('has no topics in private chats');
+  });
 });

@@ -136,6 +136,14 @@ export class UserSimulator {
       fields.caption = content.caption;
     }
     if (!hasMedia && fields.text === undefined) throw new Error('userSends needs text, media, a location or a contact');
+    // Topics in private chats (Bot API 9.3): a message in a topic, or replying to one, carries its thread, as in a forum.
+    const replyTo = content.replyToMessageId !== undefined ? chat.live(content.replyToMessageId)?.message : undefined;
+    if (content.threadId !== undefined || replyTo?.is_topic_message) {
+      if (!bot.topicsInPrivateChats) throw new Error(`@${bot.username} has no topics in private chats (createBot topicsInPrivateChats)`);
+      if (content.threadId !== undefined && !chat.topics.live(content.threadId))
+        throw new Error(`chat ${chat.id} of @${bot.username} has no topic ${content.threadId}`);
+      Object.assign(fields, chat.threadEnvelope(content.threadId, replyTo));
+    }
     return fields;
   }
 
