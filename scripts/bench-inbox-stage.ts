@@ -30,6 +30,8 @@ export interface InboxStage {
   masterBot: CreatedBot;
   /** Registers `masters` masters with the MasterBot, each attaching one client bot, as users do. */
   attach(masters: number): Promise<AttachedTenant[]>;
+  /** CPU time (user + system) the app process has used so far, in milliseconds. */
+  appCpuMs(): Promise<number>;
 }
 
 export interface InboxMode {
@@ -60,7 +62,12 @@ export async function onStage<T>(run: (stage: InboxStage) => Promise<T>): Promis
   try {
     await app.start();
     const cipher = new AesTokenCipher(Buffer.from(key, 'base64'));
-    return await run({ fake, masterBot, attach: (masters) => attachThroughMasterBot(fake, masterBot, port, cipher, masters) });
+    return await run({
+      fake,
+      masterBot,
+      attach: (masters) => attachThroughMasterBot(fake, masterBot, port, cipher, masters),
+      appCpuMs: () => app.cpuMs(),
+    });
   } finally {
     await app.stop();
     await fake.stop();
