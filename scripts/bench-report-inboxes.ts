@@ -43,7 +43,19 @@ export function inboxesSection(f: InboxesFigures, machine: string): string[] {
     lines.push('');
   }
   lines.push(
-    `Load average (1 / 5 / 15 min): ${load(f.loadBefore)} before, ${load(f.loadAfter)} after (2 cores, shared with other sessions).`,
+    ...wrap(
+      `Load average (1 / 5 / 15 min): ${load(f.loadBefore)} before, ${load(f.loadAfter)} after (2 cores, shared with other ` +
+        'sessions). The app’s CPU rows say how far from CPU-bound the floods were, and the relay rate once the customers ' +
+        'stopped writing (the app then only relays) beside the whole drain’s says whether taking the flood in held relays ' +
+        'back: an app short of CPU would relay faster once it stopped.',
+    ),
+    '',
+    ...wrap(
+      'Why the MasterBot-bound flood stops short of 98 %: at 30/s (29.4 with the margin) a token comes every 34.0 ms, but ' +
+        'the bot’s queue sleeps whole milliseconds (`TokenBucket.waitMs` rounds 34.0 up to 35) and its bucket holds one ' +
+        'token, so it cannot bank what a wake-up overshoots: about 35 ms a message, 28.6/s, a little more when a timer ' +
+        'fires early. A chat (1 s) or a group (3 s) loses too little of its interval for it to show.',
+    ),
     '',
     ...wrap(
       'WARNING: Telegram documents its limits only as approximate ("about 30 messages per second", "no more than 20 ' +
