@@ -14,6 +14,8 @@ import type { ReplicaComparison } from './bench-replicas';
 import { REPLICAS_SECTION, replicasSection } from './bench-report-replicas';
 import type { FairnessFigures } from './bench-fairness';
 import type { BotsFigures } from './bench-bots';
+import type { InboxesFigures } from './bench-inboxes';
+import { INBOXES_SECTION, inboxesSection } from './bench-report-inboxes';
 
 const REPORT = 'docs/benchmarks.md';
 const RELAY_SECTION = '## Relay: the app beside its floor';
@@ -44,9 +46,10 @@ export interface BenchParts {
   rebuild: RebuildFigures | null;
   fairness: FairnessFigures | null;
   bots: BotsFigures | null;
+  inboxes: InboxesFigures | null;
 }
 
-export function writeReport({ relay, replicas, rebuild, fairness, bots }: BenchParts, settings: BenchSettings): void {
+export function writeReport({ relay, replicas, rebuild, fairness, bots, inboxes }: BenchParts, settings: BenchSettings): void {
   const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
   const rebuildRow = rebuild
@@ -55,7 +58,7 @@ export function writeReport({ relay, replicas, rebuild, fairness, bots }: BenchP
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|replicas|rebuild|fairness|bots` runs one part and',
+    'Written by `npm run bench` (scripts/bench.ts; `BENCH_ONLY=relay|replicas|rebuild|fairness|bots|inboxes` runs one part and',
     "keeps the others' figures). Relay: the whole app (Nest on Fastify) on the embedded SQLite event store and read",
     'models (WAL, `synchronous=FULL`), against the local Telegram Bot API fake over loopback HTTP, in its own',
     'process; the fake and the load generator run in a second process on the same 2 cores. The **floor**',
@@ -77,6 +80,7 @@ export function writeReport({ relay, replicas, rebuild, fairness, bots }: BenchP
     ...(bots ? botsRows(bots) : keepBotsRows(previous)),
     ...(fairness ? fairnessRows(fairness) : keepRows(previous, FAIRNESS_ROW)),
     '',
+    ...(inboxes ? inboxesSection(inboxes, machine) : previousSection(previous, INBOXES_SECTION)),
     ...(rebuild ? rebuildDetails(rebuild) : previousSection(previous, REBUILD_SECTION)),
   ];
   mkdirSync('docs', { recursive: true });

@@ -1,10 +1,16 @@
 /** What the bench's parts share: tenants attached as users attach them, and a webhook load generator. */
 import { AesTokenCipher } from '../src/infrastructure/crypto/token-cipher';
-import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
+import type { CreatedBot, FakeUser, TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 
 export interface Tenant {
   url: string;
   secret: string;
+}
+
+/** A master who attached a client bot through the MasterBot: its webhook, the master and the bot in the fake. */
+export interface AttachedTenant extends Tenant {
+  master: FakeUser;
+  bot: CreatedBot;
 }
 
 /** Each master registers with the MasterBot and attaches a client bot by pasting its token, as a user does. */
@@ -14,7 +20,7 @@ export async function attachThroughMasterBot(
   port: number,
   cipher: AesTokenCipher,
   masters: number,
-): Promise<{ url: string; secret: string }[]> {
+): Promise<AttachedTenant[]> {
   return Promise.all(
     Array.from({ length: masters }, async (_, i) => {
       const master = fake.createUser({ firstName: `Master${i}` });
@@ -24,7 +30,7 @@ export async function attachThroughMasterBot(
       await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });
       fake.userSends(masterBot.id, master.id, bot.token);
       await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('is attached'), { timeoutMs: 30_000 });
-      return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)) };
+      return { url: `http://127.0.0.1:${port}/telegram/client/${bot.id}`, secret: cipher.webhookSecret(String(bot.id)), master, bot };
     }),
   );
 }

@@ -9,9 +9,11 @@
  *   3. rebuild — a generated history (≥ 200,000 events by default) in an embedded event store file is
  *      replayed by `ProjectionRebuilder` into a fresh MariaDB/MySQL database (MYSQL_TEST_URL); events/s;
  *   4. fairness — master A flooded under the fake's flood limits while master B's customers write (bench-fairness.ts);
- *   5. bots — 1,000 attached bots: polling mode until all are polled, idle RSS; webhook mode idle RSS (bench-bots.ts).
+ *   5. bots — 1,000 attached bots: polling mode until all are polled, idle RSS; webhook mode idle RSS (bench-bots.ts);
+ *   6. inboxes — each inbox mode's sustained relay rate and latency under the fake's flood limits, beside what
+ *      Telegram's limits allow (bench-inboxes.ts; about 4 minutes).
  *
- * `BENCH_ONLY=relay` (or `replicas`, `rebuild`, `fairness`, `bots`) runs one part; the other parts' figures in
+ * `BENCH_ONLY=relay` (or `replicas`, `rebuild`, `fairness`, `bots`, `inboxes`) runs one part; the other parts' figures in
  * docs/benchmarks.md stay.
  * `BENCH_CPU_PROF=<dir>` starts each relay round's app with `--cpu-prof` into that directory (one `.cpuprofile` per
  * round, written when the app stops); `node dist/scripts/profile-summary.js <file>` summarises one (docs/profile.md).
@@ -35,6 +37,7 @@ import { RELAY_LOAD } from './bench-measure';
 import { benchReplicas, ReplicaComparison } from './bench-replicas';
 import { benchFairness, FairnessFigures } from './bench-fairness';
 import { benchBots, BotsFigures } from './bench-bots';
+import { benchInboxes, InboxesFigures } from './bench-inboxes';
 
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
 /** Fairness: A's flood size and the per-chat rate the fake enforces (Telegram's is about 1/s). */
@@ -42,7 +45,7 @@ const FAIR_FLOOD = Number(process.env.BENCH_FLOOD ?? 300); // the issue's flood:
 const FAIR_CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 1);
 const REBUILD_PAGE_SIZE = Number(process.env.BENCH_REBUILD_PAGE_SIZE ?? 5000);
 const ONLY = process.env.BENCH_ONLY ?? 'all';
-const PARTS = ['relay', 'replicas', 'rebuild', 'fairness', 'bots'];
+const PARTS = ['relay', 'replicas', 'rebuild', 'fairness', 'bots', 'inboxes'];
 /** Attached client bots, and how long the app idles before its RSS is read. */
 const BOTS = Number(process.env.BENCH_BOTS ?? 1000);
 const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 30);
@@ -57,7 +60,8 @@ async function main(): Promise<void> {
   const fairness: FairnessFigures | null = runs('fairness') ? await benchFairness(FAIR_FLOOD, FAIR_CHAT_RATE) : null;
   const rebuild = runs('rebuild') ? await benchRebuild() : null;
   const bots: BotsFigures | null = runs('bots') ? await benchBots(BOTS, BOTS_IDLE_SECONDS) : null;
-  writeReport({ relay, replicas, rebuild, fairness, bots }, { ...RELAY_LOAD, only: ONLY });
+  const inboxes: InboxesFigures | null = runs('inboxes') ? await benchInboxes() : null;
+  writeReport({ relay, replicas, rebuild, fairness, bots, inboxes }, { ...RELAY_LOAD, only: ONLY });
 }
 
 export interface RebuildFigures {

@@ -6,8 +6,11 @@ import type { CreatedBot, FakeUser, SentRecord } from './telegram-bot-api.fake';
  * for what the master would see before the test goes on.
  */
 
+/** What a step drives: the Bot API fake and the MasterBot in it (an AppHarness, or the bench's own app process). */
+export type TelegramSide = Pick<AppHarness, 'fake' | 'masterBot'>;
+
 /** Resolves with the MasterBot's first message to `master` whose text (or caption) contains `fragment`. */
-export function masterBotSays(h: AppHarness, master: FakeUser, fragment: string): Promise<SentRecord> {
+export function masterBotSays(h: TelegramSide, master: FakeUser, fragment: string): Promise<SentRecord> {
   return h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && (s.text ?? s.caption ?? '').includes(fragment));
 }
 

@@ -1,5 +1,5 @@
 import type { AppHarness } from './app-harness';
-import { masterBotSays } from './master-steps';
+import { masterBotSays, type TelegramSide } from './master-steps';
 import type { CreatedBot, FakeUser, SentRecord } from './telegram-bot-api.fake';
 
 /** The rights a client bot needs in its team group: manage topics (and delete them, for tidying up). */
@@ -10,7 +10,7 @@ export const TOPIC_RIGHTS = { can_manage_topics: true, can_delete_messages: true
  * /connect there and confirms in the MasterBot chat; resolves once the group was told it is the bot's inbox.
  */
 export async function linkedTeamGroup(
-  h: AppHarness,
+  h: TelegramSide,
   master: FakeUser,
   bot: CreatedBot,
   title: string,
@@ -26,7 +26,12 @@ export async function linkedTeamGroup(
 }
 
 /** Resolves with the first message the bot posted in the group that matches. */
-export function botPostsInGroup(h: AppHarness, bot: CreatedBot, group: number, match: (sent: SentRecord) => boolean): Promise<SentRecord> {
+export function botPostsInGroup(
+  h: TelegramSide,
+  bot: CreatedBot,
+  group: number,
+  match: (sent: SentRecord) => boolean,
+): Promise<SentRecord> {
   return h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === group && match(s));
 }
 

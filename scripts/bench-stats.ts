@@ -1,0 +1,39 @@
+/** Arithmetic the inbox bench (bench-inboxes.ts) applies to what the Bot API fake journaled. Pure. */
+
+/** The value at quantile `p` of ascending `sorted` values (NaN when there are none): the nearest-rank sample. */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/**
+ * Events per second over the middle of a drain: the first and last `trim` share of the timestamps (ms) are left
+ * out, so neither the ramp-up (the first message goes at once, with a full bucket) nor the tail (queues emptying
+ * one after another) counts. NaN with fewer than two events.
+ */
+export function sustainedRatePerSecond(timesMs: readonly number[], trim = 0.1): number {
+  if (timesMs.length < 2) return NaN;
+  const sorted = [...timesMs].sort((a, b) => a - b);
+  let first = Math.floor(trim * (sorted.length - 1));
+  let last = sorted.length - 1 - first;
+  if (last <= first) [first, last] = [0, sorted.length - 1];
+  const seconds = (sorted[last] - sorted[first]) / 1000;
+  return seconds > 0 ? (last - first) / seconds : Infinity;
+}
+
+/** Of the messages `expected`, how many never arrived and how many extra copies arrived (of `arrived`, others ignored). */
+export function lostAndDuplicated(expected: Iterable<string>, arrived: Iterable<string>): { lost: number; duplicated: number } {
+  const counts = new Map<string, number>();
+  for (const text of expected) counts.set(text, 0);
+  for (const text of arrived) {
+    const n = counts.get(text);
+    if (n !== undefined) counts.set(text, n + 1);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (const n of counts.values()) {
+    if (n === 0) lost += 1;
+    else duplicated += n - 1;
+  }
+  return { lost, duplicated };
+}
