@@ -8,8 +8,10 @@ import { InboxNotices } from '../own-chat/inbox-notices';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
+import { helpNotice } from '../help/help.notice';
+import { MasterNotice } from '../shared/master-notice';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent, TypesOf } from '../ports/event-store.port';
+import { isEventOf, RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
@@ -30,11 +32,19 @@ type ConversationNotice = ConversationEventOf<
   | 'CustomerUnbanned'
   | 'CustomerStarted'
 >;
+/** The answers rendered by their slices (src/application/<intent>/<intent>.notice.ts). */
+const SLICE_NOTICES = [helpNotice] as const;
+type SliceHandled = (typeof SLICE_NOTICES)[number] extends MasterNotice<infer E> ? E : never;
+const SLICE_TYPES: TypesOf<SliceHandled> = SLICE_NOTICES.flatMap((notice) => notice.handles);
+const NOTICE_OF = new Map<string, MasterNotice<SliceHandled>>(
+  SLICE_NOTICES.flatMap((notice) => notice.handles.map((type) => [type, notice] as const)),
+);
+
 type Handled =
+  | SliceHandled
   | MasterUserEventOf<
       | 'MasterRegistered'
       | 'WelcomeShown'
-      | 'HelpShown'
       | 'StateChanged'
       | 'ClientBotAttached'
       | 'ClientBotDetached'
@@ -54,8 +64,8 @@ type Handled =
   | ConversationNotice;
 
 /**
- * Everything the MasterBot says in answer to the master, rendered from the recorded events: welcome,
- * help, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
+ * Everything the MasterBot says in answer to the master, rendered from the recorded events: the slices'
+ * notices (SLICE_NOTICES: /help …), and, not yet moved into their slices, welcome, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
  * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
  *
  * WARNING: notices are at-least-once with no recorded outcome: a crash while a notice is in flight
@@ -66,8 +76,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   readonly name = 'master-notifier';
   readonly handles: TypesOf<Handled> = [
     'MasterRegistered',
+    ...SLICE_TYPES,
     'WelcomeShown',
-    'HelpShown',
     'StateChanged',
     'ClientBotAttached',
     'ClientBotDetached',
@@ -124,6 +134,10 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   private async notify(event: RecordedEvent<Handled>, master: BotApi): Promise<void> {
     const masterId = event.data.masterId;
     const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
+    if (isEventOf<SliceHandled>(event, SLICE_TYPES)) {
+      const { aggregates, directory, banned, vault } = this;
+      return NOTICE_OF.get(event.type)?.render(event, { say, aggregates, directory, banned, vault });
+    }
     switch (event.type) {
       case 'ReplyDeliveryFailed':
       case 'ReplyEditFailed':
@@ -136,9 +150,6 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'MasterRegistered':
       case 'WelcomeShown':
         await say(texts.welcome);
-        return;
-      case 'HelpShown':
-        await say(texts.help);
         return;
       case 'StateChanged':
         if (event.data.to === 'AwaitingBotToken') await say(texts.askForToken);

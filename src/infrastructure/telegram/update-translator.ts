@@ -11,7 +11,8 @@ import {
 import { DeleteAnswerCommand } from '../../application/delete-answer/delete-answer.command';
 import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
 import { CustomerReactionCommand, MasterReactionCommand } from '../../application/mirror-reactions/reaction.commands';
-import { HelpCommand } from '../../application/help/help.command';
+import { helpRoute } from '../../application/help/help.route';
+import { MasterCommandRoute } from '../../application/shared/master-command-route';
 import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
 import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
 import { MasterMessageCommand } from '../../application/master-message/master-message.command';
@@ -42,6 +43,9 @@ import { BanFromOwnChatCommand, ChooseInboxModeCommand, RequestInboxCommand } fr
 import { INBOX_BUTTON, modeOfWord } from '../../application/own-chat/inbox.texts';
 import { PrivatePlace } from '../../application/customer-message/customer-message.command';
 import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
+
+/** The MasterBot slash commands their slices route; the rest are still in translateMasterCommand's switch. */
+const MASTER_COMMAND_ROUTES = new Map<string, MasterCommandRoute>([helpRoute].map((route) => [route.command, route]));
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast', 'inbox'];
 
@@ -136,11 +140,11 @@ function translateMasterCommand(
   argument: string | null,
 ): TelegramCommand {
   const masterId = message.from!.id;
+  const route = MASTER_COMMAND_ROUTES.get(name);
+  if (route) return route.translate({ origin, masterId, argument });
   switch (name) {
     case '/start':
       return new StartMasterCommand(origin, masterId, message.from!.first_name);
-    case '/help':
-      return new HelpCommand(origin, masterId);
     case '/add':
       return new RequestAddBotCommand(origin, masterId);
     case '/remove':
