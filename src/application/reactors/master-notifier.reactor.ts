@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
-import { masterStreamId, MasterUserEventOf } from '../../domain/master-user/master-user.events';
-import { masterUserDecider } from '../../domain/master-user/master-user.decider';
-import { inboxOf } from '../../domain/master-user/master-user.state';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { InboxNotices } from '../own-chat/inbox-notices';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
 import { helpNotice } from '../help/help.notice';
+import { listBannedNotice } from '../list-banned/list-banned.notice';
+import { listBotsNotice } from '../list-bots/list-bots.notice';
 import { MasterNotice } from '../shared/master-notice';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { isEventOf, RecordedEvent, TypesOf } from '../ports/event-store.port';
@@ -33,7 +33,7 @@ type ConversationNotice = ConversationEventOf<
   | 'CustomerStarted'
 >;
 /** The answers rendered by their slices (src/application/<intent>/<intent>.notice.ts). */
-const SLICE_NOTICES = [helpNotice] as const;
+const SLICE_NOTICES = [helpNotice, listBotsNotice, listBannedNotice] as const;
 type SliceHandled = (typeof SLICE_NOTICES)[number] extends MasterNotice<infer E> ? E : never;
 const SLICE_TYPES: TypesOf<SliceHandled> = SLICE_NOTICES.flatMap((notice) => notice.handles);
 const NOTICE_OF = new Map<string, MasterNotice<SliceHandled>>(
@@ -52,8 +52,6 @@ type Handled =
       | 'BotPickerOffered'
       | 'BotChosen'
       | 'GreetingSet'
-      | 'BotListRequested'
-      | 'BannedListRequested'
       | 'CommandRejected'
       | 'TeamGroupLinked'
       | 'TeamGroupLinkRequested'
@@ -85,8 +83,6 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'BotPickerOffered',
     'BotChosen',
     'GreetingSet',
-    'BotListRequested',
-    'BannedListRequested',
     'CommandRejected',
     'TeamGroupLinked',
     'TeamGroupLinkRequested',
@@ -191,26 +187,9 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'GreetingSet':
         await say(texts.greetingSet(event.data.username));
         return;
-      case 'BotListRequested': {
-        // M14: each bot's inbox, from the master's own state (the read model's counters do not keep it).
-        const { bots } = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
-        await say(texts.botList(await this.directory.statsOf(masterId), new Map(bots.map((b) => [b.botId, inboxOf(b)]))));
-        return;
-      }
       case 'InboxModeOffered':
       case 'InboxModeChosen':
         return this.inbox.notify(event);
-      case 'BannedListRequested': {
-        const list = await this.banned.of(masterId);
-        if (list.length === 0) return void (await say(texts.noneBanned));
-        const name = (sealed: (typeof list)[number]['name']) => this.vault.open<{ name: string }>(sealed)?.name ?? 'an erased customer';
-        // Telegram allows 100 buttons per keyboard; the oldest bans come first.
-        const buttons = list
-          .slice(0, 100)
-          .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
-        await say(texts.bannedList(list.length), buttons);
-        return;
-      }
       case 'TeamGroupLinkRequested': {
         const { botId, chatId, username } = event.data;
         await say(teamGroupTexts.confirmLink(username), [

@@ -1,8 +1,6 @@
 import { GREETING_MAX_LENGTH } from '../../domain/master-user/master-user.commands';
 import { BotPurpose, RejectionReason } from '../../domain/master-user/master-user.events';
-import { BotStats } from '../ports/read-models.port';
-import { inboxRefusals, inboxTexts } from '../own-chat/inbox.texts';
-import { InboxMode } from '../../domain/master-user/master-user.events';
+import { inboxRefusals } from '../own-chat/inbox.texts';
 
 /** Everything the bots say, in one place (product words: master, client bot, customer). */
 const PURPOSE_QUESTION: Record<BotPurpose, string> = {
@@ -13,9 +11,10 @@ const PURPOSE_QUESTION: Record<BotPurpose, string> = {
   inbox: 'Which bot’s inbox do you want to see or change?',
 };
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** Everything the bots say, in one place (product words: master, client bot, customer). */
+/**
+ * What the bots say that is not yet in its slice (a slice keeps its words in `<intent>.texts.ts`, e.g. help.texts.ts).
+ * Product words: master, client bot, customer.
+ */
 export const texts = {
   welcome:
     'Welcome to FeedbackBots!\n\n' +
@@ -37,23 +36,8 @@ export const texts = {
   greetingSet: (username: string) => `✅ Customers of @${username} now get your greeting on /start.`,
   askForBroadcast: (username: string) =>
     `Send the message for every customer of @${username} — text, a photo, a file, anything. /cancel to stop.`,
-  qrCaption: (link: string) => `Scan to write to ${link}`,
   newCustomerVia: (username: string, startParameter: string) =>
     `👋 A new customer started @${username} through your link “${startParameter}”.`,
-  botList: (bots: BotStats[], inboxes: Map<number, InboxMode> = new Map()) =>
-    bots.length === 0
-      ? 'You have no client bots attached. /add attaches one.'
-      : 'Your client bots:\n\n' +
-        bots
-          .map((b) => {
-            const flag = b.broken ? ' ⚠️ token revoked' : b.paused ? ' ⏸ paused (Free plan)' : '';
-            const counts = `${count(b.receivedCount, 'message')} received, ${count(b.answeredCount, 'reply', 'replies')} delivered`;
-            return `@${b.username}${flag}\n   ${counts}\n   ${inboxTexts.listed(inboxes.get(b.botId) ?? 'master_chat')}`;
-          })
-          .join('\n') +
-        '\n\n/inbox chooses where a bot’s messages arrive: here, in the bot’s own chat, or in a team group.',
-  noneBanned: 'Nobody is banned.',
-  bannedList: (n: number) => `Banned customers (${n}). Press one to lift the ban:`,
   banned: (name: string, username: string) =>
     `🚫 ${name} is banned from @${username}: their messages no longer reach you. /banned to lift it.`,
   unbanned: (name: string, username: string) => `✅ ${name} may write to @${username} again.`,

@@ -12,16 +12,16 @@ import { DeleteAnswerCommand } from '../../application/delete-answer/delete-answ
 import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
 import { CustomerReactionCommand, MasterReactionCommand } from '../../application/mirror-reactions/reaction.commands';
 import { helpRoute } from '../../application/help/help.route';
+import { listBannedRoute } from '../../application/list-banned/list-banned.route';
+import { listBotsRoute } from '../../application/list-bots/list-bots.route';
+import { showQrCodeRoute } from '../../application/show-qr-code/show-qr-code.route';
 import { MasterCommandRoute } from '../../application/shared/master-command-route';
-import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
-import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
 import { MasterMessageCommand } from '../../application/master-message/master-message.command';
 import { PickBotCommand } from '../../application/pick-bot/pick-bot.command';
 import { RemoveClientBotCommand } from '../../application/remove-client-bot/remove-client-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../../application/reply-to-customer/reply-to-customer.command';
 import { RequestGreetingCommand } from '../../application/set-greeting/set-greeting.command';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
-import { ShowQrCodeCommand } from '../../application/show-qr-code/show-qr-code.command';
 import { RequestBroadcastCommand } from '../../application/start-broadcast/start-broadcast.command';
 import { StartMasterCommand } from '../../application/start-master/start-master.command';
 import {
@@ -45,7 +45,9 @@ import { PrivatePlace } from '../../application/customer-message/customer-messag
 import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
 
 /** The MasterBot slash commands their slices route; the rest are still in translateMasterCommand's switch. */
-const MASTER_COMMAND_ROUTES = new Map<string, MasterCommandRoute>([helpRoute].map((route) => [route.command, route]));
+const MASTER_COMMAND_ROUTES = new Map<string, MasterCommandRoute>(
+  [helpRoute, listBotsRoute, listBannedRoute, showQrCodeRoute].map((route) => [route.command, route]),
+);
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast', 'inbox'];
 
@@ -153,16 +155,10 @@ function translateMasterCommand(
       return new RequestInboxCommand(origin, masterId);
     case '/cancel':
       return new CancelCommand(origin, masterId);
-    case '/bots':
-      return new ListBotsCommand(origin, masterId);
-    case '/qr':
-      return new ShowQrCodeCommand(origin, masterId, argument);
     case '/greeting':
       return new RequestGreetingCommand(origin, masterId);
     case '/broadcast':
       return new RequestBroadcastCommand(origin, masterId);
-    case '/banned':
-      return new ListBannedCommand(origin, masterId);
     case '/ban':
       return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null, relayedFromCopy(masterBotId, message));
     case '/delete':
