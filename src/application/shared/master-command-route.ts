@@ -5,8 +5,12 @@ import { TelegramCommand } from './telegram-origin';
 export interface MasterCommandInput {
   readonly origin: CommandOrigin;
   readonly masterId: number;
+  /** The master's first name, as Telegram gives it. */
+  readonly firstName: string;
   /** The text after the command ("/qr campaign" → "campaign"), or null. */
   readonly argument: string | null;
+  /** The message the command replies to, if any. */
+  readonly replyToMessageId: number | null;
 }
 
 /**
