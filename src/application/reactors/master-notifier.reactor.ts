@@ -63,8 +63,9 @@ type Handled =
 
 /**
  * Everything the MasterBot says in answer to the master, rendered from the recorded events: the slices'
- * notices (SLICE_NOTICES: /help …), and, not yet moved into their slices, welcome, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
- * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
+ * notices (SLICE_NOTICES: /help, /bots, /banned), and, not yet moved into their slices, welcome, prompts,
+ * pickers, confirmations, refusals. Also deletes the message that carried a bot token, sets a newly
+ * attached bot's menu, and unregisters a detached bot's webhook.
  *
  * WARNING: notices are at-least-once with no recorded outcome: a crash while a notice is in flight
  * (attempt recorded, finish not) sends it again, unmarked.
