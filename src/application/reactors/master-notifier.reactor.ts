@@ -9,6 +9,8 @@ import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
 import { helpNotice } from '../help/help.notice';
 import { listBannedNotice } from '../list-banned/list-banned.notice';
 import { listBotsNotice } from '../list-bots/list-bots.notice';
+import { setGreetingNotice } from '../set-greeting/set-greeting.notice';
+import { setGreetingTexts } from '../set-greeting/set-greeting.texts';
 import { MasterNotice } from '../shared/master-notice';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { isEventOf, RecordedEvent, TypesOf } from '../ports/event-store.port';
@@ -33,7 +35,7 @@ type ConversationNotice = ConversationEventOf<
   | 'CustomerStarted'
 >;
 /** The answers rendered by their slices (src/application/<intent>/<intent>.notice.ts). */
-const SLICE_NOTICES = [helpNotice, listBotsNotice, listBannedNotice] as const;
+const SLICE_NOTICES = [helpNotice, listBotsNotice, listBannedNotice, setGreetingNotice] as const;
 type SliceHandled = (typeof SLICE_NOTICES)[number] extends MasterNotice<infer E> ? E : never;
 const SLICE_TYPES: TypesOf<SliceHandled> = SLICE_NOTICES.flatMap((notice) => notice.handles);
 const NOTICE_OF = new Map<string, MasterNotice<SliceHandled>>(
@@ -51,7 +53,6 @@ type Handled =
       | 'ClientBotBroken'
       | 'BotPickerOffered'
       | 'BotChosen'
-      | 'GreetingSet'
       | 'CommandRejected'
       | 'TeamGroupLinked'
       | 'TeamGroupLinkRequested'
@@ -63,7 +64,7 @@ type Handled =
 
 /**
  * Everything the MasterBot says in answer to the master, rendered from the recorded events: the slices'
- * notices (SLICE_NOTICES: /help, /bots, /banned), and, not yet moved into their slices, welcome, prompts,
+ * notices (SLICE_NOTICES: /help, /bots, /banned, /greeting), and, not yet moved into their slices, welcome, prompts,
  * pickers, confirmations, refusals. Also deletes the message that carried a bot token, sets a newly
  * attached bot's menu, and unregisters a detached bot's webhook.
  *
@@ -83,7 +84,6 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     'ClientBotBroken',
     'BotPickerOffered',
     'BotChosen',
-    'GreetingSet',
     'CommandRejected',
     'TeamGroupLinked',
     'TeamGroupLinkRequested',
@@ -182,11 +182,8 @@ export class MasterNotifierReactor implements Reactor<Handled> {
         );
         return;
       case 'BotChosen':
-        if (event.data.purpose === 'greeting') await say(texts.askForGreeting(event.data.username));
+        if (event.data.purpose === 'greeting') await say(setGreetingTexts.askForGreeting(event.data.username));
         if (event.data.purpose === 'broadcast') await say(texts.askForBroadcast(event.data.username));
-        return;
-      case 'GreetingSet':
-        await say(texts.greetingSet(event.data.username));
         return;
       case 'InboxModeOffered':
       case 'InboxModeChosen':

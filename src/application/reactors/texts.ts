@@ -31,9 +31,6 @@ export const texts = {
     `⚠️ Telegram no longer accepts @${username}’s token (it was revoked in @BotFather), so its messages stop here.\n` +
     'Send /add and the new token to reconnect it.',
   chooseBot: (purpose: BotPurpose) => PURPOSE_QUESTION[purpose],
-  askForGreeting: (username: string) =>
-    `Send the greeting customers of @${username} get when they press Start (text, up to ${GREETING_MAX_LENGTH} characters). /cancel to stop.`,
-  greetingSet: (username: string) => `✅ Customers of @${username} now get your greeting on /start.`,
   askForBroadcast: (username: string) =>
     `Send the message for every customer of @${username} — text, a photo, a file, anything. /cancel to stop.`,
   newCustomerVia: (username: string, startParameter: string) =>
