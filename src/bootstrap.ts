@@ -2,7 +2,7 @@ import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { Clock, CLOCK } from './application/ports/clock.port';
+import { Clock } from './application/ports/clock.port';
 import { AppConfig } from './infrastructure/config/app-config';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { serverTimeouts } from './infrastructure/http/server-timeouts';
@@ -34,9 +34,8 @@ export async function startApp(
   const preflight = await runPreflight(config);
   let app: NestFastifyApplication | undefined;
   try {
-    const module = AppModule.forRoot(config);
-    // A later provider for the same token replaces the earlier one: tests move scheduled time with their own clock.
-    if (options.clock) module.providers = [...(module.providers ?? []), { provide: CLOCK, useValue: options.clock }];
+    // Tests move scheduled time with their own clock.
+    const module = AppModule.forRoot(config, { clock: options.clock });
     // Released by LifecycleService after it closed the stores.
     module.providers = [...(module.providers ?? []), { provide: INSTANCE_LOCKS, useValue: preflight }];
     // abortOnError off: a failure is thrown to the caller (main decides the exit code), not exit(1) here.

@@ -1,15 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
-import { masterStreamId, MasterUserEventOf } from '../../domain/master-user/master-user.events';
-import { masterUserDecider } from '../../domain/master-user/master-user.decider';
-import { inboxOf } from '../../domain/master-user/master-user.state';
+import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { InboxNotices } from '../own-chat/inbox-notices';
 import { openTypedText } from '../../domain/shared/typed-text';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { CLIENT_BOT_COMMANDS } from '../help/master-commands';
+import { helpNotice } from '../help/help.notice';
+import { listBannedNotice } from '../list-banned/list-banned.notice';
+import { listBotsNotice } from '../list-bots/list-bots.notice';
+import { setGreetingNotice } from '../set-greeting/set-greeting.notice';
+import { setGreetingTexts } from '../set-greeting/set-greeting.texts';
+import { MasterNotice } from '../shared/master-notice';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { RecordedEvent, TypesOf } from '../ports/event-store.port';
+import { isEventOf, RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { BANNED_CUSTOMERS, BannedCustomers, BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { BotApis } from './client-bot-apis';
@@ -30,20 +34,25 @@ type ConversationNotice = ConversationEventOf<
   | 'CustomerUnbanned'
   | 'CustomerStarted'
 >;
+/** The answers rendered by their slices (src/application/<intent>/<intent>.notice.ts). */
+const SLICE_NOTICES = [helpNotice, listBotsNotice, listBannedNotice, setGreetingNotice] as const;
+type SliceHandled = (typeof SLICE_NOTICES)[number] extends MasterNotice<infer E> ? E : never;
+const SLICE_TYPES: TypesOf<SliceHandled> = SLICE_NOTICES.flatMap((notice) => notice.handles);
+const NOTICE_OF = new Map<string, MasterNotice<SliceHandled>>(
+  SLICE_NOTICES.flatMap((notice) => notice.handles.map((type) => [type, notice] as const)),
+);
+
 type Handled =
+  | SliceHandled
   | MasterUserEventOf<
       | 'MasterRegistered'
       | 'WelcomeShown'
-      | 'HelpShown'
       | 'StateChanged'
       | 'ClientBotAttached'
       | 'ClientBotDetached'
       | 'ClientBotBroken'
       | 'BotPickerOffered'
       | 'BotChosen'
-      | 'GreetingSet'
-      | 'BotListRequested'
-      | 'BannedListRequested'
       | 'CommandRejected'
       | 'TeamGroupLinked'
       | 'TeamGroupLinkRequested'
@@ -54,9 +63,10 @@ type Handled =
   | ConversationNotice;
 
 /**
- * Everything the MasterBot says in answer to the master, rendered from the recorded events: welcome,
- * help, prompts, pickers, lists, confirmations, refusals. Also deletes the message that carried a bot
- * token, sets a newly attached bot's menu, and unregisters a detached bot's webhook.
+ * Everything the MasterBot says in answer to the master, rendered from the recorded events: the slices'
+ * notices (SLICE_NOTICES: /help, /bots, /banned, /greeting), and, not yet moved into their slices, welcome, prompts,
+ * pickers, confirmations, refusals. Also deletes the message that carried a bot token, sets a newly
+ * attached bot's menu, and unregisters a detached bot's webhook.
  *
  * WARNING: notices are at-least-once with no recorded outcome: a crash while a notice is in flight
  * (attempt recorded, finish not) sends it again, unmarked.
@@ -66,17 +76,14 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   readonly name = 'master-notifier';
   readonly handles: TypesOf<Handled> = [
     'MasterRegistered',
+    ...SLICE_TYPES,
     'WelcomeShown',
-    'HelpShown',
     'StateChanged',
     'ClientBotAttached',
     'ClientBotDetached',
     'ClientBotBroken',
     'BotPickerOffered',
     'BotChosen',
-    'GreetingSet',
-    'BotListRequested',
-    'BannedListRequested',
     'CommandRejected',
     'TeamGroupLinked',
     'TeamGroupLinkRequested',
@@ -124,6 +131,10 @@ export class MasterNotifierReactor implements Reactor<Handled> {
   private async notify(event: RecordedEvent<Handled>, master: BotApi): Promise<void> {
     const masterId = event.data.masterId;
     const say = (text: string, buttons?: InlineButton[][]) => master.sendText(masterId, text, { buttons });
+    if (isEventOf<SliceHandled>(event, SLICE_TYPES)) {
+      const { aggregates, directory, banned, vault } = this;
+      return NOTICE_OF.get(event.type)?.render(event, { say, aggregates, directory, banned, vault });
+    }
     switch (event.type) {
       case 'ReplyDeliveryFailed':
       case 'ReplyEditFailed':
@@ -136,9 +147,6 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'MasterRegistered':
       case 'WelcomeShown':
         await say(texts.welcome);
-        return;
-      case 'HelpShown':
-        await say(texts.help);
         return;
       case 'StateChanged':
         if (event.data.to === 'AwaitingBotToken') await say(texts.askForToken);
@@ -174,32 +182,12 @@ export class MasterNotifierReactor implements Reactor<Handled> {
         );
         return;
       case 'BotChosen':
-        if (event.data.purpose === 'greeting') await say(texts.askForGreeting(event.data.username));
+        if (event.data.purpose === 'greeting') await say(setGreetingTexts.askForGreeting(event.data.username));
         if (event.data.purpose === 'broadcast') await say(texts.askForBroadcast(event.data.username));
         return;
-      case 'GreetingSet':
-        await say(texts.greetingSet(event.data.username));
-        return;
-      case 'BotListRequested': {
-        // M14: each bot's inbox, from the master's own state (the read model's counters do not keep it).
-        const { bots } = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
-        await say(texts.botList(await this.directory.statsOf(masterId), new Map(bots.map((b) => [b.botId, inboxOf(b)]))));
-        return;
-      }
       case 'InboxModeOffered':
       case 'InboxModeChosen':
         return this.inbox.notify(event);
-      case 'BannedListRequested': {
-        const list = await this.banned.of(masterId);
-        if (list.length === 0) return void (await say(texts.noneBanned));
-        const name = (sealed: (typeof list)[number]['name']) => this.vault.open<{ name: string }>(sealed)?.name ?? 'an erased customer';
-        // Telegram allows 100 buttons per keyboard; the oldest bans come first.
-        const buttons = list
-          .slice(0, 100)
-          .map((b) => [{ text: `✅ ${name(b.name)} · @${b.botUsername}`, callbackData: `unban:${b.botId}:${b.customerId}` }]);
-        await say(texts.bannedList(list.length), buttons);
-        return;
-      }
       case 'TeamGroupLinkRequested': {
         const { botId, chatId, username } = event.data;
         await say(teamGroupTexts.confirmLink(username), [

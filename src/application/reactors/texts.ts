@@ -1,9 +1,6 @@
 import { GREETING_MAX_LENGTH } from '../../domain/master-user/master-user.commands';
 import { BotPurpose, RejectionReason } from '../../domain/master-user/master-user.events';
-import { MASTER_COMMANDS } from '../help/master-commands';
-import { BotStats } from '../ports/read-models.port';
-import { inboxRefusals, inboxTexts } from '../own-chat/inbox.texts';
-import { InboxMode } from '../../domain/master-user/master-user.events';
+import { inboxRefusals } from '../own-chat/inbox.texts';
 
 /** Everything the bots say, in one place (product words: master, client bot, customer). */
 const PURPOSE_QUESTION: Record<BotPurpose, string> = {
@@ -14,29 +11,15 @@ const PURPOSE_QUESTION: Record<BotPurpose, string> = {
   inbox: 'Which bot’s inbox do you want to see or change?',
 };
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** Everything the bots say, in one place (product words: master, client bot, customer). */
+/**
+ * What the bots say that is not yet in its slice (a slice keeps its words in `<intent>.texts.ts`, e.g. help.texts.ts).
+ * Product words: master, client bot, customer.
+ */
 export const texts = {
   welcome:
     'Welcome to FeedbackBots!\n\n' +
     'Attach your own bot and every message your customers send it arrives here. Reply to a message to answer the customer.\n\n' +
     '/add — attach a client bot\n/help — everything I can do',
-  help:
-    'FeedbackBots relays what your customers write to your bots, and your replies back to them.\n\n' +
-    'Answer a customer: use Telegram’s Reply on their message (text, photos, files, voice — anything), or press ✍ Reply.\n' +
-    'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
-    'Choose where each bot’s messages arrive with /inbox: here (the default), in your own chat with the bot (it relays them ' +
-    'itself, one topic per customer when its topics are on — answer by writing in the topic or with Reply), or in a team group. ' +
-    'Writing /start to your own bot offers the same choice there.\n' +
-    'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there. ' +
-    'In a customer’s topic, /close and /reopen mark the conversation, /ban and /unban ban and unban the customer; agents’ ' +
-    'edits, /delete and reactions reach the customer as yours do here (/help in the group says more).\n' +
-    'Edit one of your answers and the customer’s copy is edited too.\n' +
-    'React to a customer’s message and they see your reaction; their reactions to your answers show here.\n' +
-    'Delete an answer for the customer: reply /delete to it (within 48 hours). Deleting your own message in this chat ' +
-    'does not delete theirs: Telegram tells bots nothing about deletions in private chats.\n\n' +
-    MASTER_COMMANDS.map((c) => `/${c.command} — ${c.description}`).join('\n'),
   askForToken:
     'Create a bot with @BotFather, then send me the token it gave you (it looks like 1234567890:AAH…).\n' +
     'I will delete your message right after reading it. /cancel to stop.',
@@ -48,28 +31,10 @@ export const texts = {
     `⚠️ Telegram no longer accepts @${username}’s token (it was revoked in @BotFather), so its messages stop here.\n` +
     'Send /add and the new token to reconnect it.',
   chooseBot: (purpose: BotPurpose) => PURPOSE_QUESTION[purpose],
-  askForGreeting: (username: string) =>
-    `Send the greeting customers of @${username} get when they press Start (text, up to ${GREETING_MAX_LENGTH} characters). /cancel to stop.`,
-  greetingSet: (username: string) => `✅ Customers of @${username} now get your greeting on /start.`,
   askForBroadcast: (username: string) =>
     `Send the message for every customer of @${username} — text, a photo, a file, anything. /cancel to stop.`,
-  qrCaption: (link: string) => `Scan to write to ${link}`,
   newCustomerVia: (username: string, startParameter: string) =>
     `👋 A new customer started @${username} through your link “${startParameter}”.`,
-  botList: (bots: BotStats[], inboxes: Map<number, InboxMode> = new Map()) =>
-    bots.length === 0
-      ? 'You have no client bots attached. /add attaches one.'
-      : 'Your client bots:\n\n' +
-        bots
-          .map((b) => {
-            const flag = b.broken ? ' ⚠️ token revoked' : b.paused ? ' ⏸ paused (Free plan)' : '';
-            const counts = `${count(b.receivedCount, 'message')} received, ${count(b.answeredCount, 'reply', 'replies')} delivered`;
-            return `@${b.username}${flag}\n   ${counts}\n   ${inboxTexts.listed(inboxes.get(b.botId) ?? 'master_chat')}`;
-          })
-          .join('\n') +
-        '\n\n/inbox chooses where a bot’s messages arrive: here, in the bot’s own chat, or in a team group.',
-  noneBanned: 'Nobody is banned.',
-  bannedList: (n: number) => `Banned customers (${n}). Press one to lift the ban:`,
   banned: (name: string, username: string) =>
     `🚫 ${name} is banned from @${username}: their messages no longer reach you. /banned to lift it.`,
   unbanned: (name: string, username: string) => `✅ ${name} may write to @${username} again.`,

@@ -6,7 +6,7 @@ import { RecordedEvent, TypesOf } from '../ports/event-store.port';
 import { isSettledFailure } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
-import { texts } from '../reactors/texts';
+import { showQrCodeTexts } from './show-qr-code.texts';
 import { renderQrPng } from './qr-png';
 
 type Handled = MasterUserEventOf<'QrCodeRequested'>;
@@ -43,7 +43,7 @@ export class QrCodeReactor implements Reactor<Handled> {
     try {
       await this.bots
         .master()
-        .sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: texts.qrCaption(link) });
+        .sendMedia(masterId, 'photo', { source: png, fileName: `${username}-qr.png` }, { caption: showQrCodeTexts.qrCaption(link) });
     } catch (error) {
       if (!isSettledFailure(error)) throw error;
       this.logger.warn(`QR code for master ${masterId}: ${error.message}`);

@@ -62,10 +62,9 @@ export class ObservabilityHooks implements OnModuleInit {
 
 export const OBSERVABILITY_CONTROLLERS = [HealthController, MetricsController];
 
-/** Health (terminus indicators), metrics (one registry per app) and the hooks that feed them. */
+/** Health (terminus indicators) and the hooks that feed the metrics (the one AppMetrics registry is the core module's). */
 export function observabilityProviders(config: AppConfig): Provider[] {
   return [
-    { provide: AppMetrics, useValue: new AppMetrics() },
     { provide: HEALTH_TOKEN, useValue: config.observability.healthToken },
     { provide: METRICS_TOKEN, useValue: config.observability.metricsToken },
     { provide: HEALTH_FAILING_AFTER_SECONDS, useValue: config.observability.healthFailingAfterSeconds },

@@ -1,34 +1,18 @@
-import { RequestAddBotCommand } from '../../application/add-client-bot/request-add-bot.command';
 import { BanCustomerCommand, UnbanCustomerCommand } from '../../application/ban-customer/ban-customer.command';
-import { CancelCommand } from '../../application/cancel/cancel.command';
-import { ConfigureRemindersCommand } from '../../application/configure-reminders/configure-reminders.command';
 import {
   CustomerBlockedBotCommand,
   CustomerStartCommand,
   EditCustomerMessageCommand,
   ReceiveCustomerMessageCommand,
 } from '../../application/customer-message/customer-message.command';
-import { DeleteAnswerCommand } from '../../application/delete-answer/delete-answer.command';
 import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.command';
 import { CustomerReactionCommand, MasterReactionCommand } from '../../application/mirror-reactions/reaction.commands';
-import { HelpCommand } from '../../application/help/help.command';
-import { ListBannedCommand } from '../../application/list-banned/list-banned.command';
-import { ListBotsCommand } from '../../application/list-bots/list-bots.command';
+import { MASTER_COMMAND_ROUTES as ROUTES } from '../../application/master-bot.routes';
 import { MasterMessageCommand } from '../../application/master-message/master-message.command';
 import { PickBotCommand } from '../../application/pick-bot/pick-bot.command';
-import { RemoveClientBotCommand } from '../../application/remove-client-bot/remove-client-bot.command';
 import { ReplyToCustomerCommand, StartRespondingCommand } from '../../application/reply-to-customer/reply-to-customer.command';
-import { RequestGreetingCommand } from '../../application/set-greeting/set-greeting.command';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
-import { ShowQrCodeCommand } from '../../application/show-qr-code/show-qr-code.command';
-import { RequestBroadcastCommand } from '../../application/start-broadcast/start-broadcast.command';
-import { StartMasterCommand } from '../../application/start-master/start-master.command';
-import {
-  AnswerCheckoutCommand,
-  RecordPaymentCommand,
-  SubscribeCommand,
-  UnsubscribeCommand,
-} from '../../application/subscription/subscription.commands';
+import { AnswerCheckoutCommand, RecordPaymentCommand } from '../../application/subscription/subscription.commands';
 import { UnknownCommandCommand } from '../../application/unknown-command/unknown-command.command';
 import { START_PARAMETER } from '../../domain/master-user/master-user.commands';
 import { BotPurpose, InboxMode } from '../../domain/master-user/master-user.events';
@@ -42,6 +26,9 @@ import { BanFromOwnChatCommand, ChooseInboxModeCommand, RequestInboxCommand } fr
 import { INBOX_BUTTON, modeOfWord } from '../../application/own-chat/inbox.texts';
 import { PrivatePlace } from '../../application/customer-message/customer-message.command';
 import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
+
+/** The MasterBot slash commands their slices route; the rest are still in translateMasterCommand's switch. */
+const MASTER_COMMAND_ROUTES = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((route) => [route.command, route]));
 
 const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast', 'inbox'];
 
@@ -136,48 +123,17 @@ function translateMasterCommand(
   argument: string | null,
 ): TelegramCommand {
   const masterId = message.from!.id;
+  const replyToMessageId = message.reply_to_message?.message_id ?? null;
+  const route = MASTER_COMMAND_ROUTES.get(name);
+  if (route) return route.translate({ origin, masterId, firstName: message.from!.first_name, argument, replyToMessageId });
   switch (name) {
-    case '/start':
-      return new StartMasterCommand(origin, masterId, message.from!.first_name);
-    case '/help':
-      return new HelpCommand(origin, masterId);
-    case '/add':
-      return new RequestAddBotCommand(origin, masterId);
-    case '/remove':
-      return new RemoveClientBotCommand(origin, masterId);
     case '/inbox':
       return new RequestInboxCommand(origin, masterId);
-    case '/cancel':
-      return new CancelCommand(origin, masterId);
-    case '/bots':
-      return new ListBotsCommand(origin, masterId);
-    case '/qr':
-      return new ShowQrCodeCommand(origin, masterId, argument);
-    case '/greeting':
-      return new RequestGreetingCommand(origin, masterId);
-    case '/broadcast':
-      return new RequestBroadcastCommand(origin, masterId);
-    case '/banned':
-      return new ListBannedCommand(origin, masterId);
     case '/ban':
-      return new BanCustomerCommand(origin, masterId, message.reply_to_message?.message_id ?? null, relayedFromCopy(masterBotId, message));
-    case '/delete':
-      return new DeleteAnswerCommand(origin, masterId, message.reply_to_message?.message_id ?? null);
-    case '/reminders':
-      return new ConfigureRemindersCommand(origin, masterId, reminderHours(argument));
-    case '/subscribe':
-      return new SubscribeCommand(origin, masterId);
-    case '/unsubscribe':
-      return new UnsubscribeCommand(origin, masterId);
+      return new BanCustomerCommand(origin, masterId, replyToMessageId, relayedFromCopy(masterBotId, message));
     default:
       return new UnknownCommandCommand(origin, masterId, name);
   }
-}
-
-/** "/reminders 2" → 2, "/reminders off" → null; anything else is NaN, which the decider refuses. */
-function reminderHours(argument: string | null): number | null {
-  if (argument?.toLowerCase() === 'off') return null;
-  return argument !== null && /^\d+(\.\d+)?$/.test(argument) ? Number(argument) : NaN;
 }
 
 function translateButton(origin: CommandOrigin, query: TgCallbackQuery): TelegramCommand | null {
