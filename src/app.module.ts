@@ -37,7 +37,7 @@ import { MasterMessageHandler } from './application/master-message/master-messag
 import { APP_SETTINGS, AppSettings } from './application/ports/app-settings.port';
 import { CONTENT_VAULT, TOKEN_CIPHER } from './application/ports/crypto.port';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
-import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from './application/ports/read-models.port';
+import { BANNED_CUSTOMERS, BOT_DIRECTORY, OWN_CHAT_COPIES, REPLY_TARGETS } from './application/ports/read-models.port';
 import { TELEGRAM } from './application/ports/telegram.port';
 import { BotApis } from './application/reactors/client-bot-apis';
 import { DeliveryReactor } from './application/reactors/delivery.reactor';
@@ -245,6 +245,7 @@ export class AppModule {
         ReplyTargetIndex,
         { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
         { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+        { provide: OWN_CHAT_COPIES, useExisting: ReplyTargetIndex },
         RelayedCopyTargets,
         ContentSender,
         TeamGroupRelay,
