@@ -29,7 +29,7 @@ export interface InboxStage {
   fake: TelegramBotApiFake;
   masterBot: CreatedBot;
   /** Registers `masters` masters with the MasterBot, each attaching one client bot, as users do. */
-  attach(masters: number): Promise<AttachedTenant[]>;
+  attach(masters: number, botOptions?: { topicsInPrivateChats?: boolean }): Promise<AttachedTenant[]>;
   /** CPU time (user + system) the app process has used so far, in milliseconds. */
   appCpuMs(): Promise<number>;
 }
@@ -65,7 +65,7 @@ export async function onStage<T>(run: (stage: InboxStage) => Promise<T>): Promis
     return await run({
       fake,
       masterBot,
-      attach: (masters) => attachThroughMasterBot(fake, masterBot, port, cipher, masters),
+      attach: (masters, botOptions) => attachThroughMasterBot(fake, masterBot, port, cipher, masters, botOptions),
       appCpuMs: () => app.cpuMs(),
     });
   } finally {

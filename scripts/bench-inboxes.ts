@@ -5,11 +5,11 @@
  * the bench measures the relay rate it sustains, the latency the backlog costs, and that nothing is lost or
  * repeated — each figure beside what Telegram's documented limits allow (inbox-ceilings.ts).
  *
- * A mode is one entry of `INBOX_MODES`: its name and how to measure it on a fresh app and fake. The client bot's
- * own chat (being built on another branch) is not in the table yet.
+ * A mode is one entry of `INBOX_MODES`: its name and how to measure it on a fresh app and fake.
  */
 import { loadavg } from 'node:os';
 import { masterBotChatMode } from './bench-inbox-masterbot';
+import { ownChatMode } from './bench-inbox-own-chat';
 import { teamGroupMode } from './bench-inbox-team-group';
 import { onStage, type InboxMode, type InboxModeFigures } from './bench-inbox-stage';
 
@@ -20,7 +20,7 @@ export interface InboxesFigures {
 }
 
 /** The modes measured, in the report's order. Adding a mode is adding its entry here. */
-export const INBOX_MODES: readonly InboxMode[] = [masterBotChatMode, teamGroupMode];
+export const INBOX_MODES: readonly InboxMode[] = [masterBotChatMode, teamGroupMode, ownChatMode];
 
 export async function benchInboxes(): Promise<InboxesFigures> {
   const loadBefore = loadavg();

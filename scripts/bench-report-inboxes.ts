@@ -32,8 +32,9 @@ export function inboxesSection(f: InboxesFigures, machine: string): string[] {
         'it for several agents and threads at a moderate volume (a shop’s support desk, not a broadcast’s replies); its ' +
         'posts go through the client bot, so it neither spends nor waits for the MasterBot’s shared budget. Several bots ' +
         'linked to one group each have their own 20/minute there; a single bot whose customers write more than that ' +
-        'belongs in a chat inbox. *The client bot’s own chat* (being built; not measured here yet) would give each tenant its own bot’s ' +
-        'budget: 1 message/s into the owner’s chat whatever other tenants do, with no shared ceiling above it.',
+        'belongs in a chat inbox. *The client bot’s own chat* gives each tenant its own bot’s budget: 1 message/s into the ' +
+        'owner’s chat whatever other tenants do, with no shared ceiling above it (more tenants busy at once than the ' +
+        'MasterBot’s 30/s could serve each still get their 1/s); a new customer costs 2 messages there (card + message).',
     ),
     '',
   ];
@@ -51,10 +52,10 @@ export function inboxesSection(f: InboxesFigures, machine: string): string[] {
     ),
     '',
     ...wrap(
-      'Why the MasterBot-bound flood stops short of 98 %: at 30/s (29.4 with the margin) a token comes every 34.0 ms, but ' +
-        'the bot’s queue sleeps whole milliseconds (`TokenBucket.waitMs` rounds 34.0 up to 35) and its bucket holds one ' +
-        'token, so it cannot bank what a wake-up overshoots: about 35 ms a message, 28.6/s, a little more when a timer ' +
-        'fires early. A chat (1 s) or a group (3 s) loses too little of its interval for it to show.',
+      'Pacing is exact to the millisecond: a bucket whose next token is less than a millisecond away grants it and ' +
+        'owes the fraction (`TokenBucket.waitMs`), so a MasterBot-bound flood reaches 98 % of 30/s. Before, each wait ' +
+        'was rounded up to whole milliseconds and a one-token bucket could not bank the overshoot (34.0 ms became 35): ' +
+        '95 %.',
     ),
     '',
     ...wrap(

@@ -20,11 +20,12 @@ export async function attachThroughMasterBot(
   port: number,
   cipher: AesTokenCipher,
   masters: number,
+  botOptions: { topicsInPrivateChats?: boolean } = {},
 ): Promise<AttachedTenant[]> {
   return Promise.all(
     Array.from({ length: masters }, async (_, i) => {
       const master = fake.createUser({ firstName: `Master${i}` });
-      const bot = fake.createBot({ username: `bench_${i}_bot` });
+      const bot = fake.createBot({ username: `bench_${i}_bot`, ...botOptions });
       fake.userSends(masterBot.id, master.id, '/start');
       fake.userSends(masterBot.id, master.id, '/add');
       await fake.waitForSent((s) => s.chatId === master.id && (s.text ?? '').includes('token'), { timeoutMs: 30_000 });

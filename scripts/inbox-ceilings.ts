@@ -82,3 +82,26 @@ export function backlogWaitQuantile(p: number, perQueue: number, offeredPerSecon
   if (p <= 0 || p > 1) throw new Error(`a quantile is in (0, 1], not ${p}`);
   return backlogWaitSeconds(Math.max(1, Math.ceil(p * perQueue)), offeredPerSecond, ceilingPerSecond);
 }
+
+/**
+ * Messages a client bot sends into its owner's chat for one customer message (own-chat-relay.ts, topics on): a
+ * returning customer's message is 1; a new customer's first is a short card opening their topic, then the message (2).
+ */
+export const OWN_CHAT_POSTS = { returningCustomer: 1, newCustomer: 2 } as const;
+
+export interface OwnChatCeiling {
+  /** Relays per second into one owner's chat (returning customers): the chat's 1/s, from the bot's own budget. */
+  perChatPerSecond: number;
+  /** Relays per second into all `tenants` owners' chats together: nothing shared, so tenants × 1/s. */
+  overallPerSecond: number;
+}
+
+/**
+ * The client bot's own chat (M14): each tenant's relays are sent by its own client bot into its owner's private
+ * chat, 1 message/s there; each bot's 30/s is its own, so busy tenants add up instead of sharing the MasterBot's.
+ */
+export function ownChatCeiling(tenants: number): OwnChatCeiling {
+  if (!Number.isInteger(tenants) || tenants < 1) throw new Error(`tenants must be a positive integer, not ${tenants}`);
+  const perChatPerSecond = Math.min(PRIVATE_CHAT_PER_SECOND, BOT_PER_SECOND);
+  return { perChatPerSecond, overallPerSecond: tenants * perChatPerSecond };
+}

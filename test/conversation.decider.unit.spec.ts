@@ -440,6 +440,22 @@ describe('Conversation decider', () => {
       spec.given(received(1), relayed(1), deliveryFailed('1001:900')).when(remind(1)).then(reminded(1));
     });
 
+    it('a message relayed into the owner’s own chat gets its reminder there, once, until any reply is delivered (M14)', () => {
+      const inOwnChat = (messageId: number): ConversationEvent => ({
+        type: 'RelayedToOwnChat',
+        data: { ...who, messageId, relayedMessageId: 40 + messageId, threadId: 7 },
+      });
+      const remindedThere: ConversationEvent = {
+        type: 'ReminderIssued',
+        data: { ...who, messageId: 1, relayedMessageId: 41, inOwnChat: { threadId: 7 } },
+      };
+      spec.given(received(1), inOwnChat(1)).when(remind(1)).then(remindedThere);
+      spec.given(received(1), inOwnChat(1), remindedThere).when(remind(1)).thenNothing();
+      // Answers there name no copy (written in the topic): any reply delivered since the relay answers it.
+      spec.given(received(1), inOwnChat(1), delivered('1001:900', 0)).when(remind(1)).thenNothing();
+      spec.given(received(1), delivered('1001:900', 0), inOwnChat(1)).when(remind(1)).then(remindedThere);
+    });
+
     it('a message the master never saw (relay failed, or not relayed yet) gets no reminder', () => {
       spec.given(received(1), relayFailed(1)).when(remind(1)).thenNothing();
       spec.given(received(1)).when(remind(1)).thenNothing();

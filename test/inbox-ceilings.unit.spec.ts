@@ -1,6 +1,6 @@
 import { wrap } from '../scripts/bench-report-inboxes';
 import { lostAndDuplicated, quantile, sustainedRatePerSecond } from '../scripts/bench-stats';
-import { backlogWaitQuantile, backlogWaitSeconds, masterBotChatCeiling, teamGroupCeiling } from '../scripts/inbox-ceilings';
+import { backlogWaitQuantile, backlogWaitSeconds, masterBotChatCeiling, ownChatCeiling, teamGroupCeiling } from '../scripts/inbox-ceilings';
 
 describe('the ceiling of each inbox mode under Telegram’s limits', () => {
   it('gives each busy master’s chat 1 message a second while the MasterBot has room for all of them', () => {
@@ -26,6 +26,19 @@ describe('the ceiling of each inbox mode under Telegram’s limits', () => {
   it('lowers the new customers a team group takes if a topic’s creation counted as a post too', () => {
     expect(teamGroupCeiling({ returningCustomer: 1, newCustomer: 3 }).newPerMinute).toBeCloseTo(6.67, 2);
     expect(() => teamGroupCeiling({ returningCustomer: 0, newCustomer: 2 })).toThrow('at least one post');
+  });
+});
+
+describe('the ceiling of the client bot’s own chat', () => {
+  it('gives each tenant 1 message a second into its owner’s chat, and adds tenants up beyond the MasterBot’s 30/s', () => {
+    expect(ownChatCeiling(1)).toEqual({ perChatPerSecond: 1, overallPerSecond: 1 });
+    expect(ownChatCeiling(40)).toEqual({ perChatPerSecond: 1, overallPerSecond: 40 });
+    expect(ownChatCeiling(40).overallPerSecond).toBeGreaterThan(masterBotChatCeiling(40).overallPerSecond);
+  });
+
+  it('refuses a number of tenants that is not a positive whole number', () => {
+    expect(() => ownChatCeiling(0)).toThrow('tenants must be a positive integer');
+    expect(() => ownChatCeiling(2.5)).toThrow('tenants must be a positive integer');
   });
 });
 

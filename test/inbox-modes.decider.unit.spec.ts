@@ -109,8 +109,24 @@ describe('inbox modes, decided', () => {
   it('offers the inbox to the owner writing to their own bot', () => {
     spec
       .given(registered, attached(shop), chosen('bot_chat'))
-      .when({ type: 'OfferInbox', masterId, botId: shop.botId })
+      .when({ type: 'OfferInbox', masterId, botId: shop.botId, asked: true })
       .then({ type: 'InboxModeOffered', data: { masterId, ...shop, mode: 'bot_chat', askedIn: 'bot_chat' } });
+  });
+
+  it('offers it on the owner’s plain message once; after that only when asked (/start, /help, /inbox)', () => {
+    const offered: MasterUserEvent = { type: 'InboxModeOffered', data: { masterId, ...shop, mode: 'master_chat', askedIn: 'bot_chat' } };
+    const plain: MasterUserCommand = { type: 'OfferInbox', masterId, botId: shop.botId, asked: false };
+    spec.given(registered, attached(shop)).when(plain).then(offered);
+    spec.given(registered, attached(shop), offered).when(plain).thenNothing();
+    spec
+      .given(registered, attached(shop), offered)
+      .when({ ...plain, asked: true })
+      .then(offered);
+    // An offer in the MasterBot chat (/inbox there) is not one the bot showed in its own chat.
+    spec
+      .given(registered, attached(shop), { ...offered, data: { ...offered.data, askedIn: 'master_bot' } })
+      .when(plain)
+      .then(offered);
   });
 
   it('records a customer’s topic in the owner’s chat once', () => {
@@ -159,5 +175,111 @@ describe('the owner’s answers from their own chat with the bot, decided', () =
 
   it('decides nothing for a message naming no customer', () => {
     spec.given(registered, attached(shop)).when(answer(null)).thenNothing();
+  });
+});
+
+describe('answers from the owner’s own chat kept in sync, decided', () => {
+  const sent = (t: ReplyTarget, threadId?: number): MasterUserEvent => ({
+    type: 'ReplySent',
+    data: { masterId, replyId: 'tg:1:2', target: t, masterMessageId: 77, content, agent: inOwnChat(threadId) },
+  });
+  const edit = (messageId: number, botId = shop.botId, threadId?: number): MasterUserCommand => ({
+    type: 'EditAnswer',
+    masterId,
+    masterMessageId: messageId,
+    replyId: 'tg:1:2',
+    editedAt: 1700000000,
+    content,
+    deliveryFailed: false,
+    inOwnChat: { botId, ...(threadId ? { threadId } : {}) },
+  });
+  const del = (messageId: number | null, botId = shop.botId): MasterUserCommand => ({
+    type: 'DeleteAnswer',
+    masterId,
+    masterMessageId: messageId,
+    inOwnChat: { botId },
+  });
+
+  it('edits the customer’s copy when the owner edits their answer there', () => {
+    spec
+      .given(registered, attached(shop), sent(target(5)))
+      .when(edit(77))
+      .then({
+        type: 'ReplyEdited',
+        data: { masterId, replyId: 'tg:1:2', target: target(5), masterMessageId: 77, editedAt: 1700000000, content, agent: inOwnChat() },
+      });
+  });
+
+  it('never takes a message id of the owner’s chat with one bot for an answer in another bot’s chat, or the MasterBot chat', () => {
+    spec
+      .given(registered, attached(shop), attached(cafe), sent(target(5)))
+      .when(edit(77, cafe.botId))
+      .thenNothing();
+    // The same id in the MasterBot chat is not that answer either.
+    const inMasterChat: MasterUserCommand = {
+      type: 'EditAnswer',
+      masterId,
+      masterMessageId: 77,
+      replyId: 'tg:1:2',
+      editedAt: 1,
+      content,
+      deliveryFailed: false,
+    };
+    spec
+      .given(registered, attached(shop), sent(target(5)))
+      .when(inMasterChat)
+      .thenNothing();
+  });
+
+  it('in a customer’s topic, only that customer’s answers count', () => {
+    spec
+      .given(registered, attached(shop), ownTopic(5, 9), ownTopic(6, 10), sent(target(5), 9))
+      .when(edit(77, shop.botId, 10))
+      .thenNothing();
+  });
+
+  it('/delete replying to the owner’s answer asks for the customer’s copy to be deleted, once', () => {
+    const requested: MasterUserEvent = {
+      type: 'ReplyDeletionRequested',
+      data: { masterId, replyId: 'tg:1:2', target: target(5), masterMessageId: 77, agent: inOwnChat() },
+    };
+    spec
+      .given(registered, attached(shop), sent(target(5)))
+      .when(del(77))
+      .then(requested);
+    spec
+      .given(registered, attached(shop), sent(target(5)), requested)
+      .when(del(77))
+      .then(refused('answer_already_deleted', '/delete', shop.botId));
+  });
+
+  it('refuses /delete in the bot’s chat replying to nothing, or to what is not an answer', () => {
+    spec
+      .given(registered, attached(shop))
+      .when(del(null))
+      .then(refused('delete_needs_reply', '/delete', shop.botId));
+    spec
+      .given(registered, attached(shop), sent(target(5)))
+      .when(del(78))
+      .then(refused('not_an_answer', '/delete', shop.botId));
+  });
+
+  it('mirrors the owner’s reaction on a copy their bot relayed there; never through another bot', () => {
+    const copy = { ...target(5), customerMessageId: 3, relayedMessageId: 40 };
+    const react = (botId: number): MasterUserCommand => ({
+      type: 'MirrorReaction',
+      masterId,
+      target: copy,
+      emoji: '❤',
+      inOwnChat: { botId },
+    });
+    spec
+      .given(registered, attached(shop))
+      .when(react(shop.botId))
+      .then({
+        type: 'MasterReacted',
+        data: { masterId, target: copy, emoji: '❤', agent: { agentId: masterId, chatId: masterId, ownChat: true } },
+      });
+    spec.given(registered, attached(shop), attached(cafe)).when(react(cafe.botId)).thenNothing();
   });
 });

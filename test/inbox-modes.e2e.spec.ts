@@ -31,6 +31,9 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
     h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === user.id && (s.text ?? s.caption ?? '').includes(fragment));
   const customerGets = (bot: CreatedBot, customer: FakeUser, text: string) =>
     h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === text);
+  /** The copy `sent` (a message the bot sent) as it now stands in the chat: edited, deleted. */
+  const copyOf = (bot: CreatedBot, user: FakeUser, sent: SentRecord) =>
+    h.fake.messagesInChat(bot.id, user.id).find((entry) => entry.messageId === sent.messageId);
   const masterBotTexts = () => h.fake.sent(h.masterBot.id, maria.id).map((s) => s.text ?? s.caption ?? '');
   const events = (stream: string) => h.app.get<EventStore>(EVENT_STORE).readStream(stream);
   /** The offer's button to press for `mode`, as the owner's app holds it. */
@@ -45,10 +48,28 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       expect(
         h.fake.sent(replyBot.id, maria.id).some((s) => s.text === 'Hello! Send us your message and we will answer here as soon as we can.'),
       ).toBe(false);
-      h.fake.userSends(replyBot.id, maria.id, 'Is this thing on?');
+      h.fake.userSends(replyBot.id, maria.id, '/help');
       await h.fake.waitFor(() => h.fake.sent(replyBot.id, maria.id).filter((s) => (s.text ?? '').includes('Hello, owner of')).length === 2);
+      h.fake.userSends(replyBot.id, maria.id, 'Is this thing on?');
       expect(masterBotTexts().some((t) => t.includes('Is this thing on?') || t.includes('Maria →'))).toBe(false);
       expect(await events(conversationStreamId(replyBot.id, maria.id))).toEqual([]);
+    });
+
+    it('offers them once on a plain message to the bot; after that only on /start, /help or /inbox', async () => {
+      const chattyBot = await attachNewBot(h, maria, 'maria_chatty_bot');
+      const offers = () => h.fake.sent(chattyBot.id, maria.id).filter((s) => (s.text ?? '').includes('Hello, owner of @maria_chatty_bot'));
+      h.fake.userSends(chattyBot.id, maria.id, 'Hi bot');
+      await botSays(chattyBot, maria, 'Hello, owner of @maria_chatty_bot!');
+      h.fake.userSends(chattyBot.id, maria.id, 'Testing again');
+      h.fake.userSends(chattyBot.id, maria.id, 'And again');
+      // One bot's updates are handled in order: once /inbox is answered, the plain messages before it were decided.
+      h.fake.userSends(chattyBot.id, maria.id, '/inbox');
+      await h.fake.waitFor(() => offers().length === 2);
+      const offered = (await events(masterStreamId(maria.id))).filter(
+        (e) => e.type === 'InboxModeOffered' && e.data.botId === chattyBot.id,
+      );
+      expect(offered).toHaveLength(2);
+      expect(offers()).toHaveLength(2);
     });
 
     it('switches the bot to its own chat from the buttons there', async () => {
@@ -149,6 +170,44 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       ]);
     });
 
+    it('edits the customer’s copy when the owner edits their answer in the topic', async () => {
+      const written = h.fake.userSends(topicsBot.id, maria.id, { text: 'It ships on Monday.', threadId: carolCopy.threadId });
+      const delivered = await customerGets(topicsBot, carol, 'It ships on Monday.');
+      h.fake.userEdits(topicsBot.id, maria.id, written.messageId, 'It ships on Tuesday.');
+      await h.fake.waitFor(() => copyOf(topicsBot, carol, delivered)?.message.text === 'It ships on Tuesday.');
+      const [edited] = (await events(masterStreamId(maria.id))).filter((e) => e.type === 'ReplyEdited');
+      expect(edited.data.agent).toEqual(expect.objectContaining({ ownChat: true, agentId: maria.id, messageId: written.messageId }));
+    });
+
+    it('deletes the customer’s copy with /delete replying to the owner’s answer, and says so in that chat', async () => {
+      const written = h.fake.userSends(topicsBot.id, maria.id, { text: 'Use code SPRING.', threadId: carolCopy.threadId });
+      const delivered = await customerGets(topicsBot, carol, 'Use code SPRING.');
+      h.fake.userSends(topicsBot.id, maria.id, { text: '/delete', threadId: carolCopy.threadId, replyToMessageId: written.messageId });
+      const said = await botSays(topicsBot, maria, '🗑 Deleted for the customer.');
+      expect(said.replyToMessageId).toBe(written.messageId);
+      expect(copyOf(topicsBot, carol, delivered)?.deleted).toBe(true);
+      h.fake.userSends(topicsBot.id, maria.id, { text: '/delete', threadId: carolCopy.threadId });
+      await botSays(topicsBot, maria, 'To delete an answer for the customer, reply /delete to your answer.');
+      expect(masterBotTexts().some((t) => t.includes('Deleted for the customer') || t.includes('reply /delete'))).toBe(false);
+    });
+
+    it('mirrors the owner’s reaction on a customer’s message onto the customer’s original', async () => {
+      const original = h.fake.messagesInChat(topicsBot.id, carol.id).find((entry) => entry.message.text === 'Where is my parcel?')!;
+      h.fake.userReacts(topicsBot.id, maria.id, carolCopy.messageId, ['🔥']);
+      await h.fake.waitFor(() => h.fake.reactions(topicsBot.id, carol.id, original.messageId).includes('🔥'));
+      const [reacted] = (await events(masterStreamId(maria.id))).filter((e) => e.type === 'MasterReacted');
+      expect(reacted.data.agent).toEqual({ agentId: maria.id, chatId: maria.id, ownChat: true });
+    });
+
+    it('shows a customer’s edit by editing their message’s copy in the topic; the MasterBot chat hears nothing', async () => {
+      const sent = h.fake.userSends(topicsBot.id, carol.id, 'I need 2 boxes.');
+      const copy = await botSays(topicsBot, maria, 'I need 2 boxes.');
+      const masterChatBefore = masterBotTexts().length;
+      h.fake.userEdits(topicsBot.id, carol.id, sent.messageId, 'I need 3 boxes.');
+      await h.fake.waitFor(() => copyOf(topicsBot, maria, copy)?.message.text === 'I need 3 boxes.');
+      expect(masterBotTexts()).toHaveLength(masterChatBefore);
+    });
+
     it('sends the customer’s next messages into the same topic', async () => {
       h.fake.userSends(topicsBot.id, carol.id, 'Thank you!');
       const later = await botSays(topicsBot, maria, 'Thank you!');
@@ -169,8 +228,9 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
 
     it('bans the customer with /ban typed in their topic: said there, and their next message is not relayed', async () => {
       h.fake.userSends(topicsBot.id, maria.id, { text: '/ban', threadId: daveCopy.threadId });
-      const said = await botSays(topicsBot, maria, '🚫 Dave is banned');
+      const said = await botSays(topicsBot, maria, '🚫 Dave is banned from @maria_topics_bot');
       expect(said.threadId).toBe(daveCopy.threadId);
+      expect(masterBotTexts().some((t) => t.includes('Dave is banned'))).toBe(false);
       h.fake.userSends(topicsBot.id, dave.id, 'Hello again?');
       h.fake.userSends(topicsBot.id, carol.id, 'One more question.');
       await botSays(topicsBot, maria, 'One more question.');
@@ -191,16 +251,31 @@ describe('the client bot’s own chat as its inbox, end to end', () => {
       expect(masterBotTexts().some((t) => t.includes('Do you ship abroad?'))).toBe(false);
     });
 
-    it('delivers the owner’s Reply to that customer', async () => {
-      h.fake.userSends(replyBot.id, maria.id, { text: 'Yes, to all of Europe.', replyToMessageId: copy.messageId });
-      await customerGets(replyBot, erin, 'Yes, to all of Europe.');
+    it('delivers the owner’s Reply to that customer, and the owner’s edit of it edits the customer’s copy', async () => {
+      const written = h.fake.userSends(replyBot.id, maria.id, { text: 'Yes, to all of Europe.', replyToMessageId: copy.messageId });
+      const delivered = await customerGets(replyBot, erin, 'Yes, to all of Europe.');
+      h.fake.userEdits(replyBot.id, maria.id, written.messageId, 'Yes, to all of Europe and the UK.');
+      await h.fake.waitFor(() => copyOf(replyBot, erin, delivered)?.message.text === 'Yes, to all of Europe and the UK.');
     });
 
-    it('bans the customer named by the 🚫 Ban button under their message', async () => {
+    it('shows a customer’s edit as a line replying to their message, which a Reply answers too', async () => {
+      const sent = h.fake.userSends(replyBot.id, erin.id, 'Is Norway in Europe for you?');
+      const asked = await botSays(replyBot, maria, 'Is Norway in Europe for you?');
+      h.fake.userEdits(replyBot.id, erin.id, sent.messageId, 'Is Norway included?');
+      const line = await botSays(replyBot, maria, 'Erin edited this message:');
+      expect(line.text).toContain('Is Norway included?');
+      expect(line.replyToMessageId).toBe(asked.messageId);
+      expect(masterBotTexts().some((t) => t.includes('Is Norway'))).toBe(false);
+      h.fake.userSends(replyBot.id, maria.id, { text: 'Yes, Norway too.', replyToMessageId: line.messageId });
+      await customerGets(replyBot, erin, 'Yes, Norway too.');
+    });
+
+    it('bans the customer named by the 🚫 Ban button under their message, and says so in that chat', async () => {
       const data = (copy.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0][0];
       expect(data.text).toBe('🚫 Ban');
       h.fake.userPressesButton(replyBot.id, maria.id, copy.messageId, data.callback_data);
-      await masterBotSays(h, maria, '🚫 Erin (@erin_w) is banned from @maria_reply_bot');
+      await botSays(replyBot, maria, '🚫 Erin (@erin_w) is banned from @maria_reply_bot');
+      expect(masterBotTexts().some((t) => t.includes('Erin (@erin_w) is banned'))).toBe(false);
     });
 
     it('says how to answer when the owner writes without Reply, and delivers nothing', async () => {

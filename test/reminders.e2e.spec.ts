@@ -58,6 +58,28 @@ describe('reminders of unanswered messages', () => {
     expect(remindersOf(master, relayed)).toHaveLength(1);
   });
 
+  it('a message relayed into the owner’s own chat with the bot is reminded of there, replying to it', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Dee');
+    await configure(master, '2', 'unanswered for 2 hours');
+    const inBotChat = (match: (s: SentRecord) => boolean) =>
+      h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === master.id && match(s));
+    h.fake.userSends(bot.id, master.id, '/start');
+    const offer = await inBotChat((s) => (s.text ?? '').includes('Hello, owner of'));
+    h.fake.userPressesButton(bot.id, master.id, offer.messageId, `inbox:${bot.id}:bot`);
+    await inBotChat((s) => (s.text ?? '').startsWith('📥 This chat is now the inbox'));
+    h.fake.userSends(bot.id, customer.id, 'Is it still for sale?');
+    const relayed = await inBotChat((s) => (s.text ?? '').endsWith('Is it still for sale?'));
+
+    clock.advance(2 * HOUR + MINUTE);
+    const reminder = await inBotChat(reminderOf(relayed));
+    expect(reminder.text).toBe('⏰ This message from Bob (@bob) has waited 2 hours for an answer. Reply to it to answer.');
+    expect(h.fake.sent(h.masterBot.id, master.id).some((s) => (s.text ?? '').startsWith('⏰ This message'))).toBe(false);
+
+    // The owner answers there, by Reply to the copy the reminder pointed at.
+    h.fake.userSends(bot.id, master.id, { text: 'Yes, it is.', replyToMessageId: relayed.messageId });
+    await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'Yes, it is.');
+  });
+
   it('an answered message gets no reminder', async () => {
     const { master, bot, customer } = await masterWithCustomer('Cal');
     await configure(master, '1', 'unanswered for 1 hour');

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { BROADCAST_RECIPIENTS } from '../application/broadcast/broadcast-recipients.port';
 import { MEDIA_CACHE } from '../application/media/media-cache.port';
-import { BANNED_CUSTOMERS, BOT_DIRECTORY, REPLY_TARGETS } from '../application/ports/read-models.port';
+import { BANNED_CUSTOMERS, BOT_DIRECTORY, OWN_CHAT_COPIES, REPLY_TARGETS } from '../application/ports/read-models.port';
 import { BannedCustomersQuery } from '../projections/banned-customers/banned-customers.query';
 import { BotDirectoryQuery } from '../projections/client-bots/bot-directory.query';
 import { BroadcastRecipientsQuery } from '../projections/customers/broadcast-recipients.query';
@@ -22,6 +22,8 @@ const providers = [
   ReplyTargetIndex,
   { provide: BOT_DIRECTORY, useExisting: HistoryBotDirectory },
   { provide: REPLY_TARGETS, useExisting: ReplyTargetIndex },
+  // M14: copies relayed into owners' chats with their bots, by (bot, message): never in message_refs.
+  { provide: OWN_CHAT_COPIES, useExisting: ReplyTargetIndex },
   MediaCacheQuery,
   { provide: MEDIA_CACHE, useExisting: MediaCacheQuery },
   BannedCustomersQuery,

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
-import { BannedInTopic, conversationStreamId } from '../../domain/conversation/conversation.events';
+import { BannedInOwnChat, BannedInTopic, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId, RejectionReason } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
@@ -55,6 +55,7 @@ export async function banCustomer(
   target: { masterId: number; botId: number; customerId: number; conversationId: string },
   origin: CommandOrigin,
   topic?: BannedInTopic,
+  inOwnChat?: BannedInOwnChat,
 ) {
   const { masterId, botId, customerId } = target;
   const stream = conversationStreamId(botId, customerId);
@@ -65,7 +66,7 @@ export async function banCustomer(
   return aggregates.handle(
     stream,
     conversationDecider,
-    { type: 'Ban', botId, customerId, masterId, name, ...(topic ? { topic } : {}) },
+    { type: 'Ban', botId, customerId, masterId, name, ...(topic ? { topic } : {}), ...(inOwnChat ? { inOwnChat } : {}) },
     origin,
   );
 }

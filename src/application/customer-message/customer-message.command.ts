@@ -11,6 +11,8 @@ import { TelegramCommand } from '../shared/telegram-origin';
 export interface PrivatePlace {
   threadId: number | null;
   repliedTo: RelayedFrom | null;
+  /** The id of the message it replies to when that is not the bot's (the owner's own answer, for `/delete`). */
+  repliedToOwn?: number;
 }
 
 export interface CustomerProfile {

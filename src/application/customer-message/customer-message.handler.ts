@@ -94,20 +94,28 @@ export class EditCustomerMessageHandler extends ConversationHandler implements I
     aggregates: AggregateStore,
     @Inject(BOT_DIRECTORY) directory: BotDirectory,
     @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
+    private readonly owner: OwnerMessages,
   ) {
     super(aggregates, directory);
   }
 
   execute({ origin, botId, customerId, messageId, editedAt, content }: EditCustomerMessageCommand) {
-    return this.decide(botId, customerId, origin, async (masterId) => ({
-      type: 'EditMessage',
+    const fromOwner = (bot: ClientBotRecord) => this.owner.edit(bot, { messageId, editedAt, content }, origin);
+    return this.decide(
       botId,
       customerId,
-      masterId,
-      messageId,
-      editedAt,
-      content: await this.vault.seal(conversationId(botId, customerId), { content }),
-    }));
+      origin,
+      async (masterId) => ({
+        type: 'EditMessage',
+        botId,
+        customerId,
+        masterId,
+        messageId,
+        editedAt,
+        content: await this.vault.seal(conversationId(botId, customerId), { content }),
+      }),
+      fromOwner,
+    );
   }
 }
 

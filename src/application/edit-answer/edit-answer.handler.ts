@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { conversationStreamId } from '../../domain/conversation/conversation.events';
-import { InTopic, MasterUserCommand } from '../../domain/master-user/master-user.commands';
+import { InOwnChat, InTopic, MasterUserCommand } from '../../domain/master-user/master-user.commands';
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId } from '../../domain/master-user/master-user.events';
-import { topicAnswerKey } from '../../domain/master-user/master-user.state';
+import { ownChatAnswerKey, topicAnswerKey } from '../../domain/master-user/master-user.state';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
@@ -20,6 +20,8 @@ interface Edit {
   editedAt: number;
   content: MessageContent | null;
   inTopic?: InTopic;
+  /** M14: the owner edited a message in their own chat with this client bot. */
+  inOwnChat?: InOwnChat;
 }
 
 /**
@@ -31,8 +33,8 @@ interface Edit {
  * the MasterBot chat, or (M12, `inTopic`) their agents' answers in the team group's topics. The I/O (the
  * conversation's delivery outcome, sealing under its key) is done once, and only the pure decision is retried.
  */
-async function recordEdit(aggregates: AggregateStore, vault: ContentVault, edit: Edit, origin: CommandOrigin) {
-  const { masterId, messageId, editedAt, content, inTopic } = edit;
+export async function recordEdit(aggregates: AggregateStore, vault: ContentVault, edit: Edit, origin: CommandOrigin) {
+  const { masterId, messageId, editedAt, content, inTopic, inOwnChat } = edit;
   // Nothing a bot could change on the copy (a live location moving, a sticker): not worth an event.
   if (content === null || answerWords(content) === null) return null;
   return aggregates.handlePrepared(
@@ -40,7 +42,8 @@ async function recordEdit(aggregates: AggregateStore, vault: ContentVault, edit:
     masterUserDecider,
     {
       prepare: async (state): Promise<MasterUserCommand | null> => {
-        const answer = inTopic ? state.topicAnswers.get(topicAnswerKey(inTopic.chatId, messageId)) : state.answers.get(messageId);
+        const key = inTopic ? topicAnswerKey(inTopic.chatId, messageId) : inOwnChat ? ownChatAnswerKey(inOwnChat.botId, messageId) : null;
+        const answer = key !== null ? state.topicAnswers.get(key) : state.answers.get(messageId);
         if (!answer) return null; // not an answer: masters and agents edit all sorts of messages
         const { botId, customerId, conversationId } = answer.target;
         const conversation = await aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
@@ -54,6 +57,7 @@ async function recordEdit(aggregates: AggregateStore, vault: ContentVault, edit:
           content: await vault.seal(conversationId, { content }),
           deliveryFailed,
           ...(inTopic ? { inTopic } : {}),
+          ...(inOwnChat ? { inOwnChat } : {}),
         };
       },
       decide: (_state, command) => command,

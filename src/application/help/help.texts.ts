@@ -8,7 +8,8 @@ export const helpTexts = {
     'Ban a customer: reply /ban to their message, or press 🚫 Ban.\n' +
     'Choose where each bot’s messages arrive with /inbox: here (the default), in your own chat with the bot (it relays them ' +
     'itself, one topic per customer when its topics are on — answer by writing in the topic or with Reply), or in a team group. ' +
-    'Writing /start to your own bot offers the same choice there.\n' +
+    'Writing /start to your own bot offers the same choice there; in that chat your edits, /delete and reactions reach the ' +
+    'customer as they do here.\n' +
     'Answer as a team: add a client bot to a group with Topics as an admin allowed to manage topics, and send /connect there. ' +
     'In a customer’s topic, /close and /reopen mark the conversation, /ban and /unban ban and unban the customer; agents’ ' +
     'edits, /delete and reactions reach the customer as yours do here (/help in the group says more).\n' +

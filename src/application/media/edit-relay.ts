@@ -4,10 +4,12 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { ContentVault } from '../ports/crypto.port';
-import { BotApi, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
+import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { answerWords } from '../edit-answer/answer-words';
 import { BotApis } from '../reactors/client-bot-apis';
+import { relayButtonData } from '../reactors/relay-buttons';
 import { texts } from '../reactors/texts';
+import { inboxTexts } from '../own-chat/inbox.texts';
 import { ContentSender } from './content-sender';
 import { readRelayContent, readReplyContent } from './relay-content';
 
@@ -17,7 +19,9 @@ type Edited = ConversationEventOf<'CustomerMessageEdited'>['data'];
  * C3: a customer's edit reaches the master as a notice replying to the relayed message (the MasterBot's copy
  * carries a header and buttons, and an edit there would be easy to miss among the master's many chats).
  * Recorded per (message, edit time), so a re-run does not repeat the notice. M12: a message relayed into the
- * customer's topic is edited there instead (see `showInTopic`).
+ * customer's topic is edited there instead (see `showEdit`). M14: so is one relayed into the owner's own chat with
+ * the client bot (in the customer's topic there; without topics the copy carries a header, so a line replying to it
+ * says what changed, with the copy's 🚫 Ban button: a Reply to that line answers the customer too).
  */
 export class EditRelay {
   constructor(
@@ -44,6 +48,9 @@ export class EditRelay {
     const topicCopy = state.topicCopies.get(data.messageId);
     // A group that refuses the bot now (removed, topic deleted): the MasterBot chat gets the notice instead.
     if (topicCopy && (await this.inTopic(data, origin, edit.content, notice, topicCopy))) return;
+    const ownChatCopy = state.ownChatCopies.get(data.messageId);
+    // The owner's chat refusing the bot now (blocked): the MasterBot chat gets the notice instead.
+    if (ownChatCopy && (await this.inOwnChat(data, origin, edit.content, notice, ownChatCopy))) return;
     try {
       const sent = await this.sender.send(
         { botId: 'master' },
@@ -65,12 +72,18 @@ export class EditRelay {
   }
 
   /** true when the edit was shown in the topic and recorded; false when the group refused it. */
-  private async inTopic(data: Edited, origin: CommandOrigin, content: MessageContent, notice: string, copy: TopicCopy): Promise<boolean> {
+  private async inTopic(
+    data: Edited,
+    origin: CommandOrigin,
+    content: MessageContent,
+    notice: string,
+    copy: { chatId: number; threadId: number; relayedMessageId: number },
+  ): Promise<boolean> {
     const { botId, customerId, masterId, messageId, editedAt } = data;
     const api = await this.bots.client(botId);
     if (!api) return false;
     try {
-      const { noticeMessageId, copyEdited } = await showInTopic(api, copy, content, notice);
+      const { noticeMessageId, copyEdited } = await showEdit(api, copy, content, notice);
       await this.aggregates.handle(
         conversationStreamId(botId, customerId),
         conversationDecider,
@@ -92,24 +105,75 @@ export class EditRelay {
       return false;
     }
   }
+
+  /** M14: true when the edit was shown in the owner's chat with the bot and recorded; false when that chat refused it. */
+  private async inOwnChat(
+    data: Edited,
+    origin: CommandOrigin,
+    content: MessageContent,
+    notice: string,
+    copy: { threadId?: number; relayedMessageId: number },
+  ): Promise<boolean> {
+    const { botId, customerId, masterId, messageId, editedAt } = data;
+    const api = await this.bots.client(botId);
+    if (!api) return false;
+    const { threadId, relayedMessageId } = copy;
+    // Without topics the copy reads "💬 Carol\n\n…" under its button: not edited in place, answered by Reply.
+    const buttons = threadId === undefined ? ownChatButtons(botId, customerId, messageId) : undefined;
+    try {
+      const { noticeMessageId, copyEdited } = await showEdit(
+        api,
+        { chatId: masterId, threadId, relayedMessageId },
+        content,
+        notice,
+        buttons,
+      );
+      await this.aggregates.handle(
+        conversationStreamId(botId, customerId),
+        conversationDecider,
+        {
+          type: 'RecordEditRelay',
+          botId,
+          customerId,
+          masterId,
+          messageId,
+          editedAt,
+          noticeMessageId,
+          inOwnChat: { copyEdited, ...(threadId !== undefined ? { threadId } : {}) },
+        },
+        origin,
+      );
+      return true;
+    } catch (error) {
+      if (!isSettledFailure(error)) throw error;
+      return false;
+    }
+  }
 }
 
-type TopicCopy = { chatId: number; threadId: number; relayedMessageId: number };
+type TopicCopy = { chatId: number; threadId?: number; relayedMessageId: number };
+
+/** M14: the 🚫 Ban button of a copy in the owner's chat without topics; its data names the customer for a Reply. */
+const ownChatButtons = (botId: number, customerId: number, customerMessageId: number): InlineButton[][] => [
+  [{ text: inboxTexts.banButton, callbackData: relayButtonData('ban', { botId, customerId, customerMessageId }) }],
+];
 
 /**
  * M12: in the customer's topic the copy itself is edited by the client bot that posted it (Telegram marks it
  * "edited" for everyone there; the conversation reads as it now stands, in its place). Where it cannot be (a
  * kind without words, the copy deleted by an agent, any refusal), a line replying to it says what changed.
- * WARNING: a customer who replaced a photo's file gets only its caption edited in the topic.
+ * WARNING: a customer who replaced a photo's file gets only its caption edited in the topic. M14: the same in the
+ * owner's chat with the bot; `buttons`: a copy with a header (no topics), never edited in place: the line carries these.
  */
-async function showInTopic(
+async function showEdit(
   api: BotApi,
   copy: TopicCopy,
   content: MessageContent,
   notice: string,
+  buttons?: InlineButton[][],
 ): Promise<{ noticeMessageId: number; copyEdited: boolean }> {
   const { chatId, threadId, relayedMessageId } = copy;
-  const words = answerWords(content);
+  const words = buttons ? null : answerWords(content);
   if (words) {
     try {
       if (words.kind === 'text') await api.editText(chatId, relayedMessageId, words.text);
@@ -121,7 +185,7 @@ async function showInTopic(
       if (error.notModified) return { noticeMessageId: relayedMessageId, copyEdited: true };
     }
   }
-  const sent = await api.sendText(chatId, notice, { threadId, replyToMessageId: relayedMessageId });
+  const sent = await api.sendText(chatId, notice, { threadId, replyToMessageId: relayedMessageId, buttons });
   return { noticeMessageId: sent.messageId, copyEdited: false };
 }
 

@@ -5,7 +5,7 @@ import { conversationStreamId } from '../../domain/conversation/conversation.eve
 import { masterUserDecider } from '../../domain/master-user/master-user.decider';
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { BOT_DIRECTORY, BotDirectory, isRelaying } from '../ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory, isRelaying, OWN_CHAT_COPIES, OwnChatCopyLookup } from '../ports/read-models.port';
 import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
 import { AgentReactionCommand, CustomerReactionCommand, MasterReactionCommand } from './reaction.commands';
 
@@ -30,18 +30,33 @@ export class MasterReactionHandler implements ICommandHandler<MasterReactionComm
   }
 }
 
-/** M13: decided on the customer's conversation, which knows their copies of the master's answers. */
+/**
+ * M13: decided on the customer's conversation, which knows their copies of the master's answers. M14: the owner's
+ * reaction in their own chat with the bot is never a customer's: on a copy the bot relayed there (found by the bot's
+ * own message id, `OWN_CHAT_COPIES`), it is mirrored on the customer's original, decided on the master's stream.
+ */
 @CommandHandler(CustomerReactionCommand)
 export class CustomerReactionHandler implements ICommandHandler<CustomerReactionCommand> {
   constructor(
     private readonly aggregates: AggregateStore,
     @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    @Inject(OWN_CHAT_COPIES) private readonly ownChatCopies: OwnChatCopyLookup,
   ) {}
 
   async execute({ origin, botId, customerId, messageId, emoji }: CustomerReactionCommand) {
     const bot = await this.directory.get(botId);
-    // M14: the owner's reactions in their own chat with the bot are not a customer's (not mirrored from there yet).
-    if (!isRelaying(bot) || bot.masterId === customerId) return null;
+    if (!isRelaying(bot)) return null;
+    if (bot.masterId === customerId) {
+      const target = await this.ownChatCopies.findOwnChatCopy(botId, messageId);
+      if (!target) return null;
+      const { masterId } = bot;
+      return this.aggregates.handle(
+        masterStreamId(masterId),
+        masterUserDecider,
+        { type: 'MirrorReaction', masterId, target, emoji, inOwnChat: { botId } },
+        origin,
+      );
+    }
     return this.aggregates.handle(
       conversationStreamId(botId, customerId),
       conversationDecider,

@@ -63,6 +63,8 @@ export class BanFromOwnChatHandler implements ICommandHandler<BanFromOwnChatComm
       this.vault,
       { masterId: userId, botId, customerId, conversationId: conversationId(botId, customerId) },
       origin,
+      undefined,
+      {},
     );
   }
 }

@@ -43,6 +43,8 @@ export const inboxTexts = {
       ? 'Each customer gets a topic here: write in their topic to answer (no Reply needed). '
       : 'Answer a customer with Reply on their message. ') +
     'Start a message with // to keep it as a note. /ban in a topic (or as a reply) bans the customer. ' +
+    'Editing your answer edits the customer’s copy; reply /delete to it to delete it for them ' +
+    '(deleting your own message here does not). ' +
     'Your own messages here are never taken for a customer’s.',
   /** The bot may not write to its owner (they never pressed Start in it, or blocked it). */
   startTheBot: (bot: string) =>

@@ -11,7 +11,7 @@ import { BotApi, InlineButton, isTelegramRefusal, PossiblySentError, TelegramApi
 import { BotApis } from '../reactors/client-bot-apis';
 import { recordRelayFailure, type RelayJob } from '../reactors/relay-job';
 import { relayButtonData } from '../reactors/relay-buttons';
-import { fitTelegramText, TELEGRAM_TEXT_LIMIT } from '../reactors/texts';
+import { fitTelegramText, TELEGRAM_TEXT_LIMIT, texts } from '../reactors/texts';
 import { inboxTexts } from './inbox.texts';
 
 /** How long what getMe said of a bot's topics is trusted: the owner may turn them on or off in @BotFather. */
@@ -130,6 +130,8 @@ export class OwnChatRelay {
   /**
    * In a topic: text as text, anything else copied by the bot that received it (its file ids are valid there).
    * Without topics: a header line (who wrote) and the Ban button, whose data names the customer for a Reply.
+   * A relay repeated after a crash (`job.repeat`: a copy may already be there) says so, as in the MasterBot chat: in
+   * the header, or in a topic (where the customer's words stand bare, to be edited in place) as a line before them.
    */
   private async post(job: RelayJob, api: BotApi, threadId: number | undefined, content: RelayContent): Promise<number> {
     const { botId, customerId, masterId, messageId } = job.data;
@@ -137,7 +139,10 @@ export class OwnChatRelay {
       threadId === undefined
         ? [[{ text: inboxTexts.banButton, callbackData: relayButtonData('ban', { botId, customerId, customerMessageId: messageId }) }]]
         : undefined;
-    const header = threadId === undefined ? inboxTexts.header(customerLabel(content.customer)) : null;
+    const repeated = job.repeat ? texts.media.repeated : null;
+    const header =
+      threadId === undefined ? [repeated, inboxTexts.header(customerLabel(content.customer))].filter(Boolean).join('\n') : null;
+    if (repeated && threadId !== undefined) await api.sendText(masterId, repeated, { threadId });
     const body = content.content;
     if (body.kind === 'text') {
       const text = header ? `${header}\n\n${body.text}` : body.text;

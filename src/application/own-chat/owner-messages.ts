@@ -7,6 +7,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { banCustomer } from '../ban-customer/ban-customer.handler';
 import { AggregateStore } from '../command-handling/aggregate-store';
+import { recordEdit } from '../edit-answer/edit-answer.handler';
 import { PrivatePlace } from '../customer-message/customer-message.command';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { ClientBotRecord } from '../ports/read-models.port';
@@ -15,6 +16,17 @@ import { ClientBotRecord } from '../ports/read-models.port';
 const NOTE_PREFIX = '//';
 /** What the owner may type to their own bot to see (and change) where its messages arrive. */
 const OFFER_WORDS = new Set(['start', 'help', 'inbox']);
+
+/** The owner's edit of one of their messages in their chat with the bot. */
+export interface OwnerEdit {
+  messageId: number;
+  editedAt: number;
+  content: MessageContent;
+}
+
+/** The words typed: a text's, or a caption's. */
+const typedIn = (content: MessageContent): string =>
+  content.kind === 'text' ? content.text.trim() : 'caption' in content ? (content.caption?.trim() ?? '') : '';
 
 export interface OwnerMessage {
   messageId: number;
@@ -38,29 +50,41 @@ export class OwnerMessages {
 
   /** The owner's /start to their own bot. */
   start(bot: ClientBotRecord, origin: CommandOrigin) {
-    return this.offer(bot, origin);
+    return this.offer(bot, origin, true);
+  }
+
+  /**
+   * The owner edited one of their messages in their chat with the bot: if it is an answer, the customer's copy is
+   * edited too (the MasterBot chat's mechanism, `recordEdit`, with the answer found by this bot's message id). An
+   * answer edited into a `//` note is left as the customer got it: words marked internal never leave the chat.
+   */
+  async edit(bot: ClientBotRecord, edit: OwnerEdit, origin: CommandOrigin) {
+    if (typedIn(edit.content).startsWith(NOTE_PREFIX)) return null;
+    const { masterId, botId } = bot;
+    return recordEdit(this.aggregates, this.vault, { masterId, ...edit, inOwnChat: { botId } }, origin);
   }
 
   async message(bot: ClientBotRecord, message: OwnerMessage, origin: CommandOrigin) {
     const { masterId, botId } = bot;
     const { content } = message;
-    const typed = content.kind === 'text' ? content.text.trim() : 'caption' in content ? (content.caption?.trim() ?? '') : '';
+    const typed = typedIn(content);
     if (typed.startsWith(NOTE_PREFIX)) return null;
     const word = /^\/([a-z]+)(@\w+)?(\s|$)/i.exec(content.kind === 'text' ? typed : '')?.[1].toLowerCase() ?? null;
-    if (word !== null && OFFER_WORDS.has(word)) return this.offer(bot, origin);
+    if (word !== null && OFFER_WORDS.has(word)) return this.offer(bot, origin, true);
+    if (word === 'delete') return this.delete(bot, message.place, origin);
     const stream = masterStreamId(masterId);
     const state = await this.aggregates.current(stream, masterUserDecider);
     const target = targetOf(state, botId, message.place);
     if (word === 'ban') {
       if (!target) return this.refuse(bot, '/ban', 'ban_needs_reply', origin);
       const { threadId } = message.place;
-      const topic = threadId !== null ? { chatId: masterId, threadId, agentId: masterId } : undefined;
-      return banCustomer(this.aggregates, this.vault, { masterId, ...target }, origin, topic);
+      const inOwnChat = threadId !== null ? { threadId } : {};
+      return banCustomer(this.aggregates, this.vault, { masterId, ...target }, origin, undefined, inOwnChat);
     }
     if (word !== null) return this.refuse(bot, 'own chat command', 'unknown_command', origin);
     if (!target) {
       const inbox = state.bots.find((b) => b.botId === botId)?.inbox;
-      return inbox === 'bot_chat' ? this.refuse(bot, 'own chat message', 'own_chat_not_a_reply', origin) : this.offer(bot, origin);
+      return inbox === 'bot_chat' ? this.refuse(bot, 'own chat message', 'own_chat_not_a_reply', origin) : this.offer(bot, origin, false);
     }
     const sealed = await this.vault.seal(target.conversationId, { content });
     const { threadId } = message.place;
@@ -79,9 +103,26 @@ export class OwnerMessages {
     );
   }
 
-  private offer(bot: ClientBotRecord, origin: CommandOrigin) {
+  /** `asked`: /start, /help, /inbox; else a plain message while the bot relays elsewhere (offered once). */
+  private offer(bot: ClientBotRecord, origin: CommandOrigin, asked: boolean) {
     const { masterId, botId } = bot;
-    return this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'OfferInbox', masterId, botId }, origin);
+    return this.aggregates.handle(masterStreamId(masterId), masterUserDecider, { type: 'OfferInbox', masterId, botId, asked }, origin);
+  }
+
+  /**
+   * `/delete` replying to the owner's answer in this chat: the customer's copy is deleted (the MasterBot chat's
+   * `DeleteAnswer`, with the answer found by this bot's message id). In a topic, replying to nothing shows as
+   * replying to the topic's first message (the bot's): that counts as no reply.
+   */
+  private delete(bot: ClientBotRecord, place: PrivatePlace, origin: CommandOrigin) {
+    const { masterId, botId } = bot;
+    const inOwnChat = { botId, ...(place.threadId !== null ? { threadId: place.threadId } : {}) };
+    return this.aggregates.handle(
+      masterStreamId(masterId),
+      masterUserDecider,
+      { type: 'DeleteAnswer', masterId, masterMessageId: place.repliedToOwn ?? null, inOwnChat },
+      origin,
+    );
   }
 
   private refuse(

@@ -10,6 +10,13 @@ export interface ReplyTargetLookup {
   find(masterChatId: number, relayedMessageId: number): Promise<ReplyTarget | null>;
 }
 
+export const OWN_CHAT_COPIES = Symbol('OWN_CHAT_COPIES');
+
+/** M14: which customer message a copy in the owner's chat with client bot `botId` stands for (that chat's ids are the bot's own). */
+export interface OwnChatCopyLookup {
+  findOwnChatCopy(botId: number, copyId: number): Promise<ReplyTarget | null>;
+}
+
 export interface ClientBotRecord {
   botId: number;
   masterId: number;

@@ -101,7 +101,12 @@ export class DeliveryReactor implements Reactor<Handled> {
           // M14: or the owner's in their own chat with the client bot (the same chat id as the MasterBot chat's).
           answer: agent
             ? 'ownChat' in agent
-              ? { chatId: agent.chatId, messageId: agent.messageId, ownChat: true as const }
+              ? {
+                  chatId: agent.chatId,
+                  messageId: agent.messageId,
+                  ownChat: true as const,
+                  ...(agent.threadId !== undefined ? { threadId: agent.threadId } : {}),
+                }
               : { chatId: agent.chatId, messageId: agent.messageId, threadId: agent.threadId }
             : { chatId: masterId, messageId: event.data.masterMessageId },
         },

@@ -235,7 +235,7 @@ export class MasterNotifierReactor implements Reactor<Handled> {
       case 'ReplyEditFailed': {
         // The master already heard why the reply itself failed; a deleted or textless answer has nothing to edit.
         const notice = texts.editFailed(recorded.data.reason);
-        if (notice && !(await this.answeredInGroup(recorded.data))) await say(notice);
+        if (notice) await this.sayAboutAnswer(recorded, notice, false);
         return;
       }
       case 'ReplyDeleted':
@@ -253,6 +253,17 @@ export class MasterNotifierReactor implements Reactor<Handled> {
         const { recorded: history } = await this.aggregates.load(conversationStreamId(botId, customerId), conversationDecider);
         const [ban] = history.flatMap((e) => (e.type === 'CustomerBanned' && e.position <= recorded.position ? [e.data] : [])).slice(-1);
         const name = ban ? this.vault.open<{ name: string }>(ban.name)?.name : undefined;
+        // M14: a ban from the owner's own chat with the client bot is confirmed there, by the bot.
+        if (recorded.type === 'CustomerBanned' && recorded.data.inOwnChat) {
+          const client = await this.bots.client(botId, recorded.position);
+          const { threadId } = recorded.data.inOwnChat;
+          await client?.sendText(
+            recorded.data.masterId,
+            texts.banned(name ?? 'The customer', username),
+            threadId !== undefined ? { threadId } : {},
+          );
+          return;
+        }
         await say(
           recorded.type === 'CustomerBanned'
             ? texts.banned(name ?? 'The customer', username)
@@ -273,23 +284,30 @@ export class MasterNotifierReactor implements Reactor<Handled> {
     }
   }
 
-  /** A notice replying to the master's answer it is about (when the delivery recorded where that answer is). */
-  private async sayAboutAnswer(recorded: RecordedEvent<ConversationEventOf<'ReplyDeleted' | 'ReplyDeletionFailed'>>, text: string) {
+  /**
+   * A notice about what became of an answer, where the answer stands, replying to it (when the delivery recorded
+   * where that is; else in the MasterBot chat). M12: an agent's answer in a team group: the agents are told in the
+   * topic (TeamGroupReactor). M14: the owner's answer in their own chat with the client bot: told there, by the bot.
+   */
+  private async sayAboutAnswer(
+    recorded: RecordedEvent<ConversationEventOf<'ReplyDeleted' | 'ReplyDeletionFailed' | 'ReplyEditFailed'>>,
+    text: string,
+    replying = true,
+  ) {
     const { botId, customerId, masterId, replyId } = recorded.data;
     const state = await this.aggregates.current(conversationStreamId(botId, customerId), conversationDecider);
     const answer = state.sync.copies.get(replyId)?.answer;
-    // M12: an agent's answer in a team group: the agents are told in the topic (TeamGroupReactor).
     if (answer && answer.chatId !== masterId) return;
-    // M14: an answer the owner wrote in their chat with the client bot is not a message of the MasterBot chat.
-    const replyToMessageId = answer?.chatId === masterId && !answer.ownChat ? answer.messageId : undefined;
-    await this.bots.master().sendText(masterId, text, { replyToMessageId });
-  }
-
-  /** M12: the answer was an agent's, in the team group: what became of it is told in its topic, not here. */
-  private async answeredInGroup(data: { botId: number; customerId: number; masterId: number; replyId: string }): Promise<boolean> {
-    const state = await this.aggregates.current(conversationStreamId(data.botId, data.customerId), conversationDecider);
-    const answer = state.sync.copies.get(data.replyId)?.answer;
-    return answer !== undefined && answer !== null && answer.chatId !== data.masterId;
+    const replyTo = (messageId: number) => (replying ? { replyToMessageId: messageId } : {});
+    if (answer?.ownChat) {
+      const client = await this.bots.client(botId, recorded.position);
+      await client?.sendText(masterId, text, {
+        ...replyTo(answer.messageId),
+        ...(answer.threadId !== undefined ? { threadId: answer.threadId } : {}),
+      });
+      return;
+    }
+    await this.bots.master().sendText(masterId, text, answer ? replyTo(answer.messageId) : {});
   }
 
   private async deleteQuietly(master: BotApi, chatId: number, messageId: number): Promise<void> {

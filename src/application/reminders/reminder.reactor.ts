@@ -64,14 +64,27 @@ export class ReminderReactor implements Reactor<Handled> {
     const issued = recorded.data;
     const { recorded: history } = await this.aggregates.load(conversationStreamId(issued.botId, issued.customerId), conversationDecider);
     const answered = history.some((e) => e.type === 'ReplyDelivered' && e.data.relayedMessageId === issued.relayedMessageId);
-    if (answered) return;
-    const relayed = history.find((e) => e.type === 'MessageRelayed' && e.data.messageId === issued.messageId);
+    if (answered && !issued.inOwnChat) return;
+    const relayed = history.find(
+      (e) => (e.type === 'MessageRelayed' || e.type === 'RelayedToOwnChat') && e.data.messageId === issued.messageId,
+    );
     const received = history.find((e) => e.type === 'CustomerMessageReceived' && e.data.messageId === issued.messageId);
     const content = received?.type === 'CustomerMessageReceived' ? readRelayContent(this.vault.open(received.data.content)) : null;
     const customer = content ? customerLabel(content.customer) : 'a customer';
     // Waited until the reminder was issued (the scheduler's clock), not until this reactor got to it.
     const issuedAt = Date.parse(String(recorded.metadata.occurredAt ?? '')) || recorded.recordedAt.getTime();
     const waitedMs = issuedAt - (relayed?.recordedAt.getTime() ?? issuedAt);
-    await this.bots.master().sendText(issued.masterId, texts.reminder(customer, waitedMs), { replyToMessageId: issued.relayedMessageId });
+    const text = texts.reminder(customer, waitedMs);
+    if (issued.inOwnChat) {
+      // M14: said in the owner's own chat with the client bot, replying to the copy there (in its topic).
+      const client = await this.bots.client(issued.botId, recorded.position);
+      const { threadId } = issued.inOwnChat;
+      await client?.sendText(issued.masterId, text, {
+        replyToMessageId: issued.relayedMessageId,
+        ...(threadId !== undefined ? { threadId } : {}),
+      });
+      return;
+    }
+    await this.bots.master().sendText(issued.masterId, text, { replyToMessageId: issued.relayedMessageId });
   }
 }

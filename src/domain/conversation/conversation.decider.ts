@@ -2,7 +2,15 @@ import { Decider, DomainEvent, unknownEvent } from '../shared/decider';
 import { MessageKind } from '../shared/message-content';
 import { Sealed } from '../shared/sealed';
 import { TypedText } from '../shared/typed-text';
-import { AnswerRef, BannedInTopic, ConversationEvent, EditInTopic, UploadedFile } from './conversation.events';
+import {
+  AnswerRef,
+  BannedInOwnChat,
+  BannedInTopic,
+  ConversationEvent,
+  EditInOwnChat,
+  EditInTopic,
+  UploadedFile,
+} from './conversation.events';
 import {
   editKey,
   forgetCopy,
@@ -36,7 +44,14 @@ export type ConversationCommand =
   | ({ type: 'RecordRelayFailure'; messageId: number; reason: string } & Who)
   | ({ type: 'RecordTopicRelay'; messageId: number; chatId: number; threadId: number; relayedMessageId: number } & Who)
   | ({ type: 'RecordOwnChatRelay'; messageId: number; relayedMessageId: number; threadId?: number } & Who)
-  | ({ type: 'RecordEditRelay'; messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic } & Who)
+  | ({
+      type: 'RecordEditRelay';
+      messageId: number;
+      editedAt: number;
+      noticeMessageId: number;
+      inTopic?: EditInTopic;
+      inOwnChat?: EditInOwnChat;
+    } & Who)
   | ({
       type: 'RecordDelivery';
       replyId: string;
@@ -52,7 +67,7 @@ export type ConversationCommand =
   | ({ type: 'RecordReplyDeletion'; replyId: string; failure?: string } & Who)
   /** M13: the customer's reaction on message `messageId` of their chat (null emoji: taken back). */
   | ({ type: 'RecordCustomerReaction'; messageId: number; emoji: string | null } & Who)
-  | ({ type: 'Ban'; name: Sealed; topic?: BannedInTopic } & Who)
+  | ({ type: 'Ban'; name: Sealed; topic?: BannedInTopic; inOwnChat?: BannedInOwnChat } & Who)
   | ({ type: 'Unban'; topic?: BannedInTopic } & Who)
   /** M13: a reaction that Telegram would not set where it was to be mirrored. */
   | ({ type: 'RecordReactionFailure'; towards: 'customer' | 'inbox'; chatId: number; messageId: number; reason: string } & Who)
@@ -77,6 +92,13 @@ export interface ConversationState {
   relayed: Map<number, number>;
   /** M12: customer message id → its copy in their topic of the team group. */
   topicCopies: Map<number, { chatId: number; threadId: number; relayedMessageId: number }>;
+  /**
+   * M14: customer message id → its copy in the owner's own chat with the client bot (`threadId`: in their topic);
+   * `deliveredBefore`: replies delivered in this conversation before it (answered: more delivered since).
+   */
+  ownChatCopies: Map<number, { threadId?: number; relayedMessageId: number; deliveredBefore: number }>;
+  /** M14: replies delivered in this conversation (ReplyDelivered), whatever inbox they were written in. */
+  delivered: number;
   /** `${messageId}:${editedAt}` of edits whose notice was sent. */
   editOutcomes: Set<string>;
   /** Reply ids whose delivery has an outcome. */
@@ -149,6 +171,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
           editedAt: command.editedAt,
           noticeMessageId: command.noticeMessageId,
           ...(command.inTopic ? { inTopic: command.inTopic } : {}),
+          ...(command.inOwnChat ? { inOwnChat: command.inOwnChat } : {}),
         }),
       ];
     case 'RecordDelivery': {
@@ -175,7 +198,16 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (state.deliveryOutcomes.has(command.replyId)) return [];
       return [ev('ReplyDeliveryFailed', { ...who, replyId: command.replyId, reason: command.reason })];
     case 'Ban':
-      return state.banned ? [] : [ev('CustomerBanned', { ...who, name: command.name, ...(command.topic ? { topic: command.topic } : {}) })];
+      return state.banned
+        ? []
+        : [
+            ev('CustomerBanned', {
+              ...who,
+              name: command.name,
+              ...(command.topic ? { topic: command.topic } : {}),
+              ...(command.inOwnChat ? { inOwnChat: command.inOwnChat } : {}),
+            }),
+          ];
     case 'Unban':
       return state.banned ? [ev('CustomerUnbanned', { ...who, ...(command.topic ? { topic: command.topic } : {}) })] : [];
     case 'RecordReactionFailure': {
@@ -187,6 +219,13 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (command.blocked === state.blocked) return [];
       return [ev(command.blocked ? 'CustomerBlockedBot' : 'CustomerUnblockedBot', who)];
     case 'IssueReminder': {
+      // M14: a copy in the owner's chat is answered by any reply since (answers there name no copy of it).
+      const own = state.ownChatCopies.get(command.messageId);
+      if (own) {
+        if (state.delivered > own.deliveredBefore || state.reminded.has(command.messageId)) return [];
+        const inOwnChat = own.threadId !== undefined ? { threadId: own.threadId } : {};
+        return [ev('ReminderIssued', { ...who, messageId: command.messageId, relayedMessageId: own.relayedMessageId, inOwnChat })];
+      }
       const relayedMessageId = state.relayed.get(command.messageId);
       if (relayedMessageId === undefined || state.answered.has(relayedMessageId) || state.reminded.has(command.messageId)) return [];
       return [ev('ReminderIssued', { ...who, messageId: command.messageId, relayedMessageId })];
@@ -254,9 +293,16 @@ export function evolveConversation(state: ConversationState, event: Conversation
     case 'ReactionNotMirrored':
       // Only told and counted: nothing decided later depends on it.
       return state;
-    case 'RelayedToOwnChat':
-      state.relayOutcomes.add(event.data.messageId);
+    case 'RelayedToOwnChat': {
+      const { messageId, threadId, relayedMessageId } = event.data;
+      state.relayOutcomes.add(messageId);
+      state.ownChatCopies.set(messageId, {
+        relayedMessageId,
+        deliveredBefore: state.delivered,
+        ...(threadId !== undefined ? { threadId } : {}),
+      });
       return state;
+    }
     case 'EditRelayed':
       state.editOutcomes.add(`${event.data.messageId}:${event.data.editedAt}`);
       return state;
@@ -264,6 +310,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
       const { replyId, deliveredMessageId, answer } = event.data;
       state.deliveryOutcomes.add(replyId);
       state.answered.add(event.data.relayedMessageId);
+      state.delivered += 1;
       rememberCopy(state.sync, replyId, deliveredMessageId, answer);
       rememberUploads(state, event.data.uploaded);
       return state;
@@ -334,6 +381,8 @@ export const initialConversationState = (): ConversationState => ({
   relayOutcomes: new Set(),
   relayed: new Map(),
   topicCopies: new Map(),
+  ownChatCopies: new Map(),
+  delivered: 0,
   editOutcomes: new Set(),
   deliveryOutcomes: new Set(),
   answered: new Set(),

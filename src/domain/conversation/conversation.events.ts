@@ -35,8 +35,20 @@ export interface EditInTopic {
   copyEdited: boolean;
 }
 
+/**
+ * M14: a customer's edit shown in the owner's own chat with the client bot (`threadId`: in the customer's topic): the
+ * copy edited in place (`copyEdited`), or a line replying to it (`noticeMessageId`). That chat's id is the master's,
+ * its message ids the bot's: the notice is never indexed as a message of the MasterBot chat.
+ */
+export interface EditInOwnChat {
+  threadId?: number;
+  copyEdited: boolean;
+}
+
 /** M12: where a ban (or an unban) typed in a team group came from. */
 export type BannedInTopic = { chatId: number; threadId: number; agentId: number };
+/** M14: a ban from the owner's own chat with the client bot (🚫 Ban pressed, or `/ban` typed there; `threadId`: in a topic). */
+export type BannedInOwnChat = { threadId?: number };
 
 /** Why a customer's message was recorded but not relayed. */
 export type DropReason = 'banned';
@@ -93,8 +105,14 @@ export type ConversationEvent =
    * Not in `message_refs`: `relayedMessageId` is a message of the owner's chat with the client bot.
    */
   | DomainEvent<'RelayedToOwnChat', Who & { messageId: number; relayedMessageId: number; threadId?: number }>
-  /** C3: the customer's edit was shown: a notice in the MasterBot chat, or (M12, `inTopic`) in their topic. */
-  | DomainEvent<'EditRelayed', Who & { messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic }>
+  /**
+   * C3: the customer's edit was shown: a notice in the MasterBot chat, or (M12, `inTopic`) in their topic, or (M14,
+   * `inOwnChat`) in the owner's own chat with the client bot.
+   */
+  | DomainEvent<
+      'EditRelayed',
+      Who & { messageId: number; editedAt: number; noticeMessageId: number; inTopic?: EditInTopic; inOwnChat?: EditInOwnChat }
+    >
   | DomainEvent<
       'ReplyDelivered',
       Who & {
@@ -123,8 +141,11 @@ export type ConversationEvent =
    * master's answer. `emoji`: the one standard emoji mirrored, null when the customer took theirs back.
    */
   | DomainEvent<'CustomerReacted', Who & { replyId: string; messageId: number; emoji: string | null }>
-  /** M6; `topic`: typed as `/ban` in the customer's topic of the team group, by `agentId` (M12; absent: from the MasterBot chat). */
-  | DomainEvent<'CustomerBanned', Who & { name: Sealed; topic?: BannedInTopic }>
+  /**
+   * M6; `topic`: typed as `/ban` in the customer's topic of the team group, by `agentId` (M12); `inOwnChat`: from the
+   * owner's own chat with the client bot, and confirmed there (M14); neither: from the MasterBot chat.
+   */
+  | DomainEvent<'CustomerBanned', Who & { name: Sealed; topic?: BannedInTopic; inOwnChat?: BannedInOwnChat }>
   /** M6; `topic`: typed as `/unban` in the customer's topic of the team group (M12; absent: from `/banned`). */
   | DomainEvent<'CustomerUnbanned', Who & { topic?: BannedInTopic }>
   /**
@@ -138,8 +159,11 @@ export type ConversationEvent =
   | DomainEvent<'CustomerThrottled', Who & { messageId: number; until: number }>
   | DomainEvent<'CustomerBlockedBot', Who>
   | DomainEvent<'CustomerUnblockedBot', Who>
-  /** M11: the one reminder for a relayed message left unanswered. */
-  | DomainEvent<'ReminderIssued', Who & { messageId: number; relayedMessageId: number }>
+  /**
+   * M11: the one reminder for a relayed message left unanswered. `inOwnChat` (M14): the copy is in the owner's own
+   * chat with the client bot (`relayedMessageId` is that chat's), and the reminder goes there.
+   */
+  | DomainEvent<'ReminderIssued', Who & { messageId: number; relayedMessageId: number; inOwnChat?: { threadId?: number } }>
   /**
    * The customer's content was crypto-shredded (`privacy erase`): the conversation's key is deleted, so
    * every sealed value in this stream — and the master's replies to it — no longer opens. What happened

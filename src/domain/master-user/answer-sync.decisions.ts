@@ -1,7 +1,7 @@
 import { MasterUserEvent, RejectionReason } from './master-user.events';
 import { backToMain, botRefusal, Command, reject } from './master-user.rules';
 import { MasterUserState } from './master-user.state';
-import { deleteTopicAnswer, editTopicAnswer, mirrorGroupReaction } from './topic-sync.decisions';
+import { deleteInboxAnswer, editInboxAnswer, inInbox, mirrorInboxReaction } from './topic-sync.decisions';
 
 /**
  * M13, the master's side of keeping a conversation in sync: what they do to an answer after sending it (edit,
@@ -14,7 +14,7 @@ import { deleteTopicAnswer, editTopicAnswer, mirrorGroupReaction } from './topic
  * edit all sorts of messages); an edit of an answer whose delivery failed is told, since it cannot reach anyone.
  */
 export function editAnswer(command: Command<'EditAnswer'>, state: MasterUserState): MasterUserEvent[] {
-  if (command.inTopic) return editTopicAnswer(command, command.inTopic, state);
+  if (inInbox(command)) return editInboxAnswer(command, state);
   const { masterId, masterMessageId, replyId, editedAt, content } = command;
   const answer = state.answers.get(masterMessageId);
   // A deleted answer has no copy left to edit.
@@ -27,7 +27,7 @@ export function editAnswer(command: Command<'EditAnswer'>, state: MasterUserStat
 
 /** `/delete` replying to one of the master's own answers; anything else is refused with how to use it. */
 export function deleteAnswer(command: Command<'DeleteAnswer'>, state: MasterUserState): MasterUserEvent[] {
-  if (command.inTopic) return deleteTopicAnswer(command, command.inTopic, state);
+  if (inInbox(command)) return deleteInboxAnswer(command, state);
   const { masterId, masterMessageId } = command;
   const refuse = (reason: RejectionReason) => [...backToMain(state, masterId, '/delete'), reject(masterId, '/delete', reason)];
   if (masterMessageId === null) return refuse('delete_needs_reply');
@@ -45,6 +45,6 @@ export function deleteAnswer(command: Command<'DeleteAnswer'>, state: MasterUser
 /** A reaction is no request: through a bot that cannot carry it (detached, paused, revoked) it is dropped unsaid. */
 export function mirrorReaction(command: Command<'MirrorReaction'>, state: MasterUserState): MasterUserEvent[] {
   if (botRefusal(state, command.target.botId)) return [];
-  if (command.inGroup) return mirrorGroupReaction(command, command.inGroup, state);
+  if (command.inGroup || command.inOwnChat) return mirrorInboxReaction(command, state);
   return [{ type: 'MasterReacted', data: { masterId: command.masterId, target: command.target, emoji: command.emoji } }];
 }

@@ -24,11 +24,15 @@ export function chooseInboxMode(command: Command<'ChooseInboxMode'>, state: Mast
   return [...leave, { type: 'InboxModeChosen', data: { masterId, botId, username: bot.username, mode, askedIn } }];
 }
 
-/** The owner wrote to their own client bot: it shows them where its messages arrive, and how to change that. */
+/**
+ * The owner wrote to their own client bot: it shows them where its messages arrive, and how to change that. A plain
+ * message (the bot relays elsewhere, so it answers nobody) gets the offer only if it was never shown there: an owner
+ * who chatted with their bot would otherwise get it on every message. `/start`, `/help`, `/inbox` always get it.
+ */
 export function offerInbox(command: Command<'OfferInbox'>, state: MasterUserState): MasterUserEvent[] {
-  const { masterId, botId } = command;
+  const { masterId, botId, asked } = command;
   const bot = state.bots.find((b) => b.botId === botId);
-  if (!bot) return [];
+  if (!bot || (!asked && bot.offeredInBotChat)) return [];
   return [{ type: 'InboxModeOffered', data: { masterId, botId, username: bot.username, mode: inboxOf(bot), askedIn: 'bot_chat' } }];
 }
 

@@ -58,6 +58,8 @@ export type MasterUserCommand =
       deliveryFailed: boolean;
       /** M12: an agent edited their answer in a customer's topic (`masterMessageId` is then the group's message). */
       inTopic?: InTopic;
+      /** M14: the owner edited their answer in their own chat with client bot `botId` (`masterMessageId` is that chat's). */
+      inOwnChat?: InOwnChat;
     }
   /**
    * M13: the master reacted on a relayed copy of `target` (null emoji: took the reaction back); `inTopic`: an
@@ -69,9 +71,11 @@ export type MasterUserCommand =
       target: ReplyTarget;
       emoji: string | null;
       inGroup?: { botId: number; chatId: number; agentId: number };
+      /** M14: the owner reacted on the copy in their own chat with client bot `botId`. */
+      inOwnChat?: InOwnChat;
     }
   /** M13: `/delete`, replying to `masterMessageId` (null: it replied to nothing); `inTopic`: typed in a customer's topic. */
-  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null; inTopic?: InTopic }
+  | { type: 'DeleteAnswer'; masterId: number; masterMessageId: number | null; inTopic?: InTopic; inOwnChat?: InOwnChat }
   /** A message that is neither a command nor a reply (what it means depends on the state). */
   | { type: 'PlainMessage'; masterId: number; messageId: number }
   /** The master's text while AwaitingGreeting: sealed `{ text }`, or null when the message is not text. */
@@ -148,7 +152,11 @@ export type MasterUserCommand =
   /** M14: `/inbox` in the MasterBot chat: which bot (a picker when there are several), then where it should relay. */
   | { type: 'RequestInbox'; masterId: number }
   /** M14: the owner wrote to their own client bot: show them its inbox and the buttons to change it, there. */
-  | { type: 'OfferInbox'; masterId: number; botId: number }
+  /**
+   * M14: the owner wrote to their own client bot: `/start`, `/help`, `/inbox` (`asked`), or a plain message while the
+   * bot relays elsewhere (offered once: after that, only when asked).
+   */
+  | { type: 'OfferInbox'; masterId: number; botId: number; asked: boolean }
   /** M14: a press on an inbox button (`inbox:<botId>:<mode>`), in the MasterBot chat or in the owner's chat with the bot. */
   | { type: 'ChooseInboxMode'; masterId: number; botId: number; mode: InboxMode; askedIn: InboxAskedIn }
   /** M14: the relay opened the customer's topic in the owner's chat with the client bot. */
@@ -174,6 +182,12 @@ export interface InTopic {
   chatId: number;
   threadId: number;
   agentId: number;
+}
+
+/** M14: the owner acted in their own private chat with client bot `botId` (in the customer's topic `threadId`, if any). */
+export interface InOwnChat {
+  botId: number;
+  threadId?: number;
 }
 
 /** Greeting texts longer than this are refused (they are sent as one message, with room to spare). */

@@ -205,27 +205,32 @@ export type MasterUserEvent =
         masterMessageId: number;
         editedAt: number;
         content: Sealed;
-        /** Set when an agent edited their answer in the customer's topic (M12); `masterMessageId` is then the group's. */
-        agent?: TopicAnswer;
+        /**
+         * Set when an agent edited their answer in the customer's topic (M12), or the owner theirs in their own chat
+         * with the client bot (M14, `ownChat`); `masterMessageId` is then that chat's message id.
+         */
+        agent?: TopicAnswer | OwnChatAnswer;
       }
     >
   /**
    * M13: `/delete` as a reply to one of the master's answers: the customer's copy is to be deleted. `agent`: typed
-   * in the customer's topic by that agent (any member of the linked group), replying to an answer written there.
+   * in the customer's topic by that agent (any member of the linked group), replying to an answer written there;
+   * or (M14, `ownChat`) by the owner in their own chat with the client bot, replying to their answer there.
    */
   | DomainEvent<
       'ReplyDeletionRequested',
-      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; agent?: TopicAnswer }
+      { masterId: number; replyId: string; target: ReplyTarget; masterMessageId: number; agent?: TopicAnswer | OwnChatAnswer }
     >
   /**
    * M13: the master's reaction on a relayed copy, to be mirrored on the customer's original by the client bot.
    * `emoji`: the one standard emoji mirrored (bots set one reaction), null when the master took theirs back.
    * `agent`: an agent reacted on the copy in the customer's topic of the team group `chatId` (M12; then
-   * `target.relayedMessageId` is the copy's id there).
+   * `target.relayedMessageId` is the copy's id there). `ownChat` (M14): the owner reacted on the copy in their own
+   * chat with the client bot (`chatId` is then the master's id, `target.relayedMessageId` that chat's message).
    */
   | DomainEvent<
       'MasterReacted',
-      { masterId: number; target: ReplyTarget; emoji: string | null; agent?: { agentId: number; chatId: number } }
+      { masterId: number; target: ReplyTarget; emoji: string | null; agent?: { agentId: number; chatId: number; ownChat?: true } }
     >
   /**
    * M12/M13: what an agent asked in a customer's topic could not be done (`/delete` on a message that is no answer,

@@ -1,6 +1,15 @@
 import { unknownEvent } from '../shared/decider';
 import { TypedText } from '../shared/typed-text';
-import { BotPurpose, InboxMode, MasterFsmState, MasterUserEvent, ReplyTarget, TeamGroupLossReason } from './master-user.events';
+import {
+  BotPurpose,
+  InboxMode,
+  MasterFsmState,
+  MasterUserEvent,
+  OwnChatAnswer,
+  ReplyTarget,
+  TeamGroupLossReason,
+  TopicAnswer,
+} from './master-user.events';
 
 export type BotStatus = 'active' | 'paused' | 'broken';
 
@@ -14,6 +23,8 @@ export interface AttachedBot {
   teamGroupLost?: TeamGroupLossReason;
   /** M14: where its customers' messages arrive (InboxModeChosen; TeamGroupLinked sets `team_group`); absent: the MasterBot chat. */
   inbox?: InboxMode;
+  /** M14: the bot has shown its owner the inbox offer in their chat with it (InboxModeOffered, askedIn `bot_chat`). */
+  offeredInBotChat?: true;
 }
 
 /** M14: the inbox a bot relays into now. */
@@ -94,6 +105,14 @@ export interface MasterUserState {
 }
 
 export const topicAnswerKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
+/**
+ * M14: key of `topicAnswers` for the owner's answer in their chat with client bot `botId`. That chat's id is the
+ * master's for every bot of theirs (and the MasterBot's), each bot with its own message ids: keyed by the bot.
+ */
+export const ownChatAnswerKey = (botId: number, messageId: number): string => `own:${botId}:${messageId}`;
+/** Where an agent's (or the owner's, M14) answer `messageId` is kept in `topicAnswers`, for a reply through `botId`. */
+export const agentAnswerKey = (agent: TopicAnswer | OwnChatAnswer, botId: number, messageId = agent.messageId): string =>
+  'ownChat' in agent ? ownChatAnswerKey(botId, messageId) : topicAnswerKey(agent.chatId, messageId);
 
 export const initialMasterUserState = (): MasterUserState => ({
   registered: false,
@@ -236,16 +255,18 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       return state;
     case 'BotListRequested':
       return state;
-    case 'InboxModeOffered':
-      return state;
+    case 'InboxModeOffered': {
+      if (event.data.askedIn !== 'bot_chat') return state;
+      const { botId } = event.data;
+      return { ...state, bots: state.bots.map((b) => (b.botId === botId ? { ...b, offeredInBotChat: true as const } : b)) };
+    }
     case 'BannedListRequested':
       return state;
     case 'ReplySent':
       // In place: the aggregate store folds new events into a copy of the cached state (structuredClone).
       // An agent's (M12) message id is the team group's, another chat: kept apart.
       if (event.data.agent) {
-        const { chatId, messageId } = event.data.agent;
-        state.topicAnswers.set(topicAnswerKey(chatId, messageId), {
+        state.topicAnswers.set(agentAnswerKey(event.data.agent, event.data.target.botId), {
           replyId: event.data.replyId,
           target: event.data.target,
           deleted: false,
@@ -253,8 +274,8 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
       } else state.answers.set(event.data.masterMessageId, { replyId: event.data.replyId, target: event.data.target, deleted: false });
       return state;
     case 'ReplyDeletionRequested': {
-      const { agent, masterMessageId } = event.data;
-      const key = agent ? topicAnswerKey(agent.chatId, masterMessageId) : null;
+      const { agent, masterMessageId, target } = event.data;
+      const key = agent ? agentAnswerKey(agent, target.botId, masterMessageId) : null;
       const answer = key !== null ? state.topicAnswers.get(key) : state.answers.get(masterMessageId);
       if (answer && key !== null) state.topicAnswers.set(key, { ...answer, deleted: true });
       else if (answer) state.answers.set(masterMessageId, { ...answer, deleted: true });

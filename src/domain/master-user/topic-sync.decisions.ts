@@ -1,74 +1,126 @@
-import { InTopic } from './master-user.commands';
-import { MasterUserEvent, RejectionReason, TopicAnswer, TopicCommand } from './master-user.events';
-import { botRefusal, Command } from './master-user.rules';
-import { Answer, MasterUserState, topicAnswerKey } from './master-user.state';
+import { InOwnChat, InTopic } from './master-user.commands';
+import { MasterUserEvent, OwnChatAnswer, RejectionReason, TopicAnswer, TopicCommand } from './master-user.events';
+import { botRefusal, Command, reject } from './master-user.rules';
+import { Answer, MasterUserState, ownChatAnswerKey, ownTopicOfThread, topicAnswerKey } from './master-user.state';
 import { linkedTopic } from './team-group.decisions';
 
 /**
- * M12/M13, keeping a conversation in sync from a team group: an agent's edit of their answer in a customer's
- * topic, `/delete` typed there, and an agent's reaction on a relayed copy there. Everything is resolved in the
- * master's own history: the topic must be one this master's relay opened for the very bot whose update it is,
- * in the group that bot is linked to now, and the answer one written in that topic to that customer. Another
- * tenant's agents (or another bot of the same group) resolve nothing, and decide nothing.
+ * Keeping a conversation in sync from an inbox other than the MasterBot chat: a team group's topic (M12/M13) or the
+ * owner's own chat with the client bot (M14). An edit of an answer written there, `/delete` typed there, and a
+ * reaction on a relayed copy there. Everything is resolved in the master's own history: the place must be one this
+ * master's relay serves for the very bot whose update it is (a topic it opened, in the group that bot is linked to
+ * now; or the owner's chat with a bot of theirs), and the answer one written there to that customer. Another tenant's
+ * agents (or another bot of the same group, or chat) resolve nothing, and decide nothing. What differs per inbox is
+ * only the *finding* (`InboxPlace`) and where a refusal is told; the events are the MasterBot chat's.
  */
 
-const refused = (masterId: number, where: InTopic, command: TopicCommand, reason: RejectionReason): MasterUserEvent => ({
-  type: 'TopicCommandRefused',
-  data: { masterId, botId: where.botId, chatId: where.chatId, threadId: where.threadId, agentId: where.agentId, command, reason },
-});
-
-/** The agent's answer `messageId` in the topic `where`, if it is one to that topic's customer through that bot. */
-function topicAnswer(state: MasterUserState, where: InTopic, messageId: number): Answer | null {
-  const topic = linkedTopic(state, where.botId, where.chatId, where.threadId);
-  const answer = state.topicAnswers.get(topicAnswerKey(where.chatId, messageId));
-  if (!topic || !answer || answer.target.botId !== where.botId || answer.target.customerId !== topic.customerId) return null;
-  return answer;
+/** Where an answer was edited or deleted, as the decisions below need it. */
+interface InboxPlace {
+  /** The place is one this master's relay serves for that bot; elsewhere nothing is decided and nothing said. */
+  served: boolean;
+  /** The answer `messageId` written in this place, if it is one to a customer of this place through its bot. */
+  answer(messageId: number): Answer | null;
+  /** Who acted, on the answer `messageId` (recorded on the event). */
+  agent(messageId: number): TopicAnswer | OwnChatAnswer;
+  refused(command: TopicCommand, reason: RejectionReason): MasterUserEvent;
 }
 
-const agentOf = (where: InTopic, messageId: number): TopicAnswer => ({
-  agentId: where.agentId,
-  chatId: where.chatId,
-  threadId: where.threadId,
-  messageId,
-});
+/** A customer's topic in the bot's team group: refusals are told in the topic. */
+function topicPlace(state: MasterUserState, masterId: number, where: InTopic): InboxPlace {
+  const topic = linkedTopic(state, where.botId, where.chatId, where.threadId);
+  const { botId, chatId, threadId, agentId } = where;
+  return {
+    served: topic !== null,
+    answer: (messageId) => {
+      const answer = state.topicAnswers.get(topicAnswerKey(chatId, messageId));
+      if (!topic || !answer || answer.target.botId !== botId || answer.target.customerId !== topic.customerId) return null;
+      return answer;
+    },
+    agent: (messageId) => ({ agentId, chatId, threadId, messageId }),
+    refused: (command, reason) => ({
+      type: 'TopicCommandRefused',
+      data: { masterId, botId, chatId, threadId, agentId, command, reason },
+    }),
+  };
+}
+
+/**
+ * M14: the owner's own chat with client bot `botId` (only the owner writes there: the chat is the master's). Its
+ * message ids are that bot's, never the MasterBot chat's nor another bot's: answers are keyed by the bot. In a
+ * customer's topic, only that customer's answers count. Refusals are told there, by the bot.
+ */
+function ownChatPlace(state: MasterUserState, masterId: number, where: InOwnChat): InboxPlace {
+  const { botId, threadId } = where;
+  const topic = threadId !== undefined ? state.ownChatTopics[ownTopicOfThread(botId, threadId)] : undefined;
+  return {
+    served: state.bots.some((b) => b.botId === botId),
+    answer: (messageId) => {
+      const answer = state.topicAnswers.get(ownChatAnswerKey(botId, messageId));
+      if (!answer || answer.target.botId !== botId) return null;
+      if (topic && answer.target.customerId !== topic.customerId) return null;
+      return answer;
+    },
+    agent: (messageId) => ({
+      ownChat: true,
+      agentId: masterId,
+      chatId: masterId,
+      messageId,
+      ...(threadId !== undefined ? { threadId } : {}),
+    }),
+    refused: (command, reason) => reject(masterId, command, reason, {}, botId),
+  };
+}
+
+const placeOf = (state: MasterUserState, masterId: number, where: { inTopic?: InTopic; inOwnChat?: InOwnChat }): InboxPlace | null =>
+  where.inTopic ? topicPlace(state, masterId, where.inTopic) : where.inOwnChat ? ownChatPlace(state, masterId, where.inOwnChat) : null;
+
+/** The edit or `/delete` was made in a team group's topic or the owner's own chat (else: the MasterBot chat's rules). */
+export const inInbox = (command: { inTopic?: InTopic; inOwnChat?: InOwnChat }): boolean =>
+  command.inTopic !== undefined || command.inOwnChat !== undefined;
 
 /**
  * An edit of anything but an answer (a `//` note, the card, chatter) changes nothing and says nothing: a note
  * never became an answer, so editing it (even into words without `//`) sends nothing to the customer.
  */
-export function editTopicAnswer(command: Command<'EditAnswer'>, where: InTopic, state: MasterUserState): MasterUserEvent[] {
+export function editInboxAnswer(command: Command<'EditAnswer'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, masterMessageId, replyId, editedAt, content } = command;
-  const answer = topicAnswer(state, where, masterMessageId);
-  if (!answer || answer.replyId !== replyId || answer.deleted) return [];
-  if (command.deliveryFailed) return [refused(masterId, where, 'edit', 'reply_not_delivered')];
+  const place = placeOf(state, masterId, command);
+  const answer = place?.answer(masterMessageId);
+  if (!place || !answer || answer.replyId !== replyId || answer.deleted) return [];
+  if (command.deliveryFailed) return [place.refused('edit', 'reply_not_delivered')];
   const refusal = botRefusal(state, answer.target.botId);
-  if (refusal) return [refused(masterId, where, 'edit', refusal)];
-  const agent = agentOf(where, masterMessageId);
+  if (refusal) return [place.refused('edit', refusal)];
+  const agent = place.agent(masterMessageId);
   return [{ type: 'ReplyEdited', data: { masterId, replyId, target: answer.target, masterMessageId, editedAt, content, agent } }];
 }
 
-/** `/delete` in a customer's topic, replying to an answer written there (by any agent); anything else is told why not. */
-export function deleteTopicAnswer(command: Command<'DeleteAnswer'>, where: InTopic, state: MasterUserState): MasterUserEvent[] {
+/** `/delete` replying to an answer written in that place (by any agent); anything else is told why not. */
+export function deleteInboxAnswer(command: Command<'DeleteAnswer'>, state: MasterUserState): MasterUserEvent[] {
   const { masterId, masterMessageId } = command;
-  // Outside a customer's topic of this bot (General, an unlinked group, another bot's topic) it is not ours to answer.
-  if (!linkedTopic(state, where.botId, where.chatId, where.threadId)) return [];
-  if (masterMessageId === null) return [refused(masterId, where, '/delete', 'delete_needs_reply')];
-  const answer = topicAnswer(state, where, masterMessageId);
-  if (!answer) return [refused(masterId, where, '/delete', 'not_an_answer')];
-  if (answer.deleted) return [refused(masterId, where, '/delete', 'answer_already_deleted')];
+  const place = placeOf(state, masterId, command);
+  // Outside a place this master's relay serves (General, an unlinked group, another bot's topic) it is not ours to answer.
+  if (!place?.served) return [];
+  if (masterMessageId === null) return [place.refused('/delete', 'delete_needs_reply')];
+  const answer = place.answer(masterMessageId);
+  if (!answer) return [place.refused('/delete', 'not_an_answer')];
+  if (answer.deleted) return [place.refused('/delete', 'answer_already_deleted')];
   const refusal = botRefusal(state, answer.target.botId);
-  if (refusal) return [refused(masterId, where, '/delete', refusal)];
-  const agent = agentOf(where, masterMessageId);
+  if (refusal) return [place.refused('/delete', refusal)];
+  const agent = place.agent(masterMessageId);
   return [{ type: 'ReplyDeletionRequested', data: { masterId, replyId: answer.replyId, target: answer.target, masterMessageId, agent } }];
 }
 
-/** An agent's reaction on a relayed copy in the group: only a copy of the bot linked to that very group counts. */
-export function mirrorGroupReaction(
-  command: Command<'MirrorReaction'>,
-  inGroup: NonNullable<Command<'MirrorReaction'>['inGroup']>,
-  state: MasterUserState,
-): MasterUserEvent[] {
-  const { masterId, target, emoji } = command;
+/**
+ * A reaction on a relayed copy in a team group (only a copy of the bot linked to that very group counts) or in the
+ * owner's own chat with the bot (only a copy that bot relayed, for a bot of this master's).
+ */
+export function mirrorInboxReaction(command: Command<'MirrorReaction'>, state: MasterUserState): MasterUserEvent[] {
+  const { masterId, target, emoji, inGroup, inOwnChat } = command;
+  if (inOwnChat) {
+    if (target.botId !== inOwnChat.botId || !state.bots.some((b) => b.botId === inOwnChat.botId)) return [];
+    return [{ type: 'MasterReacted', data: { masterId, target, emoji, agent: { agentId: masterId, chatId: masterId, ownChat: true } } }];
+  }
+  if (!inGroup) return [];
   const bot = state.bots.find((b) => b.botId === inGroup.botId);
   if (target.botId !== inGroup.botId || bot?.teamGroupChatId !== inGroup.chatId) return [];
   return [{ type: 'MasterReacted', data: { masterId, target, emoji, agent: { agentId: inGroup.agentId, chatId: inGroup.chatId } } }];

@@ -201,7 +201,8 @@ function privatePlace(botId: number, message: TgMessage): PrivatePlace {
   const replied = message.reply_to_message;
   const fromBot = (replied?.from as { id?: unknown } | undefined)?.id === botId;
   const repliedTo = replied && fromBot ? decoded(() => relayedFromKeyboard(replied.reply_markup), 'message.reply_to_message') : null;
-  return { threadId, repliedTo };
+  const own = replied && !fromBot && Number.isSafeInteger(replied.message_id) ? { repliedToOwn: replied.message_id } : {};
+  return { threadId, repliedTo, ...own };
 }
 
 /** What a customer sent that no bot can relay (a poll, a dice, a game…): the master still hears of it. */

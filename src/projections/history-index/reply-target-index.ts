@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, isEventOf, RecordedEvent, TypesOf } from '../../application/ports/event-store.port';
-import { ReplyTargetLookup } from '../../application/ports/read-models.port';
+import { OwnChatCopyLookup, ReplyTargetLookup } from '../../application/ports/read-models.port';
 import { conversationId, ConversationEventOf } from '../../domain/conversation/conversation.events';
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 import { relayedMessagesOf } from '../message-refs/relayed-messages';
@@ -56,7 +56,7 @@ export class ReplyTargetUnknownYetError extends Error {
  * not refused but fails to record, and Telegram redelivers it later.
  */
 @Injectable()
-export class ReplyTargetIndex implements ReplyTargetLookup {
+export class ReplyTargetIndex implements ReplyTargetLookup, OwnChatCopyLookup {
   private readonly refs = new BoundedMap<string, Ref>(REPLY_TARGET_CAPACITY, (_key, ref) => this.dropped(ref.position));
   private evictedUpTo: bigint | null = null;
   private readonly arrivals = new Map<string, Set<() => void>>();
@@ -67,6 +67,20 @@ export class ReplyTargetIndex implements ReplyTargetLookup {
     private readonly readModel: ReplyTargetQuery,
   ) {
     tail.onEvents((events) => events.forEach((event) => this.index(event)));
+  }
+
+  /**
+   * M14: the customer message a copy in the owner's chat with client bot `botId` stands for (`RelayedToOwnChat`).
+   * That chat's id is the master's, as the MasterBot chat's, with the bot's own message ids: keyed by the bot, and
+   * never looked up in `message_refs` (which is keyed by chat). WARNING: only copies the history tail read since
+   * this process started (after the `message_refs` checkpoint) or still held by the LRU are found.
+   */
+  async findOwnChatCopy(botId: number, copyId: number): Promise<ReplyTarget | null> {
+    const key = ownChatKeyOf(botId, copyId);
+    const head = await this.store.headPosition();
+    if (!this.refs.has(key) && head !== null && !(await this.tail.reached(head, TAIL_WAIT_MS)))
+      throw new ReplyTargetUnknownYetError('the history index is behind');
+    return this.target(key, copyId);
   }
 
   async find(masterChatId: number, relayedMessageId: number): Promise<ReplyTarget | null> {
@@ -91,6 +105,11 @@ export class ReplyTargetIndex implements ReplyTargetLookup {
   }
 
   private index(event: RecordedEvent): void {
+    if (isEventOf<ConversationEventOf<'RelayedToOwnChat'>>(event, ['RelayedToOwnChat'])) {
+      const { botId, customerId, messageId, relayedMessageId } = event.data;
+      this.refs.set(ownChatKeyOf(botId, relayedMessageId), { botId, customerId, customerMessageId: messageId, position: event.position });
+      return;
+    }
     if (!isEventOf<Relayed>(event, RELAYED)) return;
     const { botId, customerId, messageId } = event.data;
     const { chatId, ids } = relayedMessagesOf(event);
@@ -148,3 +167,4 @@ export class ReplyTargetIndex implements ReplyTargetLookup {
 }
 
 const keyOf = (masterChatId: number, messageId: number): string => `${masterChatId}:${messageId}`;
+const ownChatKeyOf = (botId: number, messageId: number): string => `own:${botId}:${messageId}`;

@@ -26,7 +26,7 @@ export interface ProExpiryJobPayload {
 
 type Handled =
   | MasterUserEventOf<'RemindersConfigured' | 'ClientBotDetached' | 'ProActivated' | 'ProRenewalCancelled' | 'ProExpired'>
-  | ConversationEventOf<'MessageRelayed' | 'ReplyDelivered' | 'ReminderIssued'>;
+  | ConversationEventOf<'MessageRelayed' | 'RelayedToOwnChat' | 'ReplyDelivered' | 'ReminderIssued'>;
 
 /**
  * What is due when (M11 reminders, M7 Pro expiry), derived from the history alone, so a restart loses
@@ -42,6 +42,7 @@ export class ScheduledJobsProjector implements Projector<Handled> {
   readonly handles: TypesOf<Handled> = [
     'RemindersConfigured',
     'MessageRelayed',
+    'RelayedToOwnChat',
     'ReplyDelivered',
     'ReminderIssued',
     'ClientBotDetached',
@@ -65,7 +66,11 @@ export class ScheduledJobsProjector implements Projector<Handled> {
       }),
     );
     await settings.load(
-      events.flatMap((e) => (e.type === 'MessageRelayed' || e.type === 'RemindersConfigured' ? [{ masterId: e.data.masterId }] : [])),
+      events.flatMap((e) =>
+        e.type === 'MessageRelayed' || e.type === 'RelayedToOwnChat' || e.type === 'RemindersConfigured'
+          ? [{ masterId: e.data.masterId }]
+          : [],
+      ),
     );
     const reminders = (match: (job: ScheduledJobRow) => boolean): ScheduledJobRow[] =>
       jobs.where((job) => job.kind === 'reminder' && match(job));
@@ -76,6 +81,8 @@ export class ScheduledJobsProjector implements Projector<Handled> {
         case 'RemindersConfigured':
           this.configure(jobs, settings, event.data.masterId, event.data.hours, sourcePosition);
           break;
+        // M14: a message relayed into the owner's own chat with the client bot is reminded of there.
+        case 'RelayedToOwnChat':
         case 'MessageRelayed': {
           const { botId, customerId, masterId, messageId } = event.data;
           const delay = settings.get({ masterId })?.delaySeconds;
