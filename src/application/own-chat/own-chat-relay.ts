@@ -4,12 +4,12 @@ import { masterUserDecider } from '../../domain/master-user/master-user.decider'
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { ownTopicOfCustomer } from '../../domain/master-user/master-user.state';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
+import { customerLabel, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { BOT_DIRECTORY, BotDirectory, ClientBotRecord } from '../ports/read-models.port';
 import { BotApi, InlineButton, isTelegramRefusal, PossiblySentError, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
-import { recordRelayFailure, type RelayJob } from '../reactors/relay-job';
+import { recordRelayFailure, startClientBotRelay, type RelayJob } from '../reactors/relay-job';
 import { relayButtonData } from '../reactors/relay-buttons';
 import { fitTelegramText, TELEGRAM_TEXT_LIMIT, texts } from '../reactors/texts';
 import { inboxTexts } from './inbox.texts';
@@ -43,21 +43,18 @@ export class OwnChatRelay {
   private readonly topicsOn = new Map<number, { enabled: boolean; at: number }>();
 
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly bots: BotApis,
-    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
-    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    readonly aggregates: AggregateStore,
+    readonly bots: BotApis,
+    @Inject(CONTENT_VAULT) readonly vault: ContentVault,
+    @Inject(BOT_DIRECTORY) readonly directory: BotDirectory,
   ) {}
 
   /** 'done' when the relay has its outcome (relayed, or a failure recorded); 'refused' when the owner's chat refused it. */
   async relay(job: RelayJob): Promise<'done' | 'refused'> {
     const { botId, customerId, masterId, messageId } = job.data;
-    const conversation = await this.aggregates.current(job.stream, conversationDecider);
-    if (conversation.relayOutcomes.has(messageId)) return 'done';
-    const content = readRelayContent(this.vault.open(job.data.content));
-    const bot = await this.directory.get(botId, job.position);
-    if (!content || !bot) return this.recordFailure(job, content ? 'client_bot_unknown' : 'content_erased');
-    const api = this.bots.clientOf(bot);
+    const start = await startClientBotRelay(this, job);
+    if (start === 'done') return 'done';
+    const { content, bot, api } = start;
     try {
       const master = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
       const known = master.ownChatTopics[ownTopicOfCustomer(botId, customerId)]?.threadId;

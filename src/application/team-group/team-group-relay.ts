@@ -5,12 +5,12 @@ import { masterStreamId, TeamGroupLossReason } from '../../domain/master-user/ma
 import { topicOfCustomer } from '../../domain/master-user/master-user.state';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
-import { customerLabel, readRelayContent, RelayContent } from '../media/relay-content';
+import { customerLabel, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { BotApi, isTelegramRefusal, PossiblySentError, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
-import { recordRelayFailure, type RelayJob } from '../reactors/relay-job';
+import { recordRelayFailure, startClientBotRelay, type RelayJob } from '../reactors/relay-job';
 import { teamGroupTexts } from './team-group.texts';
 
 /** Telegram's answer for a topic that was deleted (by hand, or never existed). */
@@ -48,10 +48,10 @@ export class TeamGroupRelay {
   private readonly logger = new Logger('TeamGroupRelay');
 
   constructor(
-    private readonly aggregates: AggregateStore,
-    private readonly bots: BotApis,
-    @Inject(CONTENT_VAULT) private readonly vault: ContentVault,
-    @Inject(BOT_DIRECTORY) private readonly directory: BotDirectory,
+    readonly aggregates: AggregateStore,
+    readonly bots: BotApis,
+    @Inject(CONTENT_VAULT) readonly vault: ContentVault,
+    @Inject(BOT_DIRECTORY) readonly directory: BotDirectory,
   ) {}
 
   /** The team group the bot relays into, or null for the MasterBot chat (the default): from the bot directory,
@@ -72,12 +72,9 @@ export class TeamGroupRelay {
    */
   async relay(job: RelayJob, chatId: number): Promise<'done' | 'refused' | 'lost'> {
     const { botId, customerId, masterId, messageId } = job.data;
-    const conversation = await this.aggregates.current(job.stream, conversationDecider);
-    if (conversation.relayOutcomes.has(messageId)) return 'done';
-    const content = readRelayContent(this.vault.open(job.data.content));
-    const bot = await this.directory.get(botId, job.position);
-    if (!content || !bot) return this.recordFailure(job, content ? 'client_bot_unknown' : 'content_erased');
-    const api = this.bots.clientOf(bot);
+    const start = await startClientBotRelay(this, job);
+    if (start === 'done') return 'done';
+    const { content, bot, api } = start;
     try {
       const master = await this.aggregates.current(masterStreamId(masterId), masterUserDecider);
       const known = master.topics[topicOfCustomer(botId, customerId)];
