@@ -1,4 +1,5 @@
 import { InlineButton } from '../ports/telegram.port';
+import { MalformedButtonError } from '../shared/button-route';
 
 /**
  * Which customer message a relayed copy is: carried in the copy itself (its buttons' callback data), so
@@ -16,7 +17,7 @@ export interface RelayedFrom {
 export type RelayButtonAction = 'reply' | 'ban';
 
 /** A relay button's callback data was tampered with or truncated (not one we could have sent). */
-export class MalformedRelayButtonError extends Error {
+export class MalformedRelayButtonError extends MalformedButtonError {
   constructor(data: string) {
     super(`not a relay button we sent: ${JSON.stringify(data.slice(0, 64))}`);
     this.name = 'MalformedRelayButtonError';

@@ -1,13 +1,10 @@
 import {
   AnswerInTopicCommand,
-  ConnectTeamGroupCommand,
   GroupMigratedCommand,
   ManageTopicCommand,
   TeamGroupAccessCommand,
-  TeamGroupHelpCommand,
-  TopicAction,
 } from '../../application/team-group/team-group.commands';
-import { DeleteAnswerInTopicCommand } from '../../application/delete-answer/delete-answer.command';
+import { TEAM_GROUP_COMMAND_ROUTES } from '../../application/team-group.routes';
 import { EditAnswerInTopicCommand } from '../../application/edit-answer/edit-answer.command';
 import { AgentReactionCommand } from '../../application/mirror-reactions/reaction.commands';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
@@ -21,9 +18,10 @@ const GROUP_TYPES = new Set(['group', 'supergroup']);
 /** A member's text starting with this stays in the team group: an internal note, never sent to the customer. */
 export const INTERNAL_NOTE_PREFIX = '//';
 
-/** M12: what a member may do to a customer's topic by typing it there. */
-const TOPIC_COMMAND = /^\/(close|reopen|ban|unban)(@\w+)?$/i;
-const DELETE_COMMAND = /^\/delete(@\w+)?$/i;
+/** A whole message that is one slash command, maybe addressed to a bot ('/close@shop_bot'): no arguments. */
+const SLASH_COMMAND = /^\/(\w+)(@\w+)?$/i;
+/** The team-group commands their slices route, by name. */
+const TEAM_GROUP_ROUTES = new Map(TEAM_GROUP_COMMAND_ROUTES.flatMap((route) => route.names.map((name) => [name, route] as const)));
 
 /**
  * M12: what a client bot hears in a group. `undefined` when the update is not from a group (the private-chat
@@ -60,27 +58,19 @@ export function translateTeamGroupUpdate(botId: number, update: TgUpdate): Teleg
   const migratedFrom = message.migrate_from_chat_id;
   if (typeof migratedFrom === 'number') return new GroupMigratedCommand(origin, botId, migratedFrom, message.chat.id);
   const text = message.text?.trim();
-  if (text && /^\/connect(@\w+)?$/i.test(text)) {
-    const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;
-    return new ConnectTeamGroupCommand(origin, botId, message.chat.id, isForum, message.from.id);
-  }
-  const threadId = message.message_thread_id;
-  if (text && /^\/help(@\w+)?$/i.test(text)) {
-    const inTopic = message.is_topic_message === true && typeof threadId === 'number' && Number.isSafeInteger(threadId);
-    return new TeamGroupHelpCommand(origin, botId, message.chat.id, inTopic ? threadId : null);
-  }
-  if (message.is_topic_message !== true || typeof threadId !== 'number' || !Number.isSafeInteger(threadId)) return null;
-  if (DELETE_COMMAND.test(text ?? '')) {
+  const thread = message.message_thread_id;
+  const threadId = message.is_topic_message === true && typeof thread === 'number' && Number.isSafeInteger(thread) ? thread : null;
+  const name = SLASH_COMMAND.exec(text ?? '')?.[1].toLowerCase();
+  const route = name !== undefined ? TEAM_GROUP_ROUTES.get(name) : undefined;
+  if (name !== undefined && route && (threadId !== null || !route.inTopicOnly)) {
     // In a topic every message replies to the topic's first (service) message unless it replies to another one.
     const replied = message.reply_to_message?.message_id;
-    const answerId = replied !== undefined && replied !== threadId ? replied : null;
-    return new DeleteAnswerInTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, answerId);
+    const repliedTo = replied !== undefined && replied !== threadId ? replied : null;
+    const isForum = (message.chat as { is_forum?: unknown }).is_forum === true;
+    const { id: chatId } = message.chat;
+    return route.translate({ origin, botId, chatId, isForum, memberId: message.from.id, threadId, repliedTo, name });
   }
-  const topicCommand = TOPIC_COMMAND.exec(text ?? '');
-  if (topicCommand) {
-    const action = topicCommand[1].toLowerCase() as TopicAction;
-    return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, action, 'command');
-  }
+  if (threadId === null) return null;
   // Telegram tells the bots of the group when a member closes or reopens a topic (a service message).
   const byHand = 'forum_topic_closed' in message ? 'close' : 'forum_topic_reopened' in message ? 'reopen' : null;
   if (byHand) return new ManageTopicCommand(origin, botId, message.chat.id, threadId, message.from.id, byHand, 'by_hand');

@@ -1,4 +1,4 @@
-import { BanCustomerCommand, UnbanCustomerCommand } from '../../application/ban-customer/ban-customer.command';
+import { BanCustomerCommand } from '../../application/ban-customer/ban-customer.command';
 import {
   CustomerBlockedBotCommand,
   CustomerStartCommand,
@@ -9,28 +9,24 @@ import { EditAnswerCommand } from '../../application/edit-answer/edit-answer.com
 import { CustomerReactionCommand, MasterReactionCommand } from '../../application/mirror-reactions/reaction.commands';
 import { MASTER_COMMAND_ROUTES as ROUTES } from '../../application/master-bot.routes';
 import { MasterMessageCommand } from '../../application/master-message/master-message.command';
-import { PickBotCommand } from '../../application/pick-bot/pick-bot.command';
-import { ReplyToCustomerCommand, StartRespondingCommand } from '../../application/reply-to-customer/reply-to-customer.command';
+import { ReplyToCustomerCommand } from '../../application/reply-to-customer/reply-to-customer.command';
 import { telegramOrigin, TelegramCommand } from '../../application/shared/telegram-origin';
 import { AnswerCheckoutCommand, RecordPaymentCommand } from '../../application/subscription/subscription.commands';
 import { UnknownCommandCommand } from '../../application/unknown-command/unknown-command.command';
 import { START_PARAMETER } from '../../domain/master-user/master-user.commands';
-import { BotPurpose, InboxMode } from '../../domain/master-user/master-user.events';
 import { CommandOrigin } from '../../domain/shared/decider';
-import { MalformedRelayButtonError, readRelayButton, RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
+import { RelayedFrom, relayedFromKeyboard } from '../../application/reactors/relay-buttons';
+import { BUTTON_ROUTES } from '../../application/button.routes';
+import { MalformedButtonError } from '../../application/shared/button-route';
 import { MessageContent } from '../../domain/shared/message-content';
 import { messageContentOf } from './message-content';
-import { ConfirmTeamGroupCommand, TEAM_GROUP_BUTTON } from '../../application/team-group/team-group.commands';
 import { translateTeamGroupUpdate } from './team-group-translator';
-import { BanFromOwnChatCommand, ChooseInboxModeCommand, RequestInboxCommand } from '../../application/own-chat/inbox.commands';
-import { INBOX_BUTTON, modeOfWord } from '../../application/own-chat/inbox.texts';
+import { RequestInboxCommand } from '../../application/own-chat/inbox.commands';
 import { PrivatePlace } from '../../application/customer-message/customer-message.command';
 import { BadUpdateError, firstEmoji, TgCallbackQuery, TgMessage, TgMessageReaction, TgUpdate, TgUser } from './telegram-update';
 
 /** The MasterBot slash commands their slices route; the rest are still in translateMasterCommand's switch. */
 const MASTER_COMMAND_ROUTES = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((route) => [route.command, route]));
-
-const PURPOSES: readonly BotPurpose[] = ['remove', 'qr', 'greeting', 'broadcast', 'inbox'];
 
 /** "/qr@MyBot campaign" → { name: '/qr', argument: 'campaign' }. */
 function slashCommand(text: string | undefined): { name: string; argument: string | null } | null {
@@ -43,7 +39,7 @@ function slashCommand(text: string | undefined): { name: string; argument: strin
 /** The edge: a validated Telegram update to the MasterBot becomes one command (or none, for updates we ignore). */
 export function translateMasterUpdate(masterBotId: number, update: TgUpdate): TelegramCommand | null {
   const origin = telegramOrigin(masterBotId, update.update_id);
-  if (update.callback_query) return translateButton(origin, update.callback_query);
+  if (update.callback_query) return translateButton(origin, update.callback_query, null);
   const checkout = update.pre_checkout_query;
   if (checkout) {
     return new AnswerCheckoutCommand(
@@ -105,12 +101,12 @@ function relayedFromCopy(masterBotId: number, message: TgMessage): RelayedFrom |
   return decoded(() => relayedFromKeyboard(replied.reply_markup), 'message.reply_to_message');
 }
 
-/** Relay button data we could not have sent is bad input: refused at the edge, nothing recorded. */
+/** Button data we could not have sent is bad input: refused at the edge, nothing recorded. */
 function decoded<T>(decode: () => T, where: string): T {
   try {
     return decode();
   } catch (error) {
-    if (error instanceof MalformedRelayButtonError) throw new BadUpdateError(`${where}: ${error.message}`);
+    if (error instanceof MalformedButtonError) throw new BadUpdateError(`${where}: ${error.message}`);
     throw error;
   }
 }
@@ -136,59 +132,20 @@ function translateMasterCommand(
   }
 }
 
-function translateButton(origin: CommandOrigin, query: TgCallbackQuery): TelegramCommand | null {
-  const masterId = query.from.id;
-  const data = query.data ?? '';
-  const pick = /^pick:([a-z]+):(\d+)$/.exec(data);
-  if (pick && (PURPOSES as readonly string[]).includes(pick[1]))
-    return new PickBotCommand(origin, masterId, pick[1] as BotPurpose, Number(pick[2]));
-  // The first release's /remove keyboard (`remove:<bot id>`) may still be on screen after an upgrade.
-  const legacyRemove = /^remove:(\d+)$/.exec(data);
-  if (legacyRemove) return new PickBotCommand(origin, masterId, 'remove', Number(legacyRemove[1]));
-  const inbox = inboxChoice(data);
-  if (inbox) return new ChooseInboxModeCommand(origin, masterId, inbox.botId, inbox.mode, 'master_bot');
-  const team = TEAM_GROUP_BUTTON.exec(data);
-  if (team) return new ConfirmTeamGroupCommand(origin, masterId, Number(team[1]), Number(team[2]), team[3] === 'yes');
-  const unban = /^unban:(\d+):(\d+)$/.exec(data);
-  if (unban) return new UnbanCustomerCommand(origin, masterId, Number(unban[1]), Number(unban[2]));
-  const relay = decoded(() => readRelayButton(data), 'callback_query');
-  if (!relay || !query.message) return null;
-  const copy = query.message.message_id;
-  if (relay.action === 'reply') return new StartRespondingCommand(origin, masterId, copy, relay.relayedFrom);
-  return new BanCustomerCommand(origin, masterId, copy, relay.relayedFrom);
+/** A button pressed in the MasterBot chat (`clientBotId` null) or in a client bot's: the first slice route that reads it. */
+function translateButton(origin: CommandOrigin, query: TgCallbackQuery, clientBotId: number | null): TelegramCommand | null {
+  const button = { origin, pressedBy: query.from.id, data: query.data ?? '', messageId: query.message?.message_id ?? null, clientBotId };
+  for (const route of BUTTON_ROUTES) {
+    const command = decoded(() => route.translate(button), 'callback_query');
+    if (command) return command;
+  }
+  return null;
 }
 
 /** A plausible IETF language tag from the customer's `language_code`, else undefined (it is typed by no one, but checked). */
 function languageCodeOf(user: TgUser): string | undefined {
   const code = user.language_code;
   return typeof code === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(code) ? code : undefined;
-}
-
-/**
- * M14: an inbox button (`inbox:<bot id>:<master|bot|group>`), or null for other data. Data that looks like one but
- * names no mode we offer is bad input: refused at the edge, nothing recorded.
- */
-function inboxChoice(data: string): { botId: number; mode: InboxMode } | null {
-  if (!data.startsWith('inbox:')) return null;
-  const match = INBOX_BUTTON.exec(data);
-  const mode = match ? modeOfWord(match[2]) : null;
-  const botId = match ? Number(match[1]) : NaN;
-  if (!mode || !Number.isSafeInteger(botId) || botId <= 0)
-    throw new BadUpdateError(`callback_query: not an inbox button we sent: ${JSON.stringify(data.slice(0, 64))}`);
-  return { botId, mode };
-}
-
-/**
- * M14: a button pressed in a client bot's private chat: only the owner's chat has any (the inbox offer, 🚫 Ban
- * under a relayed copy); the handlers check the presser is the bot's owner.
- */
-function translateClientButton(origin: CommandOrigin, botId: number, query: TgCallbackQuery): TelegramCommand | null {
-  const data = query.data ?? '';
-  const inbox = inboxChoice(data);
-  if (inbox) return inbox.botId === botId ? new ChooseInboxModeCommand(origin, query.from.id, botId, inbox.mode, 'bot_chat') : null;
-  const relay = decoded(() => readRelayButton(data), 'callback_query');
-  if (relay?.action === 'ban' && relay.relayedFrom) return new BanFromOwnChatCommand(origin, botId, query.from.id, relay.relayedFrom);
-  return null;
 }
 
 /**
@@ -212,7 +169,7 @@ export function translateClientUpdate(botId: number, update: TgUpdate): Telegram
   const inGroup = translateTeamGroupUpdate(botId, update);
   if (inGroup !== undefined) return inGroup;
   const origin = telegramOrigin(botId, update.update_id);
-  if (update.callback_query) return translateClientButton(origin, botId, update.callback_query);
+  if (update.callback_query) return translateButton(origin, update.callback_query, botId);
   const member = update.my_chat_member;
   if (member) {
     if (member.chat.type !== 'private') return null;
