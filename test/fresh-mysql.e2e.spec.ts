@@ -4,6 +4,7 @@ import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../src/projections/p
 import { AppHarness } from './support/app-harness';
 import { masterBotSays } from './support/master-steps';
 import { createMysqlTestDb, MysqlTestDb } from './support/mysql-test-db';
+import { eventually } from './support/scripted-reactor';
 import type { CreatedBot, FakeUser } from './support/telegram-bot-api.fake';
 
 /**
@@ -52,14 +53,18 @@ describe('a fresh MariaDB read-model database', () => {
     });
     await Promise.all(masters.flatMap((master, i) => texts[i].map((text) => masterBotSays(h, master, text))));
 
-    // Every projection saw everything: the read models hold each bot and each relayed message.
+    // Every projection saw everything: the read models hold each bot and each relayed message. The fake sees a
+    // relay before the app records its outcome (`MessageRelayed`, what message_refs is built from): wait for those
+    // first (a lost one fails here after 10 s), then for every projection to reach the head.
     const readModels = h.app.get<DataSource>(READ_MODEL_DATA_SOURCE);
     const projections = h.app.get(ProjectionsService);
+    const count = async (sql: string) => Number((await readModels.query<{ n: number | string }[]>(sql))[0].n);
+    const relayedCopies = 'SELECT COUNT(DISTINCT bot_id, customer_id, customer_message_id) AS n FROM message_refs';
+    await eventually('every relay recorded in message_refs', async () => (await count(relayedCopies)) >= masters.length * 2);
     for (const name of ['client_bots', 'message_refs', 'customers'])
       expect({ name, caughtUp: await projections.catchUp(name, 10_000) }).toEqual({ name, caughtUp: true });
-    const count = async (sql: string) => Number((await readModels.query<{ n: number | string }[]>(sql))[0].n);
     expect(await count("SELECT COUNT(*) AS n FROM client_bots WHERE status = 'attached'")).toBe(masters.length);
-    expect(await count('SELECT COUNT(DISTINCT bot_id, customer_id, customer_message_id) AS n FROM message_refs')).toBe(masters.length * 2);
+    expect(await count(relayedCopies)).toBe(masters.length * 2);
     expect(await count('SELECT COUNT(*) AS n FROM customers')).toBe(masters.length * 2);
 
     expect(logged.filter((line) => /deadlock/i.test(line))).toEqual([]);

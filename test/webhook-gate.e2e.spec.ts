@@ -11,6 +11,15 @@ const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
  * and whether it is attached here) decides first, so a stranger's bodies are never parsed, and the JSON
  * of an admitted body is bounded in depth.
  */
+/**
+ * What was recorded from Telegram updates after `before`: nothing, when every request since was refused. (Not the
+ * head itself: the app's reactors may still be recording outcomes of earlier steps meanwhile.)
+ */
+async function fromTelegramSince(store: EventStore, before: bigint | null): Promise<string[]> {
+  const since = await store.readAll({ after: before ?? 0n, maxCount: 1000 });
+  return since.filter((e) => String(e.metadata.causationId).startsWith('tg:')).map((e) => e.type);
+}
+
 describe('webhook admission before the body is read', () => {
   let h: AppHarness;
   let store: EventStore;
@@ -35,7 +44,7 @@ describe('webhook admission before the body is read', () => {
         expect({ path, secret, status: response.status }).toEqual({ path, secret, status: 401 });
       }
     }
-    expect(await store.headPosition()).toBe(before);
+    expect(await fromTelegramSince(store, before)).toEqual([]);
   });
 
   it('a bot that is not attached here is refused with 404, and a bot id that is not one with 400, before the body is read', async () => {
@@ -74,7 +83,7 @@ describe('webhook admission before the body is read', () => {
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
       expect(((await response.json()) as { message: string }).message).toContain('nested deeper than 64');
     }
-    expect(await store.headPosition()).toBe(before);
+    expect(await fromTelegramSince(store, before)).toEqual([]);
   });
 
   it('a body nested exactly 64 levels is read as usual', async () => {
