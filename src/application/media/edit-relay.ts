@@ -1,4 +1,4 @@
-import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationCommand, conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
@@ -14,6 +14,7 @@ import { ContentSender } from './content-sender';
 import { readRelayContent, readReplyContent } from './relay-content';
 
 type Edited = ConversationEventOf<'CustomerMessageEdited'>['data'];
+type EditRelayRecord = Extract<ConversationCommand, { type: 'RecordEditRelay' }>;
 
 /**
  * C3: a customer's edit reaches the master as a notice replying to the relayed message (the MasterBot's copy
@@ -72,75 +73,55 @@ export class EditRelay {
   }
 
   /** true when the edit was shown in the topic and recorded; false when the group refused it. */
-  private async inTopic(
-    data: Edited,
-    origin: CommandOrigin,
-    content: MessageContent,
-    notice: string,
-    copy: { chatId: number; threadId: number; relayedMessageId: number },
-  ): Promise<boolean> {
-    const { botId, customerId, masterId, messageId, editedAt } = data;
-    const api = await this.bots.client(botId);
-    if (!api) return false;
-    try {
-      const { noticeMessageId, copyEdited } = await showEdit(api, copy, content, notice);
-      await this.aggregates.handle(
-        conversationStreamId(botId, customerId),
-        conversationDecider,
-        {
-          type: 'RecordEditRelay',
-          botId,
-          customerId,
-          masterId,
-          messageId,
-          editedAt,
-          noticeMessageId,
-          inTopic: { chatId: copy.chatId, threadId: copy.threadId, copyEdited },
-        },
-        origin,
-      );
-      return true;
-    } catch (error) {
-      if (!isSettledFailure(error)) throw error;
-      return false;
-    }
+  private inTopic(data: Edited, origin: CommandOrigin, content: MessageContent, notice: string, copy: Required<TopicCopy>) {
+    return this.inClientBotChat(data, origin, content, notice, copy, undefined, (copyEdited) => ({
+      inTopic: { chatId: copy.chatId, threadId: copy.threadId, copyEdited },
+    }));
   }
 
   /** M14: true when the edit was shown in the owner's chat with the bot and recorded; false when that chat refused it. */
-  private async inOwnChat(
+  private inOwnChat(
     data: Edited,
     origin: CommandOrigin,
     content: MessageContent,
     notice: string,
     copy: { threadId?: number; relayedMessageId: number },
+  ) {
+    const { threadId, relayedMessageId } = copy;
+    // Without topics the copy reads "💬 Carol\n\n…" under its button: not edited in place, answered by Reply.
+    const buttons = threadId === undefined ? ownChatButtons(data.botId, data.customerId, data.messageId) : undefined;
+    return this.inClientBotChat(
+      data,
+      origin,
+      content,
+      notice,
+      { chatId: data.masterId, threadId, relayedMessageId },
+      buttons,
+      (copyEdited) => ({
+        inOwnChat: { copyEdited, ...(threadId !== undefined ? { threadId } : {}) },
+      }),
+    );
+  }
+
+  /** The edit shown by the client bot where it posted the copy (a topic, the owner's chat), and recorded with `where`. */
+  private async inClientBotChat(
+    data: Edited,
+    origin: CommandOrigin,
+    content: MessageContent,
+    notice: string,
+    copy: TopicCopy,
+    buttons: InlineButton[][] | undefined,
+    where: (copyEdited: boolean) => Pick<EditRelayRecord, 'inTopic' | 'inOwnChat'>,
   ): Promise<boolean> {
     const { botId, customerId, masterId, messageId, editedAt } = data;
     const api = await this.bots.client(botId);
     if (!api) return false;
-    const { threadId, relayedMessageId } = copy;
-    // Without topics the copy reads "💬 Carol\n\n…" under its button: not edited in place, answered by Reply.
-    const buttons = threadId === undefined ? ownChatButtons(botId, customerId, messageId) : undefined;
     try {
-      const { noticeMessageId, copyEdited } = await showEdit(
-        api,
-        { chatId: masterId, threadId, relayedMessageId },
-        content,
-        notice,
-        buttons,
-      );
+      const { noticeMessageId, copyEdited } = await showEdit(api, copy, content, notice, buttons);
       await this.aggregates.handle(
         conversationStreamId(botId, customerId),
         conversationDecider,
-        {
-          type: 'RecordEditRelay',
-          botId,
-          customerId,
-          masterId,
-          messageId,
-          editedAt,
-          noticeMessageId,
-          inOwnChat: { copyEdited, ...(threadId !== undefined ? { threadId } : {}) },
-        },
+        { type: 'RecordEditRelay', botId, customerId, masterId, messageId, editedAt, noticeMessageId, ...where(copyEdited) },
         origin,
       );
       return true;
