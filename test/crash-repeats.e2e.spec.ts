@@ -10,8 +10,12 @@ import { CreatedBot, FakeUser, SentRecord, TelegramBotApiFake } from './support/
 const MASTERS = 4;
 const CUSTOMERS_PER_BOT = 6;
 const MESSAGES_PER_CUSTOMER = 3;
-/** How long Telegram takes to carry out and answer each send: long enough for many calls to be in flight at once. */
-const LATENCY_MS = 300;
+/**
+ * How long Telegram takes to carry out and answer each send: long enough for many calls to be in flight at once.
+ * Close to the 1 s the pacing leaves between two relays into one chat, so relays are in flight most of the time and
+ * the greetings' burst meets them even on a loaded machine (at 300 ms the two windows sometimes missed each other).
+ */
+const LATENCY_MS = 800;
 
 interface Tenant {
   master: FakeUser;
