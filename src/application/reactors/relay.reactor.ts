@@ -14,7 +14,7 @@ import { AlbumRelay } from '../media/album-relay';
 import { EditRelay } from '../media/edit-relay';
 import { Reactor, ReactionRun } from './reactor';
 import { relayButtons } from './relay-buttons';
-import { TeamGroupRelay } from '../team-group/team-group-relay';
+import { TeamGroupRelay, teamGroupOf } from '../team-group/team-group-relay';
 import { BotApis } from './client-bot-apis';
 import { OwnChatRelay } from '../own-chat/own-chat-relay';
 import { inboxTexts } from '../own-chat/inbox.texts';
@@ -75,13 +75,14 @@ export class RelayReactor implements Reactor<Handled> {
     };
     // M12: a bot linked to a team group relays there, one topic per customer (album items one by one); if the
     // group refuses the bot, the message is not lost: it comes here, to the MasterBot chat.
-    const teamGroup = await this.teamGroups.inboxOf(data.botId, event.position);
+    const bot = await this.directory.get(data.botId, event.position);
+    const teamGroup = teamGroupOf(bot);
     if (teamGroup !== null) {
       const outcome = await this.teamGroups.relay(job, teamGroup);
       if (outcome === 'done') return;
       // A lost group was just recorded, and the master is told so once: the copy says nothing more.
       job.teamGroupRefused = outcome === 'refused';
-    } else if ((await this.directory.get(data.botId, event.position))?.inbox === 'bot_chat') {
+    } else if (bot?.inbox === 'bot_chat') {
       // M14: the owner's own chat with the client bot; if the bot may not post there, the MasterBot chat, saying why.
       if ((await this.ownChat.relay(job)) === 'done') return;
       job.ownChatRefused = true;

@@ -7,7 +7,7 @@ import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { customerLabel, RelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
-import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
+import { BOT_DIRECTORY, BotDirectory, ClientBotRecord } from '../ports/read-models.port';
 import { BotApi, isTelegramRefusal, PossiblySentError, TelegramApiError } from '../ports/telegram.port';
 import { BotApis } from '../reactors/client-bot-apis';
 import { recordRelayFailure, startClientBotRelay, type RelayJob } from '../reactors/relay-job';
@@ -53,16 +53,6 @@ export class TeamGroupRelay {
     @Inject(CONTENT_VAULT) readonly vault: ContentVault,
     @Inject(BOT_DIRECTORY) readonly directory: BotDirectory,
   ) {}
-
-  /** The team group the bot relays into, or null for the MasterBot chat (the default): from the bot directory,
-   * which the relay reads anyway, so the MasterBot-chat mode costs no extra read of the event store. */
-  async inboxOf(botId: number, position: bigint): Promise<number | null> {
-    const bot = await this.directory.get(botId, position);
-    // A group the bot was removed from (or lost its rights in) is not tried again until it is back; a bot switched
-    // to another inbox (M14) keeps its link, but relays elsewhere.
-    if (bot?.inbox !== 'team_group') return null;
-    return bot.teamGroupChatId !== undefined && !bot.teamGroupLost ? bot.teamGroupChatId : null;
-  }
 
   /**
    * 'done' when the relay has its outcome (relayed, or a failure recorded); 'lost' when the group refused the bot
@@ -205,4 +195,14 @@ export class TeamGroupRelay {
     await recordRelayFailure(this.aggregates, job, reason);
     return 'done';
   }
+}
+
+/**
+ * The team group a bot relays into, or null: not linked, switched to another inbox (M14: the link is kept, but
+ * relays go elsewhere), or lost — a group the bot was removed from (or lost its rights in) is not tried again until
+ * it is back. From the bot's record, which the relay reads anyway.
+ */
+export function teamGroupOf(bot: ClientBotRecord | null): number | null {
+  if (bot?.inbox !== 'team_group') return null;
+  return bot.teamGroupChatId !== undefined && !bot.teamGroupLost ? bot.teamGroupChatId : null;
 }
