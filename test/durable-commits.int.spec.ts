@@ -106,7 +106,7 @@ describe('embedded event store: an append is acted on only once it is on disk', 
     }
   });
 
-  it('fails the append when the disk refuses the flush, keeps its events from readers, and refuses every later append', async () => {
+  it('fails the append when the disk refuses the flush, keeps its events from readers, refuses every later append and reports itself down', async () => {
     const flushes = new HeldFlushes();
     const store = new SqliteEventStore(join(tmp.dir, 'failing.sqlite'), 10_000, flushes.datasync);
     try {
@@ -118,6 +118,8 @@ describe('embedded event store: an append is acted on only once it is on disk', 
       await expect(lost).rejects.toThrow(/could not flush .*failing\.sqlite-wal to disk: EIO/);
       expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['Kept']);
       await expect(store.appendToStream('s-2', [event('Later')], 'no_stream')).rejects.toThrow(/could not flush/);
+      // What /health's event-store probe reads: the store reports itself down, with the reason.
+      await expect(store.headPosition()).rejects.toThrow(/could not flush .*failing\.sqlite-wal to disk: EIO/);
     } finally {
       await store.close();
     }

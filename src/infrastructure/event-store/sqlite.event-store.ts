@@ -226,8 +226,13 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  /** The last position on disk: below any group commit still being flushed. */
+  /**
+   * The last position on disk: below any group commit still being flushed. Throws once a flush failed, so the
+   * readiness probe (`/health`) reports the store down rather than a head nothing can be appended after.
+   */
   async headPosition(): Promise<bigint | null> {
+    const failed = this.durability.failed;
+    if (failed) throw failed;
     const below = this.unflushed[0];
     if (below !== undefined) return below > 1n ? below - 1n : null;
     const row = this.statements.head.get() as { position: bigint | null };

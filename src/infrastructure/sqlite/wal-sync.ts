@@ -51,6 +51,11 @@ export class WalSync {
     return this.waitFor(this.commits);
   }
 
+  /** The failed flush that stopped this file's commits, or null while they are durable. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   /** Resolves once every commit made so far is on disk: at once when none is waiting. */
   settled(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
