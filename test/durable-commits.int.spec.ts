@@ -149,4 +149,26 @@ describe('embedded content vault: a new key is handed out only once it is on dis
       vault.close();
     }
   });
+
+  it("does not hold a seal under a key already on disk while another conversation's new key is being flushed", async () => {
+    const flushes = new HeldFlushes();
+    const vault = new SqliteContentVault(join(tmp.dir, 'keys-2.sqlite'), randomBytes(32), flushes.datasync);
+    try {
+      const older = vault.seal('7-1', { text: 'first message' });
+      (await flushes.waitForOne()).go();
+      await older;
+      const newcomer = vault.seal('7-2', { text: 'a new customer' });
+      const flush = await flushes.waitForOne();
+      // 7-1's key is on disk: its next message is sealed at once; 7-2's waits for its own key's flush.
+      const returning = vault.seal('7-1', { text: 'second message' });
+      expect(await settledWithin(returning)).toBe(true);
+      expect(vault.open(await returning)).toEqual({ text: 'second message' });
+      expect(await settledWithin(newcomer)).toBe(false);
+      flush.go();
+      expect(vault.open(await newcomer)).toEqual({ text: 'a new customer' });
+    } finally {
+      flushes.held.forEach((f) => f.go());
+      vault.close();
+    }
+  });
 });

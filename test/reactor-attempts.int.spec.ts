@@ -106,3 +106,41 @@ describe.each(['sqlite', 'mysql'] as const)('reactor attempts (read models on %s
     release();
   });
 });
+
+/**
+ * The file itself, as a process started after a crash reads it (another connection): a start is there when
+ * `started` returns; finishes are written together, by the end of the turn of the event loop they came in.
+ */
+describe('the attempts file', () => {
+  const cleanups = new Cleanups();
+  afterEach(cleanups.runAll);
+
+  it('has a start on disk when started() returns, and finishes of many lanes by the end of that turn', async () => {
+    const tmp = makeTempDir();
+    cleanups.push(() => tmp.remove());
+    const path = join(tmp.dir, 'reactor-attempts.sqlite');
+    const file = new ReactorAttemptsFile(path);
+    cleanups.push(() => file.close());
+    const afterCrash = () => {
+      const reader = new ReactorAttemptsFile(path);
+      try {
+        return reader.of('reactor:relay').read(null);
+      } finally {
+        reader.close();
+      }
+    };
+    const relay = file.of('reactor:relay');
+    for (const position of [1n, 2n, 3n]) relay.started(position);
+    expect(afterCrash()).toEqual({ unfinished: new Set([1n, 2n, 3n]), finished: new Set() });
+
+    relay.finished(1n);
+    relay.finished(3n);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(afterCrash()).toEqual({ unfinished: new Set([2n]), finished: new Set([1n, 3n]) });
+
+    // A start writes the finishes still waiting with it.
+    relay.finished(2n);
+    relay.started(4n);
+    expect(afterCrash()).toEqual({ unfinished: new Set([4n]), finished: new Set([1n, 2n, 3n]) });
+  });
+});

@@ -17,7 +17,7 @@ type Statements = Record<'insert' | 'finish' | 'above' | 'forget', Database.Stat
 
 /**
  * Reactions of reactors whose repeats a user would see, each recorded as started before its Telegram call
- * and finished right after its outcome: one row per reaction, one prepared statement per write.
+ * and finished right after its outcome: one row per reaction; finishes are written in groups (see `finish`).
  *
  * In its own SQLite file in DATA_DIR, not in the read-model database: relays and replies never wait for
  * that database (issue 10 item 4), and these writes never queue behind the projections' transactions on
@@ -38,6 +38,10 @@ type Statements = Record<'insert' | 'finish' | 'above' | 'forget', Database.Stat
 export class ReactorAttemptsFile {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  /** Finishes not yet written: written together, with the next start or at the end of this turn of the event loop. */
+  private finishes: [name: string, position: string][] = [];
+  private readonly writeFinishes: () => void;
+  private readonly startAfterFinishes: (name: string, position: string) => void;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -55,46 +59,100 @@ export class ReactorAttemptsFile {
       above: this.db.prepare('SELECT position, finished FROM reactor_attempts WHERE name = ? AND position > ?'),
       forget: this.db.prepare('DELETE FROM reactor_attempts WHERE name = ? AND position <= ?'),
     };
+    // The queue is emptied only once its transaction committed: a failed write leaves it for the next one.
+    const finishAll = () => {
+      for (const [name, position] of this.finishes) this.statements.finish.run(name, position);
+    };
+    this.writeFinishes = this.db.transaction(finishAll);
+    this.startAfterFinishes = this.db.transaction((name: string, position: string) => {
+      finishAll();
+      this.statements.insert.run(name, position);
+    });
   }
 
   /** The attempts of one reactor (its checkpoint name). */
   of(name: string): ReactorAttempts {
-    return new ReactorAttempts(this.statements, name);
+    return new ReactorAttempts(this, name);
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Written when it returns, in one transaction with the finishes still waiting (one write where there were several). */
+  start(name: string, position: bigint): void {
+    this.startAfterFinishes(name, encode(position));
+    this.finishes = [];
   }
-}
 
-/** One reactor's attempts. Each write is one synchronous statement, durable when it returns. */
-export class ReactorAttempts {
-  constructor(
-    private readonly statements: Statements,
-    readonly name: string,
-  ) {}
+  /**
+   * Written with the next start or at the end of this turn of the event loop, whichever comes first: one
+   * transaction for the finishes of many lanes instead of one each. A process killed in between has
+   * those reactions run again as repeats — as it would between a reaction and its finish anyway — and
+   * every reactor that records attempts finds a repeat's outcome already recorded and does nothing.
+   */
+  finish(name: string, position: bigint): void {
+    this.finishes.push([name, encode(position)]);
+    if (this.finishes.length > 1) return;
+    setImmediate(() => {
+      try {
+        this.flushFinishes();
+      } catch {
+        // Still queued: written with the next start, read or forget (or run again as repeats after a crash).
+      }
+    });
+  }
 
-  /** The attempts recorded above `checkpoint` (`null`: the start of the store). */
-  read(checkpoint: bigint | null): RecordedAttempts {
-    const rows = this.statements.above.all(this.name, encode(checkpoint)) as { position: string; finished: number }[];
+  read(name: string, checkpoint: bigint | null): RecordedAttempts {
+    this.flushFinishes();
+    const rows = this.statements.above.all(name, encode(checkpoint)) as { position: string; finished: number }[];
     const attempts: RecordedAttempts = { unfinished: new Set(), finished: new Set() };
     for (const row of rows) (row.finished === 1 ? attempts.finished : attempts.unfinished).add(BigInt(row.position));
     return attempts;
   }
 
+  forgetThrough(name: string, checkpoint: bigint | null): void {
+    this.flushFinishes();
+    this.statements.forget.run(name, encode(checkpoint));
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.flushFinishes();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  private flushFinishes(): void {
+    if (this.finishes.length === 0 || !this.db.open) return;
+    this.writeFinishes();
+    this.finishes = [];
+  }
+}
+
+/** One reactor's attempts. A start is durable when it returns; a finish a moment later (see ReactorAttemptsFile.finish). */
+export class ReactorAttempts {
+  constructor(
+    private readonly file: ReactorAttemptsFile,
+    readonly name: string,
+  ) {}
+
+  /** The attempts recorded above `checkpoint` (`null`: the start of the store). */
+  read(checkpoint: bigint | null): RecordedAttempts {
+    return this.file.read(this.name, checkpoint);
+  }
+
   /** Before the reaction's first visible call. */
   started(position: bigint): void {
-    this.statements.insert.run(this.name, encode(position));
+    this.file.start(this.name, position);
   }
 
   /** Right after the reaction returned (its outcome recorded). */
   finished(position: bigint): void {
-    this.statements.finish.run(this.name, encode(position));
+    this.file.finish(this.name, position);
   }
 
   /** Drops what a durably stored checkpoint has passed: those events are never read again. */
   forgetThrough(checkpoint: bigint | null): void {
-    this.statements.forget.run(this.name, encode(checkpoint));
+    this.file.forgetThrough(this.name, checkpoint);
   }
 }
 

@@ -10,6 +10,7 @@ import {
 } from '../ports/event-store.port';
 import { KeyedSerialQueue } from '../shared/keyed-serial-queue';
 import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
+import { copyState } from './copy-state';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
 
@@ -228,7 +229,7 @@ export class AggregateStore {
     events: E[],
     revision: number,
   ): CachedAggregate<S> {
-    const state = events.reduce((s, e) => decider.evolve(s, e), structuredClone(entry.state));
+    const state = events.reduce((s, e) => decider.evolve(s, e), copyState(entry.state));
     return { decider, state, revision, causations: entry.causations };
   }
 }

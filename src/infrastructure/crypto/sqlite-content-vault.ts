@@ -55,10 +55,11 @@ export class SqliteContentVault implements ContentVault {
   }
 
   async seal(conversationId: string, content: unknown): Promise<Sealed> {
-    const key = this.keyFor(conversationId) ?? (await this.createKey(conversationId));
-    // Content sealed under a key must never be recorded before the key is on disk: a key committed by
-    // another seal a moment ago may still be being flushed (at once when nothing is).
-    await this.durability.settled();
+    // Content sealed under a key must never be recorded before the key is on disk: a key this process is
+    // still creating (committed, maybe still being flushed) is waited for; any other stored key is on disk.
+    // Only that key: a seal does not wait for the flush of other conversations' new keys.
+    if (this.durability.failed) throw this.durability.failed;
+    const key = (this.creating.has(conversationId) ? null : this.keyFor(conversationId)) ?? (await this.createKey(conversationId));
     return { keyId: conversationId, box: encrypt(key, Buffer.from(JSON.stringify(content)), `content:${conversationId}`) };
   }
 
