@@ -5,7 +5,10 @@ import { ConversationEvent } from '../src/domain/conversation/conversation.event
 describe('copying a folded state before folding more events into it', () => {
   it('equals the original, shares none of its objects, and folding into the copy leaves the original as it was', () => {
     const received = { type: 'CustomerMessageReceived', data: { messageId: 1, sentAt: 1000 } } as unknown as ConversationEvent;
-    const relayed = { type: 'MessageRelayed', data: { messageId: 1, relayedMessageId: 77, uploaded: [{ botId: 5, fileUniqueId: 'f1' }] } } as unknown as ConversationEvent;
+    const relayed = {
+      type: 'MessageRelayed',
+      data: { messageId: 1, relayedMessageId: 77, uploaded: [{ botId: 5, fileUniqueId: 'f1' }] },
+    } as unknown as ConversationEvent;
     const fold = () => conversationDecider.evolve(conversationDecider.evolve(initialConversationState(), received), relayed);
     const original = fold();
 
