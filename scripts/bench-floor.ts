@@ -2,7 +2,7 @@
  * The bench's **floor** (issue 10): the least a relay can do with the same guarantees of durability, run by
  * `npm run bench` beside the app on the same load. Fastify takes a client bot's webhook, checks its secret,
  * inserts the update into SQLite with group commit (one transaction per turn of the event loop, WAL,
- * `synchronous=FULL` as the app's store) and answers 200 only after the commit; one catch-up loop reads the
+ * `synchronous=FULL`: as durable as the app's store, which flushes each commit itself) and answers 200 only after the commit; one catch-up loop reads the
  * rows in order and makes one `sendMessage` per row to the bot's master through the MasterBot.
  *
  * What it leaves out, on purpose: no aggregates, deciders, sealing, projections, dedupe, media, lanes or
