@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { secretsMatch } from '../../infrastructure/telegram/webhook.controller';
+import { secretsMatch } from '../../infrastructure/telegram/webhook-admission';
 
 /** The audit HTTP surface's settings; `token` null (AUDIT_TOKEN unset) turns every /audit route off. */
 export const AUDIT_HTTP_SETTINGS = Symbol('AUDIT_HTTP_SETTINGS');

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
-import { secretsMatch } from '../telegram/webhook.controller';
+import { secretsMatch } from '../telegram/webhook-admission';
 import { Readiness } from '../observability/readiness';
 
 export const HEALTH_TOKEN = Symbol('HEALTH_TOKEN');

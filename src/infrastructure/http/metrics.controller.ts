@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers, Inject, UnauthorizedException } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { AppMetrics } from '../observability/app-metrics';
-import { secretsMatch } from '../telegram/webhook.controller';
+import { secretsMatch } from '../telegram/webhook-admission';
 
 export const METRICS_TOKEN = Symbol('METRICS_TOKEN');
 

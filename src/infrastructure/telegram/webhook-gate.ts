@@ -4,13 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { Admitted, SECRET_HEADER, WebhookAdmission, WebhookTarget } from './webhook-admission';
+import { CLIENT_WEBHOOK_PATH, MASTER_WEBHOOK_PATH } from './webhook-paths';
 
-/** The webhook routes (as TelegramWebhookController declares them) and the target each stands for. */
+/** The webhook routes (TelegramWebhookRoutes) and the target each stands for. */
 function targetOf(request: FastifyRequest): WebhookTarget | null {
   if (request.method !== 'POST') return null;
   const route = request.routeOptions.url;
-  if (route === '/telegram/master') return { kind: 'master' };
-  if (route === '/telegram/client/:botId') return { kind: 'client', rawBotId: String((request.params as { botId?: unknown }).botId) };
+  if (route === MASTER_WEBHOOK_PATH) return { kind: 'master' };
+  if (route === CLIENT_WEBHOOK_PATH) return { kind: 'client', rawBotId: String((request.params as { botId?: unknown }).botId) };
   return null;
 }
 
