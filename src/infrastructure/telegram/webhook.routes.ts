@@ -7,7 +7,6 @@ import { Admitted, SECRET_HEADER, WebhookAdmission, WebhookTarget } from './webh
 import { WebhookGate } from './webhook-gate';
 import { CLIENT_WEBHOOK_PATH, MASTER_WEBHOOK_PATH } from './webhook-paths';
 
-
 /**
  * Telegram webhooks. 200 only after the update is durably recorded; a recording failure surfaces as
  * 500 so Telegram retries (it keeps retrying, in order, for up to 24 h). Bad input gets a 4xx and
