@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { setMaxListeners } from 'node:events';
 import * as https from 'node:https';
 import type { Journal } from './journal';
 import type { Json, TgUpdate } from './types';
@@ -30,7 +31,11 @@ export class WebhookDeliverer {
     private readonly journal: Journal,
     private readonly retryDelayMs: number,
     private readonly onReply: WebhookReplyHandler,
-  ) {}
+  ) {
+    // Each delivery in flight (one per bot: 40 bots at once in the inbox bench) listens on the one stop signal
+    // until its request closes: many listeners, not a leak — without this Node warned past 10.
+    setMaxListeners(0, this.aborter.signal);
+  }
 
   kick(botId: number): void {
     const state = this.hub.of(botId);
