@@ -1,4 +1,5 @@
 import { RejectionReason, TeamGroupLossReason, TopicCommand } from '../../domain/master-user/master-user.events';
+import { editAnswerTexts } from '../edit-answer/edit-answer.texts';
 
 const LOSS: Record<TeamGroupLossReason, (bot: string) => string> = {
   bot_removed: (bot) =>
@@ -47,13 +48,8 @@ export const teamGroupTexts = {
           : reason === 'customer_blocked_bot'
             ? '⚠️ Not deleted for the customer: they have blocked the bot.'
             : `⚠️ Not deleted for the customer: Telegram refused (${reason}).`,
-  /** null where nobody needs a word (see `texts.editFailed`). */
-  editFailed: (reason: string): string | null =>
-    ['reply_not_delivered', 'reply_deleted', 'not_editable', 'content_erased'].includes(reason)
-      ? null
-      : reason === 'customer_blocked_bot'
-        ? '⚠️ Your edit did not reach the customer: they have blocked the bot.'
-        : `⚠️ Your edit did not reach the customer: Telegram refused it (${reason}).`,
+  /** null where nobody needs a word: the same words as in the MasterBot chat. */
+  editFailed: editAnswerTexts.editFailed,
   /** What an agent asked in a topic and could not be done (TopicCommandRefused). */
   refused: (command: TopicCommand, reason: RejectionReason): string => {
     const what = command === 'edit' ? 'Your edit did not reach the customer' : 'Not deleted for the customer';
