@@ -37,6 +37,8 @@ export class TelegramWebhookRoutes implements OnModuleInit {
     fastify.post<{ Params: { botId: string } }>(CLIENT_WEBHOOK_PATH, (request, reply) =>
       this.answer(reply, this.client(request, request.params.botId)),
     );
+    // Nest lists its own routes at start (debug level); these are not Nest's, so they are listed here.
+    this.logger.debug(`Mapped {${MASTER_WEBHOOK_PATH}, POST} and {${CLIENT_WEBHOOK_PATH}, POST} (Fastify routes)`);
   }
 
   private async master(request: FastifyRequest): Promise<void> {
