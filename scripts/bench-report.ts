@@ -127,6 +127,18 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
       (n) => `${n.toFixed(0)}/s`,
     ),
     row(
+      'of them already relayed when the last was recorded',
+      '—',
+      (f) => f.throughput.relayedWhenRecorded,
+      (n) => thousands(n),
+    ),
+    row(
+      'same updates recorded **and relayed** (first POST → last sendMessage at the fake)',
+      'reported',
+      (f) => f.throughput.relayedPerSecond,
+      (n) => `${n.toFixed(0)}/s`,
+    ),
+    row(
       `CPU per relayed update at ${s.cpuRate} updates/s`,
       'reported',
       (f) => f.cpuMsPerUpdate,

@@ -16,7 +16,9 @@ import { createInterface } from 'node:readline';
 /** Checked in this order for each frame; the first area that matches wins. */
 const AREAS: [string, RegExp][] = [
   ['garbage collection', /Scavenge|Heap::|MarkCompact|ConcurrentMarking|MinorMC|Sweeper|GCTracer|MemoryAllocator/],
-  ['JIT compiler', /OptimizingCompile|compiler::|Maglev|Compiler::|BaselineBatchCompile|CompileLazy|Parser::|ParseProgram/],
+  // V8's own parser only: node's HTTP parser (`node::(anonymous namespace)::Parser`) is the next area.
+  ['JIT compiler', /OptimizingCompile|compiler::|Maglev|Compiler::|BaselineBatchCompile|CompileLazy|v8::internal::(Pre)?Parser|ParseProgram/],
+  ['HTTP parsing (node, inbound and outbound)', /node::\(anonymous namespace\)::Parser|llhttp/],
   ['hash chain', /hash-chain\.js/],
   ['event store (append, read, commit)', /sqlite\.event-store\.js|metered-event-store\.js/],
   ['content vault (keys, sealing)', /sqlite-content-vault\.js|aes-gcm\.js/],
