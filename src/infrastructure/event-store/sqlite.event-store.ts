@@ -40,8 +40,9 @@ interface EventRow {
  * commit is flushed with fdatasync off the event loop (`WalSync`), and no append resolves, no reader of
  * `readAll`/`headPosition` sees its events and no `onAppended` listener hears of them before that flush. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
  * (stream, revision), a dense global position, atomic multi-event appends with an expected revision.
- * Each append seals its events into the stream's hash chain (`hash-chain.ts`) inside its own
- * savepoint of an IMMEDIATE transaction, so the predecessor it links to cannot change underneath it.
+ * Each append seals its events into the stream's hash chain (`hash-chain.ts`) inside an IMMEDIATE
+ * transaction (and its own savepoint when it has several events), so the predecessor it links to cannot
+ * change underneath it.
  *
  * Another process (the CLI) may append to the same file; `onAppended` then fires only through the
  * poll timer (`pollIntervalMs`), never instantly.
@@ -63,7 +64,7 @@ export class SqliteEventStore implements EventStore {
   private insertedFrom: bigint[] = [];
   /** Chain heads written by the savepoints of the group being committed, in order. */
   private sealedHeads: [string, ChainHead][] = [];
-  /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction. */
+  /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction (batches of several events). */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly statements: Record<
     'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'readAllBelow' | 'head',
@@ -120,8 +121,8 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Group commit: appends that arrive in the same turn of the event loop share one transaction and
-   * so one fsync. Each append still runs in its own savepoint with its own expected-revision check,
-   * so one conflicting append fails alone; none resolves before the shared commit is on disk (flushed
+   * so one fsync. Each append still has its own expected-revision check and is all-or-nothing on its
+   * own (`appendOne`), so one conflicting append fails alone; none resolves before the shared commit is on disk (flushed
    * off the event loop, which meanwhile takes the next requests: their appends form the next group).
    */
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -142,7 +143,7 @@ export class SqliteEventStore implements EventStore {
         .transaction(() => {
           for (const request of batch) {
             try {
-              outcomes.push({ ok: this.appendInSavepoint(request.streamId, request.events, request.expected) });
+              outcomes.push({ ok: this.appendOne(request.streamId, request.events, request.expected) });
             } catch (error) {
               outcomes.push({ error });
             }
@@ -175,10 +176,30 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
+  /**
+   * One append of a group commit, alone: it stores all its events or none, and a failure leaves the group's other
+   * appends as they are. A batch of several events runs in its own savepoint; a single event needs none, since the
+   * one INSERT that writes it either succeeds or changes nothing (SQLite rolls back a failed statement by itself).
+   *
+   * A re-append of events already stored (a redelivered update) is looked for only when the append cannot go in as
+   * it is: its expected revision is stale, or an id is taken (the UNIQUE index refuses it). The happy path does not
+   * probe the id index first.
+   */
+  private appendOne(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    try {
+      return events.length === 1 ? this.append(streamId, events, expected) : this.appendInSavepoint(streamId, events, expected);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError || isUniqueViolation(error)) {
+        const replay = this.findIdempotentReplay(streamId, events, expected);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  /** Writes nothing before its checks pass; `appendOne` gives a batch of several events its savepoint. */
   private append(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
-    const replay = this.findIdempotentReplay(streamId, events, expected);
-    if (replay) return replay;
-    // Read inside the append's savepoint, so the predecessor's hash is the one really before these events.
+    // Read inside the group's transaction, so the predecessor's hash is the one really before these events.
     const last = this.lastLink(streamId);
     this.checkExpected(streamId, expected, last ? last.revision : 'no_stream');
     const recordedAt = new Date().toISOString();
@@ -193,7 +214,7 @@ export class SqliteEventStore implements EventStore {
         streamId,
         revision,
         type: event.type,
-        data: JSON.stringify(event.data),
+        data: event.dataJson ?? JSON.stringify(event.data),
         metadata: JSON.stringify(event.metadata),
         recordedAt,
       });
@@ -325,6 +346,10 @@ export class SqliteEventStore implements EventStore {
       this.notify();
     }
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
