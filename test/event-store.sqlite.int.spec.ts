@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { describeEventStoreContract } from './event-store.contract';
 import { makeTempDir } from './support/temp-dir';
@@ -96,4 +98,46 @@ describe('embedded SQLite: two processes appending to one stream', () => {
       tmp.remove();
     }
   }, 60_000);
+});
+
+describe('embedded SQLite: re-appends and reused ids inside one group commit', () => {
+  const ev = (type: string, id = randomUUID()) => ({ id, type, data: { type }, metadata: { schemaVersion: 1 } });
+
+  it('answers a replay with the original result, refuses a reused id or a stale revision, and leaves the other appends of the group alone', async () => {
+    const tmp = makeTempDir();
+    const store = new SqliteEventStore(join(tmp.dir, 'events.sqlite'), 50);
+    try {
+      const single = ev('Single');
+      const batch = [ev('First'), ev('Second')];
+      const original = await store.appendToStream('s-single', [single], 'no_stream');
+      await store.appendToStream('s-batch', batch, 'no_stream');
+      const headBefore = await store.headPosition();
+
+      // All in one turn of the event loop: one group commit, one transaction.
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('s-single', [single], 'any'), // a replay, found through the UNIQUE index
+        store.appendToStream('s-single', [single], 'no_stream'), // a replay at the revision it was first appended at
+        store.appendToStream('s-other', [ev('Taken', single.id)], 'no_stream'), // the id is another stream's
+        store.appendToStream('s-new', [ev('New'), ev('Taken', batch[1].id)], 'no_stream'), // second id taken: none written
+        store.appendToStream('s-batch', [ev('Late')], 0), // stale: the stream is at revision 1
+        store.appendToStream('s-fresh', [ev('Fresh')], 'no_stream'), // unrelated: written
+      ]);
+
+      expect(outcomes[0]).toEqual({ status: 'fulfilled', value: original });
+      expect(outcomes[1]).toEqual({ status: 'fulfilled', value: original });
+      expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventIdError) });
+      expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventIdError) });
+      expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      expect(outcomes[5]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+
+      expect((await store.readStream('s-single')).map((e) => e.type)).toEqual(['Single']);
+      expect(await store.readStream('s-other')).toEqual([]);
+      expect(await store.readStream('s-new')).toEqual([]);
+      expect((await store.readStream('s-batch')).map((e) => e.type)).toEqual(['First', 'Second']);
+      expect((await store.readAll({ after: headBefore ?? 0n, maxCount: 10 })).map((e) => e.type)).toEqual(['Fresh']);
+    } finally {
+      await store.close();
+      tmp.remove();
+    }
+  });
 });
