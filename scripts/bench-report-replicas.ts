@@ -54,7 +54,11 @@ export function replicasSection(r: ReplicaComparison, machine: string): string[]
       (f) => f.throughput.perSecond,
       perSecond,
     ),
-    row('of them already relayed when the last was recorded', (f) => f.throughput.relayedWhenRecorded, (n) => n.toFixed(0)),
+    row(
+      'of them already relayed when the last was recorded',
+      (f) => f.throughput.relayedWhenRecorded,
+      (n) => n.toFixed(0),
+    ),
     row('same updates recorded and relayed (first POST → last sendMessage at the fake)', (f) => f.throughput.relayedPerSecond, perSecond),
     row(
       `CPU per relayed update at ${s.cpuRate} updates/s, summed over the replica processes`,

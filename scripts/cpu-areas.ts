@@ -17,7 +17,10 @@ import { createInterface } from 'node:readline';
 const AREAS: [string, RegExp][] = [
   ['garbage collection', /Scavenge|Heap::|MarkCompact|ConcurrentMarking|MinorMC|Sweeper|GCTracer|MemoryAllocator/],
   // V8's own parser only: node's HTTP parser (`node::(anonymous namespace)::Parser`) is the next area.
-  ['JIT compiler', /OptimizingCompile|compiler::|Maglev|Compiler::|BaselineBatchCompile|CompileLazy|v8::internal::(Pre)?Parser|ParseProgram/],
+  [
+    'JIT compiler',
+    /OptimizingCompile|compiler::|Maglev|Compiler::|BaselineBatchCompile|CompileLazy|v8::internal::(Pre)?Parser|ParseProgram/,
+  ],
   ['HTTP parsing (node, inbound and outbound)', /node::\(anonymous namespace\)::Parser|llhttp/],
   ['hash chain', /hash-chain\.js/],
   ['event store (append, read, commit)', /sqlite\.event-store\.js|metered-event-store\.js/],

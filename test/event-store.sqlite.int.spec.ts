@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
+import { DuplicateEventIdError, NewEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { describeEventStoreContract } from './event-store.contract';
 import { makeTempDir } from './support/temp-dir';
@@ -101,7 +101,12 @@ describe('embedded SQLite: two processes appending to one stream', () => {
 });
 
 describe('embedded SQLite: re-appends and reused ids inside one group commit', () => {
-  const ev = (type: string, id = randomUUID()) => ({ id, type, data: { type }, metadata: { schemaVersion: 1 } });
+  const ev = (type: string, id: string = randomUUID()): NewEvent => ({
+    id,
+    type,
+    data: { type },
+    metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+  });
 
   it('answers a replay with the original result, refuses a reused id or a stale revision, and leaves the other appends of the group alone', async () => {
     const tmp = makeTempDir();
