@@ -348,8 +348,13 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * By its code, not `instanceof Database.SqliteError`: the native addon keeps the SqliteError class of the first
+ * copy of better-sqlite3 loaded in the process, which is not always the copy this module sees (jest loads the
+ * module afresh for each test file, the addon only once).
+ */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
