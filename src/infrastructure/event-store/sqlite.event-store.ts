@@ -349,12 +349,12 @@ export class SqliteEventStore implements EventStore {
 }
 
 /**
- * By its code, not `instanceof Database.SqliteError`: the native addon keeps the SqliteError class of the first
- * copy of better-sqlite3 loaded in the process, which is not always the copy this module sees (jest loads the
- * module afresh for each test file, the addon only once).
+ * By its code alone, not `instanceof Database.SqliteError` (nor `instanceof Error`): the native addon keeps the
+ * SqliteError class of the first copy of better-sqlite3 loaded in the process, which need not be the copy, nor
+ * even the realm, this module runs in (jest runs each test file in its own context and loads the addon once).
  */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
