@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DuplicateEventIdError, NewEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
+import { ChainVerifier } from '../src/audit/chain-verifier';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { describeEventStoreContract } from './event-store.contract';
 import { makeTempDir } from './support/temp-dir';
@@ -120,26 +121,35 @@ describe('embedded SQLite: re-appends and reused ids inside one group commit', (
 
       // All in one turn of the event loop: one group commit, one transaction.
       const outcomes = await Promise.allSettled([
+        store.appendToStream('s-early', [ev('Early')], 'no_stream'), // unrelated, before the failures: written
         store.appendToStream('s-single', [single], 'any'), // a replay, found through the UNIQUE index
         store.appendToStream('s-single', [single], 'no_stream'), // a replay at the revision it was first appended at
         store.appendToStream('s-other', [ev('Taken', single.id)], 'no_stream'), // the id is another stream's
         store.appendToStream('s-new', [ev('New'), ev('Taken', batch[1].id)], 'no_stream'), // second id taken: none written
         store.appendToStream('s-batch', [ev('Late')], 0), // stale: the stream is at revision 1
+        store.appendToStream('s-batch', [ev('Third')], 1), // right after the failures, on the same stream: written
         store.appendToStream('s-fresh', [ev('Fresh')], 'no_stream'), // unrelated: written
       ]);
 
-      expect(outcomes[0]).toEqual({ status: 'fulfilled', value: original });
+      expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
       expect(outcomes[1]).toEqual({ status: 'fulfilled', value: original });
-      expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventIdError) });
+      expect(outcomes[2]).toEqual({ status: 'fulfilled', value: original });
       expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventIdError) });
-      expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
-      expect(outcomes[5]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+      expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventIdError) });
+      expect(outcomes[5]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      expect(outcomes[6]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 2 } });
+      expect(outcomes[7]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
 
       expect((await store.readStream('s-single')).map((e) => e.type)).toEqual(['Single']);
       expect(await store.readStream('s-other')).toEqual([]);
       expect(await store.readStream('s-new')).toEqual([]);
-      expect((await store.readStream('s-batch')).map((e) => e.type)).toEqual(['First', 'Second']);
-      expect((await store.readAll({ after: headBefore ?? 0n, maxCount: 10 })).map((e) => e.type)).toEqual(['Fresh']);
+      expect((await store.readStream('s-batch')).map((e) => e.type)).toEqual(['First', 'Second', 'Third']);
+      expect((await store.readAll({ after: headBefore ?? 0n, maxCount: 10 })).map((e) => e.type)).toEqual(['Early', 'Third', 'Fresh']);
+      // The failed appends left no link behind: every chain is unbroken, the one written after them included.
+      const verifier = new ChainVerifier(store);
+      for (const s of ['s-single', 's-batch', 's-early', 's-fresh']) {
+        expect(await verifier.verifyStream(s)).toMatchObject({ ok: true, breaks: [] });
+      }
     } finally {
       await store.close();
       tmp.remove();

@@ -97,41 +97,9 @@ function plainCanonical(value: unknown, depth: number): string | undefined | typ
 
 /** The hash of one event given its predecessor's hash. */
 export function chainHash(prevHash: string, streamId: string, revision: number, event: ChainableEvent): string {
-  return chainLink(prevHash, streamId, revision, event).hash;
-}
-
-/**
- * The hash of one event, and the canonical JSON of its data that the hash covers (a store that keeps events as
- * JSON text can keep this one instead of serialising the data again: it parses back to the same value).
- * The content hashed is `canonicalJson({ streamId, revision, id, type, data, metadata })`, assembled here from
- * its parts in the same (sorted) key order; the unit tests hold the two equal.
- */
-export function chainLink(
-  prevHash: string,
-  streamId: string,
-  revision: number,
-  event: ChainableEvent,
-): { hash: string; dataJson: string | undefined } {
   const { prevHash: _prev, hash: _hash, ...metadata } = event.metadata ?? ({} as EventMetadata);
-  const dataJson = event.data === undefined ? undefined : canonicalJson(event.data);
-  const fields: [string, string | undefined][] = [
-    ['data', dataJson],
-    ['id', canonicalMember(event.id)],
-    ['metadata', canonicalJson(metadata)],
-    ['revision', canonicalJson(revision)],
-    ['streamId', canonicalJson(streamId)],
-    ['type', canonicalMember(event.type)],
-  ];
-  const content = `{${fields
-    .filter((field): field is [string, string] => field[1] !== undefined)
-    .map(([key, json]) => `"${key}":${json}`)
-    .join(',')}}`;
-  return { hash: sha256(`${prevHash}\n${content}`), dataJson };
-}
-
-/** A member as canonicalJson writes it inside an object: left out when it has no JSON form. */
-function canonicalMember(value: unknown): string | undefined {
-  return value === undefined ? undefined : canonicalJson(value);
+  const content = canonicalJson({ streamId, revision, id: event.id, type: event.type, data: event.data, metadata });
+  return sha256(`${prevHash}\n${content}`);
 }
 
 /**
@@ -140,18 +108,15 @@ function canonicalMember(value: unknown): string | undefined {
  * hash of the event at `firstRevision - 1` (or `GENESIS(streamId)` when `firstRevision` is 0).
  * Any `prevHash`/`hash` the caller put in the metadata is replaced.
  */
-export function sealChain(streamId: string, firstRevision: number, prevHash: string, events: NewEvent[]): SealedEvent[] {
+export function sealChain(streamId: string, firstRevision: number, prevHash: string, events: NewEvent[]): NewEvent[] {
   let previous = prevHash;
   return events.map((event, i) => {
-    const { hash, dataJson } = chainLink(previous, streamId, firstRevision + i, event);
-    const sealed: SealedEvent = { ...event, metadata: { ...event.metadata, prevHash: previous, hash }, dataJson };
+    const hash = chainHash(previous, streamId, firstRevision + i, event);
+    const sealed: NewEvent = { ...event, metadata: { ...event.metadata, prevHash: previous, hash } };
     previous = hash;
     return sealed;
   });
 }
-
-/** A sealed event, with the canonical JSON of its data (see chainLink). */
-export type SealedEvent = NewEvent & { dataJson: string | undefined };
 
 /**
  * The hash the next event of a stream links to, given the stream's current last event. An event from

@@ -214,7 +214,7 @@ export class SqliteEventStore implements EventStore {
         streamId,
         revision,
         type: event.type,
-        data: event.dataJson ?? JSON.stringify(event.data),
+        data: JSON.stringify(event.data),
         metadata: JSON.stringify(event.metadata),
         recordedAt,
       });
