@@ -101,15 +101,16 @@ function relaysSoFar(target: RelayTarget, match: (text: string) => boolean): { a
  * journal, so with thousands of messages sent it made each call the fake answered cost milliseconds of the bench's
  * own CPU, and a target sending one message at a time (the floor) waited on it.
  */
-async function waitForRelays(target: RelayTarget, match: (text: string) => boolean, count: number): Promise<void> {
+async function waitForRelays(target: RelayTarget, match: (text: string) => boolean, count: number): Promise<{ at: number }[]> {
   // A slow target on a busy machine still finishes: at least 10 relays/s are waited for.
   const deadline = performance.now() + Math.max(120_000, count * 100);
-  let seen = relaysSoFar(target, match).length;
-  while (seen < count) {
-    if (performance.now() > deadline) throw new Error(`only ${seen} of ${count} relays reached the fake in time`);
+  let seen = relaysSoFar(target, match);
+  while (seen.length < count) {
+    if (performance.now() > deadline) throw new Error(`only ${seen.length} of ${count} relays reached the fake in time`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    seen = relaysSoFar(target, match).length;
+    seen = relaysSoFar(target, match);
   }
+  return seen;
 }
 
 async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad) {
@@ -153,8 +154,8 @@ async function measureThroughput(target: RelayTarget, post: Post, { throughputUp
   );
   const seconds = (performance.now() - start) / 1000;
   const relayedWhenRecorded = relaysSoFar(target, isPhase).length;
-  await waitForRelays(target, isPhase, updates);
-  const lastRelayAt = relaysSoFar(target, isPhase).reduce((last, s) => Math.max(last, s.at), startedAt);
+  const relays = await waitForRelays(target, isPhase, updates);
+  const lastRelayAt = relays.reduce((last, s) => Math.max(last, s.at), startedAt);
   const relayedPerSecond = updates / (Math.max(1, lastRelayAt - startedAt) / 1000);
   return { updates, seconds, perSecond: updates / seconds, relayedWhenRecorded, relayedPerSecond };
 }

@@ -62,7 +62,7 @@ export class SqliteEventStore implements EventStore {
   private readonly unflushed: bigint[] = [];
   /** The first position each append of the group being committed inserted (appends that inserted nothing add none). */
   private insertedFrom: bigint[] = [];
-  /** Chain heads written by the savepoints of the group being committed, in order. */
+  /** Chain heads written by the appends of the group being committed, in order (kept only once it commits). */
   private sealedHeads: [string, ChainHead][] = [];
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction (batches of several events). */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
