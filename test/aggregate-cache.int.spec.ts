@@ -4,7 +4,7 @@ import { AggregateStore } from '../src/application/command-handling/aggregate-st
 import { telegramOrigin } from '../src/application/shared/telegram-origin';
 import { ConversationCommand, conversationDecider } from '../src/domain/conversation/conversation.decider';
 import { conversationStreamId } from '../src/domain/conversation/conversation.events';
-import { CommandOrigin } from '../src/domain/shared/decider';
+import { CommandOrigin, Decider } from '../src/domain/shared/decider';
 import { Sealed } from '../src/domain/shared/sealed';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { CountingEventStore } from './support/counting-event-store';
@@ -138,5 +138,108 @@ describe('conversations kept folded between commands', () => {
 
     expect(reads).toEqual([{ streamId: stream, fromRevision: 0 }]);
     expect(await recordedTypes()).toHaveLength(3);
+  });
+});
+
+/** A tally stream: each command adds one mark; the state holds the set of marks, as a conversation holds its message ids. */
+type TallyEvent = { type: 'Marked'; data: { mark: number } };
+type Tally = { marks: Set<number>; folded: number[] };
+const tally: Decider<{ mark: number }, TallyEvent, Tally> = {
+  decide: (command, state) => (state.marks.has(command.mark) ? [] : [{ type: 'Marked', data: { mark: command.mark } }]),
+  evolve: (state, event) => {
+    state.marks.add(event.data.mark);
+    state.folded.push(event.data.mark);
+    return state;
+  },
+  initialState: () => ({ marks: new Set(), folded: [] }),
+};
+
+describe('a long stream held folded', () => {
+  const stream = 'tally-1';
+  let tmp: ReturnType<typeof makeTempDir>;
+  let store: SqliteEventStore;
+  let other: SqliteEventStore;
+  const origin = (id: string): CommandOrigin => ({ causationId: id, correlationId: id, occurredAt: new Date().toISOString() });
+
+  beforeEach(() => {
+    tmp = makeTempDir('fb-aggregate-long-');
+    store = new SqliteEventStore(join(tmp.dir, 'events.sqlite'), 50);
+    other = new SqliteEventStore(join(tmp.dir, 'events.sqlite'), 50);
+  });
+
+  afterEach(async () => {
+    await other.close();
+    await store.close();
+    tmp.remove();
+  });
+
+  it('costs no more per command at its 400th event than at its first: recording one walks none of what the stream holds', async () => {
+    const aggregates = new AggregateStore(store);
+    for (let mark = 1; mark <= 200; mark++) await aggregates.handle(stream, tally, { mark }, origin(`m${mark}`));
+
+    // Items of large sets (the marks held, from 200 on) that anything walks through while the next 200 are recorded.
+    let walked = 0;
+    const iterate = Object.getOwnPropertyDescriptor(Set.prototype, Symbol.iterator)!;
+    const walk = iterate.value as (this: Set<unknown>) => IterableIterator<unknown>;
+    Object.defineProperty(Set.prototype, Symbol.iterator, {
+      ...iterate,
+      value(this: Set<unknown>) {
+        if (this.size >= 200) walked += this.size;
+        return walk.call(this);
+      },
+    });
+    try {
+      for (let mark = 201; mark <= 400; mark++) await aggregates.handle(stream, tally, { mark }, origin(`m${mark}`));
+    } finally {
+      Object.defineProperty(Set.prototype, Symbol.iterator, iterate);
+    }
+
+    // Folding each command into a copy of the state walked every mark held: ~60,000 items here.
+    expect(walked).toBe(0);
+    expect((await aggregates.current(stream, tally)).marks.size).toBe(400);
+  });
+
+  it('folds every event exactly once while readers catch up during commands and another writer appends', async () => {
+    const aggregates = new AggregateStore(store);
+    const second = new AggregateStore(other);
+    await aggregates.handle(stream, tally, { mark: 0 }, origin('m0'));
+
+    const work: Promise<unknown>[] = [];
+    for (let mark = 1; mark <= 60; mark++) {
+      const writer = mark % 5 === 0 ? second : aggregates;
+      work.push(writer.handle(stream, tally, { mark }, origin(`m${mark}`)));
+      work.push(aggregates.current(stream, tally));
+    }
+    await Promise.all(work);
+    const state = await aggregates.current(stream, tally);
+
+    const recorded = (await store.readStream(stream)).map((e) => (e.data as { mark: number }).mark);
+    expect(recorded).toHaveLength(61);
+    expect(state.folded).toEqual(recorded);
+  });
+
+  it('a stream that outgrows the cache while held is let go, and its next command reads it whole', async () => {
+    const counted = new CountingEventStore(store);
+    const aggregates = new AggregateStore(counted, 5);
+    for (let mark = 1; mark <= 5; mark++) await aggregates.handle(stream, tally, { mark }, origin(`m${mark}`));
+    // Held at 5 events (its whole budget), the sixth is decided without a read, and makes it outgrow the cache.
+    const heldReads = await counted.readsDuring(() => aggregates.handle(stream, tally, { mark: 6 }, origin('m6')));
+    const reads = await counted.readsDuring(() => aggregates.handle(stream, tally, { mark: 7 }, origin('m7')));
+
+    expect(heldReads).toEqual([]);
+    expect(reads).toEqual([{ streamId: stream, fromRevision: 0 }]);
+    expect((await aggregates.current(stream, tally)).folded).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("a caller's load() is its own: later commands do not change the state it was given", async () => {
+    const aggregates = new AggregateStore(store);
+    await aggregates.handle(stream, tally, { mark: 1 }, origin('m1'));
+    const { recorded, state } = await aggregates.load(stream, tally);
+
+    await aggregates.handle(stream, tally, { mark: 2 }, origin('m2'));
+
+    expect(recorded).toHaveLength(1);
+    expect(state.folded).toEqual([1]);
+    expect((await aggregates.current(stream, tally)).folded).toEqual([1, 2]);
   });
 });

@@ -3,10 +3,11 @@
  * read and folded from its first event for every message.
  *
  * An entry is always an exact fold of the stream's prefix up to `revision` — never a guess: entries
- * only move forward (`put` ignores an older revision than the one held), and a state once cached is
- * never mutated (whoever folds more events into it folds into a copy). Whether the prefix is still the
- * whole stream is for the caller to check: `AggregateStore` appends with `revision` as the expected
- * revision (another writer's append makes that fail) and reads the tail before a read-only answer.
+ * only move forward (`put` ignores an older revision than the one held). `AggregateStore` folds new
+ * events into the entry it holds, in place, each event once (by its revision), and puts it again so
+ * its weight follows. Whether the prefix is still the whole stream is for the caller to check:
+ * `AggregateStore` appends with `revision` as the expected revision (another writer's append makes
+ * that fail) and reads the tail before a read-only answer.
  *
  * Bounded by the number of events the cached entries stand for (their causation ids are kept to drop
  * redelivered updates), least recently used first out. A stream longer than the whole budget is not kept.
@@ -33,6 +34,8 @@ export const DEFAULT_AGGREGATE_CACHE_EVENTS = 100_000;
 
 export class AggregateCache {
   private readonly entries = new Map<string, CachedAggregate<unknown>>();
+  /** What each entry weighed when it was put: an entry grows in place, so its weight is not read off it again. */
+  private readonly weights = new Map<string, number>();
   private weight = 0;
 
   constructor(readonly maxEvents = DEFAULT_AGGREGATE_CACHE_EVENTS) {
@@ -49,7 +52,7 @@ export class AggregateCache {
     return entry as CachedAggregate<S>;
   }
 
-  /** Keeps `entry` unless a newer fold of the same stream is already held. */
+  /** Keeps `entry` unless a newer fold of the same stream is already held; an entry grown in place is put again. */
   put<S>(streamId: string, entry: CachedAggregate<S>): void {
     const held = this.entries.get(streamId);
     if (held && held.decider === entry.decider && held.revision > entry.revision) return;
@@ -57,19 +60,18 @@ export class AggregateCache {
     const weight = weightOf(entry);
     if (weight > this.maxEvents) return;
     this.entries.set(streamId, entry);
+    this.weights.set(streamId, weight);
     this.weight += weight;
-    for (const [oldest, old] of this.entries) {
+    for (const oldest of this.entries.keys()) {
       if (this.weight <= this.maxEvents) break;
-      this.entries.delete(oldest);
-      this.weight -= weightOf(old);
+      this.remove(oldest);
     }
   }
 
   remove(streamId: string): void {
-    const held = this.entries.get(streamId);
-    if (!held) return;
-    this.entries.delete(streamId);
-    this.weight -= weightOf(held);
+    if (!this.entries.delete(streamId)) return;
+    this.weight -= this.weights.get(streamId) ?? 0;
+    this.weights.delete(streamId);
   }
 
   get size(): number {

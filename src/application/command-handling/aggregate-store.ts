@@ -82,21 +82,26 @@ export class AggregateStore {
     this.cache = new AggregateCache(cacheEvents ?? DEFAULT_AGGREGATE_CACHE_EVENTS);
   }
 
-  /** The whole stream as recorded (upcast) and its fold: one full read, which also refreshes the cache. */
+  /**
+   * The whole stream as recorded (upcast) and its fold: one full read, which also refreshes the cache.
+   * The state is the caller's own (a copy of the cached fold), so it stays the fold of `recorded`.
+   */
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
     const { recorded, entry } = await this.readWhole(streamId, decider);
-    return { recorded, state: entry.state };
+    return { recorded, state: copyState(entry.state) };
   }
 
   /**
    * The stream's current fold, for deciding what to do next (a reactor): from the cache plus the
    * events recorded since (one read of the tail, usually empty), or folded whole on a miss.
-   * The state is shared with the cache: read it, never change it.
+   *
+   * The state is the cache's own: read it, never change it. It moves on in place as later events of the
+   * stream are folded in (see `extend`), so what was read before an await may be newer after it.
    */
   async current<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<S> {
     const cached = this.cache.get<S>(streamId, decider);
-    const entry = cached ? await this.catchUp(streamId, decider, cached) : (await this.readWhole(streamId, decider)).entry;
-    return entry.state;
+    if (!cached) return (await this.readWhole(streamId, decider)).entry.state;
+    return (await this.catchUp(streamId, decider, cached)).state;
   }
 
   /**
@@ -162,29 +167,38 @@ export class AggregateStore {
       const events = resolved === null ? [] : decider.decide(resolved, entry.state);
       if (events.length === 0) {
         if (verified) return { state: entry.state, events, duplicate: false, position: null };
-        const caughtUp = await this.catchUp(streamId, decider, entry);
+        const before = entry.revision;
+        entry = await this.catchUp(streamId, decider, entry);
         verified = true;
-        if (caughtUp === entry) return { state: entry.state, events, duplicate: false, position: null };
-        entry = caughtUp;
+        if (entry.revision === before) return { state: entry.state, events, duplicate: false, position: null };
         continue;
       }
-      const expected = entry.revision < 0 ? 'no_stream' : entry.revision;
+      // Taken before the append: a reader's catch-up may fold these very events into the entry meanwhile.
+      const base = entry.revision;
+      const expected = base < 0 ? 'no_stream' : base;
       try {
         const result = await this.store.appendToStream(
           streamId,
           events.map((e, i) => toNewEvent(streamId, e, i, origin, commandType(resolved))),
           expected,
         );
-        // Folded as the store will give them back (JSON), so the cached state is the one a re-read would fold.
-        const asStored = events.map((e) => ({ type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown }) as E);
-        const next = this.extend(entry, decider, asStored, result.nextExpectedRevision);
         entry.causations.add(origin.causationId);
+        // Folded as the store will give them back (JSON), so the cached state is the one a re-read would fold.
+        const asStored = events.map((e, i) => ({
+          revision: base + 1 + i,
+          event: { type: e.type, data: JSON.parse(JSON.stringify(e.data)) as unknown } as E,
+        }));
         // A re-append the store found whole at this very revision (another writer, same update, same ids) answers
         // like a fresh one: the cache then holds our copy of the data (see WARNINGS in docs/architecture.md).
-        // Anywhere else in the stream it says nothing certain about the fold.
-        if (result.nextExpectedRevision === entry.revision + events.length) this.cache.put(streamId, next);
-        else this.cache.remove(streamId);
-        return { state: next.state, events, duplicate: false, position: result.position };
+        // Anywhere else in the stream it says nothing certain about the fold: the entry is let go, and the
+        // caller gets the decided events folded into a copy.
+        if (result.nextExpectedRevision !== base + events.length) {
+          this.cache.remove(streamId);
+          const state = asStored.reduce((folded, { event }) => decider.evolve(folded, event), copyState(entry.state));
+          return { state, events, duplicate: false, position: result.position };
+        }
+        this.extend(streamId, entry, asStored);
+        return { state: entry.state, events, duplicate: false, position: result.position };
       } catch (error) {
         // A conflict means another writer (another process: this one serialises per stream) got there
         // first; a duplicate id means a concurrent delivery of this very message did. Both: read again.
@@ -211,26 +225,47 @@ export class AggregateStore {
     return { recorded, entry };
   }
 
-  /** `entry` with the events recorded after it folded in (the same entry when there are none). */
+  /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
   private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
     const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
     if (tail.length === 0) return entry;
-    if (tail[0].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
+    // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
+    const first = tail.findIndex((event) => event.revision > entry.revision);
+    if (first === -1) return entry;
+    if (tail[first].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
     for (const event of tail) entry.causations.add(event.metadata.causationId);
-    const next = this.extend(entry, decider, tail.map(asDomainEvent<E>), tail[tail.length - 1].revision);
-    this.cache.put(streamId, next);
-    return next;
+    this.extend(
+      streamId,
+      entry,
+      tail.slice(first).map((event) => ({ revision: event.revision, event: asDomainEvent<E>(event) })),
+    );
+    return entry;
   }
 
-  /** A new entry: `events` folded into a copy of the entry's state (deciders evolve their state in place). */
-  private extend<C, E extends DomainEvent, S>(
-    entry: CachedAggregate<S>,
-    decider: Decider<C, E, S>,
-    events: E[],
-    revision: number,
-  ): CachedAggregate<S> {
-    const state = events.reduce((s, e) => decider.evolve(s, e), copyState(entry.state));
-    return { decider, state, revision, causations: entry.causations };
+  /**
+   * Folds `events` (the revisions right after the entry's, in order) into the entry, in place, and puts it again.
+   *
+   * In place, not into a copy: a copy of the state costs as much as the state is large (sets and maps keyed by
+   * message id grow with the conversation), which made every message of a long conversation dearer — ~0.3 ms
+   * per copy at 1,000 messages, ~7 ms at 10,000, two or three copies per relayed message. Safe because each
+   * event is folded once, by its revision: commands on a stream run one at a time in this process, and a
+   * reader's catch-up skips what an append folded meanwhile (and the other way round). A fold that throws
+   * leaves a state half folded: the entry is dropped, so the next command reads the stream afresh.
+   */
+  private extend<S, E extends DomainEvent>(streamId: string, entry: CachedAggregate<S>, events: { revision: number; event: E }[]): void {
+    const decider = entry.decider as Decider<unknown, E, S>;
+    try {
+      for (const { revision, event } of events) {
+        if (revision <= entry.revision) continue;
+        if (revision !== entry.revision + 1) throw new Error(`${streamId}: revision ${revision} folded after ${entry.revision}`);
+        entry.state = decider.evolve(entry.state, event);
+        entry.revision = revision;
+      }
+    } catch (error) {
+      this.cache.remove(streamId);
+      throw error;
+    }
+    this.cache.put(streamId, entry);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * A deep copy of a decider's folded state, for folding more events into without touching the original
- * (AggregateStore.extend: a cached state is never mutated).
+ * A deep copy of a decider's folded state, for folding more events into without touching the original.
+ * AggregateStore uses it only off the hot path: `load()` hands its caller a state of its own, and a
+ * re-append found elsewhere in the stream folds into a copy (the cached state is folded in place).
  *
  * States are plain data — objects, arrays, Sets, Maps of them and of primitives — and this copies exactly
  * that, about 3–4 × faster than `structuredClone` on a conversation's state (which serialises the whole

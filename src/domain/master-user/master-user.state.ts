@@ -263,7 +263,7 @@ export function evolveMasterUser(state: MasterUserState, event: MasterUserEvent)
     case 'BannedListRequested':
       return state;
     case 'ReplySent':
-      // In place: the aggregate store folds new events into a copy of the cached state (copyState).
+      // In place: a fold owns its state (the aggregate store folds each event once into the state it caches).
       // An agent's (M12) message id is the team group's, another chat: kept apart.
       if (event.data.agent) {
         state.topicAnswers.set(agentAnswerKey(event.data.agent, event.data.target.botId), {
