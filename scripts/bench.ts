@@ -46,9 +46,9 @@ const FAIR_CHAT_RATE = Number(process.env.BENCH_CHAT_RATE ?? 1);
 const REBUILD_PAGE_SIZE = Number(process.env.BENCH_REBUILD_PAGE_SIZE ?? 5000);
 const ONLY = process.env.BENCH_ONLY ?? 'all';
 const PARTS = ['relay', 'replicas', 'rebuild', 'fairness', 'bots', 'inboxes'];
-/** Attached client bots, and how long the app idles before its RSS is read. */
+/** Attached client bots, and for how long each mode's idle RSS is sampled (scripts/bench-bots.ts). */
 const BOTS = Number(process.env.BENCH_BOTS ?? 1000);
-const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 30);
+const BOTS_IDLE_SECONDS = Number(process.env.BENCH_BOTS_IDLE_SECONDS ?? 60);
 
 async function main(): Promise<void> {
   if (ONLY !== 'all' && !PARTS.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}, not ${ONLY}`);
