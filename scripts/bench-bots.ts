@@ -9,7 +9,7 @@
  *
  * Why the notices first: the attachments were recorded a moment ago, so without that start the measured app
  * would send those 1,000 notices at the master chat's pace (~1 a second, ~17 minutes) — it would not be idle.
- * Runs before 2026-11-28 measured that: allocating all along, the app kept its start-up garbage longer, and its
+ * Runs until 2026-11-28 measured that: allocating all along, the app kept its start-up garbage longer, and its
  * RSS at 30 s was 124–166 MB from run to run.
  *
  * Why a window: for its first ~15–25 s the process still holds its start-up garbage, until V8's memory reducer
