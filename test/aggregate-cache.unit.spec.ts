@@ -27,13 +27,24 @@ describe('the cache of folded aggregates', () => {
     expect(['a', 'b', 'c'].filter((id) => cache.get(id, decider))).toEqual(['a', 'c']);
   });
 
-  it('does not keep a stream longer than its whole budget', () => {
+  it('keeps a stream longer than its budget, counted as half of it: the least recently used others make room', () => {
     const cache = new AggregateCache(10);
-    cache.put('a', entry(3));
-    cache.put('long', entry(10));
+    cache.put('a', entry(2));
+    cache.put('long', entry(40));
+    cache.put('b', entry(2));
+    const kept = ['a', 'long', 'b'].filter((id) => cache.get(id, decider));
 
-    expect(cache.get('long', decider)).toBeUndefined();
-    expect(cache.get('a', decider)?.revision).toBe(3);
+    cache.put('longer', entry(50));
+
+    expect(kept).toEqual(['long', 'b']);
+    expect(['long', 'b', 'longer'].filter((id) => cache.get(id, decider))).toEqual(['b', 'longer']);
+  });
+
+  it('keeps nothing with a budget of 0', () => {
+    const cache = new AggregateCache(0);
+    cache.put('a', entry(-1));
+
+    expect(cache.get('a', decider)).toBeUndefined();
   });
 
   it('does not answer for a stream folded with another decider', () => {
