@@ -129,11 +129,11 @@ describe('conversations kept folded between commands', () => {
   });
 
   it('only a bounded number of events is kept: the least recently used conversation is read again in full', async () => {
-    const small = new AggregateStore(counted, 3);
-    const other = conversationStreamId(bot, customerId + 1);
+    const small = new AggregateStore(counted, 2);
+    const other = (n: number) => ({ ...receive(1), customerId: customerId + n });
     await small.handle(stream, conversationDecider, receive(2), fromCustomer());
-    await small.handle(other, conversationDecider, { ...receive(1), customerId: customerId + 1 }, fromCustomer());
-    await small.handle(other, conversationDecider, { ...receive(2), customerId: customerId + 1 }, fromCustomer());
+    await small.handle(conversationStreamId(bot, customerId + 1), conversationDecider, other(1), fromCustomer());
+    await small.handle(conversationStreamId(bot, customerId + 2), conversationDecider, other(2), fromCustomer());
 
     const reads = await counted.readsDuring(() => small.handle(stream, conversationDecider, receive(3), fromCustomer()));
 
@@ -229,6 +229,51 @@ describe('a long stream held folded', () => {
     // Before, a stream over the budget was not kept: every command on it read and folded it whole (0.7 s at 100,000 events).
     expect(reads).toEqual([]);
     expect((await aggregates.current(stream, tally)).folded).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('a fold that failed half way is never folded into again: a reader that was waiting reads the stream afresh', async () => {
+    // A fold that fails once (as a newer replica's event type would, before this version is replaced), after it changed the state.
+    let failOnce = true;
+    const flaky: typeof tally = {
+      ...tally,
+      evolve: (state, event) => {
+        tally.evolve(state, event);
+        if (event.data.mark === 99 && failOnce) {
+          failOnce = false;
+          throw new Error('fold failed');
+        }
+        return state;
+      },
+    };
+    // The tail read after `holdNext` waits for `release`: a reader caught up in it while another reader's fold fails.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holdNext = false;
+    const gated = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'readStream') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<SqliteEventStore['readStream']>) => {
+          const wait = holdNext;
+          holdNext = false;
+          const rows = await target.readStream(...args);
+          if (wait) await held;
+          return rows;
+        };
+      },
+    });
+    const aggregates = new AggregateStore(gated);
+    await aggregates.handle(stream, flaky, { mark: 1 }, origin('m1'));
+    await aggregates.handle(stream, flaky, { mark: 2 }, origin('m2'));
+    await new AggregateStore(other).handle(stream, tally, { mark: 99 }, origin('m99'));
+
+    holdNext = true;
+    const waiting = aggregates.current(stream, flaky);
+    await expect(aggregates.current(stream, flaky)).rejects.toThrow('fold failed');
+    release();
+
+    // Folded again into the half-folded state, mark 99 would be there twice.
+    expect((await waiting).folded).toEqual([1, 2, 99]);
+    expect((await aggregates.current(stream, flaky)).folded).toEqual([1, 2, 99]);
   });
 
   it("a caller's load() is its own: later commands do not change the state it was given", async () => {

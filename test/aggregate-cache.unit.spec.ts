@@ -19,25 +19,27 @@ describe('the cache of folded aggregates', () => {
 
   it('holds at most its budget of events, dropping the least recently used stream first', () => {
     const cache = new AggregateCache(10);
-    cache.put('a', entry(3));
-    cache.put('b', entry(3));
+    cache.put('a', entry(2));
+    cache.put('b', entry(2));
     cache.get('a', decider);
-    cache.put('c', entry(3));
+    cache.put('c', entry(2));
+    cache.put('d', entry(2));
 
-    expect(['a', 'b', 'c'].filter((id) => cache.get(id, decider))).toEqual(['a', 'c']);
+    expect(['a', 'b', 'c', 'd'].filter((id) => cache.get(id, decider))).toEqual(['a', 'c', 'd']);
   });
 
-  it('keeps a stream longer than its budget, counted as half of it: the least recently used others make room', () => {
-    const cache = new AggregateCache(10);
+  it('keeps streams longer than its budget, each counted as a quarter of it: three leave room for the rest', () => {
+    const cache = new AggregateCache(12);
+    cache.put('long1', entry(40));
+    cache.put('long2', entry(50));
+    cache.put('long3', entry(60));
     cache.put('a', entry(2));
-    cache.put('long', entry(40));
+    const kept = ['long1', 'long2', 'long3', 'a'].filter((id) => cache.get(id, decider));
+
     cache.put('b', entry(2));
-    const kept = ['a', 'long', 'b'].filter((id) => cache.get(id, decider));
 
-    cache.put('longer', entry(50));
-
-    expect(kept).toEqual(['long', 'b']);
-    expect(['long', 'b', 'longer'].filter((id) => cache.get(id, decider))).toEqual(['b', 'longer']);
+    expect(kept).toEqual(['long1', 'long2', 'long3', 'a']);
+    expect(['long1', 'long2', 'long3', 'a', 'b'].filter((id) => cache.get(id, decider))).toEqual(['long2', 'long3', 'a', 'b']);
   });
 
   it('keeps nothing with a budget of 0', () => {

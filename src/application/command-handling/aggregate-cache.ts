@@ -2,19 +2,21 @@
  * Folded aggregate state kept between commands, so a hot stream (a conversation in full flow) is not
  * read and folded from its first event for every message.
  *
- * An entry is always an exact fold of the stream's prefix up to `revision` — never a guess: entries
- * only move forward (`put` ignores an older revision than the one held). `AggregateStore` folds new
- * events into the entry it holds, in place, each event once (by its revision), and puts it again so
- * its weight follows. Whether the prefix is still the whole stream is for the caller to check:
- * `AggregateStore` appends with `revision` as the expected revision (another writer's append makes
- * that fail) and reads the tail before a read-only answer.
+ * An entry is an exact fold of the stream's prefix up to `revision` — never a guess: entries only move
+ * forward (`put` ignores an older revision than the one held). `AggregateStore` folds new events into
+ * the entry it holds, in place, each event once (by its revision), and puts it again so its weight
+ * follows; a fold that fails marks the entry `broken`, and a broken entry is never put nor folded into
+ * again. Whether the prefix is still the whole stream is for the caller to check: `AggregateStore`
+ * appends with `revision` as the expected revision (another writer's append makes that fail) and reads
+ * the tail before a read-only answer.
  *
  * Bounded by the number of events the cached entries stand for (their causation ids are kept to drop
- * redelivered updates), least recently used first out. A stream longer than half the budget counts as half
- * the budget: it is kept (at most two such at once) rather than read and folded whole for each command —
- * ~7 µs per event, 0.7 s at 100,000 events, on the one thread every tenant shares — which also held the whole
- * stream's events in memory besides the fold, each time. WARNING: the memory the cache holds is therefore
- * bounded by its budget plus whatever the two longest hot streams' folds exceed it by (no snapshots yet).
+ * redelivered updates), least recently used first out. A stream longer than a quarter of the budget
+ * counts as a quarter: it is kept (up to three such leave room for the rest; a fourth takes the place of
+ * the least recently used) rather than read and folded whole for each command — ~7 µs per event, 0.8 s at
+ * 120,000 events, on the one thread every tenant shares — which also held the whole stream's events in
+ * memory besides the fold, each time. WARNING: the memory the cache holds is therefore its budget plus
+ * whatever the longest hot streams' folds and causation ids exceed it by (no snapshots yet).
  */
 export interface CachedAggregate<S> {
   /** The decider the state was folded with: a stream read with another decider is a miss. */
@@ -23,11 +25,12 @@ export interface CachedAggregate<S> {
   /** The stream's last revision folded in; -1 for a stream that does not exist yet. */
   revision: number;
   /**
-   * Causation ids the stream records (at least those up to `revision`). Shared, growing, by the
-   * successive entries of one stream: an id in it is recorded for certain, which is all a duplicate
-   * check needs.
+   * Causation ids the stream records (at least those up to `revision`), growing with the entry: an id in
+   * it is recorded for certain, which is all a duplicate check needs.
    */
   causations: Set<string>;
+  /** A fold into it failed half way: its state is no fold of anything; it is dropped and never used again. */
+  broken?: true;
 }
 
 /** Injection token for the cache's budget (events); tests make it small to see eviction. */
@@ -58,6 +61,7 @@ export class AggregateCache {
 
   /** Keeps `entry` unless a newer fold of the same stream is already held; an entry grown in place is put again. */
   put<S>(streamId: string, entry: CachedAggregate<S>): void {
+    if (entry.broken) return;
     const held = this.entries.get(streamId);
     if (held && held.decider === entry.decider && held.revision > entry.revision) return;
     this.remove(streamId);
@@ -84,9 +88,9 @@ export class AggregateCache {
 
   /**
    * The events an entry stands for (at least 1: an entry for a stream not yet created still takes room), at most
-   * half the budget (see the class comment). A budget of 0 keeps nothing.
+   * a quarter of the budget (see the class comment). A budget of 0 keeps nothing.
    */
   private weightOf(entry: CachedAggregate<unknown>): number {
-    return Math.max(1, Math.min(entry.revision + 1, Math.ceil(this.maxEvents / 2)));
+    return Math.max(1, Math.min(entry.revision + 1, Math.ceil(this.maxEvents / 4)));
   }
 }

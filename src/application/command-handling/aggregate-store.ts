@@ -161,6 +161,11 @@ export class AggregateStore {
         }
         prepared = { found: await command.prepare(entry.state) };
       }
+      // A reader's fold into this entry failed while `prepare` ran: its state is no fold of anything.
+      if (entry.broken) {
+        entry = undefined;
+        continue;
+      }
       const resolved = command.decide(entry.state, prepared?.found as P);
       if (isThenable(resolved))
         throw new TypeError(`a decision on ${streamId} returned a promise: do I/O before handle(), or in handlePrepared()'s prepare`);
@@ -194,9 +199,15 @@ export class AggregateStore {
         // caller gets the decided events folded into a copy.
         if (result.nextExpectedRevision !== base + events.length) {
           this.cache.remove(streamId);
-          const state = asStored.reduce((folded, { event }) => decider.evolve(folded, event), copyState(entry.state));
+          // A reader's catch-up may have moved the entry on meanwhile (these very events, maybe): then the stream is read afresh.
+          const state =
+            entry.revision === base && !entry.broken
+              ? asStored.reduce((folded, { event }) => decider.evolve(folded, event), copyState(entry.state))
+              : copyState((await this.readWhole(streamId, decider)).entry.state);
           return { state, events, duplicate: false, position: result.position };
         }
+        if (entry.broken)
+          return { state: (await this.readWhole(streamId, decider)).entry.state, events, duplicate: false, position: result.position };
         this.extend(streamId, entry, asStored);
         return { state: entry.state, events, duplicate: false, position: result.position };
       } catch (error) {
@@ -227,7 +238,9 @@ export class AggregateStore {
 
   /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
   private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
+    if (entry.broken) return (await this.readWhole(streamId, decider)).entry;
     const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
+    if (entry.broken) return (await this.readWhole(streamId, decider)).entry;
     if (tail.length === 0) return entry;
     // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
     const first = tail.findIndex((event) => event.revision > entry.revision);
@@ -250,10 +263,12 @@ export class AggregateStore {
    * per copy at 1,000 messages, ~7 ms at 10,000, two or three copies per relayed message. Safe because each
    * event is folded once, by its revision: commands on a stream run one at a time in this process, and a
    * reader's catch-up skips what an append folded meanwhile (and the other way round). A fold that throws
-   * leaves a state half folded: the entry is dropped, so the next command reads the stream afresh.
+   * leaves a state half folded: the entry is marked broken and dropped, so whoever still holds it (a command
+   * awaiting its append, a reader awaiting its read) reads the stream afresh instead of folding into it.
    */
   private extend<S, E extends DomainEvent>(streamId: string, entry: CachedAggregate<S>, events: { revision: number; event: E }[]): void {
     const decider = entry.decider as Decider<unknown, E, S>;
+    if (entry.broken) throw new Error(`${streamId}: a fold into this state failed before; it is read afresh`);
     try {
       for (const { revision, event } of events) {
         if (revision <= entry.revision) continue;
@@ -262,6 +277,7 @@ export class AggregateStore {
         entry.revision = revision;
       }
     } catch (error) {
+      entry.broken = true;
       this.cache.remove(streamId);
       throw error;
     }
