@@ -276,6 +276,23 @@ describe('a long stream held folded', () => {
     expect((await aggregates.current(stream, flaky)).folded).toEqual([1, 2, 99]);
   });
 
+  it("recent() gives the current fold and only the stream's last events: a long stream is not read whole", async () => {
+    const counted = new CountingEventStore(store);
+    const aggregates = new AggregateStore(counted);
+    for (let mark = 1; mark <= 300; mark++) await aggregates.handle(stream, tally, { mark }, origin(`m${mark}`));
+
+    let found: { recorded: { data: { mark: number } }[]; state: Tally } | undefined;
+    const reads = await counted.readsDuring(async () => (found = await aggregates.recent(stream, tally, 50)));
+
+    expect(found!.recorded.map((e) => e.data.mark)).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+    expect(found!.state.marks.size).toBe(300);
+    // The tail after the held fold (nothing), then the last 50 events: not the 300.
+    expect(reads).toEqual([
+      { streamId: stream, fromRevision: 300 },
+      { streamId: stream, fromRevision: 250 },
+    ]);
+  });
+
   it("a caller's load() is its own: later commands do not change the state it was given", async () => {
     const aggregates = new AggregateStore(store);
     await aggregates.handle(stream, tally, { mark: 1 }, origin('m1'));

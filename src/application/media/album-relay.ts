@@ -15,6 +15,13 @@ import { readRelayContent } from './relay-content';
 export const ALBUM_SETTLE_MS = 1000;
 
 /**
+ * How many of the conversation's last events are searched for an item's siblings (an album is at most 10 items,
+ * each with its outcome, recorded within a second): a long conversation is not read whole for each item. A sibling
+ * further back than that is relayed on its own.
+ */
+export const ALBUM_LOOKBACK_EVENTS = 200;
+
+/**
  * Relays a customer's album as one album (sendMediaGroup) where the Bot API allows. Each item's outcome
  * is recorded with that item's own Received event as its cause, so when a sibling's event comes up the
  * relay finds it done and skips it; an item recorded after its group went out is relayed on its own.
@@ -31,7 +38,7 @@ export class AlbumRelay {
   async relay(job: RelayJob, recordedAt: Date): Promise<boolean> {
     const wait = recordedAt.getTime() + ALBUM_SETTLE_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const { recorded, state } = await this.aggregates.load(job.stream, conversationDecider);
+    const { recorded, state } = await this.aggregates.recent(job.stream, conversationDecider, ALBUM_LOOKBACK_EVENTS);
     if (state.relayOutcomes.has(job.data.messageId)) return true;
     const pending = recorded
       .flatMap((e) => (e.type === 'CustomerMessageReceived' ? [{ event: e, data: e.data }] : []))
