@@ -25,6 +25,7 @@ import { recordAttachedBots } from '../test/support/attached-bots';
 import { freePort } from '../test/support/free-port';
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 import { makeTempDir } from '../test/support/temp-dir';
+import { median } from './bench-stats';
 
 /** When, into the idle window, the single reading of earlier reports is taken. */
 const READING_SECONDS = 30;
@@ -114,13 +115,6 @@ async function sampleRss(app: AppProcess, windowSeconds: number, readingSeconds:
     samples.push(await app.rssBytes());
   }
   console.log(`bots, ${mode}: RSS (MB) once a second: ${samples.map((b) => (b / 2 ** 20).toFixed(0)).join(' ')}`);
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
   const reading = Math.min(Math.round(readingSeconds), samples.length - 1);
-  return {
-    atReading: samples[reading],
-    median: sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
-    max: sorted[sorted.length - 1],
-    samples,
-  };
+  return { atReading: samples[reading], median: median(samples), max: Math.max(...samples), samples };
 }

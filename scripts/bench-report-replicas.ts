@@ -1,14 +1,9 @@
 /** The replicas section of docs/benchmarks.md (bench-replicas.ts): one column per replica count beside the floor. */
+import { median } from './bench-stats';
 import type { RelayFigures } from './bench-measure';
 import type { ReplicaComparison, ReplicaFigures } from './bench-replicas';
 
 export const REPLICAS_SECTION = '## Relay with replicas: EventStoreDB double + MariaDB';
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 export function replicasSection(r: ReplicaComparison, machine: string): string[] {
   const s = r.load;

@@ -3,6 +3,7 @@
  * rounds, ratios app ÷ floor), the targets of MISSION.md and issue 10, the machine and the date. A part not run
  * this time (BENCH_ONLY) keeps its rows and section from the existing report.
  */
+import { median } from './bench-stats';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { PROJECTIONS } from '../src/projections/projection-registry';
@@ -30,11 +31,6 @@ export interface BenchSettings {
   only: string;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const FAIRNESS_ROW = '| fairness:';

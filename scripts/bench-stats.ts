@@ -1,4 +1,11 @@
-/** Arithmetic the inbox bench (bench-inboxes.ts) applies to what the Bot API fake journaled. Pure. */
+/** Arithmetic the bench applies to what it measured (the inbox bench to what the Bot API fake journaled). Pure. */
+
+/** The median of `values` (the mean of the middle two when there is an even number of them). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /** The value at quantile `p` of ascending `sorted` values (NaN when there are none): the nearest-rank sample. */
 export function quantile(sorted: readonly number[], p: number): number {

@@ -40,9 +40,8 @@ export const AGGREGATE_CACHE_EVENTS = Symbol('AGGREGATE_CACHE_EVENTS');
 export const DEFAULT_AGGREGATE_CACHE_EVENTS = 100_000;
 
 export class AggregateCache {
-  private readonly entries = new Map<string, CachedAggregate<unknown>>();
-  /** What each entry weighed when it was put: an entry grows in place, so its weight is not read off it again. */
-  private readonly weights = new Map<string, number>();
+  /** Each entry with its weight when it was put: an entry grows in place, so its weight is not read off it again. */
+  private readonly entries = new Map<string, { entry: CachedAggregate<unknown>; weight: number }>();
   private weight = 0;
 
   constructor(readonly maxEvents = DEFAULT_AGGREGATE_CACHE_EVENTS) {
@@ -51,24 +50,23 @@ export class AggregateCache {
   }
 
   get<S>(streamId: string, decider: object): CachedAggregate<S> | undefined {
-    const entry = this.entries.get(streamId);
-    if (!entry || entry.decider !== decider) return undefined;
+    const held = this.entries.get(streamId);
+    if (!held || held.entry.decider !== decider) return undefined;
     // Map order is insertion order: re-inserting marks the entry most recently used.
     this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
-    return entry as CachedAggregate<S>;
+    this.entries.set(streamId, held);
+    return held.entry as CachedAggregate<S>;
   }
 
   /** Keeps `entry` unless a newer fold of the same stream is already held; an entry grown in place is put again. */
   put<S>(streamId: string, entry: CachedAggregate<S>): void {
     if (entry.broken) return;
-    const held = this.entries.get(streamId);
+    const held = this.entries.get(streamId)?.entry;
     if (held && held.decider === entry.decider && held.revision > entry.revision) return;
     this.remove(streamId);
     const weight = this.weightOf(entry);
     if (weight > this.maxEvents) return;
-    this.entries.set(streamId, entry);
-    this.weights.set(streamId, weight);
+    this.entries.set(streamId, { entry, weight });
     this.weight += weight;
     for (const oldest of this.entries.keys()) {
       if (this.weight <= this.maxEvents) break;
@@ -77,9 +75,10 @@ export class AggregateCache {
   }
 
   remove(streamId: string): void {
-    if (!this.entries.delete(streamId)) return;
-    this.weight -= this.weights.get(streamId) ?? 0;
-    this.weights.delete(streamId);
+    const held = this.entries.get(streamId);
+    if (!held) return;
+    this.entries.delete(streamId);
+    this.weight -= held.weight;
   }
 
   get size(): number {
