@@ -6,7 +6,10 @@
  *   2. throughput — updates POSTed with fixed concurrency as fast as the server answers 200 (each 200 means
  *      durably recorded); recorded updates/s, how many were relayed by then, and updates/s recorded *and*
  *      relayed (from the first POST to the last relay reaching the fake);
- *   3. CPU per relayed update at a modest steady rate, relays included (the server processes' user + system time).
+ *   3. CPU per relayed update at a modest steady rate, relays included (the server processes' user + system time);
+ *   4. intake alone — the throughput phase again with the MasterBot's sendMessage hanging (the fake holds each call
+ *      unanswered), so no relay completes and nothing is relayed meanwhile: the recording capacity by itself, the
+ *      same for a target that relays while it records (the app's lanes) and one that mostly does not (the floor's loop).
  */
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 
@@ -19,6 +22,8 @@ export interface RelayLoad {
   masters: number;
   cpuRate: number;
   cpuSeconds: number;
+  /** Updates of the intake-alone phase (4.); 0 skips it. */
+  intakeUpdates: number;
 }
 
 /** The relay part's load, from the environment. */
@@ -31,6 +36,7 @@ export const RELAY_LOAD: RelayLoad = {
   masters: Number(process.env.BENCH_MASTERS ?? 50),
   cpuRate: Number(process.env.BENCH_CPU_RATE ?? 100),
   cpuSeconds: Number(process.env.BENCH_CPU_SECONDS ?? 5),
+  intakeUpdates: Number(process.env.BENCH_INTAKE_UPDATES ?? 6000),
 };
 
 export interface RelayFigures {
@@ -45,8 +51,10 @@ export interface RelayFigures {
   cpuMsPerUpdate: number;
   /** Same, of the bench's own process: the fake and the load generator (and the EventStoreDB double, for replicas). */
   harnessCpuMsPerUpdate: number;
-  /** Resident memory of the server process(es) after the run. */
+  /** Resident memory of the server process(es) after the run (before the intake-alone phase). */
   rss: number;
+  /** Webhook 200s per second while no relay could complete (4.); absent when the load skips it. */
+  intakeAlone?: { updates: number; perSecond: number };
 }
 
 /** What is measured: the fake it relays to, and its server processes (one, or the sum over replicas). */
@@ -68,7 +76,10 @@ export async function measureRelay(target: RelayTarget, post: Post, load: RelayL
   const latency = await measureLatency(target, post, load);
   const throughput = await measureThroughput(target, post, load);
   const cpu = await measureCpu(target, post, load);
-  return { latency, throughput, ...cpu, rss: await target.rssBytes() };
+  const rss = await target.rssBytes();
+  // Last: the relays it holds back are let go only as the round ends.
+  const intakeAlone = load.intakeUpdates > 0 ? await measureIntakeAlone(target, post, load) : undefined;
+  return { latency, throughput, ...cpu, rss, ...(intakeAlone ? { intakeAlone } : {}) };
 }
 
 async function measureCpu(target: RelayTarget, post: Post, { cpuRate, cpuSeconds }: RelayLoad) {
@@ -139,20 +150,40 @@ async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad) 
   return { total, achievedRate, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples[samples.length - 1] };
 }
 
-async function measureThroughput(target: RelayTarget, post: Post, { throughputUpdates: updates, concurrency }: RelayLoad) {
-  const isPhase = (t: string) => t.startsWith('tp ');
+/** `updates` POSTed by `concurrency` clients, each POSTing its next once answered; the seconds it took. */
+async function postAll(post: Post, phase: string, updates: number, concurrency: number, firstCustomer: number): Promise<number> {
   let next = 0;
-  const startedAt = Date.now(); // the fake stamps relays with Date.now()
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < updates) {
         const i = next++;
-        await post(`tp ${i}`, 2_000_000 + (i % 1000));
+        await post(`${phase} ${i}`, firstCustomer + (i % 1000));
       }
     }),
   );
-  const seconds = (performance.now() - start) / 1000;
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Intake alone: every sendMessage of the MasterBot hangs from here on (one per master is as many as the app's
+ * per-chat lanes start; the floor's loop starts one), so the targets record with their relays held back.
+ * The hung calls are let go at the end; the round ends before they are waited for.
+ */
+async function measureIntakeAlone(target: RelayTarget, post: Post, { intakeUpdates: updates, concurrency, masters }: RelayLoad) {
+  target.fake.failConnection(target.masterBotId, 'sendMessage', 'hang', masters);
+  try {
+    const seconds = await postAll(post, 'intake', updates, concurrency, 4_000_000);
+    return { updates, perSecond: updates / seconds };
+  } finally {
+    target.fake.releaseHung();
+  }
+}
+
+async function measureThroughput(target: RelayTarget, post: Post, { throughputUpdates: updates, concurrency }: RelayLoad) {
+  const isPhase = (t: string) => t.startsWith('tp ');
+  const startedAt = Date.now(); // the fake stamps relays with Date.now()
+  const seconds = await postAll(post, 'tp', updates, concurrency, 2_000_000);
   const relayedWhenRecorded = relaysSoFar(target, isPhase).length;
   const relays = await waitForRelays(target, isPhase, updates);
   const lastRelayAt = relays.reduce((last, s) => Math.max(last, s.at), startedAt);

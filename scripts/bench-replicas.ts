@@ -34,6 +34,7 @@ const REPLICA_LOAD: RelayLoad = {
   rate: Number(process.env.BENCH_REPLICA_RATE ?? 20),
   latencySeconds: Number(process.env.BENCH_REPLICA_SECONDS ?? 10),
   throughputUpdates: Number(process.env.BENCH_REPLICA_UPDATES ?? 600),
+  intakeUpdates: 0,
   cpuRate: Number(process.env.BENCH_REPLICA_CPU_RATE ?? 20),
   cpuSeconds: Number(process.env.BENCH_REPLICA_CPU_SECONDS ?? 10),
 };

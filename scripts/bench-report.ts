@@ -28,6 +28,7 @@ export interface BenchSettings {
   masters: number;
   concurrency: number;
   cpuRate: number;
+  intakeUpdates: number;
   only: string;
 }
 
@@ -140,6 +141,12 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
       (n) => `${n.toFixed(0)}/s`,
     ),
     row(
+      `updates recorded durably with every relay held back (the MasterBot's sendMessage hangs; ${s.concurrency} concurrent, ${s.intakeUpdates} updates)`,
+      'reported',
+      (f) => f.intakeAlone?.perSecond ?? 0,
+      (n) => `${n.toFixed(0)}/s`,
+    ),
+    row(
       `CPU per relayed update at ${s.cpuRate} updates/s`,
       'reported',
       (f) => f.cpuMsPerUpdate,
@@ -161,6 +168,9 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     `${thousands(first.throughput.updates)} updates had reached the fake when the last was recorded (the app: ${thousands(median(r.app.map((f) => f.throughput.relayedWhenRecorded)))}, its per-chat lanes`,
     `relay while it records). "Recorded and relayed" counts both: the same updates over the time from the first POST to the last`,
     'relay reaching the fake. The target is set on the first figure; the second is the work a relay exists to do.',
+    '"With every relay held back" is the recording capacity alone: the same phase once more, last in the round, with each of',
+    "the MasterBot's sendMessage calls left unanswered by the fake, so neither target relays while it records (the app's",
+    "lanes each wait on their first call; so does the floor's loop).",
     '',
   ];
 }
