@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         pollingTimeoutSeconds: 25,
         httpIdleTimeoutMs: 65_000,
         telegramTimeoutMs: 30_000,
+        aggregateCacheEvents: 100_000,
         telegramPacing: { botMessagesPerSecond: 30 },
       });
     });
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
       POLLING_TIMEOUT_SECONDS: '50',
       HTTP_IDLE_TIMEOUT_MS: '5000',
       TELEGRAM_TIMEOUT_MS: '10000',
+      AGGREGATE_CACHE_EVENTS: '2000000',
       TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
@@ -108,6 +110,7 @@ describe('loadConfig', () => {
       pollingTimeoutSeconds: 50,
       httpIdleTimeoutMs: 5000,
       telegramTimeoutMs: 10000,
+      aggregateCacheEvents: 2_000_000,
       telegramPacing: { botMessagesPerSecond: 100 },
       observability: {
         logFormat: 'json',
@@ -196,6 +199,8 @@ describe('loadConfig', () => {
       ['EVENTSTORE_READ_TIMEOUT_MS', 'not a number', '10s'],
       ['TELEGRAM_TIMEOUT_MS', 'not a number', '30s'],
       ['TELEGRAM_PACING', 'neither on nor off', 'maybe'],
+      ['AGGREGATE_CACHE_EVENTS', 'negative', '-1'],
+      ['AGGREGATE_CACHE_EVENTS', 'not a whole number', '1e5'],
       ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };

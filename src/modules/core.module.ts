@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AggregateStore } from '../application/command-handling/aggregate-store';
+import { AGGREGATE_CACHE_EVENTS } from '../application/command-handling/aggregate-cache';
 import { ClientBotHealth, ClientBotHealthReactor } from '../application/client-bot-health/client-bot-health';
 import { APP_SETTINGS, AppSettings } from '../application/ports/app-settings.port';
 import { Clock, CLOCK, systemClock } from '../application/ports/clock.port';
@@ -88,6 +89,7 @@ export class CoreModule {
       global: true,
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
+        { provide: AGGREGATE_CACHE_EVENTS, useValue: config.aggregateCacheEvents },
         { provide: AppMetrics, useValue: new AppMetrics() },
         {
           provide: EVENT_STORE,

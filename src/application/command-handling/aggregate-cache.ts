@@ -33,7 +33,7 @@ export interface CachedAggregate<S> {
   broken?: true;
 }
 
-/** Injection token for the cache's budget (events); tests make it small to see eviction. */
+/** Injection token for the cache's budget (events): `AGGREGATE_CACHE_EVENTS` in the app (core.module.ts); tests make it small to see eviction. */
 export const AGGREGATE_CACHE_EVENTS = Symbol('AGGREGATE_CACHE_EVENTS');
 
 /** Default budget: events folded into cached entries, all streams together (a few tens of MB at most). */

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_AGGREGATE_CACHE_EVENTS } from '../../application/command-handling/aggregate-cache';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { streamPrefixProblem } from '../event-store/stream-prefix';
 
@@ -35,6 +36,11 @@ export interface AppConfig {
   observability: ObservabilityConfig;
   /** A kept-alive HTTP connection idle this long is closed; new ones get min(this, 10 s) for their headers. */
   httpIdleTimeoutMs: number;
+  /**
+   * `AGGREGATE_CACHE_EVENTS`: how many events the folded aggregates kept between commands stand for, all streams
+   * together (AggregateCache); 0 keeps none (every command reads its stream whole).
+   */
+  aggregateCacheEvents: number;
   /** `TELEGRAM_TIMEOUT_MS`: an outbound Bot API call unanswered this long is abandoned and retried (files and long polls get more). */
   telegramTimeoutMs: number;
   /**
@@ -195,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     observability: read.observability(),
     httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
     telegramTimeoutMs: read.int('TELEGRAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    aggregateCacheEvents: read.int('AGGREGATE_CACHE_EVENTS', DEFAULT_AGGREGATE_CACHE_EVENTS, 0, 100_000_000),
     telegramPacing: read.pacing(),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
