@@ -133,6 +133,20 @@ describe('Conversation decider', () => {
     expect(conversationStreamId(7000000001, 555)).toBe('conversation-7000000001-555');
   });
 
+  it("the fold knows where in the stream each customer message and each ban is (read alone later: an edit's original, a ban's name)", () => {
+    const history = [received(1), relayed(1), received(2), banned, unbanned, editRelayed(1), received(3), banned];
+    const state = history.reduce((folded, event) => conversationDecider.evolve(folded, event), conversationDecider.initialState());
+    expect(state.folded).toBe(history.length);
+    expect([...state.received]).toEqual([
+      [1, 0],
+      [2, 2],
+      [3, 6],
+    ]);
+    expect(state.lastReceived).toBe(6);
+    expect(state.bans).toEqual([3, 7]);
+    expect(conversationDecider.initialState()).toMatchObject({ folded: 0, lastReceived: -1, bans: [] });
+  });
+
   describe('a customer writing to a client bot', () => {
     it('a customer who sends /start to a client bot is recorded as started', () => {
       spec

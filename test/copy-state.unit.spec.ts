@@ -21,7 +21,12 @@ describe('copying a folded state before folding more events into it', () => {
     const next = { type: 'CustomerMessageReceived', data: { messageId: 2, sentAt: 1001 } } as unknown as ConversationEvent;
     conversationDecider.evolve(copy, next);
     expect(original).toEqual(fold());
-    expect(copy.received).toEqual(new Set([1, 2]));
+    expect(copy.received).toEqual(
+      new Map([
+        [1, 0],
+        [2, 2],
+      ]),
+    );
   });
 
   it('copies nested Sets, Maps, arrays and plain objects deeply, and anything else as structuredClone does', () => {

@@ -63,6 +63,24 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       expect(await store.readStream(stream('missing'))).toEqual([]);
     });
 
+    it('reads part of a stream: from a revision, at most so many events; a bad range is refused with a clear error', async () => {
+      const s = stream('part');
+      await store.appendToStream(s, [event('A', { n: 0 }), event('B', { n: 1 }), event('C', { n: 2 }), event('D', { n: 3 })], 'no_stream');
+      const read = async (options: { fromRevision?: number; maxCount?: number }) =>
+        (await store.readStream(s, options)).map((e) => [e.type, e.revision]);
+      expect(await read({ fromRevision: 2, maxCount: 1 })).toEqual([['C', 2]]);
+      expect(await read({ fromRevision: 1, maxCount: 2 })).toEqual([
+        ['B', 1],
+        ['C', 2],
+      ]);
+      expect(await read({ fromRevision: 3, maxCount: 10 })).toEqual([['D', 3]]);
+      expect(await read({ maxCount: 1 })).toEqual([['A', 0]]);
+      expect(await read({ fromRevision: 4, maxCount: 1 })).toEqual([]);
+      await expect(store.readStream(s, { maxCount: 0 })).rejects.toThrow('maxCount must be a positive integer, got 0');
+      await expect(store.readStream(s, { fromRevision: -1 })).rejects.toThrow('fromRevision must be a non-negative integer, got -1');
+      await expect(store.readStream(s, { fromRevision: 1.5, maxCount: 1 })).rejects.toThrow('fromRevision');
+    });
+
     it('refuses an append whose expected revision is stale, and writes nothing', async () => {
       const s = stream('conflict');
       await store.appendToStream(s, [event('A')], 'no_stream');

@@ -5,6 +5,7 @@ import {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamReadOptions,
   WrongExpectedRevisionError,
 } from '../../src/application/ports/event-store.port';
 
@@ -12,6 +13,8 @@ import {
 export interface StreamRead {
   streamId: string;
   fromRevision: number;
+  /** Only when the read asked for at most so many events. */
+  maxCount?: number;
 }
 
 /**
@@ -41,8 +44,9 @@ export class CountingEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {
-    this.reads.push({ streamId, fromRevision: options?.fromRevision ?? 0 });
+  readStream(streamId: string, options?: StreamReadOptions): Promise<RecordedEvent[]> {
+    const maxCount = options?.maxCount;
+    this.reads.push({ streamId, fromRevision: options?.fromRevision ?? 0, ...(maxCount !== undefined ? { maxCount } : {}) });
     return this.inner.readStream(streamId, options);
   }
 

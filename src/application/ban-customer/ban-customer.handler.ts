@@ -10,6 +10,7 @@ import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { BOT_DIRECTORY, BotDirectory } from '../ports/read-models.port';
 import { RelayedCopyTargets } from '../shared/relayed-copy-targets';
 import { BanCustomerCommand, UnbanCustomerCommand } from './ban-customer.command';
+import { receivedMessage } from '../customer-message/conversation-reads';
 
 type Profile = { firstName: string; lastName?: string; username?: string };
 
@@ -59,8 +60,8 @@ export async function banCustomer(
 ) {
   const { masterId, botId, customerId } = target;
   const stream = conversationStreamId(botId, customerId);
-  const { recorded } = await aggregates.load(stream, conversationDecider);
-  const [last] = recorded.flatMap((e) => (e.type === 'CustomerMessageReceived' ? [e.data] : [])).slice(-1);
+  const state = await aggregates.current(stream, conversationDecider);
+  const last = (await receivedMessage(aggregates, stream, state, 'last'))?.data;
   const opened = last ? vault.open<{ customer?: Profile }>(last.content) : null;
   const name = await vault.seal(target.conversationId, { name: displayName(opened?.customer, customerId) });
   return aggregates.handle(

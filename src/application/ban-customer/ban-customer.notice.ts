@@ -2,6 +2,7 @@ import { conversationDecider } from '../../domain/conversation/conversation.deci
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { MasterNotice } from '../shared/master-notice';
 import { banCustomerTexts } from './ban-customer.texts';
+import { banBefore } from '../customer-message/conversation-reads';
 
 /** `CustomerBanned` / `CustomerUnbanned`: the confirmation, naming the customer (sealed in the ban). */
 export const banCustomerNotice: MasterNotice<ConversationEventOf<'CustomerBanned' | 'CustomerUnbanned'>> = {
@@ -11,8 +12,9 @@ export const banCustomerNotice: MasterNotice<ConversationEventOf<'CustomerBanned
     const bot = await directory.get(botId);
     const username = bot?.username ?? String(botId);
     // An unban carries no name: it is the one sealed in the ban before it.
-    const { recorded: history } = await aggregates.load(conversationStreamId(botId, customerId), conversationDecider);
-    const [ban] = history.flatMap((e) => (e.type === 'CustomerBanned' && e.position <= recorded.position ? [e.data] : [])).slice(-1);
+    const stream = conversationStreamId(botId, customerId);
+    const state = await aggregates.current(stream, conversationDecider);
+    const ban = recorded.type === 'CustomerBanned' ? recorded.data : (await banBefore(aggregates, stream, state, recorded.revision))?.data;
     const name = (ban ? vault.open<{ name: string }>(ban.name)?.name : undefined) ?? 'The customer';
     // M14: a ban from the owner's own chat with the client bot is confirmed there, by the bot.
     if (recorded.type === 'CustomerBanned' && recorded.data.inOwnChat) {

@@ -105,6 +105,16 @@ export class AggregateStore {
   }
 
   /**
+   * The one event at `revision` of the stream, upcast (a read of that event alone); `undefined` when the stream
+   * has none there. For a reader that knows from a fold where an event it needs is, instead of `load()`ing the
+   * whole stream to look for it.
+   */
+  async eventAt<E extends DomainEvent>(streamId: string, revision: number): Promise<RecordedEvent<E> | undefined> {
+    const [event] = ofStream<E>(await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 }));
+    return event?.revision === revision ? event : undefined;
+  }
+
+  /**
    * The stream's current fold, for deciding what to do next (a reactor): from the cache plus the
    * events recorded since (one read of the tail, usually empty), or folded whole on a miss.
    *

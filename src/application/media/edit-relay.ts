@@ -3,6 +3,7 @@ import { ConversationEventOf, conversationStreamId } from '../../domain/conversa
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';
 import { AggregateStore } from '../command-handling/aggregate-store';
+import { receivedMessage } from '../customer-message/conversation-reads';
 import { ContentVault } from '../ports/crypto.port';
 import { BotApi, InlineButton, isSettledFailure, isTelegramRefusal } from '../ports/telegram.port';
 import { answerWords } from '../edit-answer/answer-words';
@@ -34,22 +35,22 @@ export class EditRelay {
 
   async relay(data: Edited, origin: CommandOrigin): Promise<void> {
     const stream = conversationStreamId(data.botId, data.customerId);
-    const { recorded, state } = await this.aggregates.load(stream, conversationDecider);
+    const state = await this.aggregates.current(stream, conversationDecider);
     if (state.editOutcomes.has(`${data.messageId}:${data.editedAt}`)) return;
     const edit = readReplyContent(this.vault.open(data.content));
     // Erased content leaves nothing to tell. A live location "edits" itself every few seconds: no notices.
     if (!edit || edit.content.kind === 'location') return;
-    const [original] = recorded.flatMap((e) =>
-      e.type === 'CustomerMessageReceived' && e.data.messageId === data.messageId ? [e.data] : [],
-    );
+    // The copies and the relayed message's id as they are now (the fold moves on after an await).
+    const topicCopy = state.topicCopies.get(data.messageId);
+    const ownChatCopy = state.ownChatCopies.get(data.messageId);
+    const relayedMessageId = state.relayed.get(data.messageId);
+    const original = (await receivedMessage(this.aggregates, stream, state, data.messageId))?.data;
     const customer = original ? readRelayContent(this.vault.open(original.content))?.customer : undefined;
     const name = customer?.firstName ?? 'The customer';
     const body = textOf(edit.content);
     const notice = body ? texts.media.edited(name, body) : texts.media.editedWithoutText(name);
-    const topicCopy = state.topicCopies.get(data.messageId);
     // A group that refuses the bot now (removed, topic deleted): the MasterBot chat gets the notice instead.
     if (topicCopy && (await this.inTopic(data, origin, edit.content, notice, topicCopy))) return;
-    const ownChatCopy = state.ownChatCopies.get(data.messageId);
     // The owner's chat refusing the bot now (blocked): the MasterBot chat gets the notice instead.
     if (ownChatCopy && (await this.inOwnChat(data, origin, edit.content, notice, ownChatCopy))) return;
     try {
@@ -57,7 +58,7 @@ export class EditRelay {
         { botId: 'master' },
         { botId: 'master', chatId: data.masterId },
         { kind: 'text', text: notice },
-        { replyToMessageId: state.relayed.get(data.messageId) },
+        { replyToMessageId: relayedMessageId },
       );
       const { botId, customerId, masterId, messageId, editedAt } = data;
       await this.aggregates.handle(

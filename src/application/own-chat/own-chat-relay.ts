@@ -13,6 +13,7 @@ import { recordRelayFailure, startClientBotRelay, type RelayJob } from '../react
 import { relayButtonData } from '../reactors/relay-buttons';
 import { fitTelegramText, TELEGRAM_TEXT_LIMIT, texts } from '../reactors/texts';
 import { inboxTexts } from './inbox.texts';
+import { firstEvent } from '../customer-message/conversation-reads';
 
 /** How long what getMe said of a bot's topics is trusted: the owner may turn them on or off in @BotFather. */
 const TOPICS_KNOWN_FOR_MS = 10 * 60 * 1000;
@@ -152,8 +153,7 @@ export class OwnChatRelay {
   }
 
   private async card(job: RelayJob, content: RelayContent): Promise<string> {
-    const { recorded } = await this.aggregates.load(job.stream, conversationDecider);
-    const first = recorded[0]?.recordedAt ?? new Date();
+    const first = (await firstEvent(this.aggregates, job.stream))?.recordedAt ?? new Date();
     const name = [content.customer.firstName, content.customer.lastName].filter(Boolean).join(' ');
     return inboxTexts.card(name, content.customer.username, `${first.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   }

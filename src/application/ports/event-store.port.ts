@@ -99,6 +99,22 @@ export interface ReadAllOptions {
   maxCount: number;
 }
 
+export interface StreamReadOptions {
+  fromRevision?: number;
+  /** A whole number ≥ 1; omitted: to the end of the stream. */
+  maxCount?: number;
+}
+
+/** `options` as given, or a clear error: a revision is a whole number ≥ 0, a count one ≥ 1. */
+export function checkStreamRead(options: StreamReadOptions): StreamReadOptions {
+  const { fromRevision, maxCount } = options;
+  if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision < 0))
+    throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
+  if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 1))
+    throw new RangeError(`maxCount must be a positive integer, got ${maxCount}`);
+  return options;
+}
+
 export interface EventStore {
   /**
    * Appends atomically with optimistic concurrency. Re-appending events whose ids are already in the
@@ -106,8 +122,11 @@ export interface EventStore {
    * @throws WrongExpectedRevisionError when the stream is not at `expected`.
    */
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** All events of one stream in revision order; `[]` when it does not exist. */
-  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Events of one stream in revision order, from `fromRevision` (default 0), at most `maxCount` (default: all);
+   * `[]` when it does not exist.
+   */
+  readStream(streamId: string, options?: StreamReadOptions): Promise<RecordedEvent[]>;
   /** Events of every (non-system) stream in global order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last event in the store, or `null` when it is empty. */

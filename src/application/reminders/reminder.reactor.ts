@@ -3,6 +3,7 @@ import { conversationDecider } from '../../domain/conversation/conversation.deci
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { MasterUserEventOf } from '../../domain/master-user/master-user.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
+import { receivedMessage } from '../customer-message/conversation-reads';
 import { customerLabel, readRelayContent } from '../media/relay-content';
 import { CONTENT_VAULT, ContentVault } from '../ports/crypto.port';
 import { RecordedEvent, TypesOf } from '../ports/event-store.port';
@@ -62,18 +63,16 @@ export class ReminderReactor implements Reactor<Handled> {
 
   private async remind(recorded: RecordedEvent<Issued>): Promise<void> {
     const issued = recorded.data;
-    const { recorded: history } = await this.aggregates.load(conversationStreamId(issued.botId, issued.customerId), conversationDecider);
-    const answered = history.some((e) => e.type === 'ReplyDelivered' && e.data.relayedMessageId === issued.relayedMessageId);
-    if (answered && !issued.inOwnChat) return;
-    const relayed = history.find(
-      (e) => (e.type === 'MessageRelayed' || e.type === 'RelayedToOwnChat') && e.data.messageId === issued.messageId,
-    );
-    const received = history.find((e) => e.type === 'CustomerMessageReceived' && e.data.messageId === issued.messageId);
-    const content = received?.type === 'CustomerMessageReceived' ? readRelayContent(this.vault.open(received.data.content)) : null;
+    const stream = conversationStreamId(issued.botId, issued.customerId);
+    const state = await this.aggregates.current(stream, conversationDecider);
+    if (state.answered.has(issued.relayedMessageId) && !issued.inOwnChat) return;
+    const received = await receivedMessage(this.aggregates, stream, state, issued.messageId);
+    const content = received ? readRelayContent(this.vault.open(received.data.content)) : null;
     const customer = content ? customerLabel(content.customer) : 'a customer';
-    // Waited until the reminder was issued (the scheduler's clock), not until this reactor got to it.
+    // Waited until the reminder was issued (the scheduler's clock), not until this reactor got to it; since the
+    // message was recorded (its relay follows within moments, or later if Telegram was down: the customer waited all along).
     const issuedAt = Date.parse(String(recorded.metadata.occurredAt ?? '')) || recorded.recordedAt.getTime();
-    const waitedMs = issuedAt - (relayed?.recordedAt.getTime() ?? issuedAt);
+    const waitedMs = issuedAt - (received?.recordedAt.getTime() ?? issuedAt);
     const text = texts.reminder(customer, waitedMs);
     if (issued.inOwnChat) {
       // M14: said in the owner's own chat with the client bot, replying to the copy there (in its topic).

@@ -12,6 +12,7 @@ import { BotApi, isTelegramRefusal, PossiblySentError, TelegramApiError } from '
 import { BotApis } from '../reactors/client-bot-apis';
 import { recordRelayFailure, startClientBotRelay, type RelayJob } from '../reactors/relay-job';
 import { teamGroupTexts } from './team-group.texts';
+import { firstEvent } from '../customer-message/conversation-reads';
 
 /** Telegram's answer for a topic that was deleted (by hand, or never existed). */
 const isThreadGone = (error: unknown): boolean =>
@@ -176,17 +177,20 @@ export class TeamGroupRelay {
   }
 
   private async card(job: RelayJob, content: RelayContent, botUsername: string, replacesDeletedTopic: boolean): Promise<string> {
-    const { recorded, state } = await this.aggregates.load(job.stream, conversationDecider);
-    const first = recorded[0]?.recordedAt ?? new Date();
+    const state = await this.aggregates.current(job.stream, conversationDecider);
+    // Read at once: the fold moves on after an await.
+    const { size: messages } = state.received;
+    const { delivered: answers, banned } = state;
+    const first = (await firstEvent(this.aggregates, job.stream))?.recordedAt ?? new Date();
     return teamGroupTexts.card({
       name: [content.customer.firstName, content.customer.lastName].filter(Boolean).join(' '),
       username: content.customer.username,
       ...(content.customer.languageCode ? { language: content.customer.languageCode } : {}),
       botUsername,
       firstSeen: `${first.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      messages: recorded.filter((e) => e.type === 'CustomerMessageReceived').length,
-      answers: recorded.filter((e) => e.type === 'ReplyDelivered').length,
-      banned: state.banned,
+      messages,
+      answers,
+      banned,
       replacesDeletedTopic,
     });
   }

@@ -9,6 +9,7 @@ import { isSettledFailure, isTelegramRefusal, TelegramApiError } from '../ports/
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { teamGroupTexts } from './team-group.texts';
+import { banBefore } from '../customer-message/conversation-reads';
 
 type AnswerOutcome = ConversationEventOf<'ReplyEditFailed' | 'ReplyDeleted' | 'ReplyDeletionFailed'>;
 type Handled =
@@ -122,8 +123,9 @@ export class TeamGroupReactor implements Reactor<Handled> {
       return;
     }
     // An unban carries no name: it is the one sealed in the ban before it.
-    const { recorded } = await this.aggregates.load(conversationStreamId(botId, customerId), conversationDecider);
-    const [ban] = recorded.flatMap((e) => (e.type === 'CustomerBanned' && e.position <= event.position ? [e.data] : [])).slice(-1);
+    const stream = conversationStreamId(botId, customerId);
+    const state = await this.aggregates.current(stream, conversationDecider);
+    const ban = (await banBefore(this.aggregates, stream, state, event.revision))?.data;
     const name = (ban && this.vault.open<{ name: string }>(ban.name)?.name) ?? 'The customer';
     await api?.sendText(topic.chatId, teamGroupTexts.unbannedInTopic(name), { threadId: topic.threadId });
   }

@@ -80,8 +80,17 @@ export type ConversationCommand =
   | ({ type: 'EraseCustomerContent'; erasedAt: string; keyDeleted: boolean } & Who);
 
 export interface ConversationState {
-  /** Customer message ids recorded as received (relayable, editable). */
-  received: Set<number>;
+  /**
+   * Events folded so far: the revision the next event of the stream gets (each event's own revision is known
+   * while it is folded, so the fold can say where in the stream to read an event it keeps no more of).
+   */
+  folded: number;
+  /** Customer message ids recorded as received (relayable, editable) → the revision of their CustomerMessageReceived. */
+  received: Map<number, number>;
+  /** The revision of the last CustomerMessageReceived; -1 before the first. */
+  lastReceived: number;
+  /** Revisions of the CustomerBanned events, in order (each carries the name it was given, sealed). */
+  bans: number[];
   /** Customer message ids dropped at intake (banned): a redelivery decides nothing, an edit amends nothing. */
   dropped: Set<number>;
   /** `${messageId}:${editedAt}` of recorded edits. */
@@ -268,9 +277,12 @@ function receive(
  */
 export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
   state.erasedLast = event.type === 'CustomerContentErased';
+  const revision = state.folded;
+  state.folded += 1;
   switch (event.type) {
     case 'CustomerMessageReceived': {
-      state.received.add(event.data.messageId);
+      state.received.set(event.data.messageId, revision);
+      state.lastReceived = revision;
       const { sentAt } = event.data;
       state.recent.push(sentAt);
       while (state.recent.length > 0 && state.recent[0] <= sentAt - FLOOD_WINDOW_SECONDS) state.recent.shift();
@@ -335,6 +347,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
       return state;
     case 'CustomerBanned':
       state.banned = true;
+      state.bans.push(revision);
       return state;
     case 'CustomerUnbanned':
       state.banned = false;
@@ -375,7 +388,10 @@ function rememberUploads(state: ConversationState, uploaded: UploadedFile[]): vo
 }
 
 export const initialConversationState = (): ConversationState => ({
-  received: new Set(),
+  folded: 0,
+  received: new Map(),
+  lastReceived: -1,
+  bans: [],
   dropped: new Set(),
   edits: new Set(),
   relayOutcomes: new Set(),

@@ -1,11 +1,13 @@
 import { BACKWARDS, END, FORWARDS } from '@eventstore/db-client';
 import {
   AppendResult,
+  checkStreamRead,
   EventStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamReadOptions,
 } from '../../application/ports/event-store.port';
 import { EsdbAllScans } from './esdb-all-scans';
 import { EsdbAppends } from './esdb-append';
@@ -227,10 +229,9 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** JSON events of one stream in revision order; `[]` when the stream does not exist. */
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    const from = options.fromRevision ?? 0;
-    if (!Number.isSafeInteger(from) || from < 0) throw new Error(`fromRevision must be a non-negative integer, got ${from}`);
-    const recorded = await this.reads.streamEvents(streamId, BigInt(from), FORWARDS);
+  async readStream(streamId: string, options: StreamReadOptions = {}): Promise<RecordedEvent[]> {
+    const { fromRevision = 0, maxCount } = checkStreamRead(options);
+    const recorded = await this.reads.streamEvents(streamId, BigInt(fromRevision), FORWARDS, maxCount);
     return recorded.filter((event) => event.isJson).map((event) => toRecordedEvent(event, streamPosition(event)));
   }
 

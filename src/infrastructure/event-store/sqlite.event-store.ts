@@ -3,6 +3,7 @@ import { fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
+  checkStreamRead,
   DuplicateEventIdError,
   EventMetadata,
   EventStore,
@@ -10,6 +11,7 @@ import {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamReadOptions,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 import { WalSync } from '../sqlite/wal-sync';
@@ -67,7 +69,7 @@ export class SqliteEventStore implements EventStore {
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction (batches of several events). */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
   private readonly statements: Record<
-    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readAll' | 'readAllBelow' | 'head',
+    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStream' | 'readStreamSome' | 'readAll' | 'readAllBelow' | 'head',
     Database.Statement
   >;
   /** Streams' chain heads as committed by this process, checked against the stored head before use. */
@@ -110,6 +112,7 @@ export class SqliteEventStore implements EventStore {
          VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`,
       ),
       readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision'),
+      readStreamSome: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       readAllBelow: this.db.prepare('SELECT * FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
@@ -231,8 +234,13 @@ export class SqliteEventStore implements EventStore {
    * which runs one command per stream at a time: an append of its own to this stream has resolved (so
    * is on disk) before the next read of it.
    */
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    const rows = this.statements.readStream.all(streamId, options.fromRevision ?? 0) as EventRow[];
+  async readStream(streamId: string, options: StreamReadOptions = {}): Promise<RecordedEvent[]> {
+    const { fromRevision = 0, maxCount } = checkStreamRead(options);
+    const rows = (
+      maxCount === undefined
+        ? this.statements.readStream.all(streamId, fromRevision)
+        : this.statements.readStreamSome.all(streamId, fromRevision, maxCount)
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 

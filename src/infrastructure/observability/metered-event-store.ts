@@ -5,6 +5,7 @@ import {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamReadOptions,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 import { AppMetrics } from './app-metrics';
@@ -38,7 +39,7 @@ export class MeteredEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options?: StreamReadOptions): Promise<RecordedEvent[]> {
     return this.inner.readStream(streamId, options);
   }
 
