@@ -53,8 +53,11 @@ export interface RelayFigures {
   harnessCpuMsPerUpdate: number;
   /** Resident memory of the server process(es) after the run (before the intake-alone phase). */
   rss: number;
-  /** Webhook 200s per second while no relay could complete (4.); absent when the load skips it. */
-  intakeAlone?: { updates: number; perSecond: number };
+  /**
+   * Webhook 200s per second while no relay could complete (4.), and how many of its updates reached the fake as
+   * relays meanwhile (0 unless a hang did not hold); absent when the load skips it.
+   */
+  intakeAlone?: { updates: number; perSecond: number; relayedMeanwhile: number };
 }
 
 /** What is measured: the fake it relays to, and its server processes (one, or the sum over replicas). */
@@ -174,7 +177,7 @@ async function measureIntakeAlone(target: RelayTarget, post: Post, { intakeUpdat
   target.fake.failConnection(target.masterBotId, 'sendMessage', 'hang', masters);
   try {
     const seconds = await postAll(post, 'intake', updates, concurrency, 4_000_000);
-    return { updates, perSecond: updates / seconds };
+    return { updates, perSecond: updates / seconds, relayedMeanwhile: relaysSoFar(target, (t) => t.startsWith('intake ')).length };
   } finally {
     target.fake.releaseHung();
   }

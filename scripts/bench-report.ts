@@ -140,12 +140,16 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
       (f) => f.throughput.relayedPerSecond,
       (n) => `${n.toFixed(0)}/s`,
     ),
-    row(
-      `updates recorded durably with every relay held back (the MasterBot's sendMessage hangs; ${s.concurrency} concurrent, ${s.intakeUpdates} updates)`,
-      'reported',
-      (f) => f.intakeAlone?.perSecond ?? 0,
-      (n) => `${n.toFixed(0)}/s`,
-    ),
+    ...(first.intakeAlone
+      ? [
+          row(
+            `updates recorded durably with every relay held back (the MasterBot's sendMessage hangs; ${s.concurrency} concurrent, ${s.intakeUpdates} updates)`,
+            'reported',
+            (f) => f.intakeAlone?.perSecond ?? 0,
+            (n) => `${n.toFixed(0)}/s`,
+          ),
+        ]
+      : []),
     row(
       `CPU per relayed update at ${s.cpuRate} updates/s`,
       'reported',
@@ -170,7 +174,7 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     'relay reaching the fake. The target is set on the first figure; the second is the work a relay exists to do.',
     '"With every relay held back" is the recording capacity alone: the same phase once more, last in the round, with each of',
     "the MasterBot's sendMessage calls left unanswered by the fake, so neither target relays while it records (the app's",
-    "lanes each wait on their first call; so does the floor's loop).",
+    `lanes each wait on their first call; so does the floor's loop). Relays of that phase that reached the fake meanwhile, app / floor (median; 0 when the hangs held): ${median(r.app.map((f) => f.intakeAlone?.relayedMeanwhile ?? 0))} / ${median(r.floor.map((f) => f.intakeAlone?.relayedMeanwhile ?? 0))}.`,
     '',
   ];
 }

@@ -62,6 +62,33 @@ describe('conversations kept folded between commands', () => {
     tmp.remove();
   });
 
+  it('the fold says where each message and ban is, whoever recorded them: held and caught up, or read whole', async () => {
+    const name: Sealed = { keyId: `${bot}-${customerId}`, box: 'bmFtZQ==' };
+    await app.handle(stream, conversationDecider, receive(2), fromCustomer());
+    await cli.handle(stream, conversationDecider, { type: 'RecordRelay', ...who, messageId: 1, relayedMessageId: 501 }, fromCli('relay-1'));
+    await cli.handle(stream, conversationDecider, { type: 'Ban', ...who, name }, fromCli('ban-1'));
+    await cli.handle(stream, conversationDecider, receive(3), fromCli('dropped-3'));
+    await app.handle(stream, conversationDecider, { type: 'Unban', ...who }, fromCli('unban-1'));
+    await cli.handle(stream, conversationDecider, receive(4), fromCli('receive-4'));
+    const recorded = await appStore.readStream(stream);
+    const at = (revision: number | undefined) => recorded.find((e) => e.revision === revision);
+
+    for (const state of [
+      await app.current(stream, conversationDecider),
+      await new AggregateStore(appStore).current(stream, conversationDecider),
+    ]) {
+      expect(state.folded).toBe(recorded[recorded.length - 1].revision + 1);
+      expect([...state.received.keys()]).toEqual([1, 2, 4]);
+      for (const [messageId, revision] of state.received) {
+        expect(at(revision)).toMatchObject({ type: 'CustomerMessageReceived', data: { messageId } });
+        expect((await app.eventAt(stream, revision))?.id).toBe(at(revision)?.id);
+      }
+      expect(at(state.lastReceived)).toMatchObject({ type: 'CustomerMessageReceived', data: { messageId: 4 } });
+      expect(state.bans.map((revision) => at(revision)?.type)).toEqual(['CustomerBanned']);
+    }
+    expect(await app.eventAt(stream, recorded.length)).toBeUndefined();
+  });
+
   it('a customer message in a conversation the app holds is recorded without reading the conversation again', async () => {
     const reads = await counted.readsDuring(() => app.handle(stream, conversationDecider, receive(2), fromCustomer()));
 

@@ -13,8 +13,10 @@ export const banCustomerNotice: MasterNotice<ConversationEventOf<'CustomerBanned
     const username = bot?.username ?? String(botId);
     // An unban carries no name: it is the one sealed in the ban before it.
     const stream = conversationStreamId(botId, customerId);
-    const state = await aggregates.current(stream, conversationDecider);
-    const ban = recorded.type === 'CustomerBanned' ? recorded.data : (await banBefore(aggregates, stream, state, recorded.revision))?.data;
+    const ban =
+      recorded.type === 'CustomerBanned'
+        ? recorded.data
+        : (await banBefore(aggregates, stream, await aggregates.current(stream, conversationDecider), recorded.revision))?.data;
     const name = (ban ? vault.open<{ name: string }>(ban.name)?.name : undefined) ?? 'The customer';
     // M14: a ban from the owner's own chat with the client bot is confirmed there, by the bot.
     if (recorded.type === 'CustomerBanned' && recorded.data.inOwnChat) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CommandOrigin, Decider, DomainEvent, fold } from '../../domain/shared/decider';
+import { CommandOrigin, Decider, DomainEvent } from '../../domain/shared/decider';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
@@ -225,7 +225,8 @@ export class AggregateStore {
           // A reader's catch-up may have moved the entry on meanwhile (these very events, maybe): then the stream is read afresh.
           const state =
             entry.revision === base && !entry.broken
-              ? asStored.reduce((folded, { event }) => decider.evolve(folded, event), copyState(entry.state))
+              ? // Folded as if at the revisions decided on: what the caller gets back; the cache holds nothing of it.
+                asStored.reduce((folded, { event, revision }) => decider.evolve(folded, event, revision), copyState(entry.state))
               : copyState((await this.readWhole(streamId, decider)).entry.state);
           return { state, events, duplicate: false, position: result.position };
         }
@@ -251,7 +252,7 @@ export class AggregateStore {
     const recorded = ofStream<E>(await this.store.readStream(streamId));
     const entry: CachedAggregate<S> = {
       decider,
-      state: fold(decider, recorded.map(asDomainEvent<E>)),
+      state: recorded.reduce((state, event) => decider.evolve(state, asDomainEvent<E>(event), event.revision), decider.initialState()),
       revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision,
       causations: new Set(recorded.map((e) => e.metadata.causationId)),
     };
@@ -296,7 +297,7 @@ export class AggregateStore {
       for (const { revision, event } of events) {
         if (revision <= entry.revision) continue;
         if (revision !== entry.revision + 1) throw new Error(`${streamId}: revision ${revision} folded after ${entry.revision}`);
-        entry.state = decider.evolve(entry.state, event);
+        entry.state = decider.evolve(entry.state, event, revision);
         entry.revision = revision;
       }
     } catch (error) {

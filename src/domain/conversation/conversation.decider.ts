@@ -81,8 +81,8 @@ export type ConversationCommand =
 
 export interface ConversationState {
   /**
-   * Events folded so far: the revision the next event of the stream gets (each event's own revision is known
-   * while it is folded, so the fold can say where in the stream to read an event it keeps no more of).
+   * The revision after the last event folded (its revision + 1; counted when a fold is given no revisions): where
+   * in the stream an event the fold keeps no more of is, to be read alone (conversation-reads.ts).
    */
   folded: number;
   /** Customer message ids recorded as received (relayable, editable) → the revision of their CustomerMessageReceived. */
@@ -275,10 +275,9 @@ function receive(
  * Grows the collections in place: a fold owns the state it starts from (`initialState()` is fresh each
  * time), and copying a set per event would make loading a long conversation quadratic.
  */
-export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+export function evolveConversation(state: ConversationState, event: ConversationEvent, revision = state.folded): ConversationState {
   state.erasedLast = event.type === 'CustomerContentErased';
-  const revision = state.folded;
-  state.folded += 1;
+  state.folded = revision + 1;
   switch (event.type) {
     case 'CustomerMessageReceived': {
       state.received.set(event.data.messageId, revision);

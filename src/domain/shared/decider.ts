@@ -5,7 +5,8 @@
  */
 export interface Decider<Command, Event, State> {
   decide(command: Command, state: State): Event[];
-  evolve(state: State, event: Event): State;
+  /** `revision`: the event's revision in its stream, when it comes from one (the aggregate store always passes it). */
+  evolve(state: State, event: Event, revision?: number): State;
   initialState(): State;
 }
 
