@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { EVENT_STORE, EventStore, StreamReadOptions } from '../src/application/ports/event-store.port';
+import { conversationStreamId } from '../src/domain/conversation/conversation.events';
 import { READ_MODEL_DATA_SOURCE } from '../src/projections/projections.service';
 import { AppHarness } from './support/app-harness';
 import { attachNewBot, customerWrites, registeredMaster } from './support/master-steps';
@@ -120,6 +122,33 @@ describe('reminders of unanswered messages', () => {
     await says(master, reminderOf(after));
     expect(remindersOf(master, before)).toEqual([]);
     expect(remindersOf(master, during)).toEqual([]);
+  });
+
+  it('a reminder for a customer with a long conversation names them and reads only the message waited on', async () => {
+    const { master, bot, customer } = await masterWithCustomer('Eve');
+    await configure(master, '2', 'unanswered for 2 hours');
+    for (let i = 1; i <= 12; i++) {
+      const relayed = await customerWrites(h, bot, customer, master, `Message ${i}`);
+      h.fake.userSends(h.masterBot.id, master.id, { text: `Answer ${i}`, replyToMessageId: relayed.messageId });
+      await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === `Answer ${i}`);
+    }
+    const waiting = await customerWrites(h, bot, customer, master, 'And one more thing');
+    const store = h.app.get<EventStore>(EVENT_STORE);
+    const stream = conversationStreamId(bot.id, customer.id);
+    const wholeReads: StreamReadOptions[] = [];
+    const readStream = store.readStream.bind(store);
+    const spy = jest.spyOn(store, 'readStream').mockImplementation((streamId, options) => {
+      if (streamId === stream && (options?.fromRevision ?? 0) === 0 && options?.maxCount === undefined) wholeReads.push(options ?? {});
+      return readStream(streamId, options);
+    });
+    try {
+      clock.advance(2 * HOUR + MINUTE);
+      const reminder = await says(master, reminderOf(waiting));
+      expect(reminder.text).toBe('⏰ This message from Bob (@bob) has waited 2 hours for an answer. Reply to it to answer.');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(wholeReads).toEqual([]);
   });
 
   it('/reminders with a bad number is refused', async () => {
