@@ -41,8 +41,10 @@ export async function banBefore(
   state: Pick<ConversationState, 'bans'>,
   before: number,
 ): Promise<RecordedEvent<Banned> | undefined> {
-  const revision = [...state.bans].reverse().find((r) => r < before);
-  if (revision === undefined) return undefined;
+  let i = state.bans.length - 1;
+  while (i >= 0 && state.bans[i] >= before) i -= 1;
+  if (i < 0) return undefined;
+  const revision = state.bans[i];
   const event = await aggregates.eventAt<Banned>(stream, revision);
   return event?.type === 'CustomerBanned' ? event : contradicted(stream, revision, 'a ban', event);
 }
