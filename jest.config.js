@@ -42,10 +42,11 @@ module.exports = {
   ],
   testTimeout: 30000,
   /**
-   * Workers: jest's default (cores − 1: one on the 2-core machines CI runs on). `npx jest --maxWorkers=3` runs the
-   * whole suite in about 4 min instead of ~19 (the e2e and int specs mostly wait), but under that contention a few
-   * timing-sensitive specs have failed now and then (projections-rebuild's restart check; crash-repeats before its
-   * latency went to 800 ms), so CI keeps one worker until they are made robust.
+   * Workers: two, on the 2-core machines CI runs on (jest's default there would be one). The e2e and int specs mostly
+   * wait (on timers, the Bot API fake, fsync): with one worker the machine sat ~95 % idle and the suite took ~14 min;
+   * with two it takes ~5.5 min (2026-11-29, 2 × AMD EPYC). Three or more made a few timing-sensitive specs fail now and
+   * then (projections-rebuild's restart check, crash-repeats): two keeps the machine's CPU as the only one contended.
    */
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/closing-line.reporter.js'],
 };
