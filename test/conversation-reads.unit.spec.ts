@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AggregateStore } from '../src/application/command-handling/aggregate-store';
-import { banBefore, firstEvent, receivedMessage } from '../src/application/customer-message/conversation-reads';
+import { banBefore, bannedName, firstEvent, receivedMessage } from '../src/application/customer-message/conversation-reads';
+import { ContentVault } from '../src/application/ports/crypto.port';
 import { RecordedEvent } from '../src/application/ports/event-store.port';
 
 /**
@@ -86,5 +87,24 @@ describe('reading one event of a conversation where its fold says it is', () => 
     expect(String(logged.mock.calls[0][0])).toBe(
       'conversation-7-8@1 should be customer message 11, as its fold says: found MessageRelayed',
     );
+  });
+
+  it('names a ban\'s customer from the ban, an unban\'s from the ban before it, and says "The customer" when the name is gone', async () => {
+    const stream78 = { botId: 7, customerId: 8 };
+    const state = { received: new Map<number, number>(), lastReceived: -1, bans: [2] };
+    const withState = Object.assign(Object.create(aggregates) as AggregateStore, { current: async () => state });
+    const names: Record<string, string> = { sealed: 'Ann', fresh: 'Bob' };
+    const vault = { open: (sealed: string) => (sealed in names ? { name: names[sealed] } : null) } as unknown as ContentVault;
+    const ban = { ...at(5, 'CustomerBanned', { ...stream78, name: 'fresh' }) } as RecordedEvent as Parameters<typeof bannedName>[2];
+    const unban = { ...at(6, 'CustomerUnbanned', stream78) } as RecordedEvent as Parameters<typeof bannedName>[2];
+
+    expect(await bannedName(withState, vault, ban)).toBe('Bob');
+    expect(reads).toEqual([]); // a ban carries its name
+    expect(await bannedName(withState, vault, unban)).toBe('Ann');
+    expect(reads).toEqual([2]); // the ban before the unban, alone
+    delete names.sealed; // the conversation's key erased
+    expect(await bannedName(withState, vault, unban)).toBe('The customer');
+    state.bans = [];
+    expect(await bannedName(withState, vault, unban)).toBe('The customer');
   });
 });

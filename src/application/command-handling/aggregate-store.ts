@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CommandOrigin, Decider, DomainEvent } from '../../domain/shared/decider';
+import { CommandOrigin, Decider, DomainEvent, fold } from '../../domain/shared/decider';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
@@ -252,7 +252,10 @@ export class AggregateStore {
     const recorded = ofStream<E>(await this.store.readStream(streamId));
     const entry: CachedAggregate<S> = {
       decider,
-      state: recorded.reduce((state, event) => decider.evolve(state, asDomainEvent<E>(event), event.revision), decider.initialState()),
+      state: fold(
+        decider,
+        recorded.map((event) => ({ event: asDomainEvent<E>(event), revision: event.revision })),
+      ),
       revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision,
       causations: new Set(recorded.map((e) => e.metadata.causationId)),
     };
@@ -262,14 +265,15 @@ export class AggregateStore {
 
   /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
   private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
-    if (entry.broken) return (await this.readWhole(streamId, decider)).entry;
+    const afresh = async () => (await this.readWhole(streamId, decider)).entry;
+    if (entry.broken) return afresh();
     const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
-    if (entry.broken) return (await this.readWhole(streamId, decider)).entry;
+    if (entry.broken) return afresh();
     if (tail.length === 0) return entry;
     // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
     const first = tail.findIndex((event) => event.revision > entry.revision);
     if (first === -1) return entry;
-    if (tail[first].revision !== entry.revision + 1) return (await this.readWhole(streamId, decider)).entry;
+    if (tail[first].revision !== entry.revision + 1) return afresh();
     for (const event of tail) entry.causations.add(event.metadata.causationId);
     this.extend(
       streamId,

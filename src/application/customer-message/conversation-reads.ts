@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { ConversationState } from '../../domain/conversation/conversation.decider';
-import { ConversationEventOf } from '../../domain/conversation/conversation.events';
+import { conversationDecider, ConversationState } from '../../domain/conversation/conversation.decider';
+import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
+import { Sealed } from '../../domain/shared/sealed';
+import { ContentVault } from '../ports/crypto.port';
 import { RecordedEvent } from '../ports/event-store.port';
 
 type Received = ConversationEventOf<'CustomerMessageReceived'>;
 type Banned = ConversationEventOf<'CustomerBanned'>;
+type Unbanned = ConversationEventOf<'CustomerUnbanned'>;
 
 const logger = new Logger('Conversation');
 
@@ -47,6 +50,24 @@ export async function banBefore(
   const revision = state.bans[i];
   const event = await aggregates.eventAt<Banned>(stream, revision);
   return event?.type === 'CustomerBanned' ? event : contradicted(stream, revision, 'a ban', event);
+}
+
+/**
+ * The customer's name a ban or an unban is told with: the one sealed in the ban (an unban carries none: it is the
+ * ban's before it); "The customer" when it cannot be read (shredded, or the fold contradicted).
+ */
+export async function bannedName(
+  aggregates: AggregateStore,
+  vault: ContentVault,
+  event: RecordedEvent<Banned | Unbanned>,
+): Promise<string> {
+  let sealed: Sealed | undefined;
+  if (event.type === 'CustomerBanned') sealed = event.data.name;
+  else {
+    const stream = conversationStreamId(event.data.botId, event.data.customerId);
+    sealed = (await banBefore(aggregates, stream, await aggregates.current(stream, conversationDecider), event.revision))?.data.name;
+  }
+  return (sealed !== undefined ? vault.open<{ name: string }>(sealed)?.name : undefined) ?? 'The customer';
 }
 
 /** The first event of the conversation (when the customer was first seen); `undefined` when it has none. */

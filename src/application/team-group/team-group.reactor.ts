@@ -9,7 +9,7 @@ import { isSettledFailure, isTelegramRefusal, TelegramApiError } from '../ports/
 import { BotApis } from '../reactors/client-bot-apis';
 import { Reactor } from '../reactors/reactor';
 import { teamGroupTexts } from './team-group.texts';
-import { banBefore } from '../customer-message/conversation-reads';
+import { bannedName } from '../customer-message/conversation-reads';
 
 type AnswerOutcome = ConversationEventOf<'ReplyEditFailed' | 'ReplyDeleted' | 'ReplyDeletionFailed'>;
 type Handled =
@@ -114,19 +114,14 @@ export class TeamGroupReactor implements Reactor<Handled> {
 
   /** A ban or unban typed in a topic is said there (one from the MasterBot chat is answered there). */
   private async banInTopic(event: RecordedEvent<ConversationEventOf<'CustomerBanned' | 'CustomerUnbanned'>>): Promise<void> {
-    const { topic, botId, customerId } = event.data;
+    const { topic, botId } = event.data;
     if (!topic) return;
     const api = await this.bots.client(botId, event.position);
+    const name = await bannedName(this.aggregates, this.vault, event);
     if (event.type === 'CustomerBanned') {
-      const name = this.vault.open<{ name: string }>(event.data.name)?.name ?? 'The customer';
       await api?.sendText(topic.chatId, teamGroupTexts.bannedInTopic(name), { threadId: topic.threadId });
       return;
     }
-    // An unban carries no name: it is the one sealed in the ban before it.
-    const stream = conversationStreamId(botId, customerId);
-    const state = await this.aggregates.current(stream, conversationDecider);
-    const ban = (await banBefore(this.aggregates, stream, state, event.revision))?.data;
-    const name = (ban && this.vault.open<{ name: string }>(ban.name)?.name) ?? 'The customer';
     await api?.sendText(topic.chatId, teamGroupTexts.unbannedInTopic(name), { threadId: topic.threadId });
   }
 

@@ -28,8 +28,12 @@ export interface CommandOrigin {
   occurredAt: string;
 }
 
-export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: Event[]): State {
-  return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
+/** A stream's state: its events folded from the initial state, each with its revision when it has one (see `evolve`). */
+export function fold<Event, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  events: readonly { event: Event; revision?: number }[],
+): State {
+  return events.reduce((state, { event, revision }) => decider.evolve(state, event, revision), decider.initialState());
 }
 
 /**
