@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         httpIdleTimeoutMs: 65_000,
         telegramTimeoutMs: 30_000,
         aggregateCacheEvents: 100_000,
+        aggregateSnapshotEvents: 5_000,
         telegramPacing: { botMessagesPerSecond: 30 },
       });
     });
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
       HTTP_IDLE_TIMEOUT_MS: '5000',
       TELEGRAM_TIMEOUT_MS: '10000',
       AGGREGATE_CACHE_EVENTS: '2000000',
+      AGGREGATE_SNAPSHOT_EVENTS: '20000',
       TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
@@ -111,6 +113,7 @@ describe('loadConfig', () => {
       httpIdleTimeoutMs: 5000,
       telegramTimeoutMs: 10000,
       aggregateCacheEvents: 2_000_000,
+      aggregateSnapshotEvents: 20_000,
       telegramPacing: { botMessagesPerSecond: 100 },
       observability: {
         logFormat: 'json',
@@ -201,6 +204,8 @@ describe('loadConfig', () => {
       ['TELEGRAM_PACING', 'neither on nor off', 'maybe'],
       ['AGGREGATE_CACHE_EVENTS', 'negative', '-1'],
       ['AGGREGATE_CACHE_EVENTS', 'not a whole number', '1e5'],
+      ['AGGREGATE_SNAPSHOT_EVENTS', 'negative', '-5'],
+      ['AGGREGATE_SNAPSHOT_EVENTS', 'not a whole number', 'many'],
       ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };

@@ -10,6 +10,8 @@ import { Reactor, REACTORS } from '../application/reactors/reactor';
 import { ProjectionsService, READ_MODEL_DATA_SOURCE } from '../projections/projections.service';
 import { SqliteContentVault } from './crypto/sqlite-content-vault';
 import { REACTOR_ATTEMPTS, ReactorAttemptsFile } from '../processing/reactor-attempts.store';
+import { AggregateStore } from '../application/command-handling/aggregate-store';
+import { AggregateSnapshots } from '../application/command-handling/aggregate-snapshots';
 import { ReactorRunner } from './reactors/reactor-runner';
 import { Scheduler } from './scheduling/scheduler';
 import { INSTANCE_LOCKS, Preflight } from './startup/preflight';
@@ -57,6 +59,8 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(REACTOR_ATTEMPTS) private readonly attempts: ReactorAttemptsFile,
     private readonly scheduler: Scheduler,
     private readonly webhooks: ClientBotWebhooks,
+    private readonly aggregates: AggregateStore,
+    private readonly snapshots: AggregateSnapshots,
     @Optional() @Inject(INSTANCE_LOCKS) private readonly locks?: Pick<Preflight, 'release'>,
     @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
   ) {
@@ -163,6 +167,13 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
       await Promise.all(this.runners.map((reactor) => reactor.stop())); // each waits a grace for its hung calls: together
       await this.projections.stop();
     }
+    // Nothing records any more: long streams' folds are saved, so the next start reads only what comes after them.
+    const saved = await this.aggregates.saveSnapshots().catch((error: unknown) => {
+      this.logger.warn(`snapshots not saved: ${String(error)}`);
+      return 0;
+    });
+    if (saved > 0) this.logger.log(`saved the folds of ${saved} long stream(s) as snapshots`);
+    this.snapshots.close();
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.vault.close();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AggregateStore } from '../application/command-handling/aggregate-store';
 import { AGGREGATE_CACHE_EVENTS } from '../application/command-handling/aggregate-cache';
+import { AggregateSnapshots } from '../application/command-handling/aggregate-snapshots';
 import { ClientBotHealth, ClientBotHealthReactor } from '../application/client-bot-health/client-bot-health';
 import { APP_SETTINGS, AppSettings } from '../application/ports/app-settings.port';
 import { Clock, CLOCK, systemClock } from '../application/ports/clock.port';
@@ -16,6 +17,7 @@ import { checkNamespace } from '../infrastructure/event-store/namespace-marker';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { loadMasterKey } from '../infrastructure/crypto/master-key';
 import { SqliteContentVault } from '../infrastructure/crypto/sqlite-content-vault';
+import { SqliteSnapshotStore } from '../infrastructure/sqlite/sqlite-snapshot-store';
 import { AesTokenCipher } from '../infrastructure/crypto/token-cipher';
 import { AppMetrics } from '../infrastructure/observability/app-metrics';
 import { MeteredEventStore } from '../infrastructure/observability/metered-event-store';
@@ -79,6 +81,7 @@ export class CoreModule {
       CLOCK,
       LEASE_KEEPER,
       AggregateStore,
+      AggregateSnapshots,
       BotApis,
       ContentSender,
       ClientBotHealth,
@@ -90,6 +93,11 @@ export class CoreModule {
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
         { provide: AGGREGATE_CACHE_EVENTS, useValue: config.aggregateCacheEvents },
+        {
+          provide: AggregateSnapshots,
+          useFactory: () =>
+            new AggregateSnapshots(new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')), config.aggregateSnapshotEvents),
+        },
         { provide: AppMetrics, useValue: new AppMetrics() },
         {
           provide: EVENT_STORE,

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogLevel } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { openEventStore } from '../../src/app.module';
 import { startApp } from '../../src/bootstrap';
@@ -153,6 +156,17 @@ export class AppHarness {
     } finally {
       await store.close();
     }
+    // Saved folds (AggregateSnapshots): JSON, searched as every other JSON column.
+    const snapshotsFile = join(this.dataDir, 'snapshots.sqlite');
+    if (existsSync(snapshotsFile)) {
+      const snapshots = new Database(snapshotsFile, { readonly: true });
+      try {
+        const rows = snapshots.prepare('SELECT stream_id, payload FROM snapshots').all() as { stream_id: string; payload: Buffer }[];
+        for (const row of rows) search(row.payload.toString('utf8'), `snapshot of ${row.stream_id}`);
+      } finally {
+        snapshots.close();
+      }
+    }
     const readModels = createReadModelDataSource(this.config);
     await readModels.initialize();
     try {
@@ -245,6 +259,8 @@ function leaves(value: unknown, out: string[] = []): string[] {
       }
     }
   } else if (Array.isArray(value)) value.forEach((v) => leaves(v, out));
+  else if (value instanceof Map) [...value].forEach(([k, v]) => leaves([k, v], out));
+  else if (value instanceof Set) [...value].forEach((v) => leaves(v, out));
   else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => leaves(v, out));
   return out;
 }

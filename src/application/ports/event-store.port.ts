@@ -103,15 +103,22 @@ export interface StreamReadOptions {
   fromRevision?: number;
   /** A whole number ≥ 1; omitted: to the end of the stream. */
   maxCount?: number;
+  /**
+   * Only events of these types (at least one); the others are skipped, and `maxCount` counts the events returned.
+   * The embedded store skips them without reading them; EventStoreDB reads them and drops them here.
+   */
+  types?: readonly string[];
 }
 
-/** `options` as given, or a clear error: a revision is a whole number ≥ 0, a count one ≥ 1. */
+/** `options` as given, or a clear error: a revision is a whole number ≥ 0, a count one ≥ 1, types a non-empty list of names. */
 export function checkStreamRead(options: StreamReadOptions): StreamReadOptions {
-  const { fromRevision, maxCount } = options;
+  const { fromRevision, maxCount, types } = options;
   if (fromRevision !== undefined && (!Number.isSafeInteger(fromRevision) || fromRevision < 0))
     throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
   if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 1))
     throw new RangeError(`maxCount must be a positive integer, got ${maxCount}`);
+  if (types !== undefined && (!Array.isArray(types) || types.length === 0 || !types.every((t) => typeof t === 'string' && t !== '')))
+    throw new RangeError(`types must be a non-empty list of event type names, got ${JSON.stringify(types)}`);
   return options;
 }
 
@@ -124,7 +131,8 @@ export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /**
    * Events of one stream in revision order, from `fromRevision` (default 0), at most `maxCount` (default: all);
-   * `[]` when it does not exist.
+   * `[]` when it does not exist. A long read lets other work run while it reads (pages: no caller stalls the
+   * thread every tenant shares for a whole long stream).
    */
   readStream(streamId: string, options?: StreamReadOptions): Promise<RecordedEvent[]>;
   /** Events of every (non-system) stream in global order. */

@@ -130,6 +130,7 @@ function completionIfDone(state: BroadcastState, adding: DeliveryOutcome[], aban
 }
 
 export const broadcastDecider: Decider<BroadcastCommand, BroadcastEvent, BroadcastState> = {
+  name: 'broadcast',
   decide: decideBroadcast,
   evolve: evolveBroadcast,
   initialState: initialBroadcastState,

@@ -412,6 +412,7 @@ export const initialConversationState = (): ConversationState => ({
 });
 
 export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
+  name: 'conversation',
   decide: decideConversation,
   evolve: evolveConversation,
   initialState: initialConversationState,

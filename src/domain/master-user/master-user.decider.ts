@@ -122,6 +122,7 @@ export function decideMasterUser(command: MasterUserCommand, state: MasterUserSt
 }
 
 export const masterUserDecider: Decider<MasterUserCommand, MasterUserEvent, MasterUserState> = {
+  name: 'master-user',
   decide: decideMasterUser,
   evolve: evolveMasterUser,
   initialState: initialMasterUserState,

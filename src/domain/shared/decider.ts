@@ -4,6 +4,11 @@
  * into the state. Command handling re-runs `decide` on fresh state after a version conflict.
  */
 export interface Decider<Command, Event, State> {
+  /**
+   * A stable name for the streams this decider folds, when their folds may be saved as snapshots (a long
+   * conversation, a busy master): the key they are saved under. A decider without one is always read from its events.
+   */
+  readonly name?: string;
   decide(command: Command, state: State): Event[];
   /** `revision`: the event's revision in its stream, when it comes from one (the aggregate store always passes it). */
   evolve(state: State, event: Event, revision?: number): State;
@@ -28,12 +33,16 @@ export interface CommandOrigin {
   occurredAt: string;
 }
 
-/** A stream's state: its events folded from the initial state, each with its revision when it has one (see `evolve`). */
+/**
+ * A stream's state: its events folded into `from` (the initial state by default: the whole stream), each with its
+ * revision when it has one (see `evolve`).
+ */
 export function fold<Event, State>(
   decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
   events: readonly { event: Event; revision?: number }[],
+  from: State = decider.initialState(),
 ): State {
-  return events.reduce((state, { event, revision }) => decider.evolve(state, event, revision), decider.initialState());
+  return events.reduce((state, { event, revision }) => decider.evolve(state, event, revision), from);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_SNAPSHOT_EVENTS } from '../../application/command-handling/aggregate-snapshots';
 import { DEFAULT_AGGREGATE_CACHE_EVENTS } from '../../application/command-handling/aggregate-cache';
 import { BotToken } from '../../domain/client-bot/bot-token';
 import { streamPrefixProblem } from '../event-store/stream-prefix';
@@ -41,6 +42,11 @@ export interface AppConfig {
    * together (AggregateCache); 0 keeps none (every command reads its stream whole).
    */
   aggregateCacheEvents: number;
+  /**
+   * `AGGREGATE_SNAPSHOT_EVENTS`: a stream this long (events) has its fold saved in DATA_DIR/snapshots.sqlite, so its
+   * first command after a start reads the events after the snapshot only (AggregateSnapshots); 0 saves none.
+   */
+  aggregateSnapshotEvents: number;
   /** `TELEGRAM_TIMEOUT_MS`: an outbound Bot API call unanswered this long is abandoned and retried (files and long polls get more). */
   telegramTimeoutMs: number;
   /**
@@ -202,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpIdleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 65_000, 100, 600_000),
     telegramTimeoutMs: read.int('TELEGRAM_TIMEOUT_MS', 30_000, 100, 600_000),
     aggregateCacheEvents: read.int('AGGREGATE_CACHE_EVENTS', DEFAULT_AGGREGATE_CACHE_EVENTS, 0, 100_000_000),
+    aggregateSnapshotEvents: read.int('AGGREGATE_SNAPSHOT_EVENTS', DEFAULT_SNAPSHOT_EVENTS, 0, 100_000_000),
     telegramPacing: read.pacing(),
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');

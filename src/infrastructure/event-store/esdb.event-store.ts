@@ -230,9 +230,13 @@ export class EsdbEventStore implements EventStore {
 
   /** JSON events of one stream in revision order; `[]` when the stream does not exist. */
   async readStream(streamId: string, options: StreamReadOptions = {}): Promise<RecordedEvent[]> {
-    const { fromRevision = 0, maxCount } = checkStreamRead(options);
-    const recorded = await this.reads.streamEvents(streamId, BigInt(fromRevision), FORWARDS, maxCount);
-    return recorded.filter((event) => event.isJson).map((event) => toRecordedEvent(event, streamPosition(event)));
+    const { fromRevision = 0, maxCount, types } = checkStreamRead(options);
+    // With types, the server has no per-stream filter: the stream is read to its end and the rest dropped here.
+    const recorded = await this.reads.streamEvents(streamId, BigInt(fromRevision), FORWARDS, types ? undefined : maxCount);
+    const events = recorded.filter((event) => event.isJson && (!types || types.includes(event.type)));
+    return (types && maxCount !== undefined ? events.slice(0, maxCount) : events).map((event) =>
+      toRecordedEvent(event, streamPosition(event)),
+    );
   }
 
   /**

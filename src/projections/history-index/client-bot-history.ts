@@ -17,7 +17,8 @@ type BotRecordChange = MasterUserEventOf<
   | 'TeamGroupMoved'
   | 'InboxModeChosen'
 >;
-const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
+/** The types of a master's events a bot's record is folded from: the bot directory reads only these of a master's stream. */
+export const BOT_RECORD_CHANGES: TypesOf<BotRecordChange> = [
   'ClientBotAttached',
   'ClientBotDetached',
   'ClientBotBroken',
