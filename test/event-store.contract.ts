@@ -86,7 +86,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       for (let batch = 0; batch < 5; batch++)
         await store.appendToStream(
           s,
-          Array.from({ length: 500 }, (_, i) => event('N', { n: batch * 500 + i })),
+          Array.from({ length: 500 }, (_, i) => event(i % 2 === 0 ? 'N' : 'M', { n: batch * 500 + i })),
           batch === 0 ? 'no_stream' : batch * 500 - 1,
         );
       // Work another tenant queued meanwhile (a request, a relay's answer): it runs between the pages of the read.
@@ -106,6 +106,13 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       expect(turns).toBeGreaterThanOrEqual(2);
       expect((await store.readStream(s, { fromRevision: 999, maxCount: 1002 })).map((e) => e.revision)).toEqual(
         Array.from({ length: 1002 }, (_, i) => 999 + i),
+      );
+      // Of one type only, over more than a page of them: every second event, from revision 1 on.
+      expect((await store.readStream(s, { types: ['M'] })).map((e) => e.revision)).toEqual(
+        Array.from({ length: 1250 }, (_, i) => 2 * i + 1),
+      );
+      expect((await store.readStream(s, { types: ['M'], fromRevision: 2000, maxCount: 300 })).map((e) => e.revision)).toEqual(
+        Array.from({ length: 250 }, (_, i) => 2001 + 2 * i),
       );
     });
 

@@ -65,9 +65,12 @@ describe('a long conversation goes on after a restart without reading its histor
     // record is folded from the master's bot events alone, `types`: not the master's history either.)
     const whole = reads.filter((r) => (r.fromRevision ?? 0) === 0 && r.maxCount !== 1 && r.types === undefined);
     expect(whole).toEqual([]);
-    // The first read of each, at start or at its first command, is the one from its snapshot (past revision 10).
+    // The first read of each after the restart (not the shutdown's read of the event a snapshot is taken at) is the one
+    // from its snapshot, past revision 10.
     for (const stream of [conversation, masterStream])
-      expect(reads.find((r) => r.streamId === stream && r.types === undefined)?.fromRevision).toBeGreaterThanOrEqual(10);
+      expect(reads.find((r) => r.streamId === stream && r.types === undefined && r.maxCount !== 1)?.fromRevision).toBeGreaterThanOrEqual(
+        10,
+      );
     // And the history before the snapshot is still there: the first question can still be answered, as a reply to it.
     h.fake.userSends(h.masterBot.id, master.id, { text: 'a late answer', replyToMessageId: early.messageId });
     const late = await h.fake.waitForSent((s) => s.botId === bot.id && s.chatId === customer.id && s.text === 'a late answer');

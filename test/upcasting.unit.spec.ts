@@ -94,6 +94,22 @@ describe('the upcaster registry', () => {
     expect(registry.schemaVersionOf('ParcelWeighed')).toBe(2);
   });
 
+  it('names the stored types that become the ones asked for, through any chain of renames, for a read filtered by type', () => {
+    const registry = new UpcasterRegistry([
+      { type: 'BoxWeighed', fromVersion: 1, renamedTo: { type: 'PackageWeighed', version: 1 }, upcast: (d) => d },
+      { type: 'PackageWeighed', fromVersion: 1, renamedTo: { type: 'ParcelWeighed', version: 1 }, upcast: (d) => d },
+      { type: 'ParcelWeighed', fromVersion: 1, upcast: (data) => ({ ...data, unit: 'g' }) },
+      { type: 'CrateWeighed', fromVersion: 1, renamedTo: { type: 'CrateMeasured', version: 1 }, upcast: (d) => d },
+    ]);
+    expect(registry.storedNamesOf(['ParcelWeighed', 'ParcelSent']).sort()).toEqual([
+      'BoxWeighed',
+      'PackageWeighed',
+      'ParcelSent',
+      'ParcelWeighed',
+    ]);
+    expect(registry.storedNamesOf(['CrateWeighed'])).toEqual(['CrateWeighed']);
+  });
+
   it('refuses two steps from the same version (the result would depend on the order)', () => {
     expect(
       () =>

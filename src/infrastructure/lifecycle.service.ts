@@ -60,7 +60,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly scheduler: Scheduler,
     private readonly webhooks: ClientBotWebhooks,
     private readonly aggregates: AggregateStore,
-    private readonly snapshots: AggregateSnapshots,
+    @Inject(AggregateSnapshots) private readonly snapshots: AggregateSnapshots | null,
     @Optional() @Inject(INSTANCE_LOCKS) private readonly locks?: Pick<Preflight, 'release'>,
     @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
   ) {
@@ -167,13 +167,13 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
       await Promise.all(this.runners.map((reactor) => reactor.stop())); // each waits a grace for its hung calls: together
       await this.projections.stop();
     }
-    // Nothing records any more: long streams' folds are saved, so the next start reads only what comes after them.
+    // Intake and processors stopped: long streams' folds are saved, so the next start reads only what comes after them.
     const saved = await this.aggregates.saveSnapshots().catch((error: unknown) => {
       this.logger.warn(`snapshots not saved: ${String(error)}`);
       return 0;
     });
     if (saved > 0) this.logger.log(`saved the folds of ${saved} long stream(s) as snapshots`);
-    this.snapshots.close();
+    this.snapshots?.close();
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.vault.close();

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AggregateStore } from '../application/command-handling/aggregate-store';
@@ -51,6 +51,21 @@ export async function openEventStore(
 }
 
 /**
+ * Snapshots of long streams' folds (DATA_DIR/snapshots.sqlite), or none: with AGGREGATE_SNAPSHOT_EVENTS=0, or when
+ * the file cannot be opened (a cache: the app then reads long streams whole, and says so).
+ */
+function openSnapshots(config: Pick<AppConfig, 'dataDir' | 'aggregateSnapshotEvents'>): AggregateSnapshots | null {
+  if (config.aggregateSnapshotEvents === 0) return null;
+  const file = join(config.dataDir, 'snapshots.sqlite');
+  try {
+    return new AggregateSnapshots(new SqliteSnapshotStore(file), config.aggregateSnapshotEvents);
+  } catch (error) {
+    new Logger('AggregateSnapshots').warn(`${file} cannot be opened (${(error as Error).message}): long streams are read whole`);
+    return null;
+  }
+}
+
+/**
  * The core every context uses: settings, the event store, the read-model database, keys and ciphers,
  * the Telegram gateway, each client bot's API and the content sender (media, albums, long texts), the aggregate store, the clock, metrics and the
  * replica lease. Global, so a context module lists only its own slices.
@@ -93,11 +108,7 @@ export class CoreModule {
       providers: [
         { provide: APP_SETTINGS, useValue: settings },
         { provide: AGGREGATE_CACHE_EVENTS, useValue: config.aggregateCacheEvents },
-        {
-          provide: AggregateSnapshots,
-          useFactory: () =>
-            new AggregateSnapshots(new SqliteSnapshotStore(join(config.dataDir, 'snapshots.sqlite')), config.aggregateSnapshotEvents),
-        },
+        { provide: AggregateSnapshots, useFactory: () => openSnapshots(config) },
         { provide: AppMetrics, useValue: new AppMetrics() },
         {
           provide: EVENT_STORE,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { RecordedEvent } from '../ports/event-store.port';
 import { SnapshotStore } from '../ports/snapshot-store.port';
 
 /** Injection token: how long a stream must be (events) before its fold is saved (`AGGREGATE_SNAPSHOT_EVENTS` in the app). */
@@ -12,6 +13,19 @@ export const DEFAULT_SNAPSHOT_EVENTS = 5_000;
 
 /** A held fold is saved again once it has grown this many events past its last snapshot (at shutdown, or when read afresh). */
 export const SNAPSHOT_AGAIN_AFTER = 1_000;
+
+/** The event a snapshot is taken at, as far as it matters to it. */
+export type SnapshotAt = Pick<RecordedEvent, 'id' | 'revision' | 'metadata'>;
+
+/**
+ * What a snapshot says of the event it was taken at: its id and its chain hash (`<id>#<hash>`). Ids are
+ * deterministic (the same update decided again gets the same id), the hash is not unless the data and everything
+ * before it are the same: a snapshot of events a power loss took back is not mistaken for the stream recorded since.
+ */
+export function snapshotEventKey(event: SnapshotAt): string {
+  const hash = event.metadata?.hash;
+  return typeof hash === 'string' ? `${event.id}#${hash}` : event.id;
+}
 
 /** A stream's fold as restored from a snapshot: what `AggregateStore` folds the stream's tail into. */
 export interface RestoredFold<S> {
@@ -29,7 +43,8 @@ export interface RestoredFold<S> {
  * says), so a restored fold is made of this realm's own Maps and Sets. A snapshot is used only when it was made by
  * this very fold code (`foldFingerprint`: a change to any decider, event type or upcaster makes every snapshot
  * stale) and when the event store still has the
- * event it was taken at, at its revision (AggregateStore checks that with the same read that gives it the tail):
+ * event it was taken at, at its revision, with the same chain hash (AggregateStore checks that with the same read
+ * that gives it the tail):
  * a restored backup, another EventStoreDB namespace or a rebuilt store is read whole instead.
  */
 export class AggregateSnapshots {
@@ -53,9 +68,9 @@ export class AggregateSnapshots {
   /** The saved fold of the stream by deciders of `kind`; `undefined` when none, made by other code, or unreadable. */
   restore<S>(streamId: string, kind: string): RestoredFold<S> | undefined {
     if (this.minEvents === 0) return undefined;
-    const saved = this.store.get(streamId, kind);
-    if (!saved || saved.fingerprint !== this.fingerprint) return undefined;
     try {
+      const saved = this.store.get(streamId, kind);
+      if (!saved || saved.fingerprint !== this.fingerprint) return undefined;
       const decoded = JSON.parse(saved.payload.toString('utf8')) as { state?: unknown; causations?: unknown };
       if (!decoded || typeof decoded !== 'object' || !('state' in decoded) || !Array.isArray(decoded.causations))
         throw new Error('not a saved fold');
@@ -72,9 +87,14 @@ export class AggregateSnapshots {
     }
   }
 
-  /** Saves the fold of the stream up to `revision`, whose event there has id `eventId`. A failure is logged: it is a cache. */
-  save(streamId: string, kind: string, fold: { revision: number; state: unknown; causations: Set<string> }, eventId: string): void {
+  /**
+   * Saves the fold of the stream up to its `revision`, whose event is `at` (read back before use: `snapshotEventKey`).
+   * Synchronous: the state is encoded as it is now. A failure is logged: it is a cache.
+   */
+  save(streamId: string, kind: string, fold: { revision: number; state: unknown; causations: Set<string> }, at: SnapshotAt): void {
+    const eventId = snapshotEventKey(at);
     try {
+      if (at.revision !== fold.revision) throw new Error(`the fold is at ${fold.revision}, the event at ${at.revision}`);
       const payload = Buffer.from(JSON.stringify({ state: encodeFold(fold.state), causations: [...fold.causations] }), 'utf8');
       this.store.put(streamId, kind, { revision: fold.revision, eventId, fingerprint: this.fingerprint, payload });
     } catch (error) {

@@ -10,7 +10,7 @@ import {
 } from '../ports/event-store.port';
 import { KeyedSerialQueue } from '../shared/keyed-serial-queue';
 import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
-import { AggregateSnapshots } from './aggregate-snapshots';
+import { AggregateSnapshots, SnapshotAt, snapshotEventKey } from './aggregate-snapshots';
 import { copyState } from './copy-state';
 import { uuidV5 } from './deterministic-id';
 import { schemaVersionOf, upcast } from './upcasters';
@@ -86,7 +86,9 @@ export class AggregateStore {
 
   /**
    * Saves the held folds of long streams that grew since their last snapshot (see AggregateSnapshots): at shutdown,
-   * once no command runs any more, so the next start reads their tails only. Returns how many were saved.
+   * once intake and the processors stopped, so the next start reads their tails only. A reaction still running past
+   * its grace may append meanwhile: a fold that moved on (or broke) while its last event was read is not saved.
+   * Returns how many were saved.
    */
   async saveSnapshots(): Promise<number> {
     if (!this.snapshots) return 0;
@@ -94,12 +96,12 @@ export class AggregateStore {
     for (const [streamId, entry] of this.cache.held()) {
       const kind = (entry.decider as { name?: string }).name;
       if (!kind || entry.broken || !this.snapshots.due(entry.revision, entry.savedAt)) continue;
-      // Encoded before the read below: the fold saved is the one at `revision`, whatever happens meanwhile.
-      const fold = { revision: entry.revision, state: entry.state, causations: new Set(entry.causations) };
-      const [last] = await this.store.readStream(streamId, { fromRevision: fold.revision, maxCount: 1 });
-      if (last?.revision !== fold.revision) continue;
-      this.snapshots.save(streamId, kind, fold, last.id);
-      entry.savedAt = fold.revision;
+      const revision = entry.revision;
+      const [last] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+      // The state is folded in place: after the read it may be past `revision` (it is then saved at the next stop).
+      if (!last || last.revision !== revision || entry.broken || entry.revision !== revision) continue;
+      this.snapshots.save(streamId, kind, entry, last);
+      entry.savedAt = revision;
       saved += 1;
     }
     return saved;
@@ -281,7 +283,7 @@ export class AggregateStore {
     if (kind && restored) {
       // One read: the event the snapshot was taken at (is it still this stream's?), then the tail after it.
       const read = ofStream<E>(await this.store.readStream(streamId, { fromRevision: restored.revision }));
-      if (read[0]?.revision === restored.revision && read[0].id === restored.eventId) {
+      if (read[0]?.revision === restored.revision && snapshotEventKey(read[0]) === restored.eventId) {
         const tail = read.slice(1);
         const entry: CachedAggregate<S> = {
           decider,
@@ -292,20 +294,21 @@ export class AggregateStore {
         };
         for (const event of tail) entry.causations.add(event.metadata.causationId);
         this.cache.put(streamId, entry);
-        this.saveIfDue(streamId, kind, entry, tail[tail.length - 1]?.id);
+        this.saveIfDue(streamId, kind, entry, tail[tail.length - 1]);
         return entry;
       }
       this.logger.log(`the snapshot of ${streamId} is not of the stream as recorded now: it is read whole`);
       this.snapshots!.forget(streamId, kind);
     }
     const { recorded, entry } = await this.readWhole(streamId, decider);
-    if (kind) this.saveIfDue(streamId, kind, entry, recorded[recorded.length - 1]?.id);
+    if (kind) this.saveIfDue(streamId, kind, entry, recorded[recorded.length - 1]);
     return entry;
   }
 
-  private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, lastId: string | undefined): void {
-    if (lastId === undefined || !this.snapshots!.due(entry.revision, entry.savedAt)) return;
-    this.snapshots!.save(streamId, kind, entry, lastId);
+  /** Saves the entry's fold, just read up to `last`, when it is long enough and grew enough (synchronous: nothing moves it meanwhile). */
+  private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, last: SnapshotAt | undefined): void {
+    if (!last || last.revision !== entry.revision || !this.snapshots!.due(entry.revision, entry.savedAt)) return;
+    this.snapshots!.save(streamId, kind, entry, last);
     entry.savedAt = entry.revision;
   }
 

@@ -46,6 +46,25 @@ export class UpcasterRegistry {
     }
   }
 
+  /**
+   * The stored type names whose events upcast to one of `types`: those names, and every older name renamed into
+   * one of them (through any chain of renames). For a reader that filters by type before upcasting (a store-side
+   * `readStream(…, { types })`), so a renamed event is not left behind under its old name.
+   */
+  storedNamesOf(types: readonly string[]): string[] {
+    const wanted = new Set(types);
+    const renames = [...this.steps.values()].filter((step) => step.renamedTo);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const step of renames)
+        if (wanted.has(step.renamedTo!.type) && !wanted.has(step.type)) {
+          wanted.add(step.type);
+          grew = true;
+        }
+    }
+    return [...wanted];
+  }
+
   schemaVersionOf(type: string): number {
     return this.versions[type] ?? 1;
   }

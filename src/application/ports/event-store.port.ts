@@ -105,7 +105,8 @@ export interface StreamReadOptions {
   maxCount?: number;
   /**
    * Only events of these types (at least one); the others are skipped, and `maxCount` counts the events returned.
-   * The embedded store skips them without reading them; EventStoreDB reads them and drops them here.
+   * The embedded store skips them in SQL, without parsing them; EventStoreDB reads them and drops them here.
+   * Names as stored: a reader that upcasts asks for old names too (`UpcasterRegistry.storedNamesOf`).
    */
   types?: readonly string[];
 }

@@ -1,11 +1,11 @@
-/** Injection token of the snapshot store (DATA_DIR/snapshots.sqlite in the app; none in the CLI). */
-export const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');
-
 /** A long stream's fold as saved: what `AggregateSnapshots` encodes, and how to tell it still is a prefix of the stream. */
 export interface StoredSnapshot {
   /** The stream's last revision folded in. */
   revision: number;
-  /** The id of the event at `revision`: a snapshot is used only when the stream still has that very event there. */
+  /**
+   * The event at `revision`, as `<id>#<chain hash>` (`snapshotEventKey`): a snapshot is used only when the stream
+   * still has that very event there, same data and same history before it (the hash chains them).
+   */
   eventId: string;
   /** The fold code it was made with (`foldFingerprint()`): a snapshot made by other code is not used. */
   fingerprint: string;

@@ -115,7 +115,7 @@ export class SqliteEventStore implements EventStore {
          VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`,
       ),
       readStreamSome: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      // The other types' rows are passed over in the stream's index, never parsed.
+      // The other types' rows are skipped by SQLite itself: read from the table, never handed to JavaScript nor parsed.
       readStreamOfTypes: this.db.prepare(
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision LIMIT ?',
       ),
@@ -238,9 +238,9 @@ export class SqliteEventStore implements EventStore {
   /**
    * The stream as committed, including a group commit still being flushed. Safe for the aggregate store,
    * which runs one command per stream at a time: an append of its own to this stream has resolved (so
-   * is on disk) before the next read of it.
-   */
-  /**
+   * is on disk) before the next read of it. (A snapshot is checked by its event's chain hash, which a
+   * re-append after a power loss would not repeat unless identical: see AggregateSnapshots.)
+   *
    * better-sqlite3 reads synchronously: a long stream is read in pages of `STREAM_PAGE` events, the event loop
    * taking its other work between them (a 100,000-event stream read at once held every tenant ~0.6 s here).
    * Pages are read at different moments: an append by another process in between is simply read with the rest
