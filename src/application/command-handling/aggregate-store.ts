@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CommandOrigin, Decider, DomainEvent, fold } from '../../domain/shared/decider';
+import { CommandOrigin, Decider, DomainEvent } from '../../domain/shared/decider';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
@@ -9,11 +9,12 @@ import {
   WrongExpectedRevisionError,
 } from '../ports/event-store.port';
 import { KeyedSerialQueue } from '../shared/keyed-serial-queue';
-import { AGGREGATE_CACHE_EVENTS, AggregateCache, CachedAggregate, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
-import { AggregateSnapshots, SnapshotAt, snapshotEventKey } from './aggregate-snapshots';
+import { AGGREGATE_CACHE_EVENTS, AggregateCache, DEFAULT_AGGREGATE_CACHE_EVENTS } from './aggregate-cache';
+import { AggregateSnapshots } from './aggregate-snapshots';
+import { ofStream, StreamFolds } from './stream-folds';
 import { copyState } from './copy-state';
 import { uuidV5 } from './deterministic-id';
-import { schemaVersionOf, upcast } from './upcasters';
+import { schemaVersionOf } from './upcasters';
 
 /**
  * The decision handle() retries: a synchronous, pure function of the state it is decided on (null
@@ -75,36 +76,20 @@ export class AggregateStore {
   /** Commands on one stream run one at a time in this process (see handle). */
   private readonly streams = new KeyedSerialQueue();
   private readonly cache: AggregateCache;
+  private readonly folds: StreamFolds;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(AGGREGATE_CACHE_EVENTS) cacheEvents?: number,
-    @Optional() @Inject(AggregateSnapshots) private readonly snapshots?: AggregateSnapshots | null,
+    @Optional() @Inject(AggregateSnapshots) snapshots?: AggregateSnapshots | null,
   ) {
     this.cache = new AggregateCache(cacheEvents ?? DEFAULT_AGGREGATE_CACHE_EVENTS);
+    this.folds = new StreamFolds(store, this.cache, snapshots);
   }
 
-  /**
-   * Saves the held folds of long streams that grew since their last snapshot (see AggregateSnapshots): at shutdown,
-   * once intake and the processors stopped, so the next start reads their tails only. A reaction still running past
-   * its grace may append meanwhile: a fold that moved on (or broke) while its last event was read is not saved.
-   * Returns how many were saved.
-   */
-  async saveSnapshots(): Promise<number> {
-    if (!this.snapshots) return 0;
-    let saved = 0;
-    for (const [streamId, entry] of this.cache.held()) {
-      const kind = (entry.decider as { name?: string }).name;
-      if (!kind || entry.broken || !this.snapshots.due(entry.revision, entry.savedAt)) continue;
-      const revision = entry.revision;
-      const [last] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
-      // The state is folded in place: after the read it may be past `revision` (it is then saved at the next stop).
-      if (!last || last.revision !== revision || entry.broken || entry.revision !== revision) continue;
-      this.snapshots.save(streamId, kind, entry, last);
-      entry.savedAt = revision;
-      saved += 1;
-    }
-    return saved;
+  /** See StreamFolds.saveSnapshots: at shutdown. */
+  saveSnapshots(): Promise<number> {
+    return this.folds.saveSnapshots();
   }
 
   /**
@@ -112,7 +97,7 @@ export class AggregateStore {
    * The state is the caller's own (a copy of the cached fold), so it stays the fold of `recorded`.
    */
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
-    const { recorded, entry } = await this.readWhole(streamId, decider);
+    const { recorded, entry } = await this.folds.readWhole(streamId, decider);
     return { recorded, state: copyState(entry.state) };
   }
 
@@ -148,8 +133,8 @@ export class AggregateStore {
    */
   async current<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<S> {
     const cached = this.cache.get<S>(streamId, decider);
-    if (!cached) return (await this.readAfresh(streamId, decider)).state;
-    return (await this.catchUp(streamId, decider, cached)).state;
+    if (!cached) return (await this.folds.readAfresh(streamId, decider)).state;
+    return (await this.folds.catchUp(streamId, decider, cached)).state;
   }
 
   /**
@@ -195,7 +180,7 @@ export class AggregateStore {
     let prepared: { found: P } | undefined;
     for (let attempt = 1; ; attempt++) {
       if (!entry) {
-        entry = await this.readAfresh(streamId, decider);
+        entry = await this.folds.readAfresh(streamId, decider);
         verified = true;
       }
       if (entry.causations.has(origin.causationId)) return { state: entry.state, events: [], duplicate: true, position: null };
@@ -203,7 +188,7 @@ export class AggregateStore {
         // The I/O is done on the stream as recorded now (a cached fold may miss another process's events),
         // so a conflict after it is only a writer that got in during the I/O itself.
         if (!verified) {
-          entry = await this.catchUp(streamId, decider, entry);
+          entry = await this.folds.catchUp(streamId, decider, entry);
           verified = true;
           if (entry.causations.has(origin.causationId)) return { state: entry.state, events: [], duplicate: true, position: null };
         }
@@ -221,7 +206,7 @@ export class AggregateStore {
       if (events.length === 0) {
         if (verified) return { state: entry.state, events, duplicate: false, position: null };
         const before = entry.revision;
-        entry = await this.catchUp(streamId, decider, entry);
+        entry = await this.folds.catchUp(streamId, decider, entry);
         verified = true;
         if (entry.revision === before) return { state: entry.state, events, duplicate: false, position: null };
         continue;
@@ -252,12 +237,12 @@ export class AggregateStore {
             entry.revision === base && !entry.broken
               ? // Folded as if at the revisions decided on: what the caller gets back; the cache holds nothing of it.
                 asStored.reduce((folded, { event, revision }) => decider.evolve(folded, event, revision), copyState(entry.state))
-              : copyState((await this.readAfresh(streamId, decider)).state);
+              : copyState((await this.folds.readAfresh(streamId, decider)).state);
           return { state, events, duplicate: false, position: result.position };
         }
         if (entry.broken)
-          return { state: (await this.readAfresh(streamId, decider)).state, events, duplicate: false, position: result.position };
-        this.extend(streamId, entry, asStored);
+          return { state: (await this.folds.readAfresh(streamId, decider)).state, events, duplicate: false, position: result.position };
+        this.folds.extend(streamId, entry, asStored);
         return { state: entry.state, events, duplicate: false, position: result.position };
       } catch (error) {
         // A conflict means another writer (another process: this one serialises per stream) got there
@@ -272,139 +257,6 @@ export class AggregateStore {
       }
     }
   }
-
-  /**
-   * The stream folded afresh into a new cache entry: from its snapshot and the events after it when it has a usable one
-   * (see AggregateSnapshots), read whole otherwise. A long stream's fold is saved as it is read (see `due`).
-   */
-  private async readAfresh<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<CachedAggregate<S>> {
-    const kind = this.snapshots ? decider.name : undefined;
-    const restored = kind ? this.snapshots!.restore<S>(streamId, kind) : undefined;
-    if (kind && restored) {
-      // One read: the event the snapshot was taken at (is it still this stream's?), then the tail after it.
-      const read = ofStream<E>(await this.store.readStream(streamId, { fromRevision: restored.revision }));
-      if (read[0]?.revision === restored.revision && snapshotEventKey(read[0]) === restored.eventId) {
-        const tail = read.slice(1);
-        const entry: CachedAggregate<S> = {
-          decider,
-          state: await this.foldInTurns(decider, tail, restored.state),
-          revision: tail.length === 0 ? restored.revision : tail[tail.length - 1].revision,
-          causations: restored.causations,
-          savedAt: restored.revision,
-        };
-        for (const event of tail) entry.causations.add(event.metadata.causationId);
-        this.cache.put(streamId, entry);
-        this.saveIfDue(streamId, kind, entry, tail[tail.length - 1]);
-        return entry;
-      }
-      this.logger.log(`the snapshot of ${streamId} is not of the stream as recorded now: it is read whole`);
-      this.snapshots!.forget(streamId, kind);
-    }
-    const { recorded, entry } = await this.readWhole(streamId, decider);
-    if (kind) this.saveIfDue(streamId, kind, entry, recorded[recorded.length - 1]);
-    return entry;
-  }
-
-  /** Saves the entry's fold, just read up to `last`, when it is long enough and grew enough (synchronous: nothing moves it meanwhile). */
-  private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, last: SnapshotAt | undefined): void {
-    if (!last || last.revision !== entry.revision || !this.snapshots!.due(entry.revision, entry.savedAt)) return;
-    this.snapshots!.save(streamId, kind, entry, last);
-    entry.savedAt = entry.revision;
-  }
-
-  /** The whole stream as recorded and its fold, in a new cache entry (`load()`, and `readAfresh` without a snapshot). */
-  private async readWhole<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
-    const recorded = ofStream<E>(await this.store.readStream(streamId));
-    const entry: CachedAggregate<S> = {
-      decider,
-      state: await this.foldInTurns(decider, recorded, decider.initialState()),
-      revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision,
-      causations: new Set(recorded.map((e) => e.metadata.causationId)),
-    };
-    this.cache.put(streamId, entry);
-    return { recorded, entry };
-  }
-
-  /**
-   * `events` folded into `state`, `FOLD_TURN` at a time with the event loop's other work between them: a long
-   * stream's first command after a start (or an eviction) delays that stream's own work, not every tenant's
-   * (~7 µs per event folded: 0.7 s at 100,000 events, which until 2026-11-29 held the shared thread at once, and
-   * the SQLite store's read of it ~0.6 s more).
-   */
-  private async foldInTurns<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, events: RecordedEvent<E>[], state: S): Promise<S> {
-    for (let from = 0; from < events.length; from += FOLD_TURN) {
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const turn = events.slice(from, from + FOLD_TURN).map((event) => ({ event: asDomainEvent<E>(event), revision: event.revision }));
-      state = fold(decider, turn, state);
-    }
-    return state;
-  }
-
-  /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
-  private async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
-    const afresh = () => this.readAfresh(streamId, decider);
-    if (entry.broken) return afresh();
-    const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
-    if (entry.broken) return afresh();
-    if (tail.length === 0) return entry;
-    // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
-    const first = tail.findIndex((event) => event.revision > entry.revision);
-    if (first === -1) return entry;
-    if (tail[first].revision !== entry.revision + 1) return afresh();
-    for (const event of tail) entry.causations.add(event.metadata.causationId);
-    this.extend(
-      streamId,
-      entry,
-      tail.slice(first).map((event) => ({ revision: event.revision, event: asDomainEvent<E>(event) })),
-    );
-    return entry;
-  }
-
-  /**
-   * Folds `events` (the revisions right after the entry's, in order) into the entry, in place, and puts it again.
-   *
-   * In place, not into a copy: a copy of the state costs as much as the state is large (sets and maps keyed by
-   * message id grow with the conversation), which made every message of a long conversation dearer — ~0.3 ms
-   * per copy at 1,000 messages, ~7 ms at 10,000, two or three copies per relayed message. Safe because each
-   * event is folded once, by its revision: commands on a stream run one at a time in this process, and a
-   * reader's catch-up skips what an append folded meanwhile (and the other way round). A fold that throws
-   * leaves a state half folded: the entry is marked broken and dropped, so whoever still holds it (a command
-   * awaiting its append, a reader awaiting its read) reads the stream afresh instead of folding into it.
-   */
-  private extend<S, E extends DomainEvent>(streamId: string, entry: CachedAggregate<S>, events: { revision: number; event: E }[]): void {
-    const decider = entry.decider as Decider<unknown, E, S>;
-    if (entry.broken) throw new Error(`${streamId}: a fold into this state failed before; it is read afresh`);
-    try {
-      for (const { revision, event } of events) {
-        if (revision <= entry.revision) continue;
-        if (revision !== entry.revision + 1) throw new Error(`${streamId}: revision ${revision} folded after ${entry.revision}`);
-        entry.state = decider.evolve(entry.state, event, revision);
-        entry.revision = revision;
-      }
-    } catch (error) {
-      entry.broken = true;
-      this.cache.remove(streamId);
-      throw error;
-    }
-    this.cache.put(streamId, entry);
-  }
-}
-
-/** Events folded in one go when a stream is read whole, before the event loop gets a turn (see readWhole). */
-export const FOLD_TURN = 1000;
-
-/**
- * A stream's events, upcast, as its aggregate's union: every event in a stream was decided by that
- * stream's decider, and upcasting lifts it to the current shape. The command side's one trust point
- * between stored JSON and typed events (see RecordedEvent's WARNING).
- */
-function ofStream<E extends DomainEvent>(events: RecordedEvent[]): RecordedEvent<E>[] {
-  return events.map(upcast) as RecordedEvent<E>[];
-}
-
-/** The domain's view of a recorded event: its type and data, without the store's envelope. */
-function asDomainEvent<E extends DomainEvent>(event: RecordedEvent<E>): E {
-  return { type: event.type, data: event.data } as E;
 }
 
 function isThenable(value: unknown): boolean {
