@@ -15,6 +15,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 import { WalSync } from '../sqlite/wal-sync';
+import { EventRow, EventStatements, openEventTable, toRecorded } from './sqlite-event-table';
 import { ChainHead, ChainHeads } from './chain-heads';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
 
@@ -24,17 +25,6 @@ interface PendingAppend {
   expected: ExpectedRevision;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
-}
-
-interface EventRow {
-  position: number | bigint;
-  id: string;
-  stream_id: string;
-  revision: number | bigint;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
 }
 
 /** Events read from one stream at a time before the event loop gets its turn (see `readStream`). */
@@ -71,10 +61,7 @@ export class SqliteEventStore implements EventStore {
   private sealedHeads: [string, ChainHead][] = [];
   /** `append` wrapped in a nested better-sqlite3 transaction, i.e. a SAVEPOINT inside the group's transaction (batches of several events). */
   private readonly appendInSavepoint: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly statements: Record<
-    'lastEvent' | 'streamHead' | 'findById' | 'insert' | 'readStreamSome' | 'readStreamOfTypes' | 'readAll' | 'readAllBelow' | 'head',
-    Database.Statement
-  >;
+  private readonly statements: EventStatements;
   /** Streams' chain heads as committed by this process, checked against the stored head before use. */
   private readonly chainHeads = new ChainHeads();
 
@@ -90,39 +77,7 @@ export class SqliteEventStore implements EventStore {
     this.durability = new WalSync(this.db, file, datasync);
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS events (
-        position    INTEGER PRIMARY KEY AUTOINCREMENT,
-        id          TEXT    NOT NULL UNIQUE,
-        stream_id   TEXT    NOT NULL,
-        revision    INTEGER NOT NULL,
-        type        TEXT    NOT NULL,
-        data        TEXT    NOT NULL,
-        metadata    TEXT    NOT NULL,
-        recorded_at TEXT    NOT NULL,
-        UNIQUE (stream_id, revision)
-      );
-    `);
-    this.statements = {
-      lastEvent: this.db.prepare(
-        'SELECT stream_id, revision, id, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
-      ),
-      // Answered from the (stream_id, revision) index alone: position is the rowid.
-      streamHead: this.db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
-      findById: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
-      insert: this.db.prepare(
-        `INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at)
-         VALUES (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt)`,
-      ),
-      readStreamSome: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      // The other types' rows are skipped by SQLite itself: read from the table, never handed to JavaScript nor parsed.
-      readStreamOfTypes: this.db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision LIMIT ?',
-      ),
-      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
-      readAllBelow: this.db.prepare('SELECT * FROM events WHERE position > ? AND position < ? ORDER BY position LIMIT ?'),
-      head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
-    };
+    this.statements = openEventTable(this.db);
     this.appendInSavepoint = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.append(streamId, events, expected),
     );
@@ -384,17 +339,4 @@ export class SqliteEventStore implements EventStore {
  */
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: BigInt(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as RecordedEvent['data'],
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    recordedAt: new Date(row.recorded_at),
-  };
 }
