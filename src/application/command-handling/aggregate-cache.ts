@@ -19,8 +19,8 @@
  * whatever the longest hot streams' folds and causation ids exceed it by.
  */
 export interface CachedAggregate<S> {
-  /** The decider the state was folded with: a stream read with another decider is a miss. */
-  decider: object;
+  /** The decider the state was folded with: a stream read with another decider is a miss (its `name`: see snapshots). */
+  decider: { readonly name?: string };
   state: S;
   /** The stream's last revision folded in; -1 for a stream that does not exist yet. */
   revision: number;

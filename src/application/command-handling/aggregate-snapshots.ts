@@ -5,9 +5,6 @@ import { join, relative } from 'node:path';
 import { RecordedEvent } from '../ports/event-store.port';
 import { SnapshotStore } from '../ports/snapshot-store.port';
 
-/** Injection token: how long a stream must be (events) before its fold is saved (`AGGREGATE_SNAPSHOT_EVENTS` in the app). */
-export const AGGREGATE_SNAPSHOT_EVENTS = Symbol('AGGREGATE_SNAPSHOT_EVENTS');
-
 /** A stream is snapshotted from this many events on: below it, a whole read costs less than ~35 ms here. */
 export const DEFAULT_SNAPSHOT_EVENTS = 5_000;
 
@@ -89,16 +86,18 @@ export class AggregateSnapshots {
 
   /**
    * Saves the fold of the stream up to its `revision`, whose event is `at` (read back before use: `snapshotEventKey`).
-   * Synchronous: the state is encoded as it is now. A failure is logged: it is a cache.
+   * Synchronous: the state is encoded as it is now. Whether it was saved; a failure is logged: it is a cache.
    */
-  save(streamId: string, kind: string, fold: { revision: number; state: unknown; causations: Set<string> }, at: SnapshotAt): void {
+  save(streamId: string, kind: string, fold: { revision: number; state: unknown; causations: Set<string> }, at: SnapshotAt): boolean {
     const eventId = snapshotEventKey(at);
     try {
       if (at.revision !== fold.revision) throw new Error(`the fold is at ${fold.revision}, the event at ${at.revision}`);
       const payload = Buffer.from(JSON.stringify({ state: encodeFold(fold.state), causations: [...fold.causations] }), 'utf8');
       this.store.put(streamId, kind, { revision: fold.revision, eventId, fingerprint: this.fingerprint, payload });
+      return true;
     } catch (error) {
       this.logger.warn(`could not save the snapshot of ${streamId}: ${(error as Error).message}`);
+      return false;
     }
   }
 

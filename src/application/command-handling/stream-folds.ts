@@ -26,16 +26,17 @@ export class StreamFolds {
    * Returns how many were saved.
    */
   async saveSnapshots(): Promise<number> {
-    if (!this.snapshots) return 0;
+    const snapshots = this.snapshots;
+    if (!snapshots) return 0;
     let saved = 0;
     for (const [streamId, entry] of this.cache.held()) {
-      const kind = (entry.decider as { name?: string }).name;
-      if (!kind || entry.broken || !this.snapshots.due(entry.revision, entry.savedAt)) continue;
+      const kind = entry.decider.name;
+      if (!kind || entry.broken || !snapshots.due(entry.revision, entry.savedAt)) continue;
       const revision = entry.revision;
       const [last] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
       // The state is folded in place: after the read it may be past `revision` (it is then saved at the next stop).
       if (!last || last.revision !== revision || entry.broken || entry.revision !== revision) continue;
-      this.snapshots.save(streamId, kind, entry, last);
+      if (!snapshots.save(streamId, kind, entry, last)) continue;
       entry.savedAt = revision;
       saved += 1;
     }
@@ -47,9 +48,10 @@ export class StreamFolds {
    * (see AggregateSnapshots), read whole otherwise. A long stream's fold is saved as it is read (see `due`).
    */
   async readAfresh<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<CachedAggregate<S>> {
-    const kind = this.snapshots ? decider.name : undefined;
-    const restored = kind ? this.snapshots!.restore<S>(streamId, kind) : undefined;
-    if (kind && restored) {
+    const snapshots = this.snapshots;
+    const kind = snapshots ? decider.name : undefined;
+    const restored = snapshots && kind ? snapshots.restore<S>(streamId, kind) : undefined;
+    if (snapshots && kind && restored) {
       // One read: the event the snapshot was taken at (is it still this stream's?), then the tail after it.
       const read = ofStream<E>(await this.store.readStream(streamId, { fromRevision: restored.revision }));
       if (read[0]?.revision === restored.revision && snapshotEventKey(read[0]) === restored.eventId) {
@@ -67,7 +69,7 @@ export class StreamFolds {
         return entry;
       }
       this.logger.log(`the snapshot of ${streamId} is not of the stream as recorded now: it is read whole`);
-      this.snapshots!.forget(streamId, kind);
+      snapshots.forget(streamId, kind);
     }
     const { recorded, entry } = await this.readWhole(streamId, decider);
     if (kind) this.saveIfDue(streamId, kind, entry, recorded[recorded.length - 1]);
@@ -76,9 +78,9 @@ export class StreamFolds {
 
   /** Saves the entry's fold, just read up to `last`, when it is long enough and grew enough (synchronous: nothing moves it meanwhile). */
   private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, last: SnapshotAt | undefined): void {
-    if (!last || last.revision !== entry.revision || !this.snapshots!.due(entry.revision, entry.savedAt)) return;
-    this.snapshots!.save(streamId, kind, entry, last);
-    entry.savedAt = entry.revision;
+    const snapshots = this.snapshots;
+    if (!snapshots || !last || last.revision !== entry.revision || !snapshots.due(entry.revision, entry.savedAt)) return;
+    if (snapshots.save(streamId, kind, entry, last)) entry.savedAt = entry.revision;
   }
 
   /** The whole stream as recorded and its fold, in a new cache entry (`load()`, and `readAfresh` without a snapshot). */
@@ -111,15 +113,14 @@ export class StreamFolds {
 
   /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
   async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
-    const afresh = () => this.readAfresh(streamId, decider);
-    if (entry.broken) return afresh();
+    if (entry.broken) return this.readAfresh(streamId, decider);
     const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
-    if (entry.broken) return afresh();
+    if (entry.broken) return this.readAfresh(streamId, decider);
     if (tail.length === 0) return entry;
     // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
     const first = tail.findIndex((event) => event.revision > entry.revision);
     if (first === -1) return entry;
-    if (tail[first].revision !== entry.revision + 1) return afresh();
+    if (tail[first].revision !== entry.revision + 1) return this.readAfresh(streamId, decider);
     for (const event of tail) entry.causations.add(event.metadata.causationId);
     this.extend(
       streamId,
@@ -160,7 +161,7 @@ export class StreamFolds {
 }
 
 /** Events folded in one go when a stream is read whole, before the event loop gets a turn (see readWhole). */
-export const FOLD_TURN = 1000;
+const FOLD_TURN = 1000;
 
 /**
  * A stream's events, upcast, as its aggregate's union: every event in a stream was decided by that
@@ -172,6 +173,6 @@ export function ofStream<E extends DomainEvent>(events: RecordedEvent[]): Record
 }
 
 /** The domain's view of a recorded event: its type and data, without the store's envelope. */
-export function asDomainEvent<E extends DomainEvent>(event: RecordedEvent<E>): E {
+function asDomainEvent<E extends DomainEvent>(event: RecordedEvent<E>): E {
   return { type: event.type, data: event.data } as E;
 }

@@ -28,7 +28,7 @@ interface PendingAppend {
 }
 
 /** Events read from one stream at a time before the event loop gets its turn (see `readStream`). */
-export const STREAM_PAGE = 1000;
+const STREAM_PAGE = 1000;
 
 /**
  * The embedded event store: one SQLite file in WAL mode, an append that returned is on disk: each group

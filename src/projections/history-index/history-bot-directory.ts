@@ -9,6 +9,9 @@ import { BOT_RECORD_CHANGES, botsChangedBy, claimantsOf, foldClientBot } from '.
 import { BoundedMap } from './bounded-map';
 import { HistoryTail } from './history-tail';
 
+/** The bot events' names as a master's stream may hold them (older names of renamed types included). */
+const BOT_RECORD_STORED_TYPES = upcasters.storedNamesOf(BOT_RECORD_CHANGES);
+
 /** Bots held in memory (about 0.5 KB each, up to ~5 KB with a long greeting: 2.5–25 MB at the cap); 5× the 1,000-bot target. */
 export const BOT_RECORD_CAPACITY = 5_000;
 
@@ -73,8 +76,9 @@ export class HistoryBotDirectory implements BotDirectory {
     // Only the events that change a bot's record (under their stored names, older ones included): a busy master's
     // stream is mostly replies (one event each), which the embedded store then skips without parsing them (until
     // 2026-11-29 each miss read and parsed the whole stream: ~0.6 s at 100,000 events).
-    const types = upcasters.storedNamesOf(BOT_RECORD_CHANGES);
-    const streams = await Promise.all(claimants.map((masterId) => this.store.readStream(masterStreamId(masterId), { types })));
+    const streams = await Promise.all(
+      claimants.map((masterId) => this.store.readStream(masterStreamId(masterId), { types: BOT_RECORD_STORED_TYPES })),
+    );
     return foldClientBot(botId, streams.flat().map(upcast));
   }
 }
