@@ -23,7 +23,7 @@ describe('reminders of unanswered messages', () => {
   });
   afterAll(async () => h.stop());
   // Every test starts at the real time: its messages are relayed (and timestamped) now.
-  beforeEach(() => clock.set(new Date()));
+  beforeEach(() => h.setClock(clock, new Date()));
 
   const says = (master: FakeUser, match: (s: SentRecord) => boolean) =>
     h.fake.waitForSent((s) => s.botId === h.masterBot.id && s.chatId === master.id && match(s));
@@ -204,7 +204,7 @@ describe('reminders while the scheduled_jobs read model lags behind (MySQL read 
   };
 
   it('/reminders off stops a reminder that comes due before the read model has taken the "off" in', async () => {
-    clock.set(new Date());
+    await h.setClock(clock, new Date());
     const master = await registeredMaster(h, 'Ivy');
     const bot = await attachNewBot(h, master, 'ivy_lagging_bot');
     const customer = h.fake.createUser({ firstName: 'Bob', username: 'bob' });

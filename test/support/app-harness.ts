@@ -12,6 +12,8 @@ import { createReadModelDataSource } from '../../src/projections/read-model.data
 import { AesTokenCipher } from '../../src/infrastructure/crypto/token-cipher';
 import { Clock } from '../../src/application/ports/clock.port';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
+import { Scheduler } from '../../src/infrastructure/scheduling/scheduler';
+import { ManualClock } from './manual-clock';
 import { CreatedBot, TelegramBotApiFake } from './telegram-bot-api.fake';
 import { makeTempDir } from './temp-dir';
 import { freePort } from './free-port';
@@ -97,6 +99,16 @@ export class AppHarness {
       ...this.options.env,
     });
     this.app = await startApp(this.config, { logLevels: this.options.logLevels ?? ['error'], clock: this.options.clock });
+  }
+
+  /**
+   * Sets the test's ManualClock to `to` (back to the real time, say) and waits for the scheduler's tick in
+   * progress: a tick that read the clock before the jump would otherwise judge what is due by the old
+   * time, e.g. expire a Pro period paid just after the jump back.
+   */
+  async setClock(clock: ManualClock, to: Date): Promise<void> {
+    clock.set(to);
+    await this.app.get(Scheduler).settled();
   }
 
   async shutdown(): Promise<void> {

@@ -71,6 +71,14 @@ export class Scheduler {
     await this.running;
   }
 
+  /**
+   * Resolves when the tick in progress (if any) is over: every later tick reads the clock afresh. A test
+   * that sets its clock back waits for this, or a tick that read the old time could still run jobs by it.
+   */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
   /** Runs every job due now; returns how many ran. */
   async runDueJobs(): Promise<number> {
     const now = this.clock.now();
