@@ -86,6 +86,8 @@ describe('loadConfig', () => {
       AGGREGATE_CACHE_EVENTS: '2000000',
       AGGREGATE_SNAPSHOT_EVENTS: '20000',
       TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
+      INTAKE_FIRST_AT: '40',
+      INTAKE_FIRST_HOLD_MS: '250',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       HEALTH_FAILING_AFTER_SECONDS: '120',
@@ -115,6 +117,7 @@ describe('loadConfig', () => {
       aggregateCacheEvents: 2_000_000,
       aggregateSnapshotEvents: 20_000,
       telegramPacing: { botMessagesPerSecond: 100 },
+      intakeFirst: { busyAt: 40, holdMs: 250 },
       observability: {
         logFormat: 'json',
         logLevel: 'debug',
@@ -207,6 +210,8 @@ describe('loadConfig', () => {
       ['AGGREGATE_SNAPSHOT_EVENTS', 'negative', '-5'],
       ['AGGREGATE_SNAPSHOT_EVENTS', 'not a whole number', 'many'],
       ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
+      ['INTAKE_FIRST_AT', 'negative', '-1'],
+      ['INTAKE_FIRST_HOLD_MS', 'below 10 ms', '7'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
       if (value !== undefined) env[name] = value;

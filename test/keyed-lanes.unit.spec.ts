@@ -73,6 +73,37 @@ describe('keyed lanes (the serial queue under every reactor)', () => {
     expect(queue.push('c', { label: 'c1', work: async () => undefined })).toBe(false);
   });
 
+  it('an item starts only once it has its turn (the intake is busy); its retries do not ask again', async () => {
+    const done: string[] = [];
+    let turns = 0;
+    let turn: { promise: Promise<void>; open: () => void } | undefined = gate();
+    const queue = new KeyedLanes<Item>({
+      run: (item) => item.work(),
+      onFailure: () => undefined,
+      onDone: (item) => done.push(item.label),
+      retryDelayMs: () => 1,
+      turn: () => {
+        turns += 1;
+        return turn?.promise;
+      },
+    });
+    let failures = 1;
+    queue.push('a', {
+      label: 'a1',
+      work: async () => {
+        if (failures-- > 0) throw new Error('once');
+      },
+    });
+    await settle();
+    expect(done).toEqual([]); // waiting for its turn
+    const waited = turn;
+    turn = undefined; // from now on, turns are given at once
+    waited.open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toEqual(['a1']);
+    expect(turns).toBe(1); // the retry after the failure did not wait for another turn
+  });
+
   it('on stop, gives up on a hung item after the grace and never counts it as done', async () => {
     const { queue, done } = lanes();
     queue.push('a', { label: 'a1', work: () => new Promise<void>(() => undefined) });

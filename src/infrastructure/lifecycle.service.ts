@@ -24,6 +24,8 @@ import { UpdatePoller } from './telegram/update-poller';
 import { UpdateRouter } from './telegram/update-router';
 import { LeaseKeeper } from '../processing/leases/lease-keeper';
 import { ConsumerProgress } from '../processing/consumer-progress';
+import { EventPump } from '../processing/event-pump';
+import { IntakeFirst } from '../processing/intake-first';
 import { INTAKE_LEASE, LEASE_KEEPER, LeasedReactor, leasedProjection, leasedService, SCHEDULER_LEASE } from './replicas/leased-processors';
 
 /**
@@ -63,7 +65,10 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(AggregateSnapshots) private readonly snapshots: AggregateSnapshots | null,
     @Optional() @Inject(INSTANCE_LOCKS) private readonly locks?: Pick<Preflight, 'release'>,
     @Optional() @Inject(LEASE_KEEPER) private readonly leases?: LeaseKeeper | null,
+    @Optional() private readonly intake?: IntakeFirst,
   ) {
+    // Projections and reactions give way to a busy webhook intake (recording first under a burst).
+    EventPump.of(store).yieldTo(intake);
     if (leases) {
       const leased = reactors.map((r) => new LeasedReactor(r, store, dataSource, leases, attempts));
       for (const runner of projections.runners.values()) leases.add(leasedProjection(runner, leases));
@@ -164,6 +169,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     } else {
       await this.scheduler.stop();
       await this.stopIntake();
+      this.intake?.releaseAll(); // nothing waits on a burst that is no longer answered
       await Promise.all(this.runners.map((reactor) => reactor.stop())); // each waits a grace for its hung calls: together
       await this.projections.stop();
     }

@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { IntakeFirst } from '../processing/intake-first';
 import { AggregateStore } from '../application/command-handling/aggregate-store';
 import { AGGREGATE_CACHE_EVENTS } from '../application/command-handling/aggregate-cache';
 import { AggregateSnapshots } from '../application/command-handling/aggregate-snapshots';
@@ -84,6 +85,7 @@ export class CoreModule {
       schedulerIntervalMs: config.schedulerIntervalMs,
       pollingTimeoutSeconds: config.pollingTimeoutSeconds,
     };
+    const metrics = new AppMetrics();
     const exported = [
       APP_SETTINGS,
       AppMetrics,
@@ -97,6 +99,7 @@ export class CoreModule {
       LEASE_KEEPER,
       AggregateStore,
       AggregateSnapshots,
+      IntakeFirst,
       BotApis,
       ContentSender,
       ClientBotHealth,
@@ -109,7 +112,8 @@ export class CoreModule {
         { provide: APP_SETTINGS, useValue: settings },
         { provide: AGGREGATE_CACHE_EVENTS, useValue: config.aggregateCacheEvents },
         { provide: AggregateSnapshots, useFactory: () => openSnapshots(config) },
-        { provide: AppMetrics, useValue: new AppMetrics() },
+        { provide: AppMetrics, useValue: metrics },
+        { provide: IntakeFirst, useValue: new IntakeFirst({ ...config.intakeFirst, onWait: () => metrics.intakeFirstWaits.inc() }) },
         {
           provide: EVENT_STORE,
           useFactory: async (metrics: AppMetrics) => new MeteredEventStore(await openEventStore(config), metrics),

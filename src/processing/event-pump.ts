@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { upcast } from '../application/command-handling/upcasters';
 import { EventStore, RecordedEvent } from '../application/ports/event-store.port';
 import { DecodedWindow } from './decoded-window';
+import { IntakeFirst } from './intake-first';
 import { PumpSubscription, SubscribeOptions } from './pump-subscription';
 
 export interface EventPumpOptions {
@@ -30,6 +31,7 @@ export class EventPump {
   private readonly subscriptions = new Set<PumpSubscription>();
   private session?: PumpSession;
   private ended: Promise<void> = Promise.resolve();
+  private intake?: IntakeFirst;
 
   constructor(
     readonly store: EventStore,
@@ -41,6 +43,19 @@ export class EventPump {
     let pump = pumps.get(store);
     if (!pump) pumps.set(store, (pump = new EventPump(store)));
     return pump;
+  }
+
+  /**
+   * Background work gives way to the webhook intake when it is busy (IntakeFirst): the pump reads no new
+   * events and the reactors' lanes (asking `turn()`) start no new reaction meanwhile.
+   */
+  yieldTo(intake: IntakeFirst | undefined): void {
+    this.intake = intake;
+  }
+
+  /** `undefined` when background work may go on now; otherwise resolves when it may (see IntakeFirst). */
+  turn(): Promise<void> | undefined {
+    return this.intake?.turn();
   }
 
   /** Follows the store from `options.after` (exclusive), in batches, like a catch-up subscription; call `start()`. */
@@ -70,6 +85,7 @@ export class EventPump {
         this.options,
         (error, attempt) => this.failed(error, attempt),
         () => this.advanced(),
+        () => this.turn(),
       );
     }
   }
@@ -111,6 +127,7 @@ class PumpSession {
     private readonly options: EventPumpOptions,
     private readonly onError: (error: unknown, attempt: number) => void,
     private readonly onAdvanced: () => void,
+    private readonly turn: () => Promise<void> | undefined,
   ) {
     this.window = new DecodedWindow(options.windowSize ?? 2_000);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -141,6 +158,9 @@ class PumpSession {
           started = true;
           this.markReady();
         }
+        const turn = this.turn();
+        if (turn) await Promise.race([turn, this.stopRequested]);
+        if (this.stopped) break;
         const events = await this.store.readAll({ after: this.window.head ?? undefined, maxCount: batchSize });
         read = events.length;
         if (read > 0 && !this.stopped) {

@@ -54,6 +54,11 @@ export interface AppConfig {
    * flood limits, each bot at this rate; `null` (`off`): not paced, only a 429 is waited out.
    */
   telegramPacing: { botMessagesPerSecond: number } | null;
+  /**
+   * `INTAKE_FIRST_AT` (16) and `INTAKE_FIRST_HOLD_MS` (1000): with this many webhook calls in flight (averaged over
+   * ~50 ms), projections and reactions wait for the intake, at most this long at a time (IntakeFirst); 0: never.
+   */
+  intakeFirst: { busyAt: number; holdMs: number };
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -210,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     aggregateCacheEvents: read.int('AGGREGATE_CACHE_EVENTS', DEFAULT_AGGREGATE_CACHE_EVENTS, 0, 100_000_000),
     aggregateSnapshotEvents: read.int('AGGREGATE_SNAPSHOT_EVENTS', DEFAULT_SNAPSHOT_EVENTS, 0, 100_000_000),
     telegramPacing: read.pacing(),
+    intakeFirst: { busyAt: read.int('INTAKE_FIRST_AT', 16, 0, 100_000), holdMs: read.int('INTAKE_FIRST_HOLD_MS', 1000, 10, 600_000) },
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);

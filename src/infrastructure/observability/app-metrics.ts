@@ -61,6 +61,11 @@ export class AppMetrics {
     labelNames: ['waited_for'] as const,
     registers: [this.registry],
   });
+  readonly intakeFirstWaits = new Counter({
+    name: 'feedbackbots_intake_first_waits_total',
+    help: 'Turns of background work (a read of the event pump, a reaction) that waited for a busy webhook intake (INTAKE_FIRST_AT)',
+    registers: [this.registry],
+  });
   readonly relayLatency = new Histogram({
     name: 'feedbackbots_relay_latency_seconds',
     help: 'From an update being recorded (ms after receipt) to its relay to the master succeeding',

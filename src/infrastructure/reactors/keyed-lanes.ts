@@ -7,6 +7,11 @@ export interface KeyedLanesOptions<T> {
   onFailure(error: unknown, item: T, key: string, attempt: number): void;
   /** Called once per item, when its work has finished (never for an abandoned one). */
   onDone(item: T, key: string): void;
+  /**
+   * Asked before each item starts (not before its retries): `undefined` to go on at once, or a promise to
+   * wait for first (the webhook intake is busy: IntakeFirst).
+   */
+  turn?(): Promise<void> | undefined;
   /** Wait before retry number `attempt` (1-based); by default 200 ms more each time, up to 5 s. */
   retryDelayMs?(attempt: number): number;
 }
@@ -42,6 +47,8 @@ export class KeyedLanes<T> {
     if (this.stopping) return false;
     this.queued += 1;
     void this.queue.run(key, async () => {
+      const turn = this.options.turn?.();
+      if (turn) await Promise.race([turn, this.stopRequested]);
       // Once stopping, items still queued are abandoned (not done): they run again after the restart.
       const done = !this.stopping && (await this.runUntilDone(item, key));
       this.queued -= 1;

@@ -128,13 +128,15 @@ export class ReactorRunner {
     this.progress.started(after);
     this.frontier = new CheckpointFrontier(after);
     this.readThrough = after;
+    const pump = EventPump.of(this.store);
     this.lanes = new KeyedLanes<Job>({
       run: (job) => this.react(job),
+      turn: () => pump.turn(),
       onFailure: (error, job, key, attempt) => this.failed(error, job, key, attempt),
       onDone: (job, key) => this.finished(job, key),
       retryDelayMs: this.options.retryDelayMs,
     });
-    this.subscription = EventPump.of(this.store)
+    this.subscription = pump
       .subscribe((events) => this.enqueue(events), {
         after,
         batchSize: 200,

@@ -1,7 +1,8 @@
-import { BadRequestException, HttpException, Injectable, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { IntakeFirst } from '../../processing/intake-first';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 import { Admitted, SECRET_HEADER, WebhookAdmission, WebhookTarget } from './webhook-admission';
 import { CLIENT_WEBHOOK_PATH, MASTER_WEBHOOK_PATH } from './webhook-paths';
@@ -21,7 +22,8 @@ function targetOf(request: FastifyRequest): WebhookTarget | null {
  * deeply nested bodies without the secret stalled every relay. Here an `onRequest` hook — which runs
  * before the body is read — admits or refuses a webhook call from its path and secret header; a refused
  * body is discarded unread. The JSON parser (for every route) refuses bodies nested deeper than
- * MAX_JSON_DEPTH with 400, checked in one flat pass before parsing.
+ * MAX_JSON_DEPTH with 400, checked in one flat pass before parsing. Admitted calls are counted in flight
+ * until answered: when they pile up, background work waits for them (IntakeFirst).
  */
 @Injectable()
 export class WebhookGate implements OnModuleInit {
@@ -31,6 +33,7 @@ export class WebhookGate implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly admission: WebhookAdmission,
+    @Optional() private readonly intake?: IntakeFirst,
   ) {}
 
   /** The hook's decision for this request; null if the gate did not see it (the handler then admits itself). */
@@ -47,6 +50,8 @@ export class WebhookGate implements OnModuleInit {
       const secret = request.headers[SECRET_HEADER];
       try {
         this.admitted.set(request.raw, await this.admission.admit(target, typeof secret === 'string' ? secret : undefined));
+        // An admitted call is in flight until answered (or dropped): how busy the intake is (IntakeFirst).
+        if (this.intake) reply.raw.once('close', this.intake.callStarted());
       } catch (error) {
         if (!(error instanceof HttpException)) throw error; // the directory failing: a 5xx, Telegram retries
         await reply.code(error.getStatus()).send(error.getResponse());

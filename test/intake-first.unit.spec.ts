@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import { IntakeFirst } from '../src/processing/intake-first';
+
+/** IntakeFirst on fake time: `now` is jest's mocked Date.now, timers are advanced by hand. */
+describe('recording first: when background work waits for the webhook intake', () => {
+  beforeAll(() => Logger.overrideLogger(false)); // its debug line, printed with no app to filter it
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  const intake = (busyAt: number, holdMs = 10_000) => new IntakeFirst({ busyAt, holdMs, now: () => Date.now() });
+  const calls = (i: IntakeFirst, n: number) => Array.from({ length: n }, () => i.callStarted());
+  /** Whether `turn` has let its work go (after the microtasks so far). */
+  async function released(turn: Promise<void> | undefined): Promise<boolean> {
+    let done = turn === undefined;
+    void turn?.then(() => (done = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    return done;
+  }
+
+  it('below busyAt, or with busyAt 0, nothing waits', () => {
+    const i = intake(4);
+    calls(i, 3);
+    jest.advanceTimersByTime(1000);
+    expect(i.turn()).toBeUndefined();
+
+    const off = intake(0);
+    calls(off, 100);
+    jest.advanceTimersByTime(1000);
+    expect(off.turn()).toBeUndefined();
+  });
+
+  it('a moment of many calls is not busy; the same calls held for a while are', () => {
+    const i = intake(4);
+    const ends = calls(i, 8);
+    jest.advanceTimersByTime(5); // a tenth of the averaging span
+    expect(i.busy).toBe(false);
+    jest.advanceTimersByTime(100);
+    expect(i.busy).toBe(true);
+    ends.forEach((end) => end());
+  });
+
+  it('work waiting for its turn goes once the calls have been answered and the average fell below half of busyAt', async () => {
+    const i = intake(4);
+    const ends = calls(i, 8);
+    jest.advanceTimersByTime(200);
+    const turn = i.turn();
+    expect(turn).toBeDefined();
+    ends.slice(0, 5).forEach((end) => end()); // 3 left: below busyAt, not yet calm
+    jest.advanceTimersByTime(500);
+    expect(await released(turn)).toBe(false);
+    ends.slice(5).forEach((end) => end());
+    jest.advanceTimersByTime(200); // the average decays; the recheck notices without any call coming in
+    expect(await released(turn)).toBe(true);
+    expect(i.turn()).toBeUndefined();
+  });
+
+  it('under a load that never ends, each turn waits holdMs at most', async () => {
+    const i = intake(4, 300);
+    calls(i, 10);
+    jest.advanceTimersByTime(200);
+    const turn = i.turn();
+    jest.advanceTimersByTime(299);
+    expect(await released(turn)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await released(turn)).toBe(true);
+    expect(i.turn()).toBeDefined(); // still busy: the next turn waits again
+    i.releaseAll();
+  });
+
+  it('answering a call twice counts it once', () => {
+    const i = intake(2);
+    const [end] = calls(i, 1);
+    const others = calls(i, 3);
+    end();
+    end();
+    jest.advanceTimersByTime(200);
+    expect(i.busy).toBe(true); // three still in flight (counted twice, two: their average stays below 2)
+    others.forEach((e) => e());
+  });
+
+  it('releaseAll lets every waiting turn go at once (the app is stopping)', async () => {
+    const i = intake(2);
+    calls(i, 5);
+    jest.advanceTimersByTime(200);
+    const turns = [i.turn(), i.turn(), i.turn()];
+    i.releaseAll();
+    expect(await Promise.all(turns.map(released))).toEqual([true, true, true]);
+  });
+});
