@@ -9,7 +9,8 @@
  *   3. CPU per relayed update at a modest steady rate, relays included (the server processes' user + system time);
  *   4. intake alone — the throughput phase again with the MasterBot's sendMessage hanging (the fake holds each call
  *      unanswered), so no relay completes and nothing is relayed meanwhile: the recording capacity by itself, the
- *      same for a target that relays while it records (the app's lanes) and one that mostly does not (the floor's loop).
+ *      same for a target whose relays would run while it records and one whose relays mostly do not (the floor's loop;
+ *      the app's wait for a busy intake too, IntakeFirst, but not from the first call on).
  */
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
 
