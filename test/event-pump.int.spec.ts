@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EventStore, ReadAllOptions, RecordedEvent } from '../src/application/ports/event-store.port';
 import { EventPump } from '../src/processing/event-pump';
+import { IntakeFirst } from '../src/processing/intake-first';
 import { PumpSubscription } from '../src/processing/pump-subscription';
 import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event-store';
 import { Cleanups } from './support/cleanups';
@@ -126,6 +127,27 @@ describe('the event pump: one read of the store for every projection and reactor
     await eventually('the slow follower caught up', () => slow.seen.length === 20);
     expect(slow.seen).toEqual(labels('a', 20));
     expect(readMoreThanOnce(store).length).toBeGreaterThan(0); // what the window dropped was read again, for the slow one only
+  });
+
+  it('while the intake is busy the pump reads nothing new, unless someone waits on the history (hurry); then it reads on', async () => {
+    const intake = new IntakeFirst({ busyAt: 2, holdMs: 60_000 });
+    const pump = new EventPump(store);
+    pump.yieldTo(intake);
+    const follower = follow(pump);
+    await poke(store, 'calm');
+    await eventually('the follower saw the event appended while calm', () => follower.seen.length === 1);
+
+    const calls = Array.from({ length: 4 }, () => intake.callStarted()); // a burst of webhook calls, kept in flight
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(intake.busy).toBe(true);
+    await poke(store, 'during');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(follower.seen).toEqual(['calm']); // held for the intake (without the gate: read at once)
+
+    // A reply looking up its target waits on the history: the pump reads on for it.
+    await pump.hurry(() => eventually('the follower saw the event appended during the burst', () => follower.seen.length === 2));
+    expect(follower.seen).toEqual(['calm', 'during']);
+    calls.forEach((end) => end());
   });
 
   it('stopping one follower does not stop the others', async () => {

@@ -68,6 +68,22 @@ describe('recording first: when background work waits for the webhook intake', (
     i.releaseAll();
   });
 
+  it('while someone waits on the history (meanwhile), nothing waits for the intake, and what waited goes at once', async () => {
+    const i = intake(2);
+    const ends = calls(i, 5);
+    jest.advanceTimersByTime(200);
+    const held = i.turn();
+    let finish!: () => void;
+    const lookup = i.meanwhile(() => new Promise<void>((resolve) => (finish = resolve)));
+    expect(await released(held)).toBe(true);
+    expect(i.turn()).toBeUndefined();
+    finish();
+    await lookup;
+    expect(i.turn()).toBeDefined(); // the burst goes on: the gate is back
+    i.releaseAll();
+    ends.forEach((end) => end());
+  });
+
   it('answering a call twice counts it once', () => {
     const i = intake(2);
     const [end] = calls(i, 1);

@@ -53,6 +53,11 @@ export class EventPump {
     this.intake = intake;
   }
 
+  /** Runs `wait`, a wait on the history someone is in, with nothing held up for the intake meanwhile (IntakeFirst.meanwhile). */
+  hurry<T>(wait: () => Promise<T>): Promise<T> {
+    return this.intake ? this.intake.meanwhile(wait) : wait();
+  }
+
   /** `undefined` when background work may go on now; otherwise resolves when it may (see IntakeFirst). */
   turn(): Promise<void> | undefined {
     return this.intake?.turn();

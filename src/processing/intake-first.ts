@@ -28,6 +28,9 @@ export interface IntakeFirstOptions {
  * reads nothing new and the reactors' lanes start no new reaction, until the average falls below half
  * of `busyAt` or `holdMs` has passed (then one turn goes ahead, and waits again if still busy).
  *
+ * Someone waiting on the history (`meanwhile`: a master's reply looking up what it answers, a query catching
+ * a projection up) lifts the gate until they have it.
+ *
  * Below that load nothing waits: the check is a number compared. The average is time-weighted (each
  * in-flight count counts for as long as it lasted), so the instant between one group commit's answers and
  * the next requests does not read as calm.
@@ -44,6 +47,8 @@ export class IntakeFirst {
   private engaged = false;
   private sampledAt: number;
   private waiting: (() => void)[] = [];
+  /** Waits someone is in on (see `meanwhile`): while any runs, nothing waits for the intake. */
+  private urgent = 0;
   /** While work waits: the average is looked at again as time passes (no call may come to update it). */
   private recheck?: NodeJS.Timeout;
 
@@ -76,7 +81,7 @@ export class IntakeFirst {
    * that resolves when the intake has calmed down or after `holdMs`.
    */
   turn(): Promise<void> | undefined {
-    if (!this.busy) return undefined;
+    if (this.urgent > 0 || !this.busy) return undefined;
     if (this.waiting.length === 0) this.logger.debug(`webhook calls are piling up: projections and reactions wait for the intake`);
     this.options.onWait?.();
     this.recheck ??= setInterval(() => this.sample(), AVERAGED_OVER_MS / 2).unref();
@@ -92,6 +97,21 @@ export class IntakeFirst {
       }, this.options.holdMs).unref();
       this.waiting.push(go);
     });
+  }
+
+  /**
+   * Runs `wait` — a call that is itself waiting for the history to be read on (a master's reply looking up its
+   * target, a query catching a projection up) — with background work let go until it ends: that call is one
+   * of the calls in flight, and holding up what it waits for would only keep the intake busy longer.
+   */
+  async meanwhile<T>(wait: () => Promise<T>): Promise<T> {
+    this.urgent += 1;
+    this.releaseAll();
+    try {
+      return await wait();
+    } finally {
+      this.urgent -= 1;
+    }
   }
 
   /** Lets everything waiting go (at stop: nothing should wait for a burst that will not be answered). */

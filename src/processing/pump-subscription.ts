@@ -114,6 +114,10 @@ export class PumpSubscription {
     if (this.stopped) return [];
     const kept = window?.after(this.position, batchSize);
     if (kept) return kept;
+    // Behind the window, reading on its own: as the pump's reads, this waits for a busy intake (IntakeFirst).
+    const turn = this.pump.turn();
+    if (turn) await Promise.race([turn, this.stopRequested]);
+    if (this.stopped) return [];
     const read = await this.pump.store.readAll({ after: this.position ?? undefined, maxCount: batchSize });
     return read.map(upcast);
   }

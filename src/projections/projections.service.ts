@@ -40,10 +40,12 @@ export class ProjectionsService {
   /**
    * Waits (bounded) until projection `name` includes everything in the store right now. Queries call
    * this on a miss: the read side lags the write side by milliseconds, and a master who replies the
-   * instant a relay arrives must not be told the message is unknown.
+   * instant a relay arrives must not be told the message is unknown. `urgent` (the default: someone is
+   * waiting) lets background work go meanwhile if it was waiting for a busy intake (IntakeFirst); background
+   * work that catches up (the scheduler) passes false.
    */
-  async catchUp(name: string, timeoutMs = 2000): Promise<boolean> {
+  async catchUp(name: string, timeoutMs = 2000, urgent = true): Promise<boolean> {
     const head = await this.store.headPosition();
-    return head === null ? true : this.runner(name).waitFor(head, timeoutMs);
+    return head === null ? true : this.runner(name).waitFor(head, timeoutMs, urgent);
   }
 }

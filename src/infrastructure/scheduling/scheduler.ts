@@ -82,7 +82,8 @@ export class Scheduler {
   /** Runs every job due now; returns how many ran. */
   async runDueJobs(): Promise<number> {
     const now = this.clock.now();
-    if (!(await this.projections.catchUp('scheduled_jobs', CATCH_UP_MS).catch(() => false))) {
+    // Not urgent: the scheduler is background work, it does not lift a busy intake's wait (IntakeFirst).
+    if (!(await this.projections.catchUp('scheduled_jobs', CATCH_UP_MS, false).catch(() => false))) {
       if (!this.lagging) this.logger.warn(`scheduled_jobs is behind the history: due jobs wait until it catches up`);
       this.lagging = true;
       return 0;

@@ -22,7 +22,7 @@ function targetOf(request: FastifyRequest): WebhookTarget | null {
  * deeply nested bodies without the secret stalled every relay. Here an `onRequest` hook — which runs
  * before the body is read — admits or refuses a webhook call from its path and secret header; a refused
  * body is discarded unread. The JSON parser (for every route) refuses bodies nested deeper than
- * MAX_JSON_DEPTH with 400, checked in one flat pass before parsing. Admitted calls are counted in flight
+ * MAX_JSON_DEPTH with 400, checked in one flat pass before parsing. Webhook calls are counted in flight
  * until answered: when they pile up, background work waits for them (IntakeFirst).
  */
 @Injectable()
@@ -47,11 +47,12 @@ export class WebhookGate implements OnModuleInit {
     fastify.addHook('onRequest', async (request, reply) => {
       const target = targetOf(request);
       if (!target) return;
+      // A webhook call is in flight until answered or dropped: how busy the intake is (IntakeFirst). The
+      // listener goes on before any await, so a call dropped while it is being admitted is still ended.
+      if (this.intake) reply.raw.once('close', this.intake.callStarted());
       const secret = request.headers[SECRET_HEADER];
       try {
         this.admitted.set(request.raw, await this.admission.admit(target, typeof secret === 'string' ? secret : undefined));
-        // An admitted call is in flight until answered (or dropped): how busy the intake is (IntakeFirst).
-        if (this.intake) reply.raw.once('close', this.intake.callStarted());
       } catch (error) {
         if (!(error instanceof HttpException)) throw error; // the directory failing: a 5xx, Telegram retries
         await reply.code(error.getStatus()).send(error.getResponse());

@@ -55,14 +55,18 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
   /** Resolves true once everything up to `position` has been read, false if `timeoutMs` passed first (or the app stops). */
   reached(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position !== null && this.position >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = { position, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs).unref();
-    });
+    // Someone (a reply, intake) waits on this: the pump is not held for a busy intake meanwhile.
+    return EventPump.of(this.store).hurry(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const waiter = { position, resolve };
+          this.waiters.push(waiter);
+          setTimeout(() => {
+            this.waiters = this.waiters.filter((w) => w !== waiter);
+            resolve(false);
+          }, timeoutMs).unref();
+        }),
+    );
   }
 
   private take(events: RecordedEvent[]): void {

@@ -135,19 +135,22 @@ export class ProjectionRunner {
 
   /**
    * Resolves once this projection has committed everything up to `position` (or the timeout passed). When
-   * another replica runs it, that is read from the stored checkpoint.
+   * another replica runs it, that is read from the stored checkpoint. `urgent`: see ProjectionsService.catchUp.
    */
-  async waitFor(position: bigint, timeoutMs = 2000): Promise<boolean> {
+  async waitFor(position: bigint, timeoutMs = 2000, urgent = true): Promise<boolean> {
     if (this.position !== null && this.position >= position) return true;
     if (!this.running) return this.waitForStored(position, timeoutMs);
-    return new Promise((resolve) => {
-      const waiter = { position, resolve: () => resolve(true) };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs).unref();
-    });
+    const wait = () =>
+      new Promise<boolean>((resolve) => {
+        const waiter = { position, resolve: () => resolve(true) };
+        this.waiters.push(waiter);
+        setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs).unref();
+      });
+    // Someone waits on this projection: neither it nor the pump is held for a busy intake meanwhile.
+    return urgent ? EventPump.of(this.store).hurry(wait) : wait();
   }
 
   private async waitForStored(position: bigint, timeoutMs: number): Promise<boolean> {
