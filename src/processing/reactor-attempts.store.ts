@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSqliteFile } from './sqlite-file';
 
 /** The one attempts file of the process (DATA_DIR/reactor-attempts.sqlite). */
 export const REACTOR_ATTEMPTS = Symbol('REACTOR_ATTEMPTS');
@@ -44,11 +43,7 @@ export class ReactorAttemptsFile {
   private readonly startAfterFinishes: (name: string, position: string) => void;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(file);
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS reactor_attempts (name TEXT NOT NULL, position TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, position)) WITHOUT ROWID',
     );

@@ -32,13 +32,9 @@ export class StreamFolds {
     for (const [streamId, entry] of this.cache.held()) {
       const kind = entry.decider.name;
       if (!kind || entry.broken || !snapshots.due(entry.revision, entry.savedAt)) continue;
-      const revision = entry.revision;
-      const [last] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
-      // The state is folded in place: after the read it may be past `revision` (it is then saved at the next stop).
-      if (!last || last.revision !== revision || entry.broken || entry.revision !== revision) continue;
-      if (!snapshots.save(streamId, kind, entry, last)) continue;
-      entry.savedAt = revision;
-      saved += 1;
+      const [last] = await this.store.readStream(streamId, { fromRevision: entry.revision, maxCount: 1 });
+      // The state is folded in place: after the read it may be past `last` (it is then saved at the next stop).
+      if (!entry.broken && this.saveIfDue(streamId, kind, entry, last)) saved += 1;
     }
     return saved;
   }
@@ -76,11 +72,16 @@ export class StreamFolds {
     return entry;
   }
 
-  /** Saves the entry's fold, just read up to `last`, when it is long enough and grew enough (synchronous: nothing moves it meanwhile). */
-  private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, last: SnapshotAt | undefined): void {
+  /**
+   * Saves the entry's fold, up to `last` (the event just read at its revision), when it is long enough and grew
+   * enough; synchronous, so nothing moves the fold meanwhile. Whether it was saved.
+   */
+  private saveIfDue<S>(streamId: string, kind: string, entry: CachedAggregate<S>, last: SnapshotAt | undefined): boolean {
     const snapshots = this.snapshots;
-    if (!snapshots || !last || last.revision !== entry.revision || !snapshots.due(entry.revision, entry.savedAt)) return;
-    if (snapshots.save(streamId, kind, entry, last)) entry.savedAt = entry.revision;
+    if (!snapshots || !last || last.revision !== entry.revision || !snapshots.due(entry.revision, entry.savedAt)) return false;
+    if (!snapshots.save(streamId, kind, entry, last)) return false;
+    entry.savedAt = entry.revision;
+    return true;
   }
 
   /** The whole stream as recorded and its fold, in a new cache entry (`load()`, and `readAfresh` without a snapshot). */

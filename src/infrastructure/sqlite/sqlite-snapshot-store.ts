@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSqliteFile } from '../../processing/sqlite-file';
 import { SnapshotStore, StoredSnapshot } from '../../application/ports/snapshot-store.port';
 
 type Statements = Record<'get' | 'put' | 'delete', Database.Statement>;
@@ -19,11 +18,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly statements: Statements;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(file);
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS snapshots (stream_id TEXT NOT NULL, kind TEXT NOT NULL, revision INTEGER NOT NULL,
         event_id TEXT NOT NULL, fingerprint TEXT NOT NULL, payload BLOB NOT NULL, saved_at TEXT NOT NULL,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { EventPump } from '../../processing/event-pump';
+import { PositionWaiters } from '../../processing/position-waiters';
 import { PumpSubscription } from '../../processing/pump-subscription';
 import { READ_MODEL_DATA_SOURCE } from '../projections.service';
 import { readCheckpoint } from '../../processing/projection-checkpoint.store';
@@ -19,7 +20,7 @@ import { readCheckpoint } from '../../processing/projection-checkpoint.store';
 export class HistoryTail implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('HistoryTail');
   private readonly listeners: ((events: RecordedEvent[]) => void)[] = [];
-  private waiters: { position: bigint; resolve: (reached: boolean) => void }[] = [];
+  private readonly waiters: PositionWaiters;
   private subscription?: PumpSubscription;
   private position: bigint | null = null;
   /** Where this tail began (exclusive; null: the very start of the history). */
@@ -28,7 +29,9 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.waiters = new PositionWaiters(store);
+  }
 
   /** Hears every event read (upcast), in global order, once each. Listeners must not throw. */
   onEvents(listener: (events: RecordedEvent[]) => void): void {
@@ -48,33 +51,20 @@ export class HistoryTail implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.subscription?.stop();
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    this.waiters.cancelAll();
   }
 
   /** Resolves true once everything up to `position` has been read, false if `timeoutMs` passed first (or the app stops). */
   reached(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position !== null && this.position >= position) return Promise.resolve(true);
     // Someone (a reply, intake) waits on this: the pump is not held for a busy intake meanwhile.
-    return EventPump.of(this.store).hurry(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const waiter = { position, resolve };
-          this.waiters.push(waiter);
-          setTimeout(() => {
-            this.waiters = this.waiters.filter((w) => w !== waiter);
-            resolve(false);
-          }, timeoutMs).unref();
-        }),
-    );
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private take(events: RecordedEvent[]): void {
     for (const listener of this.listeners) listener(events);
     const position = events[events.length - 1].position;
     this.position = position;
-    const due = this.waiters.filter((w) => w.position <= position);
-    this.waiters = this.waiters.filter((w) => w.position > position);
-    for (const waiter of due) waiter.resolve(true);
+    this.waiters.reached(position);
   }
 }

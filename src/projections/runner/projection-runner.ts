@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { EventPump } from '../../processing/event-pump';
+import { PositionWaiters } from '../../processing/position-waiters';
 import { PumpSubscription } from '../../processing/pump-subscription';
 import { ProjectionContext, Projector } from './projector';
 import {
@@ -72,7 +73,7 @@ export class ProjectionRunner {
   /** Bumped on every (re)subscription: a batch from an older subscription is never applied. */
   private generation = 0;
   private restarting?: Promise<void>;
-  private waiters: { position: bigint; resolve: () => void }[] = [];
+  private readonly waiters: PositionWaiters;
   private readonly listeners = new Set<(events: RecordedEvent[]) => void>();
   private readonly restartListeners = new Set<() => void>();
   /** Read by readiness and the lag metrics. */
@@ -90,6 +91,7 @@ export class ProjectionRunner {
     this.logger = new Logger(`Projection:${projector.name}`);
     this.progress = new ConsumerProgress(`projection:${projector.name}`);
     this.handled = new Set(projector.handles);
+    this.waiters = new PositionWaiters(store);
   }
 
   /**
@@ -140,17 +142,8 @@ export class ProjectionRunner {
   async waitFor(position: bigint, timeoutMs = 2000, urgent = true): Promise<boolean> {
     if (this.position !== null && this.position >= position) return true;
     if (!this.running) return this.waitForStored(position, timeoutMs);
-    const wait = () =>
-      new Promise<boolean>((resolve) => {
-        const waiter = { position, resolve: () => resolve(true) };
-        this.waiters.push(waiter);
-        setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }, timeoutMs).unref();
-      });
     // Someone waits on this projection: neither it nor the pump is held for a busy intake meanwhile.
-    return urgent ? EventPump.of(this.store).hurry(wait) : wait();
+    return this.waiters.wait(position, timeoutMs, urgent);
   }
 
   private async waitForStored(position: bigint, timeoutMs: number): Promise<boolean> {
@@ -297,7 +290,6 @@ export class ProjectionRunner {
 
   private resolveWaiters(): void {
     const position = this.position;
-    if (position === null) return;
-    this.waiters = this.waiters.filter((w) => (w.position <= position ? (w.resolve(), false) : true));
+    if (position !== null) this.waiters.reached(position);
   }
 }
