@@ -101,6 +101,21 @@ describe('the content-key vault (crypto-shredding)', () => {
     expect(cli.open(old)).toBeNull();
   });
 
+  it('keeps a bounded number of keys in memory; a key it let go is read again, and erasures elsewhere still count', async () => {
+    const app = new SqliteContentVault(file, masterKey, undefined, 10);
+    vaults.push(app);
+    const cli = open();
+    const ids = Array.from({ length: 30 }, (_, i) => `7001-${100 + i}`);
+    const sealed = await Promise.all(ids.map((id, i) => app.seal(id, { text: `message ${i}` })));
+    expect(app.cachedKeys).toBeLessThanOrEqual(10);
+    ids.forEach((_, i) => expect(app.open(sealed[i])).toEqual({ text: `message ${i}` }));
+    expect(app.cachedKeys).toBeLessThanOrEqual(10);
+    // The most recently used keys are cached now; one of them erased by another process is not used from here.
+    expect(cli.erase(ids[29])).toBe(true);
+    expect(app.open(sealed[29])).toBeNull();
+    expect(app.open(sealed[28])).toEqual({ text: 'message 28' });
+  });
+
   it('a key erased and re-created by another process replaces the cached one', async () => {
     const app = open();
     const cli = open();

@@ -7,6 +7,9 @@ import { Sealed } from '../../domain/shared/sealed';
 import { WalSync } from '../sqlite/wal-sync';
 import { decrypt, encrypt } from './aes-gcm';
 
+/** Unwrapped keys kept in memory, at most (~0.3 KB each); one evicted is read and unwrapped again when next used. */
+const MAX_CACHED_KEYS = 50_000;
+
 /**
  * Per-conversation data keys in their own SQLite file (DATA_DIR/content-keys.sqlite), each wrapped by
  * the master key. Kept apart from the event store on purpose: erasing a row here shreds a customer's
@@ -17,19 +20,26 @@ export class SqliteContentVault implements ContentVault {
   /** New keys are on disk only when their flush ends (see WalSync). */
   private readonly durability: WalSync;
   /**
-   * Unwrapped keys by id, with the stored (wrapped) form they came from. The row is read on every use:
-   * a key another process erased (`privacy erase`) — or erased and re-created — is never used from here.
+   * Unwrapped keys by id, with the stored (wrapped) form they came from and the file's `PRAGMA data_version` when
+   * that form was last read. An entry is used as it is only while no other connection has committed to the file
+   * since (the version, read on every use, is unchanged); else its row is read again: a key another process erased
+   * (`privacy erase`), or erased and re-created, or created first, is never used from here. This process's own
+   * writes keep the entries right themselves. Bounded (`MAX_CACHED_KEYS`, the oldest tenth out at once).
    */
-  private readonly cache = new Map<string, { wrapped: string; key: Buffer }>();
+  private readonly cache = new Map<string, { wrapped: string; key: Buffer; version: unknown }>();
   private readonly creating = new Map<string, Promise<Buffer>>();
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
-  private readonly statements: Record<'select' | 'insert' | 'delete' | 'tombstone' | 'erased' | 'ofCustomer', Database.Statement>;
+  private readonly statements: Record<
+    'select' | 'insert' | 'delete' | 'tombstone' | 'erased' | 'ofCustomer' | 'dataVersion',
+    Database.Statement
+  >;
 
-  /** `datasync`: how new keys are flushed (fs.fdatasync; a test passes one it controls). */
+  /** `datasync`: how new keys are flushed (fs.fdatasync; a test passes one it controls); `maxCachedKeys`: a test's smaller bound. */
   constructor(
     file: string,
     private readonly masterKey: Buffer,
     datasync?: typeof fdatasync,
+    private readonly maxCachedKeys = MAX_CACHED_KEYS,
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -51,6 +61,8 @@ export class SqliteContentVault implements ContentVault {
       erased: this.db.prepare('SELECT 1 FROM erased_keys WHERE key_id = ?').pluck(),
       // Conversation key ids end in "-<customerId>"; the exact shape is checked in code (LIKE's `_` and `%`).
       ofCustomer: this.db.prepare("SELECT key_id FROM conversation_keys WHERE key_id LIKE '%-' || ?").pluck(),
+      // Changes whenever another connection (another process: the CLI, a replica) commits to this file.
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
     };
   }
 
@@ -91,6 +103,11 @@ export class SqliteContentVault implements ContentVault {
     return changes > 0;
   }
 
+  /** How many unwrapped keys it holds in memory (tests: the bound). */
+  get cachedKeys(): number {
+    return this.cache.size;
+  }
+
   /** Did this vault ever erase the key (now, or in an earlier run that may have been interrupted)? */
   wasErased(conversationId: string): boolean {
     return this.statements.erased.get(conversationId) !== undefined;
@@ -114,18 +131,37 @@ export class SqliteContentVault implements ContentVault {
     if (this.db.open) this.db.close();
   }
 
-  /** The stored key (one indexed read), unwrapped once per stored form. */
+  /**
+   * The stored key, unwrapped once per stored form: from the cache while no other connection has written to the
+   * file since its row was read (one read of `data_version`, about half an indexed read), else from its row.
+   */
   private keyFor(keyId: string): Buffer | null {
+    const version = this.statements.dataVersion.get();
+    const cached = this.cache.get(keyId);
+    if (cached && cached.version === version) return cached.key;
     const row = this.statements.select.get(keyId) as { wrapped: string } | undefined;
     if (!row) {
       this.cache.delete(keyId);
       return null;
     }
-    const cached = this.cache.get(keyId);
-    if (cached?.wrapped === row.wrapped) return cached.key;
+    if (cached?.wrapped === row.wrapped) {
+      cached.version = version;
+      return cached.key;
+    }
     const key = decrypt(this.masterKey, row.wrapped, `key:${keyId}`);
-    this.cache.set(keyId, { wrapped: row.wrapped, key });
+    this.remember(keyId, { wrapped: row.wrapped, key, version });
     return key;
+  }
+
+  private remember(keyId: string, entry: { wrapped: string; key: Buffer; version: unknown }): void {
+    this.cache.set(keyId, entry);
+    if (this.cache.size <= this.maxCachedKeys) return;
+    // A tenth at once: deleting one from a Map's head at a time leaves holes every later lookup of the head walks.
+    let excess = Math.ceil(this.maxCachedKeys / 10);
+    for (const id of this.cache.keys()) {
+      if (excess-- <= 0) break;
+      this.cache.delete(id);
+    }
   }
 
   /**
@@ -162,8 +198,8 @@ export class SqliteContentVault implements ContentVault {
         .immediate();
       for (const request of batch) {
         // Cached as created, so it is not unwrapped again; keyFor still checks it is the stored one (another
-        // process may have created this key first, and then theirs is used).
-        this.cache.set(request.keyId, created.get(request.keyId)!);
+        // process may have created this key first, and then theirs is used): no version yet, so its row is read.
+        this.remember(request.keyId, { ...created.get(request.keyId)!, version: undefined });
         settled.push({ request, key: this.keyFor(request.keyId) });
       }
     } catch (error) {
