@@ -55,10 +55,11 @@ export interface RelayFigures {
   /** Resident memory of the server process(es) after the run (before the intake-alone phase). */
   rss: number;
   /**
-   * Webhook 200s per second while no relay could complete (4.), and how many of its updates reached the fake as
-   * relays meanwhile (0 unless a hang did not hold); absent when the load skips it.
+   * Webhook 200s per second while no relay could complete (4.), the server process(es)' CPU time per update over that
+   * phase (less moved by a noisy machine than the rate), and how many of its updates reached the fake as relays
+   * meanwhile (0 unless a hang did not hold); absent when the load skips it.
    */
-  intakeAlone?: { updates: number; perSecond: number; relayedMeanwhile: number };
+  intakeAlone?: { updates: number; perSecond: number; cpuMsPerUpdate: number; relayedMeanwhile: number };
 }
 
 /** What is measured: the fake it relays to, and its server processes (one, or the sum over replicas). */
@@ -177,8 +178,15 @@ async function postAll(post: Post, phase: string, updates: number, concurrency: 
 async function measureIntakeAlone(target: RelayTarget, post: Post, { intakeUpdates: updates, concurrency, masters }: RelayLoad) {
   target.fake.failConnection(target.masterBotId, 'sendMessage', 'hang', masters);
   try {
+    const cpuBefore = await target.cpuMs();
     const seconds = await postAll(post, 'intake', updates, concurrency, 4_000_000);
-    return { updates, perSecond: updates / seconds, relayedMeanwhile: relaysSoFar(target, (t) => t.startsWith('intake ')).length };
+    const cpuMsPerUpdate = ((await target.cpuMs()) - cpuBefore) / updates;
+    return {
+      updates,
+      perSecond: updates / seconds,
+      cpuMsPerUpdate,
+      relayedMeanwhile: relaysSoFar(target, (t) => t.startsWith('intake ')).length,
+    };
   } finally {
     target.fake.releaseHung();
   }

@@ -148,6 +148,12 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
             (f) => f.intakeAlone?.perSecond ?? 0,
             (n) => `${n.toFixed(0)}/s`,
           ),
+          row(
+            'same phase: CPU per recorded update (server process, its background work included)',
+            'reported',
+            (f) => f.intakeAlone?.cpuMsPerUpdate ?? 0,
+            (n) => `${n.toFixed(3)} ms`,
+          ),
         ]
       : []),
     row(
