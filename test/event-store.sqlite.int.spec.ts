@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DuplicateEventIdError, NewEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
@@ -109,7 +110,7 @@ describe('embedded SQLite: re-appends and reused ids inside one group commit', (
     metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
   });
 
-  it('answers a replay with the original result, refuses a reused id or a stale revision, and leaves the other appends of the group alone', async () => {
+  it('answers a replay with the original result, refuses a partly reused batch or a stale revision, and leaves the other appends of the group alone', async () => {
     const tmp = makeTempDir();
     const store = new SqliteEventStore(join(tmp.dir, 'events.sqlite'), 50);
     try {
@@ -122,13 +123,13 @@ describe('embedded SQLite: re-appends and reused ids inside one group commit', (
       // All in one turn of the event loop: one group commit, one transaction.
       const outcomes = await Promise.allSettled([
         store.appendToStream('s-early', [ev('Early')], 'no_stream'), // unrelated, before the failures: written
-        store.appendToStream('s-single', [single], 'any'), // a replay, found through the UNIQUE index
+        store.appendToStream('s-single', [single], 'any'), // a replay, found among the stream's last events
         store.appendToStream('s-single', [single], 'no_stream'), // a replay at the revision it was first appended at
-        store.appendToStream('s-other', [ev('Taken', single.id)], 'no_stream'), // the id is another stream's
-        store.appendToStream('s-new', [ev('New'), ev('Taken', batch[1].id)], 'no_stream'), // second id taken: none written
+        store.appendToStream('s-batch', [batch[0], ev('Other')], 'no_stream'), // first id in place, the second not: none written
+        store.appendToStream('s-new', [ev('New'), ev('Twice', 'same-id'), ev('Twice', 'same-id')], 'no_stream'), // an id twice in one batch
         store.appendToStream('s-batch', [ev('Late')], 0), // stale: the stream is at revision 1
         store.appendToStream('s-batch', [ev('Third')], 1), // right after the failures, on the same stream: written
-        store.appendToStream('s-fresh', [ev('Fresh')], 'no_stream'), // unrelated: written
+        store.appendToStream('s-other', [ev('Copy', single.id)], 'no_stream'), // another stream's id: stored, as on EventStoreDB
       ]);
 
       expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
@@ -141,17 +142,75 @@ describe('embedded SQLite: re-appends and reused ids inside one group commit', (
       expect(outcomes[7]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
 
       expect((await store.readStream('s-single')).map((e) => e.type)).toEqual(['Single']);
-      expect(await store.readStream('s-other')).toEqual([]);
+      expect((await store.readStream('s-other')).map((e) => [e.type, e.id])).toEqual([['Copy', single.id]]);
       expect(await store.readStream('s-new')).toEqual([]);
       expect((await store.readStream('s-batch')).map((e) => e.type)).toEqual(['First', 'Second', 'Third']);
-      expect((await store.readAll({ after: headBefore ?? 0n, maxCount: 10 })).map((e) => e.type)).toEqual(['Early', 'Third', 'Fresh']);
+      expect((await store.readAll({ after: headBefore ?? 0n, maxCount: 10 })).map((e) => e.type)).toEqual(['Early', 'Third', 'Copy']);
       // The failed appends left no link behind: every chain is unbroken, the one written after them included.
       const verifier = new ChainVerifier(store);
-      for (const s of ['s-single', 's-batch', 's-early', 's-fresh']) {
+      for (const s of ['s-single', 's-batch', 's-early', 's-other']) {
         expect(await verifier.verifyStream(s)).toMatchObject({ ok: true, breaks: [] });
       }
     } finally {
       await store.close();
+      tmp.remove();
+    }
+  });
+});
+
+describe('embedded SQLite: a file made before event ids stopped being indexed', () => {
+  const ev = (type: string): NewEvent => ({
+    id: randomUUID(),
+    type,
+    data: { type },
+    metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+  });
+
+  it('is rebuilt once, on first open, without the index: every event as it was, the chains intact, appends go on', async () => {
+    const tmp = makeTempDir();
+    const fresh = join(tmp.dir, 'fresh.sqlite');
+    const old = join(tmp.dir, 'old.sqlite');
+    try {
+      // A history written by the store, copied into a table of the old shape (its `id` column UNIQUE).
+      const writer = new SqliteEventStore(fresh, 50);
+      const first = [ev('First'), ev('Second')];
+      await writer.appendToStream('s-a', first, 'no_stream');
+      await writer.appendToStream('s-b', [ev('Other')], 'no_stream');
+      await writer.appendToStream('s-a', [ev('Third')], 1);
+      const written = await writer.readAll({ maxCount: 100 });
+      await writer.close();
+      const raw = new Database(old);
+      raw.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+                revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                UNIQUE (stream_id, revision))`);
+      raw.exec(`ATTACH DATABASE '${fresh}' AS fresh; INSERT INTO events SELECT * FROM fresh.events; DETACH DATABASE fresh`);
+      const indexedIds = () =>
+        (raw.pragma('index_list(events)') as { name: string }[]).filter((index) =>
+          (raw.pragma(`index_info(${JSON.stringify(index.name)})`) as { name: string }[]).some((column) => column.name === 'id'),
+        ).length;
+      expect(indexedIds()).toBe(1);
+
+      const store = new SqliteEventStore(old, 50);
+      try {
+        expect(indexedIds()).toBe(0);
+        expect(await store.readAll({ maxCount: 100 })).toEqual(written);
+        const verifier = new ChainVerifier(store);
+        for (const stream of ['s-a', 's-b']) expect(await verifier.verifyStream(stream)).toMatchObject({ ok: true, breaks: [] });
+        // A replay is still recognised; a new event continues the positions and the chain.
+        expect(await store.appendToStream('s-a', first, 'no_stream')).toEqual({ nextExpectedRevision: 1, position: written[1].position });
+        const next = await store.appendToStream('s-a', [ev('Fourth')], 2);
+        expect(next).toEqual({ nextExpectedRevision: 3, position: written[written.length - 1].position + 1n });
+        expect(await verifier.verifyStream('s-a')).toMatchObject({ ok: true, breaks: [] });
+        expect(raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get()).toBe(Number(next.position));
+      } finally {
+        await store.close();
+        raw.close();
+      }
+      // Opened again: nothing left to rebuild, nothing changed.
+      const again = new SqliteEventStore(old, 50);
+      expect((await again.readAll({ maxCount: 100 })).map((e) => e.type)).toEqual(['First', 'Second', 'Other', 'Third', 'Fourth']);
+      await again.close();
+    } finally {
       tmp.remove();
     }
   });

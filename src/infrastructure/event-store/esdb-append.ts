@@ -1,20 +1,18 @@
 import { BACKWARDS, END, FORWARDS, jsonEvent, type AppendResult as EsdbAppendResult, type EventStoreDBClient } from '@eventstore/db-client';
 import {
   AppendResult,
-  DuplicateEventIdError,
   ExpectedRevision,
   NewEvent,
   StreamDeletedError,
   WrongExpectedRevisionError,
 } from '../../application/ports/event-store.port';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
-import { NO_POSITION, chainable, isErrorOfType, streamPosition, toActual, toEsdbExpected, type EsdbRecorded } from './esdb-codec';
+import { NO_POSITION, chainable, isErrorOfType, streamPosition, toActual, toEsdbExpected } from './esdb-codec';
 import { retryOnNotLeader } from './esdb-connection';
+import { ANY_REPLAY_WINDOW, findReplayInTail, refuseRepeatedIds } from './replays';
 import type { StreamNamespace } from './esdb-namespace';
 import type { EsdbReads } from './esdb-reads';
 
-/** How far back from a stream's end an `'any'` append looks for an earlier copy of its batch. */
-export const ANY_REPLAY_WINDOW = 64;
 /** Tries of an `'any'` append that keeps losing the race for the stream's next revision. */
 export const ANY_APPEND_ATTEMPTS = 8;
 
@@ -43,11 +41,7 @@ export class EsdbAppends {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     this.reads.ensureOpen();
     this.namespace.serverName(streamId); // refuses an id holding the namespace separator before any read
-    const seen = new Set<string>();
-    for (const event of events) {
-      if (seen.has(event.id)) throw new DuplicateEventIdError(streamId, event.id);
-      seen.add(event.id);
-    }
+    refuseRepeatedIds(streamId, events);
     if (expected === 'any') return this.appendAtCurrentRevision(streamId, events);
     toEsdbExpected(expected); // refuses a malformed revision before any read
     if (expected === 'no_stream') return this.appendSealed(streamId, sealChain(streamId, 0, GENESIS(streamId), events), expected, expected);
@@ -88,7 +82,10 @@ export class EsdbAppends {
   private async appendAtRevisionRead(streamId: string, events: NewEvent[]): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       const tail = (await this.reads.streamEvents(streamId, END, BACKWARDS, Math.max(ANY_REPLAY_WINDOW, events.length))).reverse();
-      const replay = findReplay(streamId, tail, events);
+      const replay = findReplayInTail(streamId, tail, events, (last) => ({
+        nextExpectedRevision: Number(last.revision),
+        position: streamPosition(last),
+      }));
       if (replay) return replay;
       const last = tail[tail.length - 1];
       const sealed = last
@@ -148,23 +145,4 @@ export class EsdbAppends {
     this.appended(position);
     return { nextExpectedRevision, position };
   }
-}
-
-/**
- * An `'any'` re-append: the batch's ids found in order in `tail` (the stream's last events, oldest
- * first) answers with the original result; ids found only partly, or out of order, are a reused id.
- */
-function findReplay(streamId: string, tail: EsdbRecorded[], events: NewEvent[]): AppendResult | null {
-  const start = tail.findIndex((recorded) => recorded.id === events[0].id);
-  if (start < 0) {
-    const ids = new Set(tail.map((recorded) => recorded.id));
-    const reused = events.find((event) => ids.has(event.id));
-    if (reused) throw new DuplicateEventIdError(streamId, reused.id);
-    return null;
-  }
-  for (let i = 1; i < events.length; i++) {
-    if (tail[start + i]?.id !== events[i].id) throw new DuplicateEventIdError(streamId, events[i].id);
-  }
-  const last = tail[start + events.length - 1];
-  return { nextExpectedRevision: Number(last.revision), position: streamPosition(last) };
 }

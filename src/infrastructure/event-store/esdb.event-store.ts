@@ -60,8 +60,9 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000;
  *   positions to count events or to measure lag in events.
  * - WARNING: event ids are NOT unique across the store. EventStoreDB only recognises a re-append when
  *   the same ids sit right after the expected revision; the same id appended to another stream, or to
- *   this stream at its current head, is stored a second time. The SQLite adapter refuses both with
- *   `DuplicateEventIdError`; here only duplicates inside one batch are refused (client-side).
+ *   this stream at its current head, is stored a second time. So does the SQLite adapter since
+ *   2026-11-29 (`replays.ts`, one rule for both); only duplicates inside one batch are refused (client-side).
+ *   Redelivered commands are dropped before that, by their causation id (`AggregateStore`).
  * - WARNING: a batch that partly matches the events after the expected revision (first ids equal,
  *   later ones not) is reported as `WrongExpectedRevisionError`, where SQLite reports
  *   `DuplicateEventIdError`. Either way nothing is written.
@@ -73,8 +74,8 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000;
  *   cannot fork the chain; when every try loses it fails with `WrongExpectedRevisionError`.
  * - WARNING: with `expected: 'any'` a re-append is recognised only while the batch is still among the
  *   stream's last ANY_REPLAY_WINDOW events (the adapter compares ids itself, since the server's own id
- *   cache is only consulted for `'any'` appends, which the chain cannot use); SQLite recognises it
- *   anywhere. Use an explicit expected revision wherever a redelivery may re-append (the project's rule
+ *   cache is only consulted for `'any'` appends, which the chain cannot use); SQLite looks in the same
+ *   window. Use an explicit expected revision wherever a redelivery may re-append (the project's rule
  *   anyway).
  * - WARNING: events written to EventStoreDB by any other tool are not sealed (`audit verify` reports
  *   them as `unchained`), and a stream soft-deleted and written again continues at its old revisions,

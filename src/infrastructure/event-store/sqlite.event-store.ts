@@ -1,10 +1,10 @@
+import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
   checkStreamRead,
-  DuplicateEventIdError,
   EventMetadata,
   EventStore,
   ExpectedRevision,
@@ -18,6 +18,17 @@ import { WalSync } from '../sqlite/wal-sync';
 import { EventRow, EventStatements, openEventTable, toRecorded } from './sqlite-event-table';
 import { ChainHead, ChainHeads } from './chain-heads';
 import { GENESIS, linkHash, sealChain } from './hash-chain';
+import { ANY_REPLAY_WINDOW, findReplayAfter, findReplayInTail, refuseRepeatedIds } from './replays';
+
+const logger = new Logger('EventStore');
+
+/** A stream's event as a re-append's check reads it (`replays.ts`). */
+interface StoredId {
+  id: string;
+  revision: bigint;
+  position: bigint;
+}
+const resultOf = (last: StoredId): AppendResult => ({ nextExpectedRevision: Number(last.revision), position: BigInt(last.position) });
 
 interface PendingAppend {
   streamId: string;
@@ -33,8 +44,10 @@ const STREAM_PAGE = 1000;
 /**
  * The embedded event store: one SQLite file in WAL mode, an append that returned is on disk: each group
  * commit is flushed with fdatasync off the event loop (`WalSync`), and no append resolves, no reader of
- * `readAll`/`headPosition` sees its events and no `onAppended` listener hears of them before that flush. Same guarantees as EventStoreDB where the port promises them: unique event id, unique
- * (stream, revision), a dense global position, atomic multi-event appends with an expected revision.
+ * `readAll`/`headPosition` sees its events and no `onAppended` listener hears of them before that flush. Same guarantees
+ * as EventStoreDB where the port promises them: unique (stream, revision), a dense global position, atomic
+ * multi-event appends with an expected revision, a re-append recognised within its stream (ids are not unique
+ * across the store, as on EventStoreDB: `replays.ts`).
  * Each append seals its events into the stream's hash chain (`hash-chain.ts`) inside an IMMEDIATE
  * transaction (and its own savepoint when it has several events), so the predecessor it links to cannot
  * change underneath it.
@@ -77,7 +90,9 @@ export class SqliteEventStore implements EventStore {
     this.durability = new WalSync(this.db, file, datasync);
     this.db.pragma('busy_timeout = 5000');
     this.db.defaultSafeIntegers(true);
-    this.statements = openEventTable(this.db);
+    this.statements = openEventTable(this.db, (events) =>
+      logger.log(`${file}: rebuilding the events table once, without its index of event ids (${events} events)…`),
+    );
     this.appendInSavepoint = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.append(streamId, events, expected),
     );
@@ -145,16 +160,25 @@ export class SqliteEventStore implements EventStore {
    * appends as they are. A batch of several events runs in its own savepoint; a single event needs none, since the
    * one INSERT that writes it either succeeds or changes nothing (SQLite rolls back a failed statement by itself).
    *
-   * A re-append of events already stored (a redelivered update) is looked for only when the append cannot go in as
-   * it is: its expected revision is stale, or an id is taken (the UNIQUE index refuses it). The happy path does not
-   * probe the id index first.
+   * A re-append of events already stored (a redelivered command) is recognised within its stream, as on
+   * EventStoreDB (`replays.ts`): at an explicit expected revision, only when the stream has moved on (the events
+   * right after that revision are then compared), so the happy path reads nothing more; with `'any'`, among the
+   * stream's last ANY_REPLAY_WINDOW events, read first.
    */
   private appendOne(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    refuseRepeatedIds(streamId, events);
+    if (expected === 'any') {
+      const tail = (this.statements.streamTail.all(streamId, Math.max(ANY_REPLAY_WINDOW, events.length)) as StoredId[]).reverse();
+      const replay = findReplayInTail(streamId, tail, events, resultOf);
+      if (replay) return replay;
+    }
     try {
       return events.length === 1 ? this.append(streamId, events, expected) : this.appendInSavepoint(streamId, events, expected);
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError || isUniqueViolation(error)) {
-        const replay = this.findIdempotentReplay(streamId, events, expected);
+      if (error instanceof WrongExpectedRevisionError && expected !== 'any') {
+        const after = expected === 'no_stream' ? 0 : expected + 1;
+        const following = this.statements.streamIdsFrom.all(streamId, after, events.length) as StoredId[];
+        const replay = findReplayAfter(streamId, following, events, resultOf);
         if (replay) return replay;
       }
       throw error;
@@ -266,35 +290,6 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 
-  /**
-   * A re-append of a batch already stored (a redelivered update) returns the original result. The
-   * batch must be found whole, in order, at the revision the caller expected — anything else is a
-   * real conflict or a reused id.
-   */
-  private findIdempotentReplay(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
-    const first = this.statements.findById.get(events[0].id) as { stream_id: string; revision: bigint; position: bigint } | undefined;
-    if (!first) {
-      for (const event of events.slice(1)) {
-        if (this.statements.findById.get(event.id)) throw new DuplicateEventIdError(streamId, event.id);
-      }
-      return null;
-    }
-    const startRevision = Number(first.revision);
-    const expectedStart = expected === 'no_stream' ? 0 : expected === 'any' ? startRevision : expected + 1;
-    if (first.stream_id !== streamId || startRevision !== expectedStart) {
-      throw new DuplicateEventIdError(streamId, events[0].id);
-    }
-    let last = first;
-    for (let i = 1; i < events.length; i++) {
-      const found = this.statements.findById.get(events[i].id) as typeof first | undefined;
-      if (!found || found.stream_id !== streamId || Number(found.revision) !== startRevision + i) {
-        throw new DuplicateEventIdError(streamId, events[i].id);
-      }
-      last = found;
-    }
-    return { nextExpectedRevision: Number(last.revision), position: BigInt(last.position) };
-  }
-
   /** The stream's last revision and the hash its next event links to; `null` when the stream does not exist. */
   private lastLink(streamId: string): { revision: number; hash: string } | null {
     // The stored head, from the index; if it is the very row this process last sealed (positions are never
@@ -330,13 +325,4 @@ export class SqliteEventStore implements EventStore {
       this.notify();
     }
   }
-}
-
-/**
- * By its code alone, not `instanceof Database.SqliteError` (nor `instanceof Error`): the native addon keeps the
- * SqliteError class of the first copy of better-sqlite3 loaded in the process, which need not be the copy, nor
- * even the realm, this module runs in (jest runs each test file in its own context and loads the addon once).
- */
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
