@@ -139,7 +139,7 @@ async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad) 
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const text = `lat ${i}`;
-    postedAt.set(text, Date.now());
+    postedAt.set(text, performance.now()); // the fake runs in this process: its `stampedAt` is on the same clock
     inflight.push(post(text, 1_000_000 + (i % 1000)));
   }
   await Promise.all(inflight);
@@ -147,7 +147,7 @@ async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad) 
   await waitForRelays(target, (t) => t.startsWith('lat '), total);
   const samples = target.fake
     .sent(target.masterBotId)
-    .map((s) => ({ text: (s.text ?? '').split('\n\n')[1] ?? '', at: s.at }))
+    .map((s) => ({ text: (s.text ?? '').split('\n\n')[1] ?? '', at: s.stampedAt }))
     .filter((s) => postedAt.has(s.text))
     .map((s) => s.at - postedAt.get(s.text)!)
     .sort((a, b) => a - b);

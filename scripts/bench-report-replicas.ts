@@ -7,7 +7,7 @@ export const REPLICAS_SECTION = '## Relay with replicas: EventStoreDB double + M
 
 export function replicasSection(r: ReplicaComparison, machine: string): string[] {
   const s = r.load;
-  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
   const perSecond = (n: number) => `${n.toFixed(0)}/s`;
   const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
   const rounds = (figures: RelayFigures[], pick: (f: RelayFigures) => number, format: (n: number) => string) =>

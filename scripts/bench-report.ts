@@ -98,7 +98,7 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     const all = (figures: RelayFigures[]) => figures.map((f) => format(pick(f))).join(', ');
     return `| ${label} | ${target} | **${format(app)}** (${all(r.app)}) | ${format(floor)} (${all(r.floor)}) | ${(app / floor).toFixed(2)} × |`;
   };
-  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
   const first = r.app[0];
   return [
     RELAY_SECTION,
@@ -171,7 +171,9 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     '',
     "Latency runs from just before the webhook POST to the moment the fake receives the MasterBot's sendMessage",
     "(the fake stamps it on arrival): recording, the relay's catch-up read, opening the sealed content, the HTTP hop.",
-    "Timer resolution is 1 ms. CPU is the server process's user + system time (from /proc) over the run, relays included.",
+    "Both stamps are the bench process's `performance.now()` (it runs the fake and the load generator): sub-millisecond (until",
+    '2026-11-29 they were whole milliseconds, so a 1 ms floor made "≤ 2 × floor" a coin toss between 2 and 3 ms).',
+    "CPU is the server process's user + system time (from /proc) over the run, relays included.",
     '',
     `"Recorded durably" counts webhook 200s alone. The floor's one catch-up loop awaits each sendMessage before the next, so`,
     `while its intake keeps its one thread busy it relays little: a median of ${thousands(median(r.floor.map((f) => f.throughput.relayedWhenRecorded)))} of the`,

@@ -79,6 +79,7 @@ export function recordSent(
     replyMarkup,
     file: file && { fileId: file.fileId, fileUniqueId: file.fileUniqueId, kind: file.kind, size: file.bytes.length },
     at: Date.now(),
+    stampedAt: performance.now(),
   });
 }
 

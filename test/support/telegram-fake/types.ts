@@ -151,6 +151,11 @@ export interface SentRecord {
   replyMarkup?: unknown;
   file?: SentFile;
   at: number;
+  /**
+   * `performance.now()` of the process the fake runs in, when it recorded the message: sub-millisecond, monotonic,
+   * comparable only with the same process's `performance.now()` (the bench stamps its POSTs with it).
+   */
+  stampedAt: number;
 }
 
 export interface DeliveryRecord {
