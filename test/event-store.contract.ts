@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../src/application/ports/event-store.port';
+import {
+  DuplicateEventIdError,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../src/application/ports/event-store.port';
 import { ChainVerifier } from '../src/audit/chain-verifier';
 import { EventPump } from '../src/processing/event-pump';
 import { GENESIS, chainHash } from '../src/infrastructure/event-store/hash-chain';
@@ -243,6 +249,40 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Co
       const read = await expectUnbrokenChain(s);
       expect(read.map((e) => e.type)).toEqual(['A', 'B', 'C']);
       expect(read.slice(0, 2).map((e) => [e.id, e.metadata.prevHash, e.metadata.hash])).toEqual(before);
+    });
+
+    it('recognises a re-append within its stream only: an id used in another stream is a new event there', async () => {
+      const first = stream('ids-first');
+      const second = stream('ids-second');
+      const shared = event('Shared');
+      await store.appendToStream(first, [shared], 'no_stream');
+      // Event ids are not unique across the store (EventStoreDB keeps no such index; neither does the embedded store).
+      const there = await store.appendToStream(second, [{ ...shared }], 'no_stream');
+      expect(there.nextExpectedRevision).toBe(0);
+      expect((await store.readStream(second)).map((e) => e.id)).toEqual([shared.id]);
+      // One id twice in one batch is refused before anything is written.
+      await expect(store.appendToStream(stream('ids-twice'), [shared, { ...shared }], 'no_stream')).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      expect(await store.readStream(stream('ids-twice'))).toEqual([]);
+    });
+
+    it("recognises an 'any' re-append among the stream's last 64 events; one further back is appended again", async () => {
+      const s = stream('any-window');
+      const recent = [event('Recent')];
+      const old = [event('Old')];
+      await store.appendToStream(s, old, 'no_stream');
+      await store.appendToStream(
+        s,
+        Array.from({ length: 64 }, (_, i) => event(`Filler${i}`)),
+        0,
+      );
+      await store.appendToStream(s, recent, 64);
+      expect(await store.appendToStream(s, recent, 'any')).toMatchObject({ nextExpectedRevision: 65 });
+      expect((await store.appendToStream(s, old, 'any')).nextExpectedRevision).toBe(66);
+      const read = await expectUnbrokenChain(s);
+      expect(read.filter((e) => e.id === old[0].id).map((e) => e.revision)).toEqual([0, 66]);
+      expect(read.filter((e) => e.id === recent[0].id).map((e) => e.revision)).toEqual([65]);
     });
 
     it('reads all streams in one global order, after a given position', async () => {

@@ -214,4 +214,30 @@ describe('embedded SQLite: a file made before event ids stopped being indexed', 
       tmp.remove();
     }
   });
+  it('never hands out a position again: the sequence stays where it was, even above the last event', async () => {
+    const tmp = makeTempDir();
+    const old = join(tmp.dir, 'old.sqlite');
+    try {
+      const raw = new Database(old);
+      raw.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+                revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                UNIQUE (stream_id, revision))`);
+      // Positions 1–3 handed out, the last one gone since (an operator's repair): the next one is 4, not 3.
+      const insert = raw.prepare(
+        "INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'E', '{}', '{}', '2026-11-01T00:00:00.000Z')",
+      );
+      for (let i = 0; i < 3; i++) insert.run(randomUUID(), `s-${i}`, 0);
+      raw.exec('DELETE FROM events WHERE position = 3');
+      raw.close();
+
+      const store = new SqliteEventStore(old, 50);
+      try {
+        expect((await store.appendToStream('s-new', [ev('New')], 'no_stream')).position).toBe(4n);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      tmp.remove();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { Sealed } from '../../domain/shared/sealed';
 import { WalSync } from '../sqlite/wal-sync';
 import { decrypt, encrypt } from './aes-gcm';
 
-/** Unwrapped keys kept in memory, at most (~0.3 KB each); one evicted is read and unwrapped again when next used. */
+/** Unwrapped keys kept in memory, at most (~0.3 KB each, 15 MB in all); one evicted is read and unwrapped again when next used. */
 const MAX_CACHED_KEYS = 50_000;
 
 /**
@@ -24,7 +24,8 @@ export class SqliteContentVault implements ContentVault {
    * that form was last read. An entry is used as it is only while no other connection has committed to the file
    * since (the version, read on every use, is unchanged); else its row is read again: a key another process erased
    * (`privacy erase`), or erased and re-created, or created first, is never used from here. This process's own
-   * writes keep the entries right themselves. Bounded (`MAX_CACHED_KEYS`, the oldest tenth out at once).
+   * writes keep the entries right themselves. Bounded (`MAX_CACHED_KEYS`): first in, first out, a tenth at once
+   * (a key still in use is read and unwrapped again when next needed).
    */
   private readonly cache = new Map<string, { wrapped: string; key: Buffer; version: unknown }>();
   private readonly creating = new Map<string, Promise<Buffer>>();
@@ -154,7 +155,10 @@ export class SqliteContentVault implements ContentVault {
   }
 
   private remember(keyId: string, entry: { wrapped: string; key: Buffer; version: unknown }): void {
-    this.cache.set(keyId, entry);
+    // Its own 32 bytes: an unwrapped key is a slice of Node's shared 8 KB buffer pool, which it would keep alive.
+    const key = Buffer.allocUnsafeSlow(entry.key.length);
+    entry.key.copy(key);
+    this.cache.set(keyId, { ...entry, key });
     if (this.cache.size <= this.maxCachedKeys) return;
     // A tenth at once: deleting one from a Map's head at a time leaves holes every later lookup of the head walks.
     let excess = Math.ceil(this.maxCachedKeys / 10);

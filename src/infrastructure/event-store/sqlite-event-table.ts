@@ -85,21 +85,35 @@ function hasEventIdIndex(db: Database.Database): boolean {
 }
 
 /**
- * The table copied, in one IMMEDIATE transaction, into one without the index (positions, and so the AUTOINCREMENT
- * sequence, as they were), then put in its place: a crash leaves either the old table or the new one, whole.
+ * The table copied, in one IMMEDIATE transaction, into one without the index (positions as they were, and the
+ * AUTOINCREMENT sequence no lower than it was: a position once handed out is never handed out again), then put in
+ * its place: a crash leaves either the old table or the new one, whole. The write-ahead log, as large as the table
+ * by then, is folded into the file and cut back afterwards; the old table's pages stay in the file as free pages
+ * that later appends reuse.
  */
 function rebuildWithoutEventIdIndex(db: Database.Database, onRebuild: (events: number) => void): void {
-  db.transaction(() => {
-    if (!hasEventIdIndex(db)) return; // another process rebuilt it meanwhile
-    const { count } = db.prepare('SELECT COUNT(*) AS count FROM events').get() as { count: number | bigint };
-    onRebuild(Number(count));
-    db.exec('DROP TABLE IF EXISTS events_rebuilt');
-    db.exec(EVENTS_TABLE('events_rebuilt'));
-    db.exec(`INSERT INTO events_rebuilt (position, id, stream_id, revision, type, data, metadata, recorded_at)
-             SELECT position, id, stream_id, revision, type, data, metadata, recorded_at FROM events ORDER BY position`);
-    db.exec('DROP TABLE events');
-    db.exec('ALTER TABLE events_rebuilt RENAME TO events');
-  }).immediate();
+  const rebuilt = db
+    .transaction(() => {
+      if (!hasEventIdIndex(db)) return false; // another process rebuilt it meanwhile
+      const { count } = db.prepare('SELECT COUNT(*) AS count FROM events').get() as { count: number | bigint };
+      onRebuild(Number(count));
+      const sequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | bigint | undefined;
+      db.exec('DROP TABLE IF EXISTS events_rebuilt');
+      db.exec(EVENTS_TABLE('events_rebuilt'));
+      db.exec(`INSERT INTO events_rebuilt (position, id, stream_id, revision, type, data, metadata, recorded_at)
+               SELECT position, id, stream_id, revision, type, data, metadata, recorded_at FROM events ORDER BY position`);
+      db.exec('DROP TABLE events');
+      db.exec('ALTER TABLE events_rebuilt RENAME TO events');
+      if (sequence !== undefined) {
+        db.prepare("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'events'").run(sequence);
+        db.prepare(
+          "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')",
+        ).run(sequence);
+      }
+      return true;
+    })
+    .immediate();
+  if (rebuilt) db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** A row as the port's event: revision a number, position a bigint, data and metadata parsed. */
