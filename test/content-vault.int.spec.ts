@@ -110,7 +110,7 @@ describe('the content-key vault (crypto-shredding)', () => {
     expect(app.cachedKeys).toBeLessThanOrEqual(10);
     ids.forEach((_, i) => expect(app.open(sealed[i])).toEqual({ text: `message ${i}` }));
     expect(app.cachedKeys).toBeLessThanOrEqual(10);
-    // The last keys read are cached now (first in, first out); one of them erased by another process is not used from here.
+    // The keys read last are cached now (least recently used out first); one of them erased by another process is not used from here.
     expect(cli.erase(ids[29])).toBe(true);
     expect(app.open(sealed[29])).toBeNull();
     expect(app.open(sealed[28])).toEqual({ text: 'message 28' });

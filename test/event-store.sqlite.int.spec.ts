@@ -7,6 +7,19 @@ import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event
 import { describeEventStoreContract } from './event-store.contract';
 import { makeTempDir } from './support/temp-dir';
 
+/** An event for these tests: its type as its data, a fresh id unless given. */
+const ev = (type: string, id: string = randomUUID()): NewEvent => ({
+  id,
+  type,
+  data: { type },
+  metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
+});
+
+/** The events table as created before 2026-11-29: its `id` column UNIQUE. */
+const OLD_EVENTS_TABLE = `CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  UNIQUE (stream_id, revision))`;
+
 describeEventStoreContract('embedded SQLite (a real file)', async () => {
   const tmp = makeTempDir();
   const file = join(tmp.dir, 'events.sqlite');
@@ -103,13 +116,6 @@ describe('embedded SQLite: two processes appending to one stream', () => {
 });
 
 describe('embedded SQLite: re-appends and reused ids inside one group commit', () => {
-  const ev = (type: string, id: string = randomUUID()): NewEvent => ({
-    id,
-    type,
-    data: { type },
-    metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
-  });
-
   it('answers a replay with the original result, refuses a partly reused batch or a stale revision, and leaves the other appends of the group alone', async () => {
     const tmp = makeTempDir();
     const store = new SqliteEventStore(join(tmp.dir, 'events.sqlite'), 50);
@@ -159,13 +165,6 @@ describe('embedded SQLite: re-appends and reused ids inside one group commit', (
 });
 
 describe('embedded SQLite: a file made before event ids stopped being indexed', () => {
-  const ev = (type: string): NewEvent => ({
-    id: randomUUID(),
-    type,
-    data: { type },
-    metadata: { schemaVersion: 1, correlationId: 'test', causationId: 'test' },
-  });
-
   it('is rebuilt once, on first open, without the index: every event as it was, the chains intact, appends go on', async () => {
     const tmp = makeTempDir();
     const fresh = join(tmp.dir, 'fresh.sqlite');
@@ -180,9 +179,7 @@ describe('embedded SQLite: a file made before event ids stopped being indexed', 
       const written = await writer.readAll({ maxCount: 100 });
       await writer.close();
       const raw = new Database(old);
-      raw.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
-                revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL,
-                UNIQUE (stream_id, revision))`);
+      raw.exec(OLD_EVENTS_TABLE);
       raw.exec(`ATTACH DATABASE '${fresh}' AS fresh; INSERT INTO events SELECT * FROM fresh.events; DETACH DATABASE fresh`);
       const indexedIds = () =>
         (raw.pragma('index_list(events)') as { name: string }[]).filter((index) =>
@@ -219,9 +216,7 @@ describe('embedded SQLite: a file made before event ids stopped being indexed', 
     const old = join(tmp.dir, 'old.sqlite');
     try {
       const raw = new Database(old);
-      raw.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
-                revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL,
-                UNIQUE (stream_id, revision))`);
+      raw.exec(OLD_EVENTS_TABLE);
       // Positions 1–3 handed out, the last one gone since (an operator's repair): the next one is 4, not 3.
       const insert = raw.prepare(
         "INSERT INTO events (id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, 'E', '{}', '{}', '2026-11-01T00:00:00.000Z')",

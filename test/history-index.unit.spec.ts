@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../src/application/ports/event-store.port';
-import { BoundedMap } from '../src/projections/history-index/bounded-map';
+import { BoundedMap } from '../src/application/shared/bounded-map';
 import { botsChangedBy, claimantsOf, foldClientBot } from '../src/projections/history-index/client-bot-history';
 
 const BOT = 7000000001;
@@ -121,6 +121,35 @@ describe('a bounded index in memory', () => {
     map.set('c', 3);
     expect(dropped).toEqual(['b']);
     expect([map.has('a'), map.has('b'), map.has('c'), map.size]).toEqual([true, false, true, 2]);
+  });
+
+  it('keeps dropping the least recently used entry over a long run of reads, writes and deletes', () => {
+    // Checked against a plain list kept in use order (oldest first).
+    const dropped: string[] = [];
+    const map = new BoundedMap<string, number>(50, (key) => dropped.push(key));
+    let model: [string, number][] = [];
+    const expectedDrops: string[] = [];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let step = 0; step < 20_000; step++) {
+      const key = `k${random(120)}`;
+      const action = random(100);
+      if (action < 45) {
+        const held = model.find(([k]) => k === key);
+        if (held) model = [...model.filter(([k]) => k !== key), held];
+        expect(map.get(key)).toBe(held?.[1]);
+      } else if (action < 98) {
+        map.set(key, step);
+        model = [...model.filter(([k]) => k !== key), [key, step]];
+        while (model.length > 50) expectedDrops.push(model.shift()![0]);
+      } else {
+        map.delete(key);
+        model = model.filter(([k]) => k !== key);
+      }
+    }
+    expect(dropped).toEqual(expectedDrops);
+    expect(model.every(([k, v]) => map.has(k) && map.get(k) === v)).toBe(true);
+    expect(map.size).toBe(model.length);
   });
 
   it('refuses a capacity that is not a positive integer', () => {

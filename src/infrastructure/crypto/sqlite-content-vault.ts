@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fdatasync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContentVault } from '../../application/ports/crypto.port';
+import { BoundedMap } from '../../application/shared/bounded-map';
 import { Sealed } from '../../domain/shared/sealed';
 import { WalSync } from '../sqlite/wal-sync';
 import { decrypt, encrypt } from './aes-gcm';
@@ -24,10 +25,10 @@ export class SqliteContentVault implements ContentVault {
    * that form was last read. An entry is used as it is only while no other connection has committed to the file
    * since (the version, read on every use, is unchanged); else its row is read again: a key another process erased
    * (`privacy erase`), or erased and re-created, or created first, is never used from here. This process's own
-   * writes keep the entries right themselves. Bounded (`MAX_CACHED_KEYS`): first in, first out, a tenth at once
-   * (a key still in use is read and unwrapped again when next needed).
+   * writes keep the entries right themselves. Bounded (`MAX_CACHED_KEYS`), least recently used out first (a key
+   * let go is read and unwrapped again when next needed).
    */
-  private readonly cache = new Map<string, { wrapped: string; key: Buffer; version: unknown }>();
+  private readonly cache: BoundedMap<string, { wrapped: string; key: Buffer; version: unknown }>;
   private readonly creating = new Map<string, Promise<Buffer>>();
   private readonly queue: { keyId: string; resolve: (key: Buffer) => void; reject: (error: unknown) => void }[] = [];
   private readonly statements: Record<
@@ -40,8 +41,9 @@ export class SqliteContentVault implements ContentVault {
     file: string,
     private readonly masterKey: Buffer,
     datasync?: typeof fdatasync,
-    private readonly maxCachedKeys = MAX_CACHED_KEYS,
+    maxCachedKeys = MAX_CACHED_KEYS,
   ) {
+    this.cache = new BoundedMap(maxCachedKeys);
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -159,13 +161,6 @@ export class SqliteContentVault implements ContentVault {
     const key = Buffer.allocUnsafeSlow(entry.key.length);
     entry.key.copy(key);
     this.cache.set(keyId, { ...entry, key });
-    if (this.cache.size <= this.maxCachedKeys) return;
-    // A tenth at once: deleting one from a Map's head at a time leaves holes every later lookup of the head walks.
-    let excess = Math.ceil(this.maxCachedKeys / 10);
-    for (const id of this.cache.keys()) {
-      if (excess-- <= 0) break;
-      this.cache.delete(id);
-    }
   }
 
   /**

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../application/shared/bounded-map';
+
 /** A stream's last event as the append path needs it: where it is, and the hash the next event links to. */
 export interface ChainHead {
   revision: number;
@@ -14,22 +16,17 @@ export const DEFAULT_CHAIN_HEADS = 10_000;
  * is the very row the entry names, so another process's appends are never missed.
  */
 export class ChainHeads {
-  private readonly heads = new Map<string, ChainHead>();
+  private readonly heads: BoundedMap<string, ChainHead>;
 
-  constructor(private readonly max = DEFAULT_CHAIN_HEADS) {}
+  constructor(max = DEFAULT_CHAIN_HEADS) {
+    this.heads = new BoundedMap(max);
+  }
 
   get(streamId: string): ChainHead | undefined {
-    const head = this.heads.get(streamId);
-    if (head) {
-      this.heads.delete(streamId);
-      this.heads.set(streamId, head);
-    }
-    return head;
+    return this.heads.get(streamId);
   }
 
   set(streamId: string, head: ChainHead): void {
-    this.heads.delete(streamId);
     this.heads.set(streamId, head);
-    if (this.heads.size > this.max) this.heads.delete(this.heads.keys().next().value as string);
   }
 }

@@ -104,12 +104,9 @@ function rebuildWithoutEventIdIndex(db: Database.Database, onRebuild: (events: n
                SELECT position, id, stream_id, revision, type, data, metadata, recorded_at FROM events ORDER BY position`);
       db.exec('DROP TABLE events');
       db.exec('ALTER TABLE events_rebuilt RENAME TO events');
-      if (sequence !== undefined) {
-        db.prepare("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'events'").run(sequence);
-        db.prepare(
-          "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')",
-        ).run(sequence);
-      }
+      // The rename carried the new table's sequence (its last position); the old one may have been higher.
+      db.prepare("DELETE FROM sqlite_sequence WHERE name = 'events'").run();
+      if (sequence !== undefined) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(sequence);
       return true;
     })
     .immediate();

@@ -6,7 +6,7 @@ import { clientBotRegistryStreamId } from '../../domain/client-bot/client-bot-re
 import { masterStreamId } from '../../domain/master-user/master-user.events';
 import { BotDirectoryQuery } from '../client-bots/bot-directory.query';
 import { BOT_RECORD_CHANGES, botsChangedBy, claimantsOf, foldClientBot } from './client-bot-history';
-import { BoundedMap } from './bounded-map';
+import { BoundedMap } from '../../application/shared/bounded-map';
 import { HistoryTail } from './history-tail';
 
 /** The bot events' names as a master's stream may hold them (older names of renamed types included). */

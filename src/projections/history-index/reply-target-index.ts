@@ -5,7 +5,7 @@ import { conversationId, ConversationEventOf } from '../../domain/conversation/c
 import { ReplyTarget } from '../../domain/master-user/master-user.events';
 import { relayedMessagesOf } from '../message-refs/relayed-messages';
 import { ReplyTargetQuery } from '../message-refs/reply-target.query';
-import { BoundedMap } from './bounded-map';
+import { BoundedMap } from '../../application/shared/bounded-map';
 import { HistoryTail } from './history-tail';
 
 /** Relayed messages held in memory (about 250 bytes each: ~12 MB at the cap); the least recently used go first. */
