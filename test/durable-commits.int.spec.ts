@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fdatasync } from 'node:fs';
+import { fdatasync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { NewEvent } from '../src/application/ports/event-store.port';
 import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-vault';
@@ -123,6 +123,60 @@ describe('embedded event store: an append is acted on only once it is on disk', 
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('embedded stores: the log flushed is the log written, through one descriptor', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.remove());
+
+  /** This process's open descriptors naming `path` (Linux: /proc/self/fd). */
+  const descriptorsOf = (path: string): number[] =>
+    readdirSync('/proc/self/fd')
+      .map(Number)
+      .filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === path;
+        } catch {
+          return false; // closed since the listing
+        }
+      });
+
+  it('flushes the write-ahead log on every commit without opening it again, and lets it go at close', async () => {
+    const file = join(tmp.dir, 'one-descriptor.sqlite');
+    const flushed: number[] = [];
+    const datasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      flushed.push(fd);
+      fdatasync(fd, callback);
+    }) as typeof fdatasync;
+    const store = new SqliteEventStore(file, 10_000, datasync);
+    await store.appendToStream('s-1', [event('First')], 'no_stream');
+    const open = descriptorsOf(`${file}-wal`).length; // SQLite's own and the flush's
+    for (let revision = 0; revision < 20; revision++) await store.appendToStream('s-1', [event('Next')], revision);
+
+    expect(flushed.length).toBeGreaterThanOrEqual(21);
+    expect(new Set(flushed).size).toBe(1);
+    expect(readlinkSync(`/proc/self/fd/${flushed[0]}`)).toBe(`${file}-wal`);
+    expect(descriptorsOf(`${file}-wal`)).toHaveLength(open);
+    await store.close();
+    expect(descriptorsOf(`${file}-wal`)).toEqual([]);
+  });
+
+  it("the content vault's new keys too: one descriptor to its log, let go when the vault closes", async () => {
+    const file = join(tmp.dir, 'keys-one-descriptor.sqlite');
+    const flushed: number[] = [];
+    const datasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      flushed.push(fd);
+      fdatasync(fd, callback);
+    }) as typeof fdatasync;
+    const vault = new SqliteContentVault(file, randomBytes(32), datasync);
+    for (let customer = 1; customer <= 5; customer++) await vault.seal(`7-${customer}`, { text: 'hello' });
+
+    expect(flushed).toHaveLength(5);
+    expect(new Set(flushed).size).toBe(1);
+    expect(readlinkSync(`/proc/self/fd/${flushed[0]}`)).toBe(`${file}-wal`);
+    vault.close();
+    expect(descriptorsOf(`${file}-wal`)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { DataSource, EntityManager } from 'typeorm';
+import { BoundedMap } from '../application/shared/bounded-map';
 
 /**
  * Prepared statements kept per embedded database, by SQL text. TypeORM's better-sqlite3 runner keeps
@@ -7,7 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
  * hot statements out and each was parsed again, once per batch.
  */
 const STATEMENTS_KEPT = 1000;
-const caches = new WeakMap<Database, Map<string, Statement>>();
+const caches = new WeakMap<Database, BoundedMap<string, Statement>>();
 
 /** The embedded read-model database's connection, or `undefined` for MySQL (and TypeORM's other SQLite driver). */
 export function sqliteConnectionOf(dataSource: DataSource): Database | undefined {
@@ -31,14 +32,13 @@ export async function runSql<R = Record<string, unknown>>(em: EntityManager, sql
   return [];
 }
 
-/** A statement prepared once per SQL text (the oldest dropped past STATEMENTS_KEPT: a rebuild's big pages pass through). */
+/** A statement prepared once per SQL text (the least recently used dropped past STATEMENTS_KEPT: a rebuild's big pages pass through). */
 function prepared(db: Database, sql: string): Statement {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map<string, Statement>()));
+  if (!cache) caches.set(db, (cache = new BoundedMap<string, Statement>(STATEMENTS_KEPT)));
   let statement = cache.get(sql);
   if (!statement) {
     statement = db.prepare(sql);
-    if (cache.size >= STATEMENTS_KEPT) cache.delete(cache.keys().next().value as string);
     cache.set(sql, statement);
   }
   return statement;

@@ -130,7 +130,8 @@ export class SqliteContentVault implements ContentVault {
   }
 
   close(): void {
-    // Pending flushes end on their own (a new key's seal waits for them); the log's descriptor goes with the process.
+    // Pending flushes end on their own (a new key's seal waits for them) and then let the log's descriptor go.
+    this.durability.release();
     if (this.db.open) this.db.close();
   }
 

@@ -33,6 +33,9 @@ export class WalSync {
   private running = false;
   private waiters: Waiter[] = [];
   private failure: Error | null = null;
+  /** The log's descriptor, opened at the first flush and kept until `close()` (see `openLog`). */
+  private walFd: number | null = null;
+  private released = false;
 
   /** `datasync`: fs.fdatasync; a test passes one that holds or fails the flush, to see who waits for it. */
   constructor(
@@ -68,24 +71,29 @@ export class WalSync {
     if (!this.walFile) return;
     if (this.failure) throw this.failure;
     const target = this.commits;
-    let fd: number;
-    try {
-      fd = openSync(this.walFile, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // see flush()
-      throw error;
+    let fd = this.walFd;
+    if (fd === null) {
+      try {
+        fd = this.walFd = openSync(this.walFile, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // see flush()
+        throw error;
+      }
     }
-    try {
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fdatasyncSync(fd);
     this.durable = Math.max(this.durable, target);
   }
 
-  /** Waits for the commits still being flushed. */
+  /** Waits for the commits still being flushed, then lets the log's descriptor go. Call before closing the connection. */
   async close(): Promise<void> {
     await this.settled().catch(() => undefined);
+    this.release();
+  }
+
+  /** Lets the log's descriptor go at once (a connection closed without waiting for its flushes: they still end). */
+  release(): void {
+    this.released = true;
+    if (!this.running) this.closeLog();
   }
 
   private waitFor(seq: number): Promise<void> {
@@ -99,25 +107,44 @@ export class WalSync {
   private flush(): void {
     if (this.running || this.waiters.length === 0) return;
     const target = this.commits;
-    let fd: number;
-    try {
-      // Opened for each flush (microseconds, beside the flush's milliseconds): fdatasync flushes the file
-      // whichever descriptor names it, and no descriptor outlives the log (SQLite deletes it when the
-      // last connection to the database closes).
-      fd = openSync(this.walFile!, 'r');
-    } catch (error) {
+    const fd = this.openLog();
+    if (fd === undefined) return;
+    if (fd === null) {
       // No log: the last connection checkpointed (syncing it) and deleted it, so there is nothing left to flush.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.done(target);
-      else this.fail(error);
+      this.done(target);
       return;
     }
     this.running = true;
     this.datasync(fd, (error) => {
-      closeSync(fd);
       this.running = false;
+      if (this.released) this.closeLog();
       if (error) this.fail(error);
       else this.done(target);
     });
+  }
+
+  /**
+   * The log's descriptor: opened once and kept (an open and a close per flush were two more system calls on the
+   * recording path). It stays the log's: SQLite deletes the log only when the last connection to the file closes,
+   * and this one is open until after `close()`; a checkpoint that truncates the log keeps the same file.
+   * `null` when there is no log; `undefined` when opening failed (the waiters have been failed).
+   */
+  private openLog(): number | null | undefined {
+    if (this.walFd !== null) return this.walFd;
+    try {
+      this.walFd = openSync(this.walFile!, 'r');
+      return this.walFd;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      this.fail(error);
+      return undefined;
+    }
+  }
+
+  private closeLog(): void {
+    if (this.walFd === null) return;
+    closeSync(this.walFd);
+    this.walFd = null;
   }
 
   /** Every commit up to `target` is on disk: their waiters go; a flush starts for any commit after them. */

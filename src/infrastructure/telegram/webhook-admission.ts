@@ -2,6 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException, Unauthorize
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { TOKEN_CIPHER, TokenCipher } from '../../application/ports/crypto.port';
 import { BOT_DIRECTORY, BotDirectory, ClientBotRecord } from '../../application/ports/read-models.port';
+import { BoundedMap } from '../../application/shared/bounded-map';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -12,7 +13,7 @@ export function secretsMatch(given: string | undefined, expected: string): boole
   return given !== undefined && timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Expected secrets' digests kept (any well-formed bot id asked about takes a place: bounded, oldest out first). */
+/** Expected secrets' digests kept (any well-formed bot id asked about takes a place: bounded, least recently used out first). */
 const EXPECTED_KEPT = 10_000;
 
 /** Which webhook a request is for: the MasterBot's, or a client bot's by the id in its path (unchecked text). */
@@ -32,7 +33,7 @@ export class WebhookAdmission {
    * The digest of each webhook's expected secret, by `master` or bot id: derived from the fixed key, so
    * computed once instead of an HMAC and a hash on every update.
    */
-  private readonly expected = new Map<string, Buffer>();
+  private readonly expected = new BoundedMap<string, Buffer>(EXPECTED_KEPT);
 
   constructor(
     @Inject(TOKEN_CIPHER) private readonly cipher: TokenCipher,
@@ -58,7 +59,6 @@ export class WebhookAdmission {
     let expected = this.expected.get(botRef);
     if (!expected) {
       expected = digest(this.cipher.webhookSecret(botRef));
-      if (this.expected.size >= EXPECTED_KEPT) this.expected.delete(this.expected.keys().next().value as string);
       this.expected.set(botRef, expected);
     }
     return given !== undefined && timingSafeEqual(digest(given), expected);
