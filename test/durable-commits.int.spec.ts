@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fdatasync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,19 +81,27 @@ describe('embedded event store: an append is acted on only once it is on disk', 
     }
   });
 
-  it('groups the commits made while a flush runs into the next flush, and answers each after its own', async () => {
+  it('holds the appends made while a flush runs, commits them together as it ends, flushes them next and answers each after it', async () => {
     const flushes = new HeldFlushes();
-    const store = new SqliteEventStore(join(tmp.dir, 'grouped.sqlite'), 10_000, flushes.datasync);
+    const file = join(tmp.dir, 'grouped.sqlite');
+    const store = new SqliteEventStore(file, 10_000, flushes.datasync);
+    // Another connection sees each commit of the store as a new data_version.
+    const observer = new Database(file, { readonly: true });
+    const commitsSeen = () => observer.pragma('data_version', { simple: true }) as number;
     try {
       const a = store.appendToStream('s-a', [event('A')], 'no_stream');
       const firstFlush = await flushes.waitForOne();
-      // Two more group commits while the first flush runs: they wait for a flush that starts after them.
+      const afterA = commitsSeen();
+      // Two more appends, in two turns of the event loop, while the first flush runs: neither is committed yet,
+      // since neither could be on disk before a flush that starts after the first one ends.
       const b = store.appendToStream('s-b', [event('B')], 'no_stream');
       await new Promise((resolve) => setImmediate(resolve));
       const c = store.appendToStream('s-c', [event('C')], 'no_stream');
       await new Promise((resolve) => setImmediate(resolve));
+      expect(commitsSeen()).toBe(afterA);
       firstFlush.go();
       await a;
+      expect(commitsSeen()).not.toBe(afterA); // committed (together) as the first flush ended
       expect(await settledWithin(Promise.all([b, c]))).toBe(false);
       expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['A']);
       const secondFlush = await flushes.waitForOne();
@@ -101,7 +110,25 @@ describe('embedded event store: an append is acted on only once it is on disk', 
       await Promise.all([b, c]);
       expect((await store.readAll({ maxCount: 10 })).map((e) => e.type)).toEqual(['A', 'B', 'C']);
     } finally {
+      observer.close();
       flushes.held.forEach((f) => f.go());
+      await store.close();
+    }
+  });
+
+  it('refuses the appends held for a flush that then fails, rather than leaving them unanswered', async () => {
+    const flushes = new HeldFlushes();
+    const store = new SqliteEventStore(join(tmp.dir, 'held-then-failed.sqlite'), 10_000, flushes.datasync);
+    try {
+      const first = store.appendToStream('s-1', [event('NotKnownDurable')], 'no_stream');
+      const flush = await flushes.waitForOne();
+      const held = store.appendToStream('s-2', [event('Held')], 'no_stream');
+      await new Promise((resolve) => setImmediate(resolve));
+      flush.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(first).rejects.toThrow(/could not flush/);
+      await expect(held).rejects.toThrow(/could not flush/);
+      expect(await store.readAll({ maxCount: 10 })).toEqual([]);
+    } finally {
       await store.close();
     }
   });

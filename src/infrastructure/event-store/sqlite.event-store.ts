@@ -99,21 +99,29 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Group commit: appends that arrive in the same turn of the event loop share one transaction and
-   * so one fsync. Each append still has its own expected-revision check and is all-or-nothing on its
-   * own (`appendOne`), so one conflicting append fails alone; none resolves before the shared commit is on disk (flushed
-   * off the event loop, which meanwhile takes the next requests: their appends form the next group).
+   * Group commit: appends share one transaction and one fsync. Each append still has its own expected-revision
+   * check and is all-or-nothing on its own (`appendOne`), so one conflicting append fails alone; none resolves
+   * before the shared commit is on disk (flushed off the event loop, which meanwhile takes the next requests).
+   *
+   * A group is what arrives until the disk is free: with no flush running, the appends of this turn of the event
+   * loop; while one runs, every append until it ends, committed together the moment it ends and flushed next.
+   * None of those could be on disk sooner (a flush covers only what was committed before it started), and one
+   * transaction instead of one per turn writes each shared page once: the stream index's pages, the table's last
+   * page and the file's header.
    */
   appendToStream(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, events, expected, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      if (this.pending.length > 1) return;
+      if (this.durability.flushing) this.durability.afterRunningFlush(() => this.flush());
+      else setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
     const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
     const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
     this.sealedHeads = [];
     this.insertedFrom = [];

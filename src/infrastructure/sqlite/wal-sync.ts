@@ -36,6 +36,8 @@ export class WalSync {
   /** The log's descriptor, opened at the first flush and kept until `close()` (see `openLog`). */
   private walFd: number | null = null;
   private released = false;
+  /** Run as the running flush ends, before the next one starts (see `afterRunningFlush`). */
+  private atFlushEnd: (() => void)[] = [];
 
   /** `datasync`: fs.fdatasync; a test passes one that holds or fails the flush, to see who waits for it. */
   constructor(
@@ -57,6 +59,21 @@ export class WalSync {
   /** The failed flush that stopped this file's commits, or null while they are durable. */
   get failed(): Error | null {
     return this.failure;
+  }
+
+  /** Whether a flush is running now: a commit made meanwhile waits for it to end, then for a flush of its own. */
+  get flushing(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Runs `callback` as the running flush ends (whether it succeeded or failed), before the next flush starts: a
+   * commit it makes is covered by that next flush. For a writer that holds its commits while a flush runs and
+   * makes them one (see SqliteEventStore): none of them could be on disk sooner, since a flush covers only
+   * the commits made before it started. Call only while `flushing`.
+   */
+  afterRunningFlush(callback: () => void): void {
+    this.atFlushEnd.push(callback);
   }
 
   /** Resolves once every commit made so far is on disk: at once when none is waiting. */
@@ -150,6 +167,7 @@ export class WalSync {
   /** Every commit up to `target` is on disk: their waiters go; a flush starts for any commit after them. */
   private done(target: number): void {
     this.durable = Math.max(this.durable, target);
+    this.runFlushEndCallbacks();
     const waiting: Waiter[] = [];
     for (const waiter of this.waiters) {
       if (waiter.seq <= target) waiter.resolve();
@@ -164,5 +182,14 @@ export class WalSync {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(this.failure);
+    this.runFlushEndCallbacks();
+  }
+
+  /** Their commits wait on the next flush (started by `committed()`, or refused at once after a failure). */
+  private runFlushEndCallbacks(): void {
+    if (this.atFlushEnd.length === 0) return;
+    const callbacks = this.atFlushEnd;
+    this.atFlushEnd = [];
+    for (const callback of callbacks) callback();
   }
 }
