@@ -40,7 +40,14 @@ describe('webhook admission before the body is read', () => {
   it('a wrong secret is refused with 401 even when the body is not JSON at all: the secret is checked first', async () => {
     const before = await store.headPosition();
     for (const path of ['/telegram/master', `/telegram/client/${bot.id}`]) {
-      for (const secret of [undefined, 'not-the-secret', h.secretFor(path.endsWith('master') ? String(bot.id) : 'master')]) {
+      const right = h.secretFor(path.endsWith('master') ? 'master' : String(bot.id));
+      const nearMisses = [
+        `${right.slice(0, -1)}${right.endsWith('A') ? 'B' : 'A'}`, // its last character changed
+        `${right}A`, // one character more
+        right.slice(0, -1), // one fewer
+        `${right.slice(0, -1)}é`, // as many characters, one more byte
+      ];
+      for (const secret of [undefined, 'not-the-secret', h.secretFor(path.endsWith('master') ? String(bot.id) : 'master'), ...nearMisses]) {
         const response = await h.postWebhook(path, '{"update_id": 1,', secret);
         expect({ path, secret, status: response.status }).toEqual({ path, secret, status: 401 });
       }
