@@ -169,13 +169,19 @@ describe('embedded stores: the log flushed is the log written, through one descr
         }
       });
 
-  it('flushes the write-ahead log on every commit without opening it again, and lets it go at close', async () => {
-    const file = join(tmp.dir, 'one-descriptor.sqlite');
+  /** The real fdatasync, each descriptor it was given recorded. */
+  const recordingFlushes = () => {
     const flushed: number[] = [];
     const datasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
       flushed.push(fd);
       fdatasync(fd, callback);
     }) as typeof fdatasync;
+    return { flushed, datasync };
+  };
+
+  it('flushes the write-ahead log on every commit without opening it again, and lets it go at close', async () => {
+    const file = join(tmp.dir, 'one-descriptor.sqlite');
+    const { flushed, datasync } = recordingFlushes();
     const store = new SqliteEventStore(file, 10_000, datasync);
     await store.appendToStream('s-1', [event('First')], 'no_stream');
     const open = descriptorsOf(`${file}-wal`).length; // SQLite's own and the flush's
@@ -191,11 +197,7 @@ describe('embedded stores: the log flushed is the log written, through one descr
 
   it("the content vault's new keys too: one descriptor to its log, let go when the vault closes", async () => {
     const file = join(tmp.dir, 'keys-one-descriptor.sqlite');
-    const flushed: number[] = [];
-    const datasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      flushed.push(fd);
-      fdatasync(fd, callback);
-    }) as typeof fdatasync;
+    const { flushed, datasync } = recordingFlushes();
     const vault = new SqliteContentVault(file, randomBytes(32), datasync);
     for (let customer = 1; customer <= 5; customer++) await vault.seal(`7-${customer}`, { text: 'hello' });
 
