@@ -113,15 +113,12 @@ export class SqliteEventStore implements EventStore {
     if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, events, expected, resolve, reject });
-      if (this.pending.length > 1) return;
-      if (this.durability.flushing) this.durability.afterRunningFlush(() => this.flush());
-      else setImmediate(() => this.flush());
+      if (this.pending.length === 1) this.durability.beforeNextFlush(() => this.flush());
     });
   }
 
   private flush(): void {
     const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
     const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
     this.sealedHeads = [];
     this.insertedFrom = [];

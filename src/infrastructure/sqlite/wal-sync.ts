@@ -36,7 +36,7 @@ export class WalSync {
   /** The log's descriptor, opened at the first flush and kept until `close()` (see `openLog`). */
   private walFd: number | null = null;
   private released = false;
-  /** Run as the running flush ends, before the next one starts (see `afterRunningFlush`). */
+  /** Run as the running flush ends, before the next one starts (see `beforeNextFlush`). */
   private atFlushEnd: (() => void)[] = [];
 
   /** `datasync`: fs.fdatasync; a test passes one that holds or fails the flush, to see who waits for it. */
@@ -61,19 +61,15 @@ export class WalSync {
     return this.failure;
   }
 
-  /** Whether a flush is running now: a commit made meanwhile waits for it to end, then for a flush of its own. */
-  get flushing(): boolean {
-    return this.running;
-  }
-
   /**
-   * Runs `callback` as the running flush ends (whether it succeeded or failed), before the next flush starts: a
-   * commit it makes is covered by that next flush. For a writer that holds its commits while a flush runs and
-   * makes them one (see SqliteEventStore): none of them could be on disk sooner, since a flush covers only
-   * the commits made before it started. Call only while `flushing`.
+   * Runs `callback` when a commit it makes goes out with the next flush at once: in the next turn of the event loop
+   * when no flush runs, else as the running one ends (whether it succeeded or failed), before the next starts. For a
+   * writer that holds its commits while a flush runs and makes them one (see SqliteEventStore): none of them could
+   * be on disk sooner, since a flush covers only the commits made before it started.
    */
-  afterRunningFlush(callback: () => void): void {
-    this.atFlushEnd.push(callback);
+  beforeNextFlush(callback: () => void): void {
+    if (this.running) this.atFlushEnd.push(callback);
+    else setImmediate(callback);
   }
 
   /** Resolves once every commit made so far is on disk: at once when none is waiting. */
@@ -88,15 +84,8 @@ export class WalSync {
     if (!this.walFile) return;
     if (this.failure) throw this.failure;
     const target = this.commits;
-    let fd = this.walFd;
-    if (fd === null) {
-      try {
-        fd = this.walFd = openSync(this.walFile, 'r');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // see flush()
-        throw error;
-      }
-    }
+    const fd = this.openLog();
+    if (fd === null) return; // see flush()
     fdatasyncSync(fd);
     this.durable = Math.max(this.durable, target);
   }
@@ -124,8 +113,13 @@ export class WalSync {
   private flush(): void {
     if (this.running || this.waiters.length === 0) return;
     const target = this.commits;
-    const fd = this.openLog();
-    if (fd === undefined) return;
+    let fd: number | null;
+    try {
+      fd = this.openLog();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
     if (fd === null) {
       // No log: the last connection checkpointed (syncing it) and deleted it, so there is nothing left to flush.
       this.done(target);
@@ -144,17 +138,16 @@ export class WalSync {
    * The log's descriptor: opened once and kept (an open and a close per flush were two more system calls on the
    * recording path). It stays the log's: SQLite deletes the log only when the last connection to the file closes,
    * and this one is open until after `close()`; a checkpoint that truncates the log keeps the same file.
-   * `null` when there is no log; `undefined` when opening failed (the waiters have been failed).
+   * `null` when there is no log; throws when it cannot be opened.
    */
-  private openLog(): number | null | undefined {
+  private openLog(): number | null {
     if (this.walFd !== null) return this.walFd;
     try {
       this.walFd = openSync(this.walFile!, 'r');
       return this.walFd;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      this.fail(error);
-      return undefined;
+      throw error;
     }
   }
 
