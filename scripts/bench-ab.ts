@@ -19,6 +19,7 @@ const LOAD: RelayLoad = {
   // The other phases kept short: only the intake-alone phase is compared.
   rate: 200,
   latencySeconds: 1,
+  warmupSeconds: 0,
   throughputUpdates: 1000,
   concurrency: 32,
   masters: 50,
