@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SqliteContentVault } from '../src/infrastructure/crypto/sqlite-content-vault';
 import { makeTempDir } from './support/temp-dir';
 
@@ -114,6 +116,35 @@ describe('the content-key vault (crypto-shredding)', () => {
     expect(cli.erase(ids[29])).toBe(true);
     expect(app.open(sealed[29])).toBeNull();
     expect(app.open(sealed[28])).toEqual({ text: 'message 28' });
+  });
+
+  it("keeps only the keys' own bytes in memory, not the shared buffers they were unwrapped into", async () => {
+    // A full garbage collection on demand, so that what is measured is what stays reachable.
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const bufferBytes = (): number => {
+      collectGarbage();
+      collectGarbage();
+      return process.memoryUsage().arrayBuffers;
+    };
+    const ids = Array.from({ length: 2_000 }, (_, i) => `7002-${100 + i}`);
+    const writer = open();
+    const sealed = await Promise.all(ids.map((id) => writer.seal(id, { text: 'hello' })));
+    const reader = open(); // unwraps every key again: each a 32-byte result of a small allocation
+    const before = bufferBytes();
+    const garbage: Buffer[] = [];
+    for (const box of sealed) {
+      expect(reader.open(box)).toEqual({ text: 'hello' });
+      // Small buffers come out of Node's shared 8 KB pools; this fills the rest of the current one, so each key
+      // unwrapped lands in a pool of its own — as when the app allocates between two keys it reads.
+      garbage.push(Buffer.allocUnsafe(4_000), Buffer.allocUnsafe(4_000));
+    }
+    garbage.length = 0;
+    const kept = bufferBytes() - before;
+    // 2,000 keys of 32 bytes: ~64 KB of key material. A cached key that were a slice of its pool would keep the
+    // whole 8 KB pool alive (~16 MB here; 400 MB at the cache's bound of 50,000 keys).
+    expect(reader.cachedKeys).toBe(2_000);
+    expect(kept).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('a key erased and re-created by another process replaces the cached one', async () => {
