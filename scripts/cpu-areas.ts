@@ -33,7 +33,7 @@ const AREAS: [string, RegExp][] = [
     'outbound Telegram calls',
     /\.reactor\.js|content-sender\.js|telegraf-gateway\.js|outbound-calls\.js|telegraf\/|node-fetch|_http_client|_http_agent/,
   ],
-  ['command handling', /aggregate-store\.js|aggregate-cache|\.decider\.js|\.handler\.js|@nestjs\/cqrs|deterministic-id/],
+  ['command handling', /aggregate-store\.js|aggregate-cache|\.decider\.js|\.state\.js|\.handler\.js|@nestjs\/cqrs|deterministic-id/],
   [
     'inbound HTTP (webhooks)',
     /fastify|find-my-way|@nestjs\/core|platform-fastify|webhook|update-router|update-translator|telegram-update|_http_server|secure-json-parse/,

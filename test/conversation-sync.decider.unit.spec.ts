@@ -1,4 +1,5 @@
-import { ConversationCommand, conversationDecider } from '../src/domain/conversation/conversation.decider';
+import { ConversationCommand } from '../src/domain/conversation/conversation.commands';
+import { conversationDecider } from '../src/domain/conversation/conversation.decider';
 import { ConversationEvent } from '../src/domain/conversation/conversation.events';
 import { MasterUserCommand } from '../src/domain/master-user/master-user.commands';
 import { masterUserDecider } from '../src/domain/master-user/master-user.decider';

@@ -1,4 +1,6 @@
-import { ConversationCommand, conversationDecider, FLOOD_WINDOW_SECONDS } from '../src/domain/conversation/conversation.decider';
+import { ConversationCommand } from '../src/domain/conversation/conversation.commands';
+import { conversationDecider } from '../src/domain/conversation/conversation.decider';
+import { FLOOD_WINDOW_SECONDS } from '../src/domain/conversation/conversation.state';
 import { ConversationEvent, conversationId, conversationStreamId } from '../src/domain/conversation/conversation.events';
 import { MessageKind } from '../src/domain/shared/message-content';
 import { Sealed } from '../src/domain/shared/sealed';

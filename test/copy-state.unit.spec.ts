@@ -1,5 +1,6 @@
 import { copyState } from '../src/application/command-handling/copy-state';
-import { conversationDecider, initialConversationState } from '../src/domain/conversation/conversation.decider';
+import { conversationDecider } from '../src/domain/conversation/conversation.decider';
+import { initialConversationState } from '../src/domain/conversation/conversation.state';
 import { ConversationEvent } from '../src/domain/conversation/conversation.events';
 
 describe('copying a folded state before folding more events into it', () => {

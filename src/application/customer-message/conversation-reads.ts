@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { conversationDecider, ConversationState } from '../../domain/conversation/conversation.decider';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationState } from '../../domain/conversation/conversation.state';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { AggregateStore } from '../command-handling/aggregate-store';
 import { Sealed } from '../../domain/shared/sealed';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConversationCommand, conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationCommand } from '../../domain/conversation/conversation.commands';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { conversationId, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { AggregateStore } from '../command-handling/aggregate-store';

@@ -1,4 +1,5 @@
-import { ConversationCommand, conversationDecider } from '../../domain/conversation/conversation.decider';
+import { ConversationCommand } from '../../domain/conversation/conversation.commands';
+import { conversationDecider } from '../../domain/conversation/conversation.decider';
 import { ConversationEventOf, conversationStreamId } from '../../domain/conversation/conversation.events';
 import { CommandOrigin } from '../../domain/shared/decider';
 import { MessageContent } from '../../domain/shared/message-content';

@@ -1,8 +1,7 @@
 import { DomainEvent } from '../shared/decider';
-import type { ConversationCommand, ConversationState } from './conversation.decider';
+import type { ConversationCommand, Who } from './conversation.commands';
 import { AnswerRef, ConversationEvent } from './conversation.events';
-
-type Who = { botId: number; customerId: number; masterId: number };
+import type { ConversationState } from './conversation.state';
 type Command<T extends ConversationCommand['type']> = Extract<ConversationCommand, { type: T }>;
 
 const ev = <E extends ConversationEvent>(type: E['type'], data: E['data']): ConversationEvent =>
