@@ -5,7 +5,8 @@ import { SqliteEventStore } from '../src/infrastructure/event-store/sqlite.event
 import { PROJECTION_NAMES, PROJECTIONS } from '../src/projections/projection-registry';
 import { ProjectionsService } from '../src/projections/projections.service';
 import { openReadModels } from '../src/projections/read-model.datasource';
-import { ProjectionRebuilder, RebuildProgress } from '../src/projections/rebuild/projection-rebuilder';
+import { ProjectionRebuilder } from '../src/projections/rebuild/projection-rebuilder';
+import { RebuildProgress } from '../src/projections/rebuild/rebuild.types';
 import { readCheckpoint, readCheckpointState } from '../src/processing/projection-checkpoint.store';
 import { dialectOf } from '../src/processing/sql-dialect';
 import { RowTable } from '../src/projections/runner/row-table';

@@ -1,5 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EventStore, RecordedEvent } from '../../application/ports/event-store.port';
 import { upcast } from '../../application/command-handling/upcasters';
 import { ProjectionDefinition, projectionsNamed } from '../projection-registry';
@@ -9,61 +8,14 @@ import {
   CheckpointState,
   formatPosition,
   frozenMarker,
-  parseCheckpoint,
   rebuildCheckpointName,
 } from '../../processing/projection-checkpoint.store';
-import { exclusiveOnSqlite } from '../../processing/exclusive-on-sqlite';
 import { ProjectionContext, Projector } from '../runner/projector';
-import { dialectOf, quoteIdentifier } from '../../processing/sql-dialect';
-import { RowTable } from '../runner/row-table';
-import { TableMemory } from '../runner/table-memory';
+import { oneRebuildAtATime } from './one-rebuild-at-a-time';
+import { RebuildInterruptedError, RebuildOptions, RebuildPhase, RebuildResult } from './rebuild.types';
+import { RebuildTransactions } from './rebuild-transactions';
+import { ShadowMemory } from './shadow-memory';
 import { retiredOf, SHADOW_PREFIX, shadowOf, ShadowTables, shadowTablesFor } from './shadow-tables';
-
-export type RebuildPhase = 'replay' | 'final-catch-up' | 'swap' | 'done';
-
-export interface RebuildProgress {
-  projections: string[];
-  /** Events read from the history in this run. */
-  events: number;
-  /** The position the shadow tables have reached ('' before the first event). */
-  position: string;
-  head: string | null;
-  eventsPerSecond: number;
-  phase: RebuildPhase;
-}
-
-export interface RebuildOptions {
-  /** Discard an interrupted rebuild's shadow tables and start over instead of resuming. */
-  restart?: boolean;
-  /** Events read and applied per transaction. */
-  pageSize?: number;
-  onProgress?: (progress: RebuildProgress) => void;
-  /** Stops between pages: shadows and their checkpoint stay, a re-run resumes; the live tables are untouched. */
-  signal?: AbortSignal;
-  /**
-   * Shadow rows kept in memory so the projectors read them from there rather than from the database
-   * (default 300,000: some 100–150 MB). Past it the rebuild carries on reading the database; 0: never.
-   */
-  memoryRowLimit?: number;
-}
-
-export interface RebuildResult {
-  projections: string[];
-  events: number;
-  ms: number;
-  eventsPerSecond: number;
-  /** The position an interrupted rebuild had reached and this run resumed from; null for a fresh start. */
-  resumedFrom: string | null;
-  /** Milliseconds per phase. */
-  phases: Record<Exclude<RebuildPhase, 'done'>, number>;
-}
-
-export class RebuildInterruptedError extends Error {
-  override readonly name = 'AbortError';
-  constructor(readonly position: string) {
-    super(`projection rebuild interrupted at position ${position || 'start'}: run it again to resume`);
-  }
-}
 
 const DEFAULT_PAGE_SIZE = 5000;
 const DEFAULT_MEMORY_ROW_LIMIT = 300_000;
@@ -96,19 +48,21 @@ interface Lane {
  */
 export class ProjectionRebuilder {
   private readonly shadows: ShadowTables;
+  private readonly transactions: RebuildTransactions;
 
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {
     this.shadows = shadowTablesFor(dataSource);
+    this.transactions = new RebuildTransactions(dataSource);
   }
 
   async rebuild(names: string[] | 'all', options: RebuildOptions = {}): Promise<RebuildResult> {
     const selected = projectionsNamed(names);
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`pageSize must be a positive integer, not ${pageSize}`);
-    return this.exclusively(async () => {
+    return oneRebuildAtATime(this.dataSource, async () => {
       const started = performance.now();
       const phases = { replay: 0, 'final-catch-up': 0, swap: 0 };
       const counter = { events: 0, startedAt: started };
@@ -204,7 +158,7 @@ export class ProjectionRebuilder {
       const last = page[page.length - 1].position;
       // Upcast once, before filtering: an upcaster may rename a type.
       const events = page.map(upcast);
-      const written = this.inTransaction(async (em) => {
+      const written = this.transactions.run(async (em) => {
         const checkpoints: ProjectionCheckpoint[] = [];
         for (const lane of lanes) {
           if (lane.position !== null && lane.position >= last) continue;
@@ -217,7 +171,7 @@ export class ProjectionRebuilder {
             updatedAt: new Date().toISOString(),
           });
         }
-        await checkpointTable(em).upsert(checkpoints);
+        await this.transactions.writeCheckpoints(em, checkpoints);
       });
       if (page.length === pageSize && last < until) {
         // Read the next page while the database works on this one (the embedded store reads
@@ -246,14 +200,14 @@ export class ProjectionRebuilder {
    */
   private async recover(definition: ProjectionDefinition): Promise<void> {
     const { name, tables } = definition;
-    const rebuild = await this.checkpoint(rebuildCheckpointName(name));
-    const live = await this.checkpoint(name);
+    const rebuild = await this.transactions.readCheckpoint(rebuildCheckpointName(name));
+    const live = await this.transactions.readCheckpoint(name);
     const retired = await Promise.all(tables.map((t) => this.shadows.exists(retiredOf(t))));
     const shadows = await Promise.all(tables.map((t) => this.shadows.exists(shadowOf(t))));
     if (rebuild && live?.frozen && retired.every(Boolean) && !shadows.some(Boolean)) {
       // The RENAME happened: the live tables are the rebuilt ones, at the rebuild's position.
-      await this.inTransaction(async (em) => {
-        await this.writeCheckpoint(em, name, formatPosition(rebuild.position));
+      await this.transactions.run(async (em) => {
+        await this.transactions.writeCheckpoint(em, name, formatPosition(rebuild.position));
         await em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(name) });
       });
     } else if (live?.frozen) {
@@ -265,7 +219,7 @@ export class ProjectionRebuilder {
   /** Makes the shadows ready; returns the position they hold (null: empty, from the start). */
   private async prepare(definition: ProjectionDefinition, restart: boolean): Promise<bigint | null> {
     const { name, tables } = definition;
-    const rebuild = await this.checkpoint(rebuildCheckpointName(name));
+    const rebuild = await this.transactions.readCheckpoint(rebuildCheckpointName(name));
     if (!restart && rebuild) {
       let intact = true;
       for (const table of tables) intact = intact && (await this.shadows.exists(shadowOf(table))) && (await this.shadows.sameSchema(table));
@@ -273,9 +227,9 @@ export class ProjectionRebuilder {
     }
     // Fresh shadows first, then the checkpoint: a crash in between leaves shadows without one, which
     // the next run simply recreates.
-    await this.inTransaction((em) => em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(name) }));
+    await this.transactions.run((em) => em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(name) }));
     for (const table of tables) await this.shadows.createShadow(table);
-    await this.inTransaction((em) => this.writeCheckpoint(em, rebuildCheckpointName(name), formatPosition(null)));
+    await this.transactions.run((em) => this.transactions.writeCheckpoint(em, rebuildCheckpointName(name), formatPosition(null)));
     return null;
   }
 
@@ -287,11 +241,11 @@ export class ProjectionRebuilder {
       this.dataSource,
       selected.map(({ name }) => name),
     );
-    await this.lockingTransaction(async (em) => {
+    await this.transactions.runLocking(async (em) => {
       for (const { name } of selected) {
-        const state = await this.lockCheckpoint(em, name);
+        const state = await this.transactions.lockCheckpoint(em, name);
         before.set(name, state);
-        if (!state?.frozen) await this.writeCheckpoint(em, name, frozenMarker(state?.position ?? null));
+        if (!state?.frozen) await this.transactions.writeCheckpoint(em, name, frozenMarker(state?.position ?? null));
       }
     });
     return before;
@@ -299,12 +253,12 @@ export class ProjectionRebuilder {
 
   /** Gives each projection back the checkpoint it had (its tables are untouched while frozen). */
   private async unfreeze(before: Map<string, CheckpointState | undefined>): Promise<void> {
-    await this.lockingTransaction(async (em) => {
+    await this.transactions.runLocking(async (em) => {
       for (const [name, state] of before) {
-        const now = await this.lockCheckpoint(em, name);
+        const now = await this.transactions.lockCheckpoint(em, name);
         if (!now?.frozen) continue;
         if (state === undefined) await em.getRepository(ProjectionCheckpoint).delete({ name });
-        else await this.writeCheckpoint(em, name, formatPosition(state.position));
+        else await this.transactions.writeCheckpoint(em, name, formatPosition(state.position));
       }
     });
   }
@@ -318,149 +272,10 @@ export class ProjectionRebuilder {
     }
     await this.shadows.swap(tables, async (em) => {
       for (const lane of lanes) {
-        await this.writeCheckpoint(em, lane.definition.name, formatPosition(lane.position));
+        await this.transactions.writeCheckpoint(em, lane.definition.name, formatPosition(lane.position));
         await em.getRepository(ProjectionCheckpoint).delete({ name: rebuildCheckpointName(lane.definition.name) });
       }
     });
-  }
-
-  private async checkpoint(name: string): Promise<CheckpointState | undefined> {
-    const row = await exclusiveOnSqlite(this.dataSource, () => this.dataSource.getRepository(ProjectionCheckpoint).findOneBy({ name }));
-    return row ? parseCheckpoint(row) : undefined;
-  }
-
-  /** As `ProjectionRunner` locks it: a live batch and a freeze never interleave. */
-  private async lockCheckpoint(em: EntityManager, name: string): Promise<CheckpointState | undefined> {
-    const repo = em.getRepository(ProjectionCheckpoint);
-    if (dialectOf(this.dataSource) === 'mysql') {
-      const row = await repo.findOne({ where: { name }, lock: { mode: 'pessimistic_write' } });
-      return row ? parseCheckpoint(row) : undefined;
-    }
-    await em.query('UPDATE projection_checkpoints SET name = name WHERE name = ?', [name]);
-    const row = await repo.findOneBy({ name });
-    return row ? parseCheckpoint(row) : undefined;
-  }
-
-  private writeCheckpoint(em: EntityManager, name: string, stored: string): Promise<void> {
-    return checkpointTable(em).upsert([{ name, position: stored, updatedAt: new Date().toISOString() }]);
-  }
-
-  private inTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return exclusiveOnSqlite(this.dataSource, () => this.dataSource.transaction(work));
-  }
-
-  /**
-   * A transaction that locks checkpoint rows a live runner locks too. InnoDB may pick it as a deadlock
-   * victim (a runner's first checkpoint, where both lock the gap): it is simply run again.
-   */
-  private async lockingTransaction(work: (em: EntityManager) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.inTransaction(work);
-      } catch (error) {
-        const code = (error as { driverError?: { code?: string } }).driverError?.code;
-        if (attempt >= 5 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
-    }
-  }
-
-  /** One rebuild per read-model database at a time (MySQL: a named lock; SQLite: a lock file beside the database). */
-  private async exclusively<T>(work: () => Promise<T>): Promise<T> {
-    if (dialectOf(this.dataSource) === 'mysql') {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      try {
-        const [{ db }] = (await runner.query('SELECT DATABASE() AS db')) as { db: string }[];
-        const lock = `feedbackbots-rebuild:${db}`.slice(0, 64);
-        const [{ got }] = (await runner.query('SELECT GET_LOCK(?, 0) AS got', [lock])) as { got: number | string | null }[];
-        if (Number(got) !== 1) throw new Error('another projection rebuild is running on this database');
-        try {
-          return await work();
-        } finally {
-          await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
-        }
-      } finally {
-        await runner.release();
-      }
-    }
-    const database = String(this.dataSource.options.database);
-    if (database === ':memory:' || database === '') return work();
-    const release = takeLockFile(`${database}.rebuild.lock`);
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
-}
-
-/**
- * In-memory copies of the shadow tables (see TableMemory), while they fit in `limit` rows: fresh
- * shadows start empty; resumed ones are read in once. Dropped for good once they grow past the limit.
- */
-class ShadowMemory {
-  tables?: Map<string, TableMemory<object>>;
-
-  constructor(private readonly limit: number) {}
-
-  async load(dataSource: DataSource, tables: readonly string[]): Promise<void> {
-    if (this.limit <= 0) return;
-    const copies = new Map<string, TableMemory<object>>();
-    let rows = 0;
-    for (const table of tables) {
-      const metadata = dataSource.entityMetadatas.find((m) => m.tableName === table);
-      if (!metadata) throw new Error(`no entity maps the table ${table}`);
-      const shadow = new RowTable<object>(dataSource.manager, metadata, shadowOf(table), dialectOf(dataSource));
-      const [{ n }]: { n: number | string }[] = await exclusiveOnSqlite(dataSource, () =>
-        dataSource.query(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(dialectOf(dataSource), shadow.name)}`),
-      );
-      rows += Number(n);
-      if (rows > this.limit) return;
-      const copy = new TableMemory<object>();
-      if (Number(n) > 0) copy.upsert(shadow, await exclusiveOnSqlite(dataSource, () => shadow.all()));
-      copies.set(shadow.name, copy);
-    }
-    this.tables = copies;
-  }
-
-  checkLimit(): void {
-    let rows = 0;
-    for (const table of this.tables?.values() ?? []) rows += table.size;
-    if (rows > this.limit) this.drop();
-  }
-
-  drop(): void {
-    this.tables = undefined;
-  }
-}
-
-/** Creates the lock file with our pid; a file whose process is gone is stale and taken over. */
-function takeLockFile(path: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => unlinkSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(path, 'utf8'));
-      if (pid > 0 && pid !== process.pid && alive(pid))
-        throw new Error(`another projection rebuild is running on this database (pid ${pid})`);
-      if (pid === process.pid) throw new Error('a projection rebuild is already running in this process');
-      unlinkSync(path);
-    }
-  }
-  throw new Error(`could not take the rebuild lock ${path}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -471,13 +286,3 @@ function minPosition(lanes: Lane[]): bigint | null {
 }
 
 const rate = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
-
-/** The checkpoint table as a RowTable: a rebuild writes its projections' checkpoints in one set-wise upsert. */
-function checkpointTable(em: EntityManager): RowTable<ProjectionCheckpoint> {
-  return new RowTable<ProjectionCheckpoint>(
-    em,
-    em.connection.getMetadata(ProjectionCheckpoint),
-    'projection_checkpoints',
-    dialectOf(em.connection),
-  );
-}
