@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AlbumItem, InlineButton, MediaInput, MediaMeta, SentMessage, TelegramApiError } from '../../application/ports/telegram.port';
-import { MediaKind } from '../../domain/shared/message-content';
+import { MediaKind, TELEGRAM_LIMITS } from '../../domain/shared/message-content';
 
 /** Telegraf's InputFile for an upload, or the file id string for a file the bot already has. */
 export type TelegrafInput = string | { source: Buffer | Readable; filename: string };
@@ -104,4 +104,18 @@ export async function downloadStream(
   }
   const length = Number(response.headers.get('content-length'));
   return { stream: Readable.fromWeb(response.body as never), ...(Number.isFinite(length) && length > 0 ? { size: length } : {}) };
+}
+
+/** The slowest transfer a file call is allowed before its timeout: 256 KB/s on top of the ordinary timeout. */
+const MIN_TRANSFER_BYTES_PER_MS = 256;
+
+/** A file call's timeout: the ordinary one, plus its size at the slowest transfer allowed. */
+export const transferTimeout = (timeoutMs: number, bytes: number): number => timeoutMs + Math.ceil(bytes / MIN_TRANSFER_BYTES_PER_MS);
+
+/** What an upload may weigh: a buffer's length, an unknown stream the most Telegram accepts. */
+export function uploadBytes(inputs: MediaInput[]): number {
+  return inputs.reduce((sum, media) => {
+    if (!isUpload(media)) return sum;
+    return sum + (Buffer.isBuffer(media.source) ? media.source.length : TELEGRAM_LIMITS.uploadBytes);
+  }, 0);
 }
