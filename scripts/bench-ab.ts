@@ -29,6 +29,9 @@ interface Figure {
   lower: boolean;
 }
 
+/** A figure's value (or a median of them) as printed. */
+const shown = (f: Figure, value = f.value): string => `${value.toFixed(f.digits)}${f.unit}`;
+
 /** What one comparison runs, and the figures it compares. */
 interface Comparison {
   load: RelayLoad;
@@ -94,8 +97,8 @@ async function main(): Promise<void> {
       const build = builds[index];
       const figures = comparison.figures(await build.run('app', comparison.load));
       build.rounds.push(figures);
-      const shown = figures.map((f) => `${f.label} ${f.value.toFixed(f.digits)}${f.unit}`).join(', ');
-      console.log(`round ${round} ${index === 0 ? 'A' : 'B'} (${build.root}): ${shown}`);
+      const line = figures.map((f) => `${f.label} ${shown(f)}`).join(', ');
+      console.log(`round ${round} ${index === 0 ? 'A' : 'B'} (${build.root}): ${line}`);
     }
   }
   const [a, b] = builds;
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
     const better = (x: number, y: number) => (f.lower ? x < y : x > y);
     const wins = b.rounds.filter((r, round) => better(r[i].value, a.rounds[round][i].value)).length;
     return (
-      `${f.label}: A ${medianA.toFixed(f.digits)}${f.unit}, B ${medianB.toFixed(f.digits)}${f.unit}, ` +
+      `${f.label}: A ${shown(f, medianA)}, B ${shown(f, medianB)}, ` +
       `B ÷ A ${(medianB / medianA).toFixed(3)}, B better in ${wins} of ${rounds} rounds`
     );
   });
