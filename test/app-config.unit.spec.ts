@@ -88,6 +88,7 @@ describe('loadConfig', () => {
       TELEGRAM_BOT_MESSAGES_PER_SECOND: '100',
       INTAKE_FIRST_AT: '40',
       INTAKE_FIRST_HOLD_MS: '250',
+      INTAKE_FIRST_CALM_MS: '100',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
       HEALTH_FAILING_AFTER_SECONDS: '120',
@@ -117,7 +118,7 @@ describe('loadConfig', () => {
       aggregateCacheEvents: 2_000_000,
       aggregateSnapshotEvents: 20_000,
       telegramPacing: { botMessagesPerSecond: 100 },
-      intakeFirst: { busyAt: 40, holdMs: 250 },
+      intakeFirst: { busyAt: 40, holdMs: 250, calmMs: 100 },
       observability: {
         logFormat: 'json',
         logLevel: 'debug',
@@ -212,6 +213,7 @@ describe('loadConfig', () => {
       ['TELEGRAM_BOT_MESSAGES_PER_SECOND', 'not a number', '30/s'],
       ['INTAKE_FIRST_AT', 'negative', '-1'],
       ['INTAKE_FIRST_HOLD_MS', 'below 10 ms', '7'],
+      ['INTAKE_FIRST_CALM_MS', 'negative', '-5'],
     ])('is told that %s is wrong (%s), without the value being printed', (name, _case, value) => {
       const env: NodeJS.ProcessEnv = name === 'MASTER_BOT_TOKEN' ? {} : { MASTER_BOT_TOKEN };
       if (value !== undefined) env[name] = value;

@@ -7,7 +7,7 @@ describe('recording first: when background work waits for the webhook intake', (
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  const intake = (busyAt: number, holdMs = 10_000) => new IntakeFirst({ busyAt, holdMs, now: () => Date.now() });
+  const intake = (busyAt: number, holdMs = 10_000, calmMs = 0) => new IntakeFirst({ busyAt, holdMs, calmMs, now: () => Date.now() });
   const calls = (i: IntakeFirst, n: number) => Array.from({ length: n }, () => i.callStarted());
   /** Whether `turn` has let its work go (after the microtasks so far). */
   async function released(turn: Promise<void> | undefined): Promise<boolean> {
@@ -51,6 +51,26 @@ describe('recording first: when background work waits for the webhook intake', (
     expect(await released(turn)).toBe(false);
     ends.slice(5).forEach((end) => end());
     jest.advanceTimersByTime(200); // the average decays; the recheck notices without any call coming in
+    expect(await released(turn)).toBe(true);
+    expect(i.turn()).toBeUndefined();
+  });
+
+  it('a lull in the middle of a burst does not let the work go; a calm lasting calmMs does', async () => {
+    const i = intake(4, 10_000, 250);
+    let ends = calls(i, 8);
+    jest.advanceTimersByTime(200);
+    const turn = i.turn();
+    expect(turn).toBeDefined();
+    // A lull: every call answered, the next ones not parsed yet (the event loop ran something else) for 150 ms.
+    ends.forEach((end) => end());
+    jest.advanceTimersByTime(150);
+    expect(await released(turn)).toBe(false);
+    ends = calls(i, 8); // the burst goes on
+    jest.advanceTimersByTime(200);
+    ends.forEach((end) => end());
+    jest.advanceTimersByTime(200); // calm again, not for long enough yet
+    expect(await released(turn)).toBe(false);
+    jest.advanceTimersByTime(150);
     expect(await released(turn)).toBe(true);
     expect(i.turn()).toBeUndefined();
   });

@@ -3,9 +3,9 @@ import { Logger } from '@nestjs/common';
 /** Over how long the intake's load is averaged (ms): a moment between group commits is not "calm". */
 const AVERAGED_OVER_MS = 50;
 /**
- * Once busy, the intake counts as busy until the average falls below this share of `busyAt`: a released
- * reaction takes the event loop, the calls waiting meanwhile in the socket buffers are not counted yet, so
- * a release at `busyAt` itself would look calm the moment it lets work go, and flap.
+ * Once busy, the intake counts as busy until the average has stayed below this share of `busyAt` for `calmMs`:
+ * a released reaction takes the event loop, the calls waiting meanwhile in the socket buffers are not counted
+ * yet, so a release at `busyAt` itself would look calm the moment it lets work go, and flap.
  */
 const CALM_SHARE = 0.5;
 
@@ -14,6 +14,14 @@ export interface IntakeFirstOptions {
   busyAt: number;
   /** The longest background work waits for one turn (`INTAKE_FIRST_HOLD_MS`): under a load that never ends it still moves. */
   holdMs: number;
+  /**
+   * How long the average has to stay below half of `busyAt` before background work goes again
+   * (`INTAKE_FIRST_CALM_MS`; 0: the moment it falls below). A lull between two group commits' answers, or
+   * the calls waiting unparsed in socket buffers while the event loop runs something else, reads as calm
+   * for tens of milliseconds in the middle of a burst: released then, the held work took the event loop
+   * and the gate flapped every ~100 ms (measured: ~40 % of a 6,000-update burst relayed meanwhile).
+   */
+  calmMs?: number;
   /** Milliseconds from any fixed origin (tests pass their own). */
   now?: () => number;
   /** Called for each turn that has to wait (a metric). */
@@ -25,8 +33,9 @@ export interface IntakeFirstOptions {
  * everything else the process does with the history (projections, reactions: relays, notices) can come a
  * moment later without losing anything. When webhook calls pile up — more than `busyAt` in flight on
  * average over the last ~50 ms, which happens only once the process cannot keep up — the event pump
- * reads nothing new and the reactors' lanes start no new reaction, until the average falls below half
- * of `busyAt` or `holdMs` has passed (then one turn goes ahead, and waits again if still busy).
+ * reads nothing new and the reactors' lanes start no new reaction, until the average has stayed below
+ * half of `busyAt` for `calmMs`, or `holdMs` has passed (then one turn goes ahead, and waits again if
+ * still busy).
  *
  * Someone waiting on the history (`meanwhile`: a master's reply looking up what it answers, a query catching
  * a projection up) lifts the gate until they have it.
@@ -43,8 +52,10 @@ export class IntakeFirst {
   private readonly now: () => number;
   private inFlight = 0;
   private average = 0;
-  /** Between reaching `busyAt` and falling below its CALM_SHARE. */
+  /** Between reaching `busyAt` and having stayed below its CALM_SHARE for `calmMs`. */
   private engaged = false;
+  /** While engaged: since when the average has been below CALM_SHARE of `busyAt` (undefined: it is not). */
+  private calmSince?: number;
   private sampledAt: number;
   private waiting: (() => void)[] = [];
   /** Waits someone is in on (see `meanwhile`): while any runs, nothing waits for the intake. */
@@ -129,10 +140,17 @@ export class IntakeFirst {
     // The count held since the last sample pulls the average towards it, the more the longer it lasted.
     this.average = this.inFlight + (this.average - this.inFlight) * Math.exp(-elapsed / AVERAGED_OVER_MS);
     const { busyAt } = this.options;
-    if (!this.engaged) this.engaged = busyAt > 0 && this.average >= busyAt;
-    else if (this.average < busyAt * CALM_SHARE) {
-      this.engaged = false;
-      this.releaseAll();
+    if (!this.engaged) {
+      this.engaged = busyAt > 0 && this.average >= busyAt;
+      this.calmSince = undefined;
+    } else if (this.average >= busyAt * CALM_SHARE) this.calmSince = undefined;
+    else {
+      this.calmSince ??= now;
+      if (now - this.calmSince >= (this.options.calmMs ?? 0)) {
+        this.engaged = false;
+        this.calmSince = undefined;
+        this.releaseAll();
+      }
     }
   }
 

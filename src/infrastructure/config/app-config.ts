@@ -57,8 +57,9 @@ export interface AppConfig {
   /**
    * `INTAKE_FIRST_AT` (16) and `INTAKE_FIRST_HOLD_MS` (1000): with this many webhook calls in flight (averaged over
    * ~50 ms), projections and reactions wait for the intake, at most this long at a time (IntakeFirst); 0: never.
+   * `INTAKE_FIRST_CALM_MS` (500): they go again once the calls have stayed below half of it this long.
    */
-  intakeFirst: { busyAt: number; holdMs: number };
+  intakeFirst: { busyAt: number; holdMs: number; calmMs: number };
 }
 
 export const LOG_LEVEL_NAMES = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -215,7 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     aggregateCacheEvents: read.int('AGGREGATE_CACHE_EVENTS', DEFAULT_AGGREGATE_CACHE_EVENTS, 0, 100_000_000),
     aggregateSnapshotEvents: read.int('AGGREGATE_SNAPSHOT_EVENTS', DEFAULT_SNAPSHOT_EVENTS, 0, 100_000_000),
     telegramPacing: read.pacing(),
-    intakeFirst: { busyAt: read.int('INTAKE_FIRST_AT', 16, 0, 100_000), holdMs: read.int('INTAKE_FIRST_HOLD_MS', 1000, 10, 600_000) },
+    intakeFirst: {
+      busyAt: read.int('INTAKE_FIRST_AT', 16, 0, 100_000),
+      holdMs: read.int('INTAKE_FIRST_HOLD_MS', 1000, 10, 600_000),
+      calmMs: read.int('INTAKE_FIRST_CALM_MS', 500, 0, 60_000),
+    },
   };
   if (config.planLimits.pro < config.planLimits.free) problems.push('PRO_BOT_LIMIT must be at least FREE_BOT_LIMIT');
   if (problems.length > 0 || !masterBotToken) throw new ConfigError(problems);
