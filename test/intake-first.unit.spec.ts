@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { EventLoopUtilization } from 'node:perf_hooks';
 import { IntakeFirst } from '../src/processing/intake-first';
 
 /** IntakeFirst on fake time: `now` is jest's mocked Date.now, timers are advanced by hand. */
@@ -55,24 +56,63 @@ describe('recording first: when background work waits for the webhook intake', (
     expect(i.turn()).toBeUndefined();
   });
 
-  it('a lull in the middle of a burst does not let the work go; a calm lasting calmMs does', async () => {
-    const i = intake(4, 10_000, 250);
+  /** An event loop whose busy share the test sets: its utilisation over any span is `busy` (the share now). */
+  function loop() {
+    const state = { busy: 1, active: 0, idle: 0, at: Date.now() };
+    const advance = () => {
+      const elapsed = Date.now() - state.at;
+      state.at = Date.now();
+      state.active += elapsed * state.busy;
+      state.idle += elapsed * (1 - state.busy);
+    };
+    const loopUtilization = (since?: EventLoopUtilization): EventLoopUtilization => {
+      advance();
+      const active = state.active - (since?.active ?? 0);
+      const idle = state.idle - (since?.idle ?? 0);
+      return { active, idle, utilization: active + idle === 0 ? 0 : active / (active + idle) };
+    };
+    return {
+      loopUtilization,
+      setBusy: (share: number) => {
+        advance();
+        state.busy = share;
+      },
+    };
+  }
+
+  it('a lull inside a burst (few calls counted, the event loop still busy) lets nothing go; a calm with an idle loop does', async () => {
+    const l = loop();
+    const i = new IntakeFirst({ busyAt: 4, holdMs: 10_000, calmMs: 500, now: () => Date.now(), loopUtilization: l.loopUtilization });
     let ends = calls(i, 8);
     jest.advanceTimersByTime(200);
     const turn = i.turn();
     expect(turn).toBeDefined();
-    // A lull: every call answered, the next ones not parsed yet (the event loop ran something else) for 150 ms.
+    // A lull: every call answered, the next ones not parsed yet while the loop runs something else.
     ends.forEach((end) => end());
     jest.advanceTimersByTime(150);
     expect(await released(turn)).toBe(false);
     ends = calls(i, 8); // the burst goes on
     jest.advanceTimersByTime(200);
     ends.forEach((end) => end());
-    jest.advanceTimersByTime(200); // calm again, not for long enough yet
-    expect(await released(turn)).toBe(false);
-    jest.advanceTimersByTime(150);
-    expect(await released(turn)).toBe(true);
+    l.setBusy(0.05); // the burst is over: nothing left to do
+    jest.advanceTimersByTime(40);
+    expect(await released(turn)).toBe(false); // the average is still above half of busyAt
+    jest.advanceTimersByTime(60);
+    expect(await released(turn)).toBe(true); // ~25 ms after it fell below, not calmMs
     expect(i.turn()).toBeUndefined();
+  });
+
+  it('a calm with the event loop busy with other work lets the work go after calmMs', async () => {
+    const l = loop();
+    const i = new IntakeFirst({ busyAt: 4, holdMs: 10_000, calmMs: 500, now: () => Date.now(), loopUtilization: l.loopUtilization });
+    const ends = calls(i, 8);
+    jest.advanceTimersByTime(200);
+    const turn = i.turn();
+    ends.forEach((end) => end());
+    jest.advanceTimersByTime(450); // below half after ~100 ms: calm for ~350 ms, the loop busy throughout
+    expect(await released(turn)).toBe(false);
+    jest.advanceTimersByTime(200);
+    expect(await released(turn)).toBe(true);
   });
 
   it('under a load that never ends, each turn waits holdMs at most', async () => {

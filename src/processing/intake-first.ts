@@ -1,13 +1,22 @@
 import { Logger } from '@nestjs/common';
+import { EventLoopUtilization, performance } from 'node:perf_hooks';
 
 /** Over how long the intake's load is averaged (ms): a moment between group commits is not "calm". */
 const AVERAGED_OVER_MS = 50;
 /**
- * Once busy, the intake counts as busy until the average has stayed below this share of `busyAt` for `calmMs`:
- * a released reaction takes the event loop, the calls waiting meanwhile in the socket buffers are not counted
- * yet, so a release at `busyAt` itself would look calm the moment it lets work go, and flap.
+ * Once busy, the intake counts as busy until the average falls below this share of `busyAt` (and the calm is
+ * real, see below): a released reaction takes the event loop, the calls waiting meanwhile in the socket buffers
+ * are not counted yet, so a release at `busyAt` itself would look calm the moment it lets work go, and flap.
  */
 const CALM_SHARE = 0.5;
+/**
+ * A calm is real once the event loop has been idle for more than half of it, over at least this long (ms). Few
+ * calls counted while the loop stays busy are a lull inside a burst, not its end: the next calls wait unparsed
+ * in socket buffers (measured under 32 concurrent calls: lulls of 5–190 ms, the loop 59–100 % busy through
+ * them; after a burst had really ended, 1–3 % busy).
+ */
+const IDLE_CALM_MS = 25;
+const IDLE_CALM_UTILIZATION = 0.5;
 
 export interface IntakeFirstOptions {
   /** Webhook calls in flight, averaged over ~50 ms, at which background work waits (`INTAKE_FIRST_AT`); 0: never. */
@@ -15,13 +24,16 @@ export interface IntakeFirstOptions {
   /** The longest background work waits for one turn (`INTAKE_FIRST_HOLD_MS`): under a load that never ends it still moves. */
   holdMs: number;
   /**
-   * How long the average has to stay below half of `busyAt` before background work goes again
-   * (`INTAKE_FIRST_CALM_MS`; 0: the moment it falls below). A lull between two group commits' answers, or
-   * the calls waiting unparsed in socket buffers while the event loop runs something else, reads as calm
-   * for tens of milliseconds in the middle of a burst: released then, the held work took the event loop
-   * and the gate flapped every ~100 ms (measured: ~40 % of a 6,000-update burst relayed meanwhile).
+   * The longest the average has to stay below half of `busyAt`, while the event loop stays busy, before
+   * background work goes again (`INTAKE_FIRST_CALM_MS`; 0: the moment it falls below). With the loop mostly
+   * idle it goes after ~25 ms. A lull between two group commits' answers, or calls waiting unparsed in socket
+   * buffers while the loop runs something else, read as calm for tens of milliseconds in the middle of a
+   * burst: released then, the held work took the loop and the gate flapped every ~100 ms (measured: ~40 %
+   * of a 6,000-update burst relayed meanwhile).
    */
   calmMs?: number;
+  /** The event loop's utilisation (`performance.eventLoopUtilization`; tests pass their own). */
+  loopUtilization?: (since?: EventLoopUtilization) => EventLoopUtilization;
   /** Milliseconds from any fixed origin (tests pass their own). */
   now?: () => number;
   /** Called for each turn that has to wait (a metric). */
@@ -33,9 +45,9 @@ export interface IntakeFirstOptions {
  * everything else the process does with the history (projections, reactions: relays, notices) can come a
  * moment later without losing anything. When webhook calls pile up — more than `busyAt` in flight on
  * average over the last ~50 ms, which happens only once the process cannot keep up — the event pump
- * reads nothing new and the reactors' lanes start no new reaction, until the average has stayed below
- * half of `busyAt` for `calmMs`, or `holdMs` has passed (then one turn goes ahead, and waits again if
- * still busy).
+ * reads nothing new and the reactors' lanes start no new reaction, until the average is below half of
+ * `busyAt` and the event loop has been mostly idle for ~25 ms (or, busy, for `calmMs`), or `holdMs` has
+ * passed (then one turn goes ahead, and waits again if still busy).
  *
  * Someone waiting on the history (`meanwhile`: a master's reply looking up what it answers, a query catching
  * a projection up) lifts the gate until they have it.
@@ -52,10 +64,11 @@ export class IntakeFirst {
   private readonly now: () => number;
   private inFlight = 0;
   private average = 0;
-  /** Between reaching `busyAt` and having stayed below its CALM_SHARE for `calmMs`. */
+  /** Between reaching `busyAt` and a real calm below its CALM_SHARE. */
   private engaged = false;
-  /** While engaged: since when the average has been below CALM_SHARE of `busyAt` (undefined: it is not). */
-  private calmSince?: number;
+  /** While engaged: since when the average has been below CALM_SHARE of `busyAt`, and the loop's utilisation then (undefined: it is not). */
+  private calm?: { since: number; loop: EventLoopUtilization };
+  private readonly loopUtilization: (since?: EventLoopUtilization) => EventLoopUtilization;
   private sampledAt: number;
   private waiting: (() => void)[] = [];
   /** Waits someone is in on (see `meanwhile`): while any runs, nothing waits for the intake. */
@@ -65,6 +78,7 @@ export class IntakeFirst {
 
   constructor(private readonly options: IntakeFirstOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.loopUtilization = options.loopUtilization ?? ((since) => performance.eventLoopUtilization(since));
     this.sampledAt = this.now();
   }
 
@@ -142,16 +156,21 @@ export class IntakeFirst {
     const { busyAt } = this.options;
     if (!this.engaged) {
       this.engaged = busyAt > 0 && this.average >= busyAt;
-      this.calmSince = undefined;
-    } else if (this.average >= busyAt * CALM_SHARE) this.calmSince = undefined;
-    else {
-      this.calmSince ??= now;
-      if (now - this.calmSince >= (this.options.calmMs ?? 0)) {
-        this.engaged = false;
-        this.calmSince = undefined;
-        this.releaseAll();
-      }
+      this.calm = undefined;
+    } else if (this.average >= busyAt * CALM_SHARE) this.calm = undefined;
+    else if (this.calmIsReal(now)) {
+      this.engaged = false;
+      this.calm = undefined;
+      this.releaseAll();
     }
+  }
+
+  /** Called while the average is below CALM_SHARE: whether the loop has been mostly idle since, or it has lasted `calmMs`. */
+  private calmIsReal(now: number): boolean {
+    if (!this.calm) this.calm = { since: now, loop: this.loopUtilization() };
+    const lasted = now - this.calm.since;
+    if (lasted >= (this.options.calmMs ?? 0)) return true;
+    return lasted >= IDLE_CALM_MS && this.loopUtilization(this.calm.loop).utilization < IDLE_CALM_UTILIZATION;
   }
 
   private stopRechecking(): void {

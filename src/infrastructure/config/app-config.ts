@@ -57,7 +57,8 @@ export interface AppConfig {
   /**
    * `INTAKE_FIRST_AT` (16) and `INTAKE_FIRST_HOLD_MS` (1000): with this many webhook calls in flight (averaged over
    * ~50 ms), projections and reactions wait for the intake, at most this long at a time (IntakeFirst); 0: never.
-   * `INTAKE_FIRST_CALM_MS` (500): they go again once the calls have stayed below half of it this long.
+   * `INTAKE_FIRST_CALM_MS` (500): they go again once the calls are below half of it and the event loop idle, or
+   * after this long below half however busy the loop.
    */
   intakeFirst: { busyAt: number; holdMs: number; calmMs: number };
 }
