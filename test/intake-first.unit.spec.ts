@@ -80,9 +80,13 @@ describe('recording first: when background work waits for the webhook intake', (
     };
   }
 
+  /** busyAt 4, calm 500 ms, on the loop given. */
+  const onLoop = (l: ReturnType<typeof loop>) =>
+    new IntakeFirst({ busyAt: 4, holdMs: 10_000, calmMs: 500, now: () => Date.now(), loopUtilization: l.loopUtilization });
+
   it('a lull inside a burst (few calls counted, the event loop still busy) lets nothing go; a calm with an idle loop does', async () => {
     const l = loop();
-    const i = new IntakeFirst({ busyAt: 4, holdMs: 10_000, calmMs: 500, now: () => Date.now(), loopUtilization: l.loopUtilization });
+    const i = onLoop(l);
     let ends = calls(i, 8);
     jest.advanceTimersByTime(200);
     const turn = i.turn();
@@ -104,7 +108,7 @@ describe('recording first: when background work waits for the webhook intake', (
 
   it('a calm with the event loop busy with other work lets the work go after calmMs', async () => {
     const l = loop();
-    const i = new IntakeFirst({ busyAt: 4, holdMs: 10_000, calmMs: 500, now: () => Date.now(), loopUtilization: l.loopUtilization });
+    const i = onLoop(l);
     const ends = calls(i, 8);
     jest.advanceTimersByTime(200);
     const turn = i.turn();

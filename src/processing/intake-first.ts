@@ -26,10 +26,7 @@ export interface IntakeFirstOptions {
   /**
    * The longest the average has to stay below half of `busyAt`, while the event loop stays busy, before
    * background work goes again (`INTAKE_FIRST_CALM_MS`; 0: the moment it falls below). With the loop mostly
-   * idle it goes after ~25 ms. A lull between two group commits' answers, or calls waiting unparsed in socket
-   * buffers while the loop runs something else, read as calm for tens of milliseconds in the middle of a
-   * burst: released then, the held work took the loop and the gate flapped every ~100 ms (measured: ~40 %
-   * of a 6,000-update burst relayed meanwhile).
+   * idle it goes after IDLE_CALM_MS.
    */
   calmMs?: number;
   /** The event loop's utilisation (`performance.eventLoopUtilization`; tests pass their own). */
@@ -154,10 +151,8 @@ export class IntakeFirst {
     // The count held since the last sample pulls the average towards it, the more the longer it lasted.
     this.average = this.inFlight + (this.average - this.inFlight) * Math.exp(-elapsed / AVERAGED_OVER_MS);
     const { busyAt } = this.options;
-    if (!this.engaged) {
-      this.engaged = busyAt > 0 && this.average >= busyAt;
-      this.calm = undefined;
-    } else if (this.average >= busyAt * CALM_SHARE) this.calm = undefined;
+    if (!this.engaged) this.engaged = busyAt > 0 && this.average >= busyAt;
+    else if (this.average >= busyAt * CALM_SHARE) this.calm = undefined;
     else if (this.calmIsReal(now)) {
       this.engaged = false;
       this.calm = undefined;
