@@ -13,6 +13,7 @@
  *      the app's wait for a busy intake too, IntakeFirst, but not from the first call on).
  */
 import { TelegramBotApiFake } from '../test/support/telegram-bot-api.fake';
+import { latencyGrowth } from './bench-stats';
 
 /** The load: the same for every target of a part (the floor runs each part's load). */
 export interface RelayLoad {
@@ -47,7 +48,12 @@ export const RELAY_LOAD: RelayLoad = {
 };
 
 export interface RelayFigures {
-  latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number };
+  /**
+   * `growth`: the median latency of the phase's last quarter of updates less its first quarter's, ms (`latencyGrowth`).
+   * A target that does not keep up with the rate queues the updates, and its percentiles then say how long the phase
+   * was rather than how fast it relays.
+   */
+  latency: { total: number; achievedRate: number; p50: number; p95: number; p99: number; max: number; growth: number };
   /**
    * `perSecond`: webhook 200s per second. `relayedWhenRecorded`: how many of those updates had reached the fake as
    * relays when the last 200 came (the floor's one catch-up loop falls behind while its intake takes the CPU; the
@@ -155,14 +161,16 @@ async function measureLatency(target: RelayTarget, post: Post, load: RelayLoad, 
   await Promise.all(inflight);
   const achievedRate = total / ((performance.now() - start) / 1000);
   await waitForRelays(target, (t) => t.startsWith(`${phase} `), total);
-  const samples = target.fake
+  const byPost = target.fake
     .sent(target.masterBotId)
     .map((s) => ({ text: (s.text ?? '').split('\n\n')[1] ?? '', at: s.stampedAt }))
     .filter((s) => postedAt.has(s.text))
-    .map((s) => s.at - postedAt.get(s.text)!)
-    .sort((a, b) => a - b);
+    .map((s) => ({ i: Number(s.text.slice(phase.length + 1)), ms: s.at - postedAt.get(s.text)! }))
+    .sort((a, b) => a.i - b.i);
+  const samples = byPost.map((s) => s.ms).sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-  return { total, achievedRate, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples[samples.length - 1] };
+  const growth = latencyGrowth(byPost.map((s) => s.ms));
+  return { total, achievedRate, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples[samples.length - 1], growth };
 }
 
 /** `updates` POSTed by `concurrency` clients, each POSTing its next once answered; the seconds it took. */

@@ -170,6 +170,7 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
       (n) => `${n.toFixed(0)} MB`,
     ),
     '',
+    ...keptUpLines(r, s.rate),
     "Latency runs from just before the webhook POST to the moment the fake receives the MasterBot's sendMessage",
     "(the fake stamps it on arrival): recording, the relay's catch-up read, opening the sealed content, the HTTP hop.",
     `Measured after ${s.warmupSeconds} s of the same load to other customers (not measured; \`BENCH_WARMUP_SECONDS\`), so the measured`,
@@ -190,6 +191,29 @@ function relaySection(r: RelayComparison, s: BenchSettings): string[] {
     `lanes each wait on their first call; so does the floor's loop). Relays of that phase that reached the fake meanwhile, app / floor (median; 0 when the hangs held): ${median(r.app.map((f) => f.intakeAlone?.relayedMeanwhile ?? 0))} / ${median(r.floor.map((f) => f.intakeAlone?.relayedMeanwhile ?? 0))}.`,
     '',
   ];
+}
+
+/** A target whose last quarter of latency updates waited this much longer than its first did not keep up (ms). */
+const KEPT_UP_GROWTH_MS = 50;
+
+/**
+ * Whether each target kept up with the latency phase's rate, round by round (`latencyGrowth`), and a WARNING when
+ * the floor did not in most rounds: the p50/p99 ratios then compare two queues' lengths, not two pipelines.
+ */
+function keptUpLines(r: RelayComparison, rate: number): string[] {
+  const kept = (rounds: RelayFigures[]) => rounds.filter((f) => f.latency.growth < KEPT_UP_GROWTH_MS).length;
+  const growths = (rounds: RelayFigures[]) => rounds.map((f) => `${f.latency.growth.toFixed(0)} ms`).join(', ');
+  const lines = [
+    `Kept up with ${rate}/s (the last quarter of the phase's updates waited less than ${KEPT_UP_GROWTH_MS} ms longer than the first, median):`,
+    `app ${kept(r.app)} of ${r.app.length} rounds (${growths(r.app)}), floor ${kept(r.floor)} of ${r.floor.length} (${growths(r.floor)}).`,
+  ];
+  if (kept(r.floor) * 2 <= r.floor.length)
+    lines.push(
+      `**WARNING: the floor did not keep up with ${rate}/s on this machine**, so its latency grew through the phase: the`,
+      'latency rows compare two queues, and their targets (set for a machine where the floor keeps up) cannot be judged',
+      'from this run. `BENCH_RATE` sets the rate.',
+    );
+  return [...lines, ''];
 }
 
 function fairnessRows(f: FairnessFigures): string[] {

@@ -7,6 +7,17 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * How much later the last quarter of a phase's updates arrived than its first quarter (median latency, in the
+ * latencies' unit), given each update's latency in the order the updates were posted: about 0 for a pipeline that
+ * keeps up with the rate it is fed; one that falls behind queues the updates, and its latency grows through the phase.
+ */
+export function latencyGrowth(inPostOrder: readonly number[]): number {
+  if (inPostOrder.length === 0) return NaN;
+  const quarter = Math.max(1, Math.floor(inPostOrder.length / 4));
+  return median(inPostOrder.slice(-quarter)) - median(inPostOrder.slice(0, quarter));
+}
+
 /** The value at quantile `p` of ascending `sorted` values (NaN when there are none): the nearest-rank sample. */
 export function quantile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
