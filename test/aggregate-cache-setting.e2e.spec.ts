@@ -5,11 +5,12 @@ import { attachNewBot, registeredMaster } from './support/master-steps';
 
 /**
  * AGGREGATE_CACHE_EVENTS: an operator sizes the cache of folded aggregates (issue 10 item 5). By default a
- * customer's next message reads at most its conversation's tail; with 0 the app keeps no fold and reads the
- * whole conversation for every command on it.
+ * customer's next message reads at most its conversation's tail — on the embedded store, which knows that no other
+ * writer touched it, nothing at all; with 0 the app keeps no fold and reads the whole conversation for every
+ * command on it.
  */
 describe.each([
-  ['by default', {}, 'reads only what follows its cached fold'],
+  ['by default', {}, 'reads only what follows its cached fold (on the embedded store, nothing)'],
   ['with AGGREGATE_CACHE_EVENTS=0', { AGGREGATE_CACHE_EVENTS: '0' }, 'reads the whole conversation for every command'],
 ])('the aggregate cache %s', (_name, env: Record<string, string>, behaviour) => {
   let h: AppHarness;
@@ -42,8 +43,9 @@ describe.each([
       await relayed(text);
     }
 
-    expect(reads.length).toBeGreaterThan(0);
     if (env.AGGREGATE_CACHE_EVENTS === '0') expect(reads.filter((from) => from === 0).length).toBeGreaterThanOrEqual(4);
-    else expect(reads.filter((from) => from === 0)).toEqual([]);
+    else if (store.writeMark?.() !== undefined)
+      expect(reads).toEqual([]); // the store can tell no one else wrote
+    else expect(reads.length > 0 && reads.every((from) => from > 0)).toBe(true); // EventStoreDB: the tails only
   });
 });

@@ -33,6 +33,8 @@ export interface CachedAggregate<S> {
   broken?: true;
   /** The revision its fold was last saved (or restored) at as a snapshot (see AggregateSnapshots). */
   savedAt?: number;
+  /** The store's `writeMark()` taken before the read that last found the stream's end (see StreamFolds.catchUp). */
+  writeMark?: unknown;
 }
 
 /** Injection token for the cache's budget (events): `AGGREGATE_CACHE_EVENTS` in the app (core.module.ts); tests make it small to see eviction. */

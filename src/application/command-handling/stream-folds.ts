@@ -48,6 +48,7 @@ export class StreamFolds {
     const kind = snapshots ? decider.name : undefined;
     const restored = snapshots && kind ? snapshots.restore<S>(streamId, kind) : undefined;
     if (snapshots && kind && restored) {
+      const writeMark = this.store.writeMark?.();
       // One read: the event the snapshot was taken at (is it still this stream's?), then the tail after it.
       const read = ofStream<E>(await this.store.readStream(streamId, { fromRevision: restored.revision }));
       if (read[0]?.revision === restored.revision && snapshotEventKey(read[0]) === restored.eventId) {
@@ -58,6 +59,7 @@ export class StreamFolds {
           revision: tail.length === 0 ? restored.revision : tail[tail.length - 1].revision,
           causations: restored.causations,
           savedAt: restored.revision,
+          writeMark,
         };
         for (const event of tail) entry.causations.add(event.metadata.causationId);
         this.cache.put(streamId, entry);
@@ -86,12 +88,14 @@ export class StreamFolds {
 
   /** The whole stream as recorded and its fold, in a new cache entry (`load()`, and `readAfresh` without a snapshot). */
   async readWhole<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>) {
+    const writeMark = this.store.writeMark?.();
     const recorded = ofStream<E>(await this.store.readStream(streamId));
     const entry: CachedAggregate<S> = {
       decider,
       state: await this.foldInTurns(decider, recorded, decider.initialState()),
       revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision,
       causations: new Set(recorded.map((e) => e.metadata.causationId)),
+      writeMark,
     };
     this.cache.put(streamId, entry);
     return { recorded, entry };
@@ -112,11 +116,22 @@ export class StreamFolds {
     return state;
   }
 
-  /** `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole). */
+  /**
+   * `entry` with the events recorded after it folded in (in place; a new entry only when the stream must be read whole).
+   *
+   * The tail is not read when the store can tell it is empty (`tailIsEmpty`): on the embedded store, when no other
+   * connection has committed since the entry's last read and the store's own last append to the stream is the one
+   * the entry ends with — a conversation in full flow, whose every command used to read an empty tail (two reads
+   * per relayed message).
+   */
   async catchUp<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, entry: CachedAggregate<S>) {
     if (entry.broken) return this.readAfresh(streamId, decider);
+    if (entry.writeMark !== undefined && this.store.tailIsEmpty?.(streamId, entry.revision, entry.writeMark)) return entry;
+    const writeMark = this.store.writeMark?.();
     const tail = ofStream<E>(await this.store.readStream(streamId, { fromRevision: entry.revision + 1 }));
     if (entry.broken) return this.readAfresh(streamId, decider);
+    // The read found the stream's end as of `writeMark` (or later): later checks need only other writers' commits since.
+    entry.writeMark = writeMark;
     if (tail.length === 0) return entry;
     // Another catch-up or an append of this process may have folded some of the tail meanwhile: those are skipped.
     const first = tail.findIndex((event) => event.revision > entry.revision);

@@ -145,6 +145,17 @@ export interface EventStore {
    * events may be available. Catch-up subscriptions use it to avoid polling latency.
    */
   onAppended(listener: () => void): () => void;
+  /**
+   * Optional (the embedded store), with `tailIsEmpty`: a mark of what other writers have committed, taken before a
+   * read of a stream. Absent where every writer is another connection (EventStoreDB): the tail is then read.
+   */
+  writeMark?(): unknown;
+  /**
+   * Whether the stream certainly holds nothing after `revision`, known without reading it: true only when no other
+   * connection has committed since `mark` (from `writeMark`) was taken and this object's own last append to the
+   * stream, which it remembers, is the one at `revision`. False whenever that is not certain: then read the tail.
+   */
+  tailIsEmpty?(streamId: string, revision: number, mark: unknown): boolean;
   close(): Promise<void>;
 }
 

@@ -77,6 +77,8 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: EventStatements;
   /** Streams' chain heads as committed by this process, checked against the stored head before use. */
   private readonly chainHeads = new ChainHeads();
+  /** SQLite's count of commits by other connections to the file (`PRAGMA data_version`): see `writeMark`. */
+  private readonly dataVersion: Database.Statement;
 
   /** `datasync`: how a group commit is flushed (fs.fdatasync; a test passes one it controls). */
   constructor(
@@ -93,6 +95,7 @@ export class SqliteEventStore implements EventStore {
     this.statements = openEventTable(this.db, (events) =>
       logger.log(`${file}: rebuilding the events table once, without its index of event ids (${events} events)…`),
     );
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
     this.appendInSavepoint = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.append(streamId, events, expected),
     );
@@ -271,6 +274,24 @@ export class SqliteEventStore implements EventStore {
     if (below !== undefined) return below > 1n ? below - 1n : null;
     const row = this.statements.head.get() as { position: bigint | null };
     return row.position === null ? null : BigInt(row.position);
+  }
+
+  /**
+   * SQLite's `PRAGMA data_version`: it changes when another connection — another process (the CLI, a replica), or
+   * another store on the same file — commits, and never for this connection's own commits. Reading it reads no
+   * table (a few µs against a stream read's tens).
+   */
+  writeMark(): unknown {
+    return this.dataVersion.get();
+  }
+
+  /**
+   * No other connection committed since `mark`, and this store's own last commit to the stream ended at `revision`:
+   * nothing can follow it. A stream whose head this store does not remember (never appended here, or forgotten:
+   * `ChainHeads` is bounded) is not certain: false.
+   */
+  tailIsEmpty(streamId: string, revision: number, mark: unknown): boolean {
+    return this.chainHeads.get(streamId)?.revision === revision && this.dataVersion.get() === mark;
   }
 
   onAppended(listener: () => void): () => void {

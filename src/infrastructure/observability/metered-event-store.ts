@@ -55,6 +55,14 @@ export class MeteredEventStore implements EventStore {
     return this.inner.onAppended(listener);
   }
 
+  writeMark(): unknown {
+    return this.inner.writeMark?.();
+  }
+
+  tailIsEmpty(streamId: string, revision: number, mark: unknown): boolean {
+    return this.inner.tailIsEmpty?.(streamId, revision, mark) ?? false;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }
