@@ -58,7 +58,8 @@ export interface HandleResult<S, E> {
  * one — if another process (the CLI recording an erasure, a second writer) appended meanwhile, the
  * append fails, the entry is dropped, and the command is decided again on the whole stream read
  * afresh. A decision that appends nothing cannot be caught that way, so it first reads the stream's
- * tail (events after the cached revision) and decides again if there is one.
+ * tail (events after the cached revision) and decides again if there is one — unless the store can tell,
+ * without a read, that there is none (`EventStore.tailIsEmpty`: the embedded store, when nobody else wrote).
  *
  * Only "fold, decide, append at the revision folded up to" is ever retried, so the decision is pure:
  * a command is a value or a synchronous function of the state (`Decide`). A command that needs I/O does
@@ -126,7 +127,7 @@ export class AggregateStore {
 
   /**
    * The stream's current fold, for deciding what to do next (a reactor): from the cache plus the
-   * events recorded since (one read of the tail, usually empty), or folded whole on a miss.
+   * events recorded since (one read of the tail, none when the store knows it is empty), or folded whole on a miss.
    *
    * The state is the cache's own: read it, never change it. It moves on in place as later events of the
    * stream are folded in (see `extend`), so what was read before an await may be newer after it.
