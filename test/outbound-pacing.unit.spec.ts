@@ -121,6 +121,29 @@ describe('outbound messages paced by Telegram flood limits', () => {
     await flood;
   });
 
+  it("a message held up on its way to Telegram holds its chat's next one as long: Telegram still sees them a second apart", async () => {
+    const bot = botOf();
+    /** Telegram counts a message when it arrives: `transitMs` after it left, answered at once. */
+    const arriving = (chatId: number, text: string, transitMs: number) =>
+      calls.run(
+        'sendMessage',
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, transitMs));
+          wentOut(chatId, text);
+        },
+        { into: { bot, chatId } },
+      );
+    const transits = [2, 2, 2, 40, 2, 2, 25, 2];
+    const all = Promise.all(transits.map((ms, i) => arriving(7, `message ${i}`, ms)));
+    await jest.advanceTimersByTimeAsync(10_000);
+    await all;
+    expect(texts(7)).toEqual(transits.map((_, i) => `message ${i}`));
+    const at = times(7);
+    for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(1000);
+    // Only the late ones cost time: the eight still arrive within ~7 × 1.02 s plus their lateness.
+    expect(at[7] - at[0]).toBeLessThanOrEqual(7 * 1021 + 38 + 23 + 2);
+  });
+
   it('an album counts as its items: after three photos to a customer, the next message waits three seconds', async () => {
     const bot = botOf();
     const album = calls.run('sendMediaGroup', async () => wentOut(5, 'album of three'), { into: { bot, chatId: 5, messages: 3 } });

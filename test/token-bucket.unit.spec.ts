@@ -46,3 +46,24 @@ describe('a token bucket paces a flood at its rate', () => {
     for (let i = 1; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 1]).toBeGreaterThanOrEqual(3000);
   });
 });
+
+describe('a token bucket told its last message arrived late', () => {
+  it('holds its next token back to the time asked, and no further', () => {
+    const bucket = new TokenBucket({ perSecond: 1, burst: 1 }, 0);
+    bucket.take(0, 1);
+    expect(bucket.nextAt(0)).toBe(1000);
+    bucket.notBefore(1030, 20);
+    expect(bucket.nextAt(20)).toBeCloseTo(1030, 6);
+    expect(bucket.waitMs(1029)).toBe(1);
+    expect(bucket.waitMs(1030)).toBe(0);
+  });
+
+  it('keeps a later next token, and a debt, as they are', () => {
+    const bucket = new TokenBucket({ perSecond: 1, burst: 1 }, 0);
+    bucket.take(0, 3); // an album of three: two tokens owed
+    bucket.notBefore(1500, 10);
+    expect(bucket.nextAt(10)).toBeCloseTo(3000, 6);
+    bucket.notBefore(5, 10); // already past: nothing changes
+    expect(bucket.nextAt(10)).toBeCloseTo(3000, 6);
+  });
+});

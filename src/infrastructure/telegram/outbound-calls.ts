@@ -147,6 +147,7 @@ export class OutboundCalls {
       try {
         const result = await settled(attempt, deadline);
         this.observe(method, '200');
+        ticket?.answered();
         return result;
       } catch (error) {
         if (caller?.aborted) throw error;

@@ -54,6 +54,9 @@ export interface PacingOptions {
   now?: () => number;
 }
 
+/** How many of the last paced calls' round trips `OutboundPacing.usualRoundTrip` takes the quickest of. */
+const ROUND_TRIPS_KEPT = 64;
+
 /**
  * Token buckets for every message the gateway sends — relays, deliveries, notices, broadcasts, QR codes,
  * greetings all share them: one per bot, one per chat of that bot. A message waits first for its chat's
@@ -74,6 +77,9 @@ export class OutboundPacing {
   private readonly idleMs: number;
   private readonly onWait: (scope: PacingScope) => void;
   private lastSweep: number;
+  /** The round trips (ms) of the last paced calls of any bot, a ring (see `usualRoundTrip`). */
+  private readonly roundTrips: number[] = [];
+  private nextRoundTrip = 0;
 
   constructor(options: PacingOptions = {}) {
     const limits = options.limits ?? TELEGRAM_FLOOD_LIMITS;
@@ -91,6 +97,19 @@ export class OutboundPacing {
     const bot = new BotPacing(this, (scope) => this.onWait(scope));
     this.bots.push(bot);
     return bot;
+  }
+
+  /**
+   * Records a paced call's round trip (from its tokens taken to its answer) and returns the usual one: the quickest
+   * of the last `ROUND_TRIPS_KEPT`, what the network and Telegram always take. Kept across bots, which all call the
+   * same Bot API server: a bot's first messages are judged by the others' (see `BotPacing.answered`).
+   */
+  usualRoundTrip(roundTrip: number): number {
+    this.roundTrips[this.nextRoundTrip] = roundTrip;
+    this.nextRoundTrip = (this.nextRoundTrip + 1) % ROUND_TRIPS_KEPT;
+    let usual = roundTrip;
+    for (const ms of this.roundTrips) if (ms < usual) usual = ms;
+    return usual;
   }
 
   /** Drops idle chats' buckets across all bots, at most once per `idleMs`. */

@@ -48,6 +48,23 @@ export class TokenBucket {
     this.tokens -= cost;
   }
 
+  /** When the next token is there, as of `now` (now, if one is there already): the steady rate from the tokens held. */
+  nextAt(now: number): number {
+    if (now < this.pausedUntil) return this.pausedUntil;
+    this.refill(now);
+    return this.tokens >= 1 - EPSILON ? now : now + ((1 - this.tokens) / this.limit.perSecond) * 1000;
+  }
+
+  /**
+   * No token before `at`: the bucket holds that much less, as if the last message had taken its token later
+   * (see `BotPacing.answered`). A later next token, and any debt, stay as they are.
+   */
+  notBefore(at: number, now: number): void {
+    if (at <= now) return;
+    this.refill(now);
+    this.tokens = Math.min(this.tokens, 1 - ((at - now) * this.limit.perSecond) / 1000);
+  }
+
   /** Telegram answered 429: nothing goes out before `until`; from then on one message, then the rate. */
   pause(until: number): void {
     if (until < this.pausedUntil) return;
