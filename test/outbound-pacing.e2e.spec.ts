@@ -49,7 +49,8 @@ describe("a customer flood under Telegram's flood limits, end to end", () => {
     await customerWrites(h, cleoBot, max, cleo, 'Hello!');
     h.fake.setRateLimits({ perChatPerSecond: 1, perBotPerSecond: 30 });
     const refusalsBefore = h.fake.calls.filter((c) => c.status === 429).length;
-    const toCleo = () => h.fake.calls.filter((c) => c.method === 'sendMessage' && String((c.params as { chat_id?: unknown }).chat_id) === String(cleo.id));
+    const toCleo = () =>
+      h.fake.calls.filter((c) => c.method === 'sendMessage' && String((c.params as { chat_id?: unknown }).chat_id) === String(cleo.id));
 
     // The first relay takes 80 ms to reach Telegram (a slow network, a stall); the second goes through at once.
     const toCleoInFlight = (since: number) =>
