@@ -27,7 +27,13 @@ export function quantile(sorted: readonly number[], p: number): number {
 /**
  * Events per second over the middle of a drain: the first and last `trim` share of the timestamps (ms) are left
  * out, so neither the ramp-up (the first message goes at once, with a full bucket) nor the tail (queues emptying
- * one after another) counts. NaN with fewer than two events.
+ * one after another) counts. The rate is the least-squares slope of each event's rank against its time, over every
+ * event of the middle. NaN with fewer than two events.
+ *
+ * Not (events between the two ends) ÷ (time between them): chats paced in step send in bursts (40 chats at ~1/s each:
+ * 40 messages within ~35 ms, once a second), and the middle's ends then fall on a burst's last message at one end
+ * and on another's first at the other — a second's worth of time counted with none of its messages. That read 40
+ * chats each relaying 0.98/s as 37.7/s (94 % of 40/s) instead of 39.2/s.
  */
 export function sustainedRatePerSecond(timesMs: readonly number[], trim = 0.1): number {
   if (timesMs.length < 2) return NaN;
@@ -35,8 +41,18 @@ export function sustainedRatePerSecond(timesMs: readonly number[], trim = 0.1): 
   let first = Math.floor(trim * (sorted.length - 1));
   let last = sorted.length - 1 - first;
   if (last <= first) [first, last] = [0, sorted.length - 1];
-  const seconds = (sorted[last] - sorted[first]) / 1000;
-  return seconds > 0 ? (last - first) / seconds : Infinity;
+  const n = last - first + 1;
+  let meanTime = 0;
+  for (let i = first; i <= last; i++) meanTime += sorted[i] / n;
+  const meanRank = (first + last) / 2;
+  let covariance = 0;
+  let variance = 0;
+  for (let i = first; i <= last; i++) {
+    const dt = sorted[i] - meanTime;
+    covariance += dt * (i - meanRank);
+    variance += dt * dt;
+  }
+  return variance > 0 ? (covariance * 1000) / variance : Infinity;
 }
 
 /** Of the messages `expected`, how many never arrived and how many extra copies arrived (of `arrived`, others ignored). */

@@ -74,6 +74,12 @@ describe('what the inbox bench reads from the fake’s journal', () => {
     expect(sustainedRatePerSecond(times) * 60).toBeCloseTo(20);
   });
 
+  it('reads chats drained in step at their whole rate, though their messages come in bursts', () => {
+    // 40 chats, each at 0.98/s for 30 messages, in step: once every 1.0204 s a burst of 40 within ~35 ms.
+    const times = Array.from({ length: 40 }, (_, chat) => Array.from({ length: 30 }, (__, k) => k * (1000 / 0.98) + chat * 0.9)).flat();
+    expect(sustainedRatePerSecond(times)).toBeCloseTo(40 * 0.98, 0); // was 37.7: the middle's ends fell on bursts' edges
+  });
+
   it('has no rate for fewer than two messages, and uses them all when the middle would be empty', () => {
     expect(sustainedRatePerSecond([5])).toBeNaN();
     expect(sustainedRatePerSecond([0, 500])).toBe(2);
