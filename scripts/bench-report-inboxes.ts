@@ -16,7 +16,8 @@ export function inboxesSection(f: InboxesFigures, machine: string): string[] {
         'store, webhooks) against the Bot API fake with Telegram’s flood limits switched on: ' +
         `${PRIVATE_CHAT_PER_SECOND} message/s per chat, ${BOT_PER_SECOND}/s per bot, ${GROUP_PER_MINUTE}/minute per bot and group, ` +
         '429 with `retry_after` beyond. Customers write faster than the mode allows; the **ceiling** column is what Telegram’s ' +
-        'documented limits allow (scripts/inbox-ceilings.ts), the measured rate is over the middle 80 % of the drain ' +
+        'documented limits allow (scripts/inbox-ceilings.ts), the measured rate is the slope of a least-squares fit of ' +
+        'the messages’ times over the middle 80 % of the drain ' +
         '(its share of the ceiling in brackets: the app paces 2 % under each limit, so 98 % is the ceiling reached). ' +
         'A latency’s ceiling is the wait the backlog alone imposes at the ceiling rate.',
     ),
