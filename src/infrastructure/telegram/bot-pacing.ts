@@ -26,7 +26,7 @@ interface Waiter {
   cost: number;
   /** What held this message back, if anything: its chat's limit if that did at all, else the bot's. */
   waited?: PacingScope;
-  grant(granted: Grant): void;
+  grant(grant: Grant): void;
 }
 
 /** One chat's bucket and the messages waiting for it, first in line first. */
@@ -70,10 +70,9 @@ export class BotPacing {
     const seq = this.nextSeq++;
     let granted: Grant | undefined;
     return {
-      take: (signal) =>
-        this.take(chatId, seq, cost, signal, (grant) => {
-          granted = grant;
-        }),
+      take: async (signal) => {
+        granted = await this.take(chatId, seq, cost, signal);
+      },
       refused: (retryAfterMs) => this.refused(chatId, retryAfterMs),
       answered: () => {
         if (granted) this.answered(chatId, granted);
@@ -83,14 +82,14 @@ export class BotPacing {
   }
 
   /**
-   * Resolves when the message may go out now (its tokens taken). Rejects with the signal's reason once
-   * `signal` aborts (the gateway closing), leaving the queue as if it had never asked.
+   * Resolves when the message may go out now (its tokens taken), with when that was. Rejects with the signal's reason
+   * once `signal` aborts (the gateway closing), leaving the queue as if it had never asked.
    */
-  private take(chatId: number, seq: number, cost: number, signal: AbortSignal, onGrant: (grant: Grant) => void): Promise<void> {
+  private take(chatId: number, seq: number, cost: number, signal: AbortSignal): Promise<Grant> {
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     this.pacing.sweep();
     const lane = this.lane(chatId);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Grant>((resolve, reject) => {
       const aborted = () => {
         const at = lane.waiters.indexOf(waiter);
         if (at >= 0) lane.waiters.splice(at, 1);
@@ -106,8 +105,7 @@ export class BotPacing {
         grant: (grant) => {
           signal.removeEventListener('abort', aborted);
           if (waiter.waited) this.onWait(waiter.waited);
-          onGrant(grant);
-          resolve();
+          resolve(grant);
         },
       };
       let at = lane.waiters.length;

@@ -37,9 +37,7 @@ export class TokenBucket {
    */
   waitMs(now: number): number {
     if (now < this.pausedUntil) return Math.ceil(this.pausedUntil - now);
-    this.refill(now);
-    if (this.tokens >= 1 - EPSILON) return 0;
-    const ms = ((1 - this.tokens) / this.limit.perSecond) * 1000;
+    const ms = this.nextAt(now) - now;
     return ms < 1 ? 0 : Math.floor(ms);
   }
 
